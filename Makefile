@@ -1,0 +1,45 @@
+# The few verbs people type. `make run` and `make test` work on a fresh machine.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed-runtime
+DEVSTAMP:= $(VENV)/.installed-dev
+DB      ?= data/lagesbild.duckdb
+
+.PHONY: run test lint demo bench install install-dev clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q uv==0.13.8 || true
+
+$(STAMP): requirements.txt | $(BIN)/python
+	@if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install -q -p $(BIN)/python -r requirements.txt; \
+	else $(BIN)/python -m pip install -q -r requirements.txt; fi
+	@touch $@
+
+$(DEVSTAMP): requirements-dev.txt requirements.txt | $(BIN)/python
+	@if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install -q -p $(BIN)/python -r requirements-dev.txt; \
+	else $(BIN)/python -m pip install -q -r requirements-dev.txt; fi
+	@touch $@ $(STAMP)
+
+install: $(STAMP)
+install-dev: $(DEVSTAMP)
+
+demo: $(STAMP)
+	$(BIN)/python manage.py demo --db $(DB) --if-missing
+
+run: demo
+	LAGESBILD_DB=$(DB) $(BIN)/streamlit run dashboard.py --server.address 127.0.0.1 --server.port 8501
+
+test: $(DEVSTAMP)
+	$(BIN)/python -m pytest
+
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(DEVSTAMP)
+	$(BIN)/python manage.py bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
