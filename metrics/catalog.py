@@ -1,0 +1,324 @@
+"""The declared catalog of goals, indicators and areas, loaded and validated from catalog.toml."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from schemas.catalog import CatalogTables, validate_catalog
+
+DEFAULT_PATH = Path(__file__).with_name("catalog.toml")
+
+Lang = Literal["sv", "en"]
+Kind = Literal["count", "stock", "proportion", "median_days"]
+Direction = Literal["increase", "decrease", "neutral"]
+Level = Literal["region", "police_area", "municipality"]
+_T = TypeVar("_T")
+
+
+def _in(lang: str, sv: str, en: str) -> str:
+    if lang == "sv":
+        return sv
+    if lang == "en":
+        return en
+    raise ValueError(f"okänt språk {lang!r} (sv eller en) / unknown language {lang!r} (sv or en)")
+
+
+class CatalogError(ValueError):
+    """The catalog file is missing, unreadable or invalid.
+
+    The message lists every problem, one per line, each naming the entry and the field, in
+    Swedish with English after " / ". `problems` holds the same lines.
+    """
+
+    def __init__(self, path: Path, problems: Sequence[str]) -> None:
+        self.path = path
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        header = (
+            f"Katalogen {path} har {count} fel / The catalog {path} has {count} "
+            f"problem{'s' if count != 1 else ''}:"
+        )
+        super().__init__("\n".join([header, *(f"- {p}" for p in self.problems)]))
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an indicator should reach by `period` ("YYYY-MM"), in the indicator's monthly unit.
+
+    For proportions `value` is a share 0..1. `illustrative` marks a target made up for the demo.
+    """
+
+    value: float
+    period: str
+    note_sv: str
+    note_en: str
+    illustrative: bool
+
+    def note(self, lang: Lang) -> str:
+        return _in(lang, self.note_sv, self.note_en)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """An indicator's reference level at `period` ("YYYY-MM"), in its monthly unit.
+
+    `illustrative` marks a baseline made up for the demo (an addition to the contract).
+    """
+
+    value: float
+    period: str
+    illustrative: bool = False
+
+
+@dataclass(frozen=True)
+class SeriesBreak:
+    """A break in an indicator's series: `period` ("YYYY-MM") is the first month of the new series."""
+
+    period: str
+    reason_sv: str
+    reason_en: str
+
+    def reason(self, lang: Lang) -> str:
+        return _in(lang, self.reason_sv, self.reason_en)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A county strategy goal (family "county", number 1..8) or a Gryning area ("gryning", 1..5)."""
+
+    id: str
+    family: Literal["county", "gryning"]
+    number: int
+    label_sv: str
+    label_en: str
+    short_sv: str
+    short_en: str
+    description_sv: str
+    description_en: str
+    headline_indicator: str
+
+    def label(self, lang: Lang) -> str:
+        """The full wording, e.g. the strategy's exact sentence for a county goal."""
+        return _in(lang, self.label_sv, self.label_en)
+
+    def short(self, lang: Lang) -> str:
+        """A label of at most 40 characters, for axes, tabs and tight layouts."""
+        return _in(lang, self.short_sv, self.short_en)
+
+    def description(self, lang: Lang) -> str:
+        return _in(lang, self.description_sv, self.description_en)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One declared indicator; `kind` says how it aggregates, `direction` which way is better.
+
+    `goals` lists goal ids, the primary goal first. `rare`: rare events, not read on a monthly
+    XmR chart. `disclosure`: small counts are suppressed in briefing mode.
+    """
+
+    id: str
+    label_sv: str
+    label_en: str
+    kind: Kind
+    direction: Direction
+    unit_sv: str
+    unit_en: str
+    definition_sv: str
+    definition_en: str
+    source: str
+    owner: str
+    levels: tuple[Level, ...]
+    goals: tuple[str, ...]
+    target: Target | None
+    baseline: Baseline | None
+    breaks: tuple[SeriesBreak, ...]
+    context_sv: str
+    context_en: str
+    rare: bool
+    disclosure: bool
+
+    def label(self, lang: Lang) -> str:
+        return _in(lang, self.label_sv, self.label_en)
+
+    def definition(self, lang: Lang) -> str:
+        return _in(lang, self.definition_sv, self.definition_en)
+
+    def unit(self, lang: Lang) -> str:
+        return _in(lang, self.unit_sv, self.unit_en)
+
+    def context(self, lang: Lang) -> str:
+        """The note shown beside the indicator's chart."""
+        return _in(lang, self.context_sv, self.context_en)
+
+
+@dataclass(frozen=True)
+class Area:
+    """The region (STHLM), a police area (PO_*) or a municipality (four-digit code as text).
+
+    `police_area` is the municipality's police area code; None for Stockholm (0180), which
+    spans PO_CITY, PO_NORD and PO_SYD, and for the region and the police areas themselves.
+    """
+
+    code: str
+    name_sv: str
+    name_en: str
+    level: Level
+    police_area: str | None
+
+    def name(self, lang: Lang) -> str:
+        return _in(lang, self.name_sv, self.name_en)
+
+
+@dataclass(frozen=True)
+class PopulationFigure:
+    """Inhabitants of an area on 31 December of `year`, as declared in the catalog."""
+
+    area_code: str
+    year: int
+    inhabitants: int
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Goals, indicators and areas in catalog order, with lookups by id."""
+
+    goals: tuple[Goal, ...]
+    indicators: tuple[Indicator, ...]
+    areas: tuple[Area, ...]
+    populations: tuple[PopulationFigure, ...]
+
+    @cached_property
+    def _goals(self) -> dict[str, Goal]:
+        return {goal.id: goal for goal in self.goals}
+
+    @cached_property
+    def _indicators(self) -> dict[str, Indicator]:
+        return {indicator.id: indicator for indicator in self.indicators}
+
+    @cached_property
+    def _areas(self) -> dict[str, Area]:
+        return {area.code: area for area in self.areas}
+
+    @cached_property
+    def _populations(self) -> dict[str, dict[int, int]]:
+        by_area: dict[str, dict[int, int]] = {}
+        for figure in self.populations:
+            by_area.setdefault(figure.area_code, {})[figure.year] = figure.inhabitants
+        return by_area
+
+    def goal(self, goal_id: str) -> Goal:
+        """The goal with this id; KeyError if there is none."""
+        return _lookup(self._goals, goal_id, "okänt mål", "unknown goal")
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id; KeyError if there is none."""
+        return _lookup(self._indicators, indicator_id, "okänd indikator", "unknown indicator")
+
+    def area(self, code: str) -> Area:
+        """The area with this code (e.g. "STHLM", "PO_SYD", "0127"); KeyError if there is none."""
+        return _lookup(self._areas, code, "okänt område", "unknown area")
+
+    def indicators_for_goal(self, goal_id: str) -> tuple[Indicator, ...]:
+        """The goal's indicators in catalog order; KeyError for an unknown goal."""
+        self.goal(goal_id)
+        return tuple(i for i in self.indicators if goal_id in i.goals)
+
+    def goals_for_indicator(self, indicator_id: str) -> tuple[Goal, ...]:
+        """The indicator's goals in its declared order (primary first); KeyError if unknown."""
+        return tuple(self.goal(g) for g in self.indicator(indicator_id).goals)
+
+    def valid_areas(self, indicator_id: str) -> tuple[str, ...]:
+        """Codes of the areas at the indicator's levels, in catalog order; KeyError if unknown."""
+        levels = self.indicator(indicator_id).levels
+        return tuple(area.code for area in self.areas if area.level in levels)
+
+    def population(self, area_code: str, year: int) -> int | None:
+        """Inhabitants of the area in `year`, or the nearest year the catalog knows.
+
+        The exact year is preferred, then the closest earlier year, then the closest later one.
+        None when the catalog has no figure for the area at all (the police areas); KeyError
+        for an unknown area code.
+        """
+        self.area(area_code)
+        figures = self._populations.get(area_code)
+        if not figures:
+            return None
+        earlier = [known for known in figures if known <= year]
+        return figures[max(earlier) if earlier else min(figures)]
+
+
+def _lookup(index: dict[str, _T], key: str, unknown_sv: str, unknown_en: str) -> _T:
+    try:
+        return index[key]
+    except KeyError:
+        raise KeyError(f"{unknown_sv} {key!r} / {unknown_en} {key!r}") from None
+
+
+@functools.lru_cache(maxsize=16)
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """Load and validate the catalog; the default is metrics/catalog.toml next to this module.
+
+    Cached per path: a catalog edited while the process runs is read again only after
+    `load_catalog.cache_clear()`. Raises CatalogError listing every problem in the file.
+    """
+    path = Path(path) if path is not None else DEFAULT_PATH
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CatalogError(path, ["filen saknas / the file is missing"]) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CatalogError(
+            path, [f"filen går inte att läsa / the file cannot be read: {error}"]
+        ) from error
+    tables, problems = validate_catalog(raw)
+    if problems:
+        raise CatalogError(path, [problem.message() for problem in problems])
+    return _build(tables)
+
+
+def _build(tables: CatalogTables) -> Catalog:
+    targets = {
+        row["indicator_id"]: Target(
+            value=float(row["value"]),
+            period=row["period"],
+            note_sv=row["note_sv"],
+            note_en=row["note_en"],
+            illustrative=row["illustrative"],
+        )
+        for row in tables.targets.to_dict("records")
+    }
+    baselines = {
+        row["indicator_id"]: Baseline(float(row["value"]), row["period"], row["illustrative"])
+        for row in tables.baselines.to_dict("records")
+    }
+    breaks: dict[str, list[SeriesBreak]] = {}
+    for row in tables.breaks.to_dict("records"):
+        breaks.setdefault(row["indicator_id"], []).append(
+            SeriesBreak(row["period"], row["reason_sv"], row["reason_en"])
+        )
+    indicators = tuple(
+        Indicator(
+            **{
+                **row,
+                "levels": tuple(row["levels"]),
+                "goals": tuple(row["goals"]),
+                "target": targets.get(row["id"]),
+                "baseline": baselines.get(row["id"]),
+                "breaks": tuple(sorted(breaks.get(row["id"], []), key=lambda b: b.period)),
+            }
+        )
+        for row in tables.indicators.to_dict("records")
+    )
+    return Catalog(
+        goals=tuple(Goal(**row) for row in tables.goals.to_dict("records")),
+        indicators=indicators,
+        areas=tuple(Area(**row) for row in tables.areas.to_dict("records")),
+        populations=tuple(PopulationFigure(**row) for row in tables.populations.to_dict("records")),
+    )

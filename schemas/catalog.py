@@ -1,0 +1,787 @@
+"""Pandera models and cross-reference rules that metrics/catalog.toml must pass before it is loaded."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+from pandera.typing import Series
+
+KINDS = ("count", "stock", "proportion", "median_days")
+DIRECTIONS = ("increase", "decrease", "neutral")
+LEVELS = ("region", "police_area", "municipality")
+FAMILY_SIZES = {"county": 8, "gryning": 5}
+SHORT_LABEL_MAX = 40
+
+_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+_MONTH = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
+# The brief fixes the area codes: STHLM for the region, PO_* for the police areas and the
+# official four-digit municipality codes of Stockholm county (01xx) and Gotland (0980), as text
+# so that the leading zero survives.
+_AREA_CODE = {
+    "region": re.compile(r"STHLM"),
+    "police_area": re.compile(r"PO_[A-Z]+"),
+    "municipality": re.compile(r"01\d\d|0980"),
+}
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
+
+
+def _is_month(value: object) -> bool:
+    return isinstance(value, str) and _MONTH.fullmatch(value) is not None
+
+
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_set_of(value: object, accept: Callable[[object], bool]) -> bool:
+    """A non-empty list of accepted, distinct items."""
+    return (
+        isinstance(value, list)
+        and len(value) > 0
+        and all(accept(item) for item in value)
+        and len(set(value)) == len(value)
+    )
+
+
+def _not_repeated(values: pd.Series) -> pd.Series:
+    # repr() makes lists and other unhashable junk comparable; their type is reported elsewhere.
+    return ~values.map(repr).duplicated(keep=False)
+
+
+class GoalTable(pa.DataFrameModel):
+    """One row per [[goals]] entry."""
+
+    id: Series[object]
+    family: Series[object]
+    number: Series[object]
+    label_sv: Series[object]
+    label_en: Series[object]
+    short_sv: Series[object]
+    short_en: Series[object]
+    description_sv: Series[object]
+    description_en: Series[object]
+    headline_indicator: Series[object]
+
+    class Config:
+        strict = True
+
+    @pa.check("id", "headline_indicator", name="id", element_wise=True)
+    def _id(cls, value: object) -> bool:
+        return _is_id(value)
+
+    @pa.check("id", name="unique")
+    def _unique(cls, ids: pd.Series) -> pd.Series:
+        return _not_repeated(ids)
+
+    @pa.check("family", name="family", element_wise=True)
+    def _family(cls, value: object) -> bool:
+        return value in FAMILY_SIZES
+
+    @pa.check("number", name="positive_whole", element_wise=True)
+    def _number(cls, value: object) -> bool:
+        return _is_whole(value) and value >= 1
+
+    @pa.check(
+        "label_sv", "label_en", "description_sv", "description_en", name="text", element_wise=True
+    )
+    def _text(cls, value: object) -> bool:
+        return _is_text(value)
+
+    @pa.check("short_sv", "short_en", name="short_text", element_wise=True)
+    def _short(cls, value: object) -> bool:
+        return _is_text(value) and len(value) <= SHORT_LABEL_MAX
+
+    @pa.dataframe_check(name="number_in_family")
+    def _number_in_family(cls, goals: pd.DataFrame) -> pd.Series:
+        def fits(family: object, number: object) -> bool:
+            if family not in FAMILY_SIZES or not _is_whole(number):
+                return True  # reported by the family and number checks
+            return number <= FAMILY_SIZES[family]
+
+        return pd.Series(map(fits, goals["family"], goals["number"]), index=goals.index)
+
+    @pa.dataframe_check(name="number_unique")
+    def _number_unique(cls, goals: pd.DataFrame) -> pd.Series:
+        return ~goals[["family", "number"]].map(repr).duplicated(keep=False)
+
+
+class IndicatorTable(pa.DataFrameModel):
+    """One row per [[indicators]] entry; its target, baseline and breaks have their own tables."""
+
+    id: Series[object]
+    label_sv: Series[object]
+    label_en: Series[object]
+    kind: Series[object]
+    direction: Series[object]
+    unit_sv: Series[object]
+    unit_en: Series[object]
+    definition_sv: Series[object]
+    definition_en: Series[object]
+    source: Series[object]
+    owner: Series[object]
+    levels: Series[object]
+    goals: Series[object]
+    context_sv: Series[object]
+    context_en: Series[object]
+    rare: Series[object]
+    disclosure: Series[object]
+
+    class Config:
+        strict = True
+
+    @pa.check("id", name="id", element_wise=True)
+    def _id(cls, value: object) -> bool:
+        return _is_id(value)
+
+    @pa.check("id", name="unique")
+    def _unique(cls, ids: pd.Series) -> pd.Series:
+        return _not_repeated(ids)
+
+    @pa.check("kind", name="kind", element_wise=True)
+    def _kind(cls, value: object) -> bool:
+        return value in KINDS
+
+    @pa.check("direction", name="direction", element_wise=True)
+    def _direction(cls, value: object) -> bool:
+        return value in DIRECTIONS
+
+    @pa.check("levels", name="levels", element_wise=True)
+    def _levels(cls, value: object) -> bool:
+        return _is_set_of(value, lambda level: level in LEVELS)
+
+    @pa.check("goals", name="goal_ids", element_wise=True)
+    def _goals(cls, value: object) -> bool:
+        return _is_set_of(value, _is_id)
+
+    @pa.check(
+        "label_sv",
+        "label_en",
+        "unit_sv",
+        "unit_en",
+        "definition_sv",
+        "definition_en",
+        "source",
+        "owner",
+        "context_sv",
+        "context_en",
+        name="text",
+        element_wise=True,
+    )
+    def _text(cls, value: object) -> bool:
+        return _is_text(value)
+
+    @pa.check("rare", "disclosure", name="flag", element_wise=True)
+    def _flag(cls, value: object) -> bool:
+        return isinstance(value, bool)
+
+
+def _share_in_range(rows: pd.DataFrame) -> pd.Series:
+    """Proportions are shares 0..1; values of other kinds only need to be numbers."""
+
+    def fits(kind: object, value: object) -> bool:
+        return kind != "proportion" or not _is_number(value) or 0 <= value <= 1
+
+    return pd.Series(map(fits, rows["kind"], rows["value"]), index=rows.index)
+
+
+class TargetTable(pa.DataFrameModel):
+    """One row per indicator with a target; kind and direction are copied from the indicator."""
+
+    indicator_id: Series[object]
+    kind: Series[object]
+    direction: Series[object]
+    value: Series[object]
+    period: Series[object]
+    note_sv: Series[object]
+    note_en: Series[object]
+    illustrative: Series[object]
+
+    class Config:
+        strict = True
+
+    @pa.check("value", name="non_negative", element_wise=True)
+    def _value(cls, value: object) -> bool:
+        return _is_number(value) and value >= 0
+
+    @pa.check("period", name="month", element_wise=True)
+    def _period(cls, value: object) -> bool:
+        return _is_month(value)
+
+    @pa.check("note_sv", "note_en", name="optional_text", element_wise=True)
+    def _note(cls, value: object) -> bool:
+        return isinstance(value, str)
+
+    @pa.check("illustrative", name="flag", element_wise=True)
+    def _flag(cls, value: object) -> bool:
+        return isinstance(value, bool)
+
+    @pa.dataframe_check(name="target_needs_direction")
+    def _not_neutral(cls, targets: pd.DataFrame) -> pd.Series:
+        return targets["direction"] != "neutral"
+
+    @pa.dataframe_check(name="share_range")
+    def _share(cls, targets: pd.DataFrame) -> pd.Series:
+        return _share_in_range(targets)
+
+
+class BaselineTable(pa.DataFrameModel):
+    """One row per indicator with a baseline; kind is copied from the indicator."""
+
+    indicator_id: Series[object]
+    kind: Series[object]
+    value: Series[object]
+    period: Series[object]
+    illustrative: Series[object]
+
+    class Config:
+        strict = True
+
+    @pa.check("value", name="non_negative", element_wise=True)
+    def _value(cls, value: object) -> bool:
+        return _is_number(value) and value >= 0
+
+    @pa.check("period", name="month", element_wise=True)
+    def _period(cls, value: object) -> bool:
+        return _is_month(value)
+
+    @pa.check("illustrative", name="flag", element_wise=True)
+    def _flag(cls, value: object) -> bool:
+        return isinstance(value, bool)
+
+    @pa.dataframe_check(name="share_range")
+    def _share(cls, baselines: pd.DataFrame) -> pd.Series:
+        return _share_in_range(baselines)
+
+
+class BreakTable(pa.DataFrameModel):
+    """One row per series break: the first month of the new series and why it broke."""
+
+    indicator_id: Series[object]
+    period: Series[object]
+    reason_sv: Series[object]
+    reason_en: Series[object]
+
+    class Config:
+        strict = True
+
+    @pa.check("period", name="month", element_wise=True)
+    def _period(cls, value: object) -> bool:
+        return _is_month(value)
+
+    @pa.check("reason_sv", "reason_en", name="text", element_wise=True)
+    def _reason(cls, value: object) -> bool:
+        return _is_text(value)
+
+    @pa.dataframe_check(name="break_unique")
+    def _unique(cls, breaks: pd.DataFrame) -> pd.Series:
+        return ~breaks[["indicator_id", "period"]].map(repr).duplicated(keep=False)
+
+
+class AreaTable(pa.DataFrameModel):
+    """One row per [[areas]] entry."""
+
+    code: Series[object]
+    name_sv: Series[object]
+    name_en: Series[object]
+    level: Series[object]
+    police_area: Series[object] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+
+    @pa.check("code", name="unique")
+    def _unique(cls, codes: pd.Series) -> pd.Series:
+        return _not_repeated(codes)
+
+    @pa.check("name_sv", "name_en", name="text", element_wise=True)
+    def _name(cls, value: object) -> bool:
+        return _is_text(value)
+
+    @pa.check("level", name="level", element_wise=True)
+    def _level(cls, value: object) -> bool:
+        return value in LEVELS
+
+    @pa.check("police_area", name="police_area_code", element_wise=True)
+    def _police_area(cls, value: object) -> bool:
+        return isinstance(value, str) and _AREA_CODE["police_area"].fullmatch(value) is not None
+
+    @pa.dataframe_check(name="area_code")
+    def _code(cls, areas: pd.DataFrame) -> pd.Series:
+        def fits(code: object, level: object) -> bool:
+            if level not in _AREA_CODE:
+                return True  # reported by the level check
+            return isinstance(code, str) and _AREA_CODE[level].fullmatch(code) is not None
+
+        return pd.Series(map(fits, areas["code"], areas["level"]), index=areas.index)
+
+    @pa.dataframe_check(name="police_area_for_municipality")
+    def _police_area_level(cls, areas: pd.DataFrame) -> pd.Series:
+        return areas["police_area"].isna() | (areas["level"] == "municipality")
+
+
+class PopulationTable(pa.DataFrameModel):
+    """One row per (area, year) inhabitants figure from the [areas.population] tables."""
+
+    area_code: Series[object]
+    year: Series[object]
+    inhabitants: Series[object]
+
+    class Config:
+        strict = True
+
+    @pa.check("year", name="year", element_wise=True)
+    def _year(cls, value: object) -> bool:
+        return _is_whole(value) and 1900 <= value <= 2100
+
+    @pa.check("inhabitants", name="positive_whole", element_wise=True)
+    def _inhabitants(cls, value: object) -> bool:
+        return _is_whole(value) and value >= 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the catalog: the entry, the field and what is wrong, in both languages."""
+
+    entity: str  # "catalog", "goals", "indicators" or "areas": where the entry lives
+    entry: str  # the entry's id or code; "#n" (its position) when the id itself is unusable
+    field: str  # the field as written in the TOML file, e.g. "kind" or "target.value"
+    sv: str
+    en: str
+
+    def message(self) -> str:
+        """`mål county_1, fält number: … / goal county_1, field number: …`."""
+        noun_sv, noun_en = _ENTITY_NOUNS[self.entity]
+        where_sv = f"{noun_sv} {self.entry}".strip()
+        where_en = f"{noun_en} {self.entry}".strip()
+        return (
+            f"{where_sv}, fält {self.field}: {self.sv} / {where_en}, field {self.field}: {self.en}"
+        )
+
+
+_ENTITY_NOUNS = {
+    "catalog": ("katalogen", "catalog"),
+    "goals": ("mål", "goal"),
+    "indicators": ("indikator", "indicator"),
+    "areas": ("område", "area"),
+}
+
+
+@dataclass(frozen=True)
+class _Message:
+    sv: str
+    en: str
+    column: str | None = None  # for row checks: the column the problem is reported on
+
+
+_KINDS = ", ".join(KINDS)
+_DIRECTIONS = ", ".join(DIRECTIONS)
+_LEVELS = ", ".join(LEVELS)
+_MESSAGES = {
+    "not_nullable": _Message("saknas", "is missing"),
+    "unique": _Message("{value} förekommer mer än en gång", "{value} occurs more than once"),
+    "id": _Message(
+        "{value} är inget giltigt id (små bokstäver, siffror och _, t.ex. reported_rape)",
+        "{value} is not a valid id (lower-case letters, digits and _, e.g. reported_rape)",
+    ),
+    "text": _Message(
+        "ska vara en icke-tom text, fick {value}", "must be a non-empty text, got {value}"
+    ),
+    "optional_text": _Message("ska vara en text, fick {value}", "must be a text, got {value}"),
+    "short_text": _Message(
+        f"ska vara en text på högst {SHORT_LABEL_MAX} tecken, fick {{value}}",
+        f"must be a text of at most {SHORT_LABEL_MAX} characters, got {{value}}",
+    ),
+    "flag": _Message(
+        "ska vara true eller false, fick {value}", "must be true or false, got {value}"
+    ),
+    "family": _Message(
+        "okänd familj {value} (tillåtna: county, gryning)",
+        "unknown family {value} (allowed: county, gryning)",
+    ),
+    "positive_whole": _Message(
+        "ska vara ett positivt heltal, fick {value}", "must be a positive whole number, got {value}"
+    ),
+    "number_in_family": _Message(
+        "{value} ligger utanför familjens numrering (county 1–8, gryning 1–5)",
+        "{value} is outside the family's numbering (county 1–8, gryning 1–5)",
+        column="number",
+    ),
+    "number_unique": _Message(
+        "numret {value} används av ett annat mål i samma familj",
+        "number {value} is used by another goal of the same family",
+        column="number",
+    ),
+    "kind": _Message(
+        f"okänd typ {{value}} (tillåtna: {_KINDS})", f"unknown kind {{value}} (allowed: {_KINDS})"
+    ),
+    "direction": _Message(
+        f"okänd riktning {{value}} (tillåtna: {_DIRECTIONS})",
+        f"unknown direction {{value}} (allowed: {_DIRECTIONS})",
+    ),
+    "levels": _Message(
+        f"ska vara en lista med olika nivåer bland {_LEVELS}, fick {{value}}",
+        f"must be a list of distinct levels among {_LEVELS}, got {{value}}",
+    ),
+    "goal_ids": _Message(
+        "ska vara en lista med minst ett mål-id, utan dubbletter, fick {value}",
+        "must be a list of at least one goal id, without repeats, got {value}",
+    ),
+    "non_negative": _Message(
+        "ska vara ett tal ≥ 0, fick {value}", "must be a number ≥ 0, got {value}"
+    ),
+    "month": _Message(
+        "ska vara en månad ÅÅÅÅ-MM, fick {value}", "must be a month YYYY-MM, got {value}"
+    ),
+    "target_needs_direction": _Message(
+        "en indikator med riktning neutral kan inte ha ett mål (en ökning är varken bättre eller sämre)",
+        "an indicator with neutral direction cannot have a target (a rise is neither better nor worse)",
+        column="value",
+    ),
+    "share_range": _Message(
+        "en andel ska ligga mellan 0 och 1 (0.25 = 25 %), fick {value}",
+        "a proportion must lie between 0 and 1 (0.25 = 25 %), got {value}",
+        column="value",
+    ),
+    "break_unique": _Message(
+        "två brytpunkter i samma månad {value}",
+        "two breaks in the same month {value}",
+        column="period",
+    ),
+    "level": _Message(
+        f"okänd nivå {{value}} (tillåtna: {_LEVELS})",
+        f"unknown level {{value}} (allowed: {_LEVELS})",
+    ),
+    "area_code": _Message(
+        "{value} är ingen områdeskod för nivån (region: STHLM; polisområde: PO_…; "
+        "kommun: fyrsiffrig kommunkod som text, 01xx eller 0980)",
+        "{value} is not an area code for the level (region: STHLM; police area: PO_…; "
+        "municipality: four-digit municipality code as text, 01xx or 0980)",
+        column="code",
+    ),
+    "police_area_code": _Message(
+        "{value} är ingen polisområdeskod (PO_…)", "{value} is not a police area code (PO_…)"
+    ),
+    "police_area_for_municipality": _Message(
+        "bara kommuner hör till ett polisområde",
+        "only municipalities belong to a police area",
+        column="police_area",
+    ),
+    "year": _Message("{value} är inget årtal", "{value} is not a year"),
+}
+
+
+@dataclass(frozen=True)
+class CatalogTables:
+    """The catalog file as tables of plain Python values (object columns), one row per entry."""
+
+    goals: pd.DataFrame
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+    baselines: pd.DataFrame
+    breaks: pd.DataFrame
+    areas: pd.DataFrame
+    populations: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _Table:
+    model: type[pa.DataFrameModel]
+    entity: str  # whose entries the rows belong to
+    key: str  # the column that names the entry
+    prefix: str = ""  # how the TOML file spells the table's fields, e.g. "target."
+
+
+_TABLES = {
+    "goals": _Table(GoalTable, "goals", "id"),
+    "indicators": _Table(IndicatorTable, "indicators", "id"),
+    "targets": _Table(TargetTable, "indicators", "indicator_id", "target."),
+    "baselines": _Table(BaselineTable, "indicators", "indicator_id", "baseline."),
+    "breaks": _Table(BreakTable, "indicators", "indicator_id", "breaks."),
+    "areas": _Table(AreaTable, "areas", "code"),
+    "populations": _Table(PopulationTable, "areas", "area_code", "population."),
+}
+
+_DEFAULTS = {
+    "indicators": {"rare": False},
+    "targets": {"note_sv": "", "note_en": "", "illustrative": False},
+    "baselines": {"illustrative": False},
+}
+# Columns of the nested tables that are copied from the parent entry, not written in the TOML.
+_INHERITED = {
+    "targets": {"indicator_id", "kind", "direction"},
+    "baselines": {"indicator_id", "kind"},
+    "breaks": {"indicator_id"},
+}
+_NESTED = {"indicators": ("target", "baseline", "breaks"), "areas": ("population",)}
+
+
+def _columns(table: str) -> tuple[str, ...]:
+    return tuple(_TABLES[table].model.to_schema().columns)
+
+
+def _allowed_keys(table: str) -> set[str]:
+    return (set(_columns(table)) - _INHERITED.get(table, set())) | set(_NESTED.get(table, ()))
+
+
+def _show(value: object) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _label(entry: Mapping[str, Any], key: str, position: int) -> str:
+    value = entry.get(key)
+    return value if _is_text(value) else f"#{position + 1}"
+
+
+def _frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    columns = _columns(table)
+    defaults = _DEFAULTS.get(table, {})
+    records = [[row.get(c, defaults.get(c)) for c in columns] for row in rows]
+    return pd.DataFrame(records, columns=list(columns), dtype=object)
+
+
+class _Shaper:
+    """Turns parsed TOML into row dicts per table, noting what does not have the expected shape."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _TABLES}
+        self.problems: list[Problem] = []
+
+    def note(self, entity: str, entry: str, field: str, sv: str, en: str) -> None:
+        self.problems.append(Problem(entity, entry, field, sv, en))
+
+    def entries(self, raw: Mapping[str, Any], entity: str) -> list[tuple[int, dict[str, Any]]]:
+        value = raw.get(entity)
+        if value is None:
+            self.note("catalog", "", entity, "saknas", "is missing")
+            return []
+        if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+            self.note(
+                "catalog",
+                "",
+                entity,
+                f"ska vara en lista av tabeller ([[{entity}]])",
+                f"must be an array of tables ([[{entity}]])",
+            )
+            return []
+        return list(enumerate(value))
+
+    def unknown_keys(
+        self, entity: str, label: str, keys: set[str], allowed: set[str], prefix: str = ""
+    ) -> None:
+        for key in sorted(keys - allowed):
+            self.note(entity, label, prefix + key, "okänt fält (stavfel?)", "unknown field (typo?)")
+
+    def nested_table(
+        self, entity: str, label: str, entry: Mapping[str, Any], name: str
+    ) -> dict[str, Any] | None:
+        value = entry.get(name)
+        if value is None or isinstance(value, dict):
+            return value
+        self.note(entity, label, name, "ska vara en tabell", "must be a table")
+        return None
+
+    def shape(self, raw: Mapping[str, Any]) -> None:
+        for key in sorted(set(raw) - {"goals", "indicators", "areas"}):
+            self.note("catalog", "", key, "okänt fält (stavfel?)", "unknown field (typo?)")
+        for position, goal in self.entries(raw, "goals"):
+            label = _label(goal, "id", position)
+            self.unknown_keys("goals", label, set(goal), _allowed_keys("goals"))
+            self.rows["goals"].append(goal)
+        for position, indicator in self.entries(raw, "indicators"):
+            self.indicator(_label(indicator, "id", position), indicator)
+        for position, area in self.entries(raw, "areas"):
+            self.area(_label(area, "code", position), area)
+
+    def indicator(self, label: str, indicator: dict[str, Any]) -> None:
+        self.unknown_keys("indicators", label, set(indicator), _allowed_keys("indicators"))
+        self.rows["indicators"].append(indicator)
+        inherited = {
+            "indicator_id": label,
+            "kind": indicator.get("kind"),
+            "direction": indicator.get("direction"),
+        }
+        for name, table in (("target", "targets"), ("baseline", "baselines")):
+            nested = self.nested_table("indicators", label, indicator, name)
+            if nested is not None:
+                self.unknown_keys(
+                    "indicators", label, set(nested), _allowed_keys(table), name + "."
+                )
+                self.rows[table].append(nested | inherited)
+        breaks = indicator.get("breaks", [])
+        if not isinstance(breaks, list) or not all(isinstance(b, dict) for b in breaks):
+            self.note(
+                "indicators",
+                label,
+                "breaks",
+                "ska vara en lista av tabeller ([[indicators.breaks]])",
+                "must be an array of tables ([[indicators.breaks]])",
+            )
+            return
+        for series_break in breaks:
+            self.unknown_keys(
+                "indicators", label, set(series_break), _allowed_keys("breaks"), "breaks."
+            )
+            self.rows["breaks"].append(series_break | {"indicator_id": label})
+
+    def area(self, label: str, area: dict[str, Any]) -> None:
+        self.unknown_keys("areas", label, set(area), _allowed_keys("areas"))
+        self.rows["areas"].append(area)
+        population = self.nested_table("areas", label, area, "population") or {}
+        for year, inhabitants in population.items():
+            # TOML keys are text: "2017" becomes 2017, anything else fails the year check.
+            self.rows["populations"].append(
+                {
+                    "area_code": label,
+                    "year": int(year) if isinstance(year, str) and year.isdigit() else year,
+                    "inhabitants": inhabitants,
+                }
+            )
+
+
+def _schema_problems(name: str, frame: pd.DataFrame) -> list[Problem]:
+    table = _TABLES[name]
+    try:
+        table.model.validate(frame, lazy=True)
+    except SchemaErrors as errors:
+        cases = errors.failure_cases
+    else:
+        return []
+    problems = []
+    positions = pd.to_numeric(cases["index"], errors="coerce")
+    for case in (
+        cases.assign(position=positions).sort_values("position", kind="stable").itertuples()
+    ):
+        message = _MESSAGES.get(
+            case.check, _Message("ogiltigt värde ({check})", "invalid value ({check})")
+        )
+        column = message.column or case.column
+        if pd.isna(case.position):
+            entry, value = "", case.failure_case
+        else:
+            row = frame.loc[int(case.position)]
+            entry = _label(row, table.key, int(case.position))
+            value = row[column]
+        fill = {"value": _show(value), "check": case.check}
+        problems.append(
+            Problem(
+                table.entity,
+                entry,
+                table.prefix + column,
+                message.sv.format(**fill),
+                message.en.format(**fill),
+            )
+        )
+    return problems
+
+
+def _reference_problems(tables: CatalogTables) -> list[Problem]:
+    """Rules across entries: named goals, headline indicators and police areas exist, and
+    every goal has at least one indicator."""
+    problems = []
+    goal_ids = {g for g in tables.goals["id"] if _is_id(g)}
+    indicator_ids = {i for i in tables.indicators["id"] if _is_id(i)}
+    members: dict[str, set[str]] = {goal: set() for goal in goal_ids}
+    for indicator, goals in zip(tables.indicators["id"], tables.indicators["goals"], strict=True):
+        if not (_is_id(indicator) and _is_set_of(goals, _is_id)):
+            continue  # reported by the indicator table checks
+        for goal in goals:
+            if goal in members:
+                members[goal].add(indicator)
+            else:
+                problems.append(
+                    Problem(
+                        "indicators",
+                        indicator,
+                        "goals",
+                        f"okänt mål {goal!r}",
+                        f"unknown goal {goal!r}",
+                    )
+                )
+    for goal, headline in zip(tables.goals["id"], tables.goals["headline_indicator"], strict=True):
+        if not _is_id(goal):
+            continue  # reported by the goal table checks
+        if not members[goal]:
+            problems.append(
+                Problem(
+                    "goals",
+                    goal,
+                    "id",
+                    "ingen indikator hör till målet (ange målet under goals i minst en indikator)",
+                    "no indicator belongs to this goal (list it under goals of at least one indicator)",
+                )
+            )
+        if _is_id(headline) and headline not in indicator_ids:
+            problems.append(
+                Problem(
+                    "goals",
+                    goal,
+                    "headline_indicator",
+                    f"okänd indikator {headline!r}",
+                    f"unknown indicator {headline!r}",
+                )
+            )
+        elif _is_id(headline) and headline not in members[goal]:
+            problems.append(
+                Problem(
+                    "goals",
+                    goal,
+                    "headline_indicator",
+                    f"indikatorn {headline!r} hör inte till målet (målet saknas i dess goals)",
+                    f"indicator {headline!r} does not belong to this goal (not in its goals)",
+                )
+            )
+    areas = tables.areas
+    police_areas = {
+        c
+        for c, level in zip(areas["code"], areas["level"], strict=True)
+        if level == "police_area" and isinstance(c, str)
+    }
+    for position, area in areas.iterrows():
+        police_area = area["police_area"]
+        if isinstance(police_area, str) and police_area not in police_areas:
+            problems.append(
+                Problem(
+                    "areas",
+                    _label(area, "code", position),
+                    "police_area",
+                    f"{police_area!r} är inget polisområde i katalogen",
+                    f"{police_area!r} is not a police area in the catalog",
+                )
+            )
+    return problems
+
+
+def validate_catalog(raw: Mapping[str, Any]) -> tuple[CatalogTables, tuple[Problem, ...]]:
+    """Shape parsed catalog TOML into tables and list every problem found, not only the first.
+
+    The tables are only safe to build a catalog from when the problems are empty. Optional
+    fields get their defaults here: `rare` false, target notes "" and `illustrative` false.
+    """
+    shaper = _Shaper()
+    shaper.shape(raw)
+    tables = CatalogTables(
+        **{f.name: _frame(f.name, shaper.rows[f.name]) for f in fields(CatalogTables)}
+    )
+    problems = list(shaper.problems)
+    for name in _TABLES:
+        problems += _schema_problems(name, getattr(tables, name))
+    problems += _reference_problems(tables)
+    return tables, tuple(dict.fromkeys(problems))

@@ -1,0 +1,162 @@
+"""The catalog schema names every problem by entry and field, in Swedish and English."""
+
+import copy
+
+import pytest
+
+from schemas.catalog import validate_catalog
+
+_VALID = {
+    "goals": [
+        {
+            "id": "county_5",
+            "family": "county",
+            "number": 5,
+            "label_sv": "Rättsvårdande myndigheter håller god kvalitet i utredningar och i rättsprocesser.",
+            "label_en": "The justice agencies maintain good quality in investigations and proceedings.",
+            "short_sv": "Kvalitet i utredning och rättsprocess",
+            "short_en": "Quality of investigations and trials",
+            "description_sv": "Beskrivning.",
+            "description_en": "Description.",
+            "headline_indicator": "clearance_rape",
+        }
+    ],
+    "indicators": [
+        {
+            "id": "clearance_rape",
+            "label_sv": "Personuppklaring, våldtäkt",
+            "label_en": "Person-based clearance, rape",
+            "kind": "proportion",
+            "direction": "increase",
+            "goals": ["county_5"],
+            "unit_sv": "andel",
+            "unit_en": "share",
+            "definition_sv": "Andel handlagda våldtäkter som personuppklarats.",
+            "definition_en": "Share of handled rapes cleared by a person.",
+            "source": "Brå (demo)",
+            "owner": "Polisen region Stockholm",
+            "levels": ["region", "police_area"],
+            "context_sv": "Not.",
+            "context_en": "Note.",
+            "disclosure": True,
+            "target": {"value": 0.25, "period": "2026-12", "illustrative": True},
+            "baseline": {"value": 0.2, "period": "2022-12"},
+            "breaks": [{"period": "2022-07", "reason_sv": "Lagändring.", "reason_en": "New law."}],
+        }
+    ],
+    "areas": [
+        {"code": "STHLM", "name_sv": "Region Stockholm", "name_en": "Stockholm Region", "level": "region"},
+        {"code": "PO_SYD", "name_sv": "Polisområde Stockholm syd", "name_en": "Stockholm South police area", "level": "police_area"},
+        {"code": "0127", "name_sv": "Botkyrka", "name_en": "Botkyrka", "level": "municipality", "police_area": "PO_SYD", "population": {"2017": 91631}},
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture
+def raw():
+    return copy.deepcopy(_VALID)
+
+
+def _messages(raw) -> list[str]:
+    return [problem.message() for problem in validate_catalog(raw)[1]]
+
+
+def test_a_valid_catalog_has_no_problems_and_gets_its_defaults(raw):
+    tables, problems = validate_catalog(raw)
+    assert problems == ()
+    assert tables.indicators.loc[0, "rare"] is False
+    assert tables.targets.loc[0, "note_sv"] == ""
+    assert tables.baselines.loc[0, "illustrative"] is False
+    assert tables.populations.to_dict("records") == [
+        {"area_code": "0127", "year": 2017, "inhabitants": 91631}
+    ]
+
+
+def test_a_proportion_target_must_be_a_share(raw):
+    raw["indicators"][0]["target"]["value"] = 25
+    assert _messages(raw) == [
+        "indikator clearance_rape, fält target.value: en andel ska ligga mellan 0 och 1 "
+        "(0.25 = 25 %), fick 25 / indicator clearance_rape, field target.value: a proportion "
+        "must lie between 0 and 1 (0.25 = 25 %), got 25"
+    ]
+
+
+def test_periods_are_months(raw):
+    raw["indicators"][0]["breaks"][0]["period"] = "2022-7"
+    raw["indicators"][0]["baseline"]["period"] = "2022-12-01"
+    messages = _messages(raw)
+    assert any(
+        "fält breaks.period: ska vara en månad ÅÅÅÅ-MM, fick '2022-7'" in m for m in messages
+    )
+    assert any("fält baseline.period: ska vara en månad ÅÅÅÅ-MM" in m for m in messages)
+
+
+def test_municipality_codes_keep_the_leading_zero(raw):
+    raw["areas"][2]["code"] = "127"
+    (message,) = _messages(raw)
+    assert message.startswith("område 127, fält code: '127' är ingen områdeskod för nivån")
+
+
+def test_only_municipalities_belong_to_a_police_area(raw):
+    raw["areas"][0]["police_area"] = "PO_SYD"
+    assert _messages(raw) == [
+        "område STHLM, fält police_area: bara kommuner hör till ett polisområde / "
+        "area STHLM, field police_area: only municipalities belong to a police area"
+    ]
+
+
+def test_a_police_area_must_exist(raw):
+    raw["areas"][2]["police_area"] = "PO_NORD"
+    assert _messages(raw) == [
+        "område 0127, fält police_area: 'PO_NORD' är inget polisområde i katalogen / "
+        "area 0127, field police_area: 'PO_NORD' is not a police area in the catalog"
+    ]
+
+
+def test_the_headline_indicator_must_exist(raw):
+    raw["goals"][0]["headline_indicator"] = "clearance_assault"
+    (message,) = _messages(raw)
+    assert message.startswith(
+        "mål county_5, fält headline_indicator: okänd indikator 'clearance_assault'"
+    )
+
+
+def test_short_labels_are_at_most_40_characters(raw):
+    raw["goals"][0]["short_en"] = "Quality of criminal investigations and of legal proceedings"
+    (message,) = _messages(raw)
+    assert message.startswith("mål county_5, fält short_en: ska vara en text på högst 40 tecken")
+
+
+def test_types_are_checked_per_entry(raw):
+    raw["goals"][0]["number"] = "5"
+    raw["indicators"][0]["disclosure"] = "yes"
+    raw["indicators"][0]["levels"] = ["region", "kommun"]
+    raw["areas"][2]["population"] = {"2017": 91631.5, "later": 95000}
+    messages = _messages(raw)
+    assert "mål county_5, fält number: ska vara ett positivt heltal, fick '5'" in messages[0]
+    assert any("fält disclosure: ska vara true eller false, fick 'yes'" in m for m in messages)
+    assert any("fält levels: ska vara en lista med olika nivåer" in m for m in messages)
+    assert any("område 0127, fält population.inhabitants" in m for m in messages)
+    assert any("område 0127, fält population.year: 'later' är inget årtal" in m for m in messages)
+
+
+def test_an_entry_without_id_is_named_by_its_position(raw):
+    del raw["indicators"][0]["id"]
+    messages = _messages(raw)
+    assert "indikator #1, fält id: saknas / indicator #1, field id: is missing" in messages
+    # Without the indicator the goal is left with none, and its headline is unknown.
+    assert any(
+        m.startswith("mål county_5, fält id: ingen indikator hör till målet") for m in messages
+    )
+
+
+def test_the_file_shape_is_checked_before_the_tables(raw):
+    raw["indicator"] = raw.pop("indicators")
+    raw["goals"][0]["headline"] = "clearance_rape"
+    messages = _messages(raw)
+    assert (
+        "katalogen, fält indicator: okänt fält (stavfel?) / catalog, field indicator: unknown field (typo?)"
+        in messages
+    )
+    assert "katalogen, fält indicators: saknas / catalog, field indicators: is missing" in messages
+    assert any(m.startswith("mål county_5, fält headline: okänt fält (stavfel?)") for m in messages)
