@@ -1,0 +1,205 @@
+"""Turning an upload's text cells into typed values (numbers, months, codes), naming every cell that won't parse."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from schemas.upload import UploadError
+
+if TYPE_CHECKING:
+    from metrics.catalog import Catalog
+
+SWEDISH_MONTHS = {
+    "januari": 1, "jan": 1, "january": 1,
+    "februari": 2, "feb": 2, "february": 2,
+    "mars": 3, "mar": 3, "march": 3,
+    "april": 4, "apr": 4,
+    "maj": 5, "may": 5,
+    "juni": 6, "jun": 6, "june": 6,
+    "juli": 7, "jul": 7, "july": 7,
+    "augusti": 8, "aug": 8, "august": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
+    "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+
+STATUS_WORDS = {
+    "": "final",
+    "final": "final",
+    "slutlig": "final",
+    "slutliga": "final",
+    "definitiv": "final",
+    "def": "final",
+    "preliminary": "preliminary",
+    "preliminär": "preliminary",
+    "preliminära": "preliminary",
+    "preliminar": "preliminary",
+    "prel": "preliminary",
+    "prel.": "preliminary",
+    "p": "preliminary",
+}
+
+
+@dataclass
+class Normalised:
+    """Typed rows (NaN/NaT where a cell did not parse) plus the errors and assumptions found."""
+
+    frame: pd.DataFrame
+    errors: list[UploadError] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series([""] * len(frame), index=frame.index, dtype="object")
+    return frame[column].astype("object").fillna("").astype(str).str.strip()
+
+
+def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers written the Swedish way or the English way; returns (values, parsed_ok).
+
+    Accepts "1 234,5", "1234.5", "1.234,5", "1,234.5", a Unicode minus, and spaces (also no-break)
+    as thousands separators. A lone comma is a decimal comma ("0,5"). Empty cells are NaN with
+    parsed_ok True (whether empty is allowed is the validator's call).
+    """
+    text = raw.str.replace(r"[\s\u00a0\u202f']", "", regex=True).str.replace("\u2212", "-")
+    both = text.str.contains(",", regex=False) & text.str.contains(".", regex=False)
+    comma_last = text.str.rfind(",") > text.str.rfind(".")
+    # "1.234,5": dots are thousands; "1,234.5": commas are thousands.
+    text = text.where(~(both & comma_last), text.str.replace(".", "", regex=False))
+    text = text.where(~(both & ~comma_last), text.str.replace(",", "", regex=False))
+    text = text.str.replace(",", ".", regex=False)
+    values = pd.to_numeric(text.where(text != "", None), errors="coerce").astype(float)
+    ok = (text == "") | values.notna()
+    return values, ok
+
+
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_COMPACT = re.compile(r"^(\d{4})m(\d{1,2})$|^(\d{4})(\d{2})$")
+_NAMED = re.compile(r"^([a-zåäö]+)\.?[\s\-]+(\d{2}|\d{4})$|^(\d{4})[\s\-]+([a-zåäö]+)\.?$")
+
+
+def parse_periods(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Months in the formats of the brief; returns (first-of-month timestamps, parsed_ok, day_dropped).
+
+    Accepted: 2026-03, 2026-03-01 (and Excel's "2026-03-01 00:00:00"), 2026M03, 202603,
+    "mars 2026", "2026 mars", "mar-26" (Excel's mmm-yy display, read as 2026). A date that is not
+    the 1st is read as its month (day_dropped True so the caller can say so).
+    """
+    text = raw.str.lower().str.strip()
+    year = pd.Series(np.nan, index=raw.index)
+    month = pd.Series(np.nan, index=raw.index)
+    day_dropped = pd.Series(False, index=raw.index)
+
+    iso = text.str.extract(_ISO)
+    hit = iso[0].notna()
+    year[hit] = iso.loc[hit, 0].astype(float)
+    month[hit] = iso.loc[hit, 1].astype(float)
+    day = pd.to_numeric(iso[2], errors="coerce")
+    day_dropped = hit & day.notna() & (day != 1)
+
+    compact = text.str.extract(_COMPACT)
+    for y_col, m_col in ((0, 1), (2, 3)):
+        hit = year.isna() & compact[y_col].notna()
+        year[hit] = compact.loc[hit, y_col].astype(float)
+        month[hit] = compact.loc[hit, m_col].astype(float)
+
+    named = text.str.extract(_NAMED)
+    for name_col, y_col in ((0, 1), (3, 2)):
+        hit = year.isna() & named[name_col].notna()
+        months = named.loc[hit, name_col].map(SWEDISH_MONTHS)
+        years = named.loc[hit, y_col].astype(float)
+        years = years.where(years >= 100, years + 2000)
+        year[hit] = years
+        month[hit] = months.astype(float)
+
+    valid = year.notna() & month.between(1, 12) & year.between(1900, 2200)
+    stamps = pd.to_datetime(
+        {"year": year.where(valid, 2000), "month": month.where(valid, 1), "day": 1}, errors="coerce"
+    ).where(valid)
+    ok = valid | (text == "")
+    return stamps, ok, day_dropped & valid
+
+
+def normalise_rows(rows: pd.DataFrame, catalog: Catalog) -> Normalised:
+    """Typed columns from text ones. Every cell that cannot be read is an error naming its row."""
+    out = pd.DataFrame({"excel_row": rows["excel_row"].astype("int64")}, index=rows.index)
+    errors: list[UploadError] = []
+    assumptions: list[str] = []
+    excel_row = out["excel_row"]
+
+    def add_errors(mask: pd.Series, column: str, raw: pd.Series, message: str) -> None:
+        for i in mask[mask].index:
+            errors.append(UploadError(int(excel_row[i]), column, raw[i], message.format(v=raw[i])))
+
+    indicator = _text(rows, "indicator_id")
+    out["indicator_id"] = indicator.str.lower()
+
+    area_raw = _text(rows, "area_code")
+    area = area_raw.str.upper()
+    # Excel turns "0180" into 180. A 3-digit number that is a known code with its zero is that code.
+    known = {a.code for a in catalog.areas}
+    padded = area.str.zfill(4)
+    lost_zero = area.str.fullmatch(r"\d{1,3}") & padded.isin(known)
+    if lost_zero.any():
+        assumptions.append(
+            f"{int(lost_zero.sum())} områdeskoder saknade inledande nolla (t.ex. "
+            f"{area[lost_zero].iloc[0]} → {padded[lost_zero].iloc[0]}), som Excel tar bort; "
+            "nollan lades till."
+        )
+    out["area_code"] = area.where(~lost_zero, padded)
+
+    period_raw = _text(rows, "period")
+    periods, period_ok, day_dropped = parse_periods(period_raw)
+    out["period"] = periods
+    add_errors(
+        ~period_ok,
+        "period",
+        period_raw,
+        "Månaden ”{v}” känns inte igen. Skriv den som 2026-03, 2026M03 eller mars 2026.",
+    )
+    if day_dropped.any():
+        assumptions.append(
+            f"{int(day_dropped.sum())} datum angav en dag (t.ex. {period_raw[day_dropped].iloc[0]}); "
+            "de lästes som sin månad."
+        )
+
+    for column, label in (("value", "Värdet"), ("denominator", "Nämnaren")):
+        raw = _text(rows, column)
+        values, ok = parse_numbers(raw)
+        percent = raw.str.endswith("%")
+        out[column] = values
+        add_errors(
+            percent,
+            column,
+            raw,
+            f"{label} ”{{v}}” är en procentsats. Ange antal: täljaren i value (värde) och "
+            "basen i denominator (nämnare).",
+        )
+        add_errors(
+            ~ok & ~percent,
+            column,
+            raw,
+            f"{label} ”{{v}}” är inget tal. Skriv siffror, med decimalkomma vid behov "
+            "(t.ex. 1 234,5).",
+        )
+
+    status_raw = _text(rows, "status")
+    status = status_raw.str.lower().map(STATUS_WORDS)
+    out["status"] = status
+    add_errors(
+        status.isna(),
+        "status",
+        status_raw,
+        "Statusen ”{v}” känns inte igen. Skriv slutlig eller preliminär (eller lämna tomt för slutlig).",
+    )
+    # Our own exports (and Excel users) write ' before text that looks like a formula; read it
+    # back as the text it protects, so an export re-ingests unchanged.
+    out["note"] = _text(rows, "note").str.replace(r"^'(?=[=+\-@])", "", regex=True)
+    return Normalised(frame=out, errors=errors, assumptions=assumptions)

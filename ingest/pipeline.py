@@ -1,0 +1,185 @@
+"""One ingest pipeline for every face (upload page, command line, demo): read, check, preview, commit."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from ingest.normalise import normalise_rows
+from ingest.reader import DELIMITERS, read_upload
+from metrics.catalog import Catalog, load_catalog
+from schemas.upload import UploadError, validate_rows
+from storage import Database, UploadDiff, commit_upload, plan_upload
+
+CANONICAL = ["indicator_id", "area_code", "period", "value", "denominator", "status", "note"]
+
+
+@dataclass
+class CheckedUpload:
+    """A file read and checked against every rule; `frame` is only meaningful when `ok`."""
+
+    file_name: str
+    sha256: str
+    rows: int
+    frame: pd.DataFrame
+    errors: list[UploadError] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+    column_map: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def dialect_sv(self) -> str:
+        """How the file was understood, in one Swedish sentence."""
+        if not self.encoding:
+            return "Filen kunde inte läsas."
+        columns = ", ".join(f"{header} → {col}" for col, header in self.column_map.items())
+        return (
+            f"Teckenkodning {self.encoding}, avgränsare {DELIMITERS.get(self.delimiter, '?')}, "
+            f"{self.rows} rader data. Kolumner: {columns}."
+        )
+
+
+@dataclass
+class IngestReport:
+    """The outcome of one ingest, in the shape of `manage.py ingest --json`."""
+
+    status: str  # "committed" | "rejected" | "dry_run"
+    upload_id: int | None
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    errors: list[UploadError]
+    checked: CheckedUpload
+    diff: UploadDiff | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "status": self.status,
+            "upload_id": self.upload_id,
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [e.as_dict() for e in self.errors],
+            "assumptions": self.checked.assumptions,
+            "file": {
+                "name": self.checked.file_name,
+                "sha256": self.checked.sha256,
+                "encoding": self.checked.encoding,
+                "delimiter": self.checked.delimiter,
+                "columns": self.checked.column_map,
+            },
+        }
+
+
+def current_month(today: date | None = None) -> pd.Timestamp:
+    """The first day of the current month: the latest month an upload may contain."""
+    today = today or date.today()
+    return pd.Timestamp(year=today.year, month=today.month, day=1)
+
+
+def check_upload(
+    data: bytes, file_name: str, catalog: Catalog | None = None, *, today: date | None = None
+) -> CheckedUpload:
+    """Read and validate a file completely, touching no database. All problems are collected."""
+    catalog = catalog or load_catalog()
+    sha256 = hashlib.sha256(data).hexdigest()
+    read = read_upload(data, file_name)
+    checked = CheckedUpload(
+        file_name=file_name,
+        sha256=sha256,
+        rows=len(read.rows),
+        frame=pd.DataFrame(columns=CANONICAL),
+        errors=list(read.errors),
+        assumptions=list(read.assumptions),
+        encoding=read.encoding,
+        delimiter=read.delimiter,
+        column_map=read.column_map,
+    )
+    if not read.readable or read.rows.empty:
+        return checked
+    if "status" not in read.rows.columns:
+        checked.assumptions.append("Kolumnen status saknas: alla rader räknas som slutliga.")
+    normalised = normalise_rows(read.rows, catalog)
+    checked.assumptions += normalised.assumptions
+    frame = normalised.frame
+    frame["period"] = frame["period"].astype("datetime64[ns]")
+    rule_errors = validate_rows(frame, read.rows, catalog, current_month(today))
+    checked.errors = sorted(
+        checked.errors + normalised.errors + rule_errors, key=lambda e: (e.row or 0, e.column or "")
+    )
+    ignored_denominators = _ignored_denominators(frame, catalog)
+    if ignored_denominators:
+        checked.assumptions.append(
+            f"{ignored_denominators} rader har en nämnare för en indikator som inte är en andel; "
+            "nämnaren ignorerades."
+        )
+    if checked.ok:
+        kinds = frame["indicator_id"].map({i.id: i.kind for i in catalog.indicators})
+        frame.loc[kinds != "proportion", "denominator"] = float("nan")
+        checked.frame = frame[CANONICAL].reset_index(drop=True)
+    return checked
+
+
+def _ignored_denominators(frame: pd.DataFrame, catalog: Catalog) -> int:
+    kinds = frame["indicator_id"].map({i.id: i.kind for i in catalog.indicators})
+    return int(((kinds != "proportion") & kinds.notna() & frame["denominator"].notna()).sum())
+
+
+def ingest_upload(
+    db: Database,
+    data: bytes,
+    file_name: str,
+    *,
+    user: str,
+    dry_run: bool = False,
+    today: date | None = None,
+    is_demo: bool = False,
+    catalog: Catalog | None = None,
+) -> IngestReport:
+    """Check a file and, unless it has errors or this is a dry run, commit it in one transaction."""
+    checked = check_upload(data, file_name, catalog, today=today)
+    if not checked.ok:
+        return IngestReport("rejected", None, checked.rows, 0, 0, 0, checked.errors, checked)
+    if dry_run:
+        diff = plan_upload(db, checked.frame)
+        return IngestReport(
+            "dry_run",
+            None,
+            checked.rows,
+            diff.inserted,
+            diff.updated,
+            diff.unchanged,
+            [],
+            checked,
+            diff,
+        )
+    record = commit_upload(
+        db,
+        checked.frame,
+        file_name=file_name,
+        file_sha256=checked.sha256,
+        user=user,
+        assumptions=checked.assumptions,
+        is_demo=is_demo,
+    )
+    d = record.diff
+    return IngestReport(
+        "committed",
+        record.upload_id,
+        checked.rows,
+        d.inserted,
+        d.updated,
+        d.unchanged,
+        [],
+        checked,
+        d,
+    )

@@ -1,0 +1,287 @@
+"""Reading an uploaded file as Excel or a script wrote it: encoding, delimiter, headers, rows."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from schemas.upload import REQUIRED_COLUMNS, UPLOAD_COLUMNS, UploadError
+
+# Header spellings accepted per canonical column (compared after folding case, accents kept).
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "indicator_id": ("indicator_id", "indicator", "indikator", "indikator_id", "kpi", "nyckeltal"),
+    "period": ("period", "month", "månad", "manad", "period_månad", "datum", "date"),
+    "area_code": (
+        "area_code",
+        "area",
+        "område",
+        "omrade",
+        "områdeskod",
+        "omradeskod",
+        "område_kod",
+        "kommunkod",
+    ),
+    "value": ("value", "värde", "varde", "antal", "täljare", "taljare"),
+    "denominator": ("denominator", "nämnare", "namnare", "bas"),
+    "status": ("status",),
+    "note": ("note", "kommentar", "anteckning", "notering", "comment"),
+}
+_ALIAS_TO_COLUMN = {alias: col for col, aliases in HEADER_ALIASES.items() for alias in aliases}
+DELIMITERS = {";": "semikolon", ",": "kommatecken", "\t": "tabb"}
+
+
+@dataclass
+class ReadFile:
+    """A file's rows as text under canonical column names, with how it was read.
+
+    `rows` has one column per canonical column present plus `excel_row` (the row number Excel
+    shows, header = 1). `errors` holds problems that concern the whole file or a row's shape.
+    """
+
+    rows: pd.DataFrame
+    encoding: str = ""
+    delimiter: str = ""
+    column_map: dict[str, str] = field(default_factory=dict)
+    column_positions: dict[str, int] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    errors: list[UploadError] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        return not any(e.row in (None, 1) for e in self.errors)
+
+
+def _fold(header: str) -> str:
+    text = unicodedata.normalize("NFC", header).strip().strip('"').strip().lower()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """The file's text and the encoding used: BOM first, then UTF-8, then Windows-1252.
+
+    UTF-16 without a BOM is recognised by its zero bytes. Windows-1252 is the fallback because
+    Swedish Excel saves "CSV (semikolonavgränsad)" in it; its five undefined bytes decode as
+    Latin-1 rather than failing.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "UTF-8 med BOM"
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return data.decode("utf-16"), "UTF-16"
+    head = data[:4096]
+    if head and head.count(b"\x00") > len(head) // 4:
+        enc = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+        return data.decode(enc), "UTF-16"
+    try:
+        return data.decode("utf-8", errors="strict"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace").replace("\ufffd", ""), "Windows-1252"
+
+
+def _split_header(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter))
+
+
+def _choose_delimiter(header_line: str) -> str:
+    """The delimiter under which most header cells are known column names (ties: most cells)."""
+
+    def score(d: str) -> tuple[int, int]:
+        cells = _split_header(header_line, d)
+        return sum(_fold(c) in _ALIAS_TO_COLUMN for c in cells), len(cells)
+
+    return max(DELIMITERS, key=score)
+
+
+def read_upload(data: bytes, file_name: str = "") -> ReadFile:
+    """Read an upload into text rows. Never raises for bad content: problems become errors."""
+    if not data or not data.strip():
+        return _whole_file_error(
+            "Filen är tom. Välj en CSV-fil med en rubrikrad och minst en rad data."
+        )
+    if data[:4] == b"PK\x03\x04" or file_name.lower().endswith((".xlsx", ".xls")):
+        return _whole_file_error(
+            "Filen är en Excel-arbetsbok, inte en CSV-fil. Spara den i Excel som "
+            "”CSV (semikolonavgränsad)” och ladda upp den igen."
+        )
+    text, encoding = decode_bytes(data)
+    if "\x00" in text:
+        return _whole_file_error(
+            "Filen innehåller binära data och kan inte läsas som text. Spara den som CSV."
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    excel_offset = 0
+    # Excel writes and hides a "sep=;" first line; the header is then row 1 as Excel shows it.
+    if lines and re.fullmatch(r'"?sep=.?"?', lines[0].strip(), flags=re.IGNORECASE):
+        hinted = lines[0].strip().strip('"')[4:5]
+        lines = lines[1:]
+        excel_offset = 0
+        delimiter = hinted if hinted in DELIMITERS else _choose_delimiter(lines[0] if lines else "")
+    else:
+        delimiter = _choose_delimiter(lines[0])
+    header_cells = _split_header(lines[0], delimiter) if lines else []
+    result = ReadFile(rows=pd.DataFrame(), encoding=encoding, delimiter=delimiter)
+    _map_headers(result, header_cells)
+    if not result.readable:
+        return result
+
+    body = "\n".join(lines).encode("utf-8")
+    shape_problems: list[tuple[int | None, str]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        shape_problems.append((row.number, row.text))
+        return "skip"
+
+    n_cols = len(header_cells)
+    # Make the header names unique for pyarrow; canonical names are applied after reading.
+    names = [f"c{i}" for i in range(n_cols)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(
+                column_names=names, skip_rows=1, use_threads=False, block_size=1 << 24
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        return _whole_file_error(
+            f"Filen kunde inte läsas som CSV ({exc}). Kontrollera att den är sparad som CSV."
+        )
+
+    frame = table.to_pandas()
+    # Rows Excel shows, header = 1. Rows pyarrow skipped (wrong number of cells) keep their
+    # numbers, so the remaining rows are numbered around them.
+    skipped = sorted(n for n, _ in shape_problems if n is not None)
+    frame["excel_row"] = _row_numbers(len(frame), skipped, first=2) + excel_offset
+    recovered = []
+    for number, row_text in shape_problems:
+        recovered_row = _recover_row(row_text, delimiter, header_cells, result.column_positions)
+        if recovered_row is None:
+            cells = len(_split_header(row_text, delimiter))
+            result.errors.append(
+                UploadError(
+                    row=None if number is None else number + excel_offset,
+                    column=None,
+                    value=row_text[:200],
+                    message=(
+                        f"Raden har {cells} fält men rubrikraden har {n_cols}. "
+                        f"Kontrollera avgränsaren ({DELIMITERS[delimiter]}) och att text med "
+                        "avgränsare står inom citattecken."
+                    ),
+                )
+            )
+        else:
+            recovered_row["excel_row"] = (number or 0) + excel_offset
+            recovered.append(recovered_row)
+    if recovered:
+        result.assumptions.append(
+            f"{len(recovered)} rader hade tomma extra fält i slutet (t.ex. ett avslutande "
+            f"{DELIMITERS[delimiter]}); de tomma fälten ignorerades."
+        )
+        frame = pd.concat([frame, pd.DataFrame(recovered)], ignore_index=True)
+        frame = frame.sort_values("excel_row", kind="stable").reset_index(drop=True)
+
+    renamed = {f"c{i}": col for col, i in result.column_positions.items()}
+    frame = frame.rename(columns=renamed)
+    keep = [c for c in UPLOAD_COLUMNS if c in frame.columns] + ["excel_row"]
+    frame = frame[keep]
+    # Rows where every cell is empty (Excel's ";;;;" lines, blank lines) are not data.
+    cells = frame.drop(columns="excel_row")
+    empty = cells.apply(lambda s: s.str.strip() == "").all(axis=1) if len(frame) else []
+    if len(frame) and empty.any():
+        frame = frame[~empty].reset_index(drop=True)
+    if frame.empty and not result.errors:
+        result.errors.append(
+            UploadError(None, None, None, "Filen har en rubrikrad men inga rader med data.")
+        )
+    result.rows = frame
+    return result
+
+
+def _row_numbers(n: int, skipped: list[int], *, first: int) -> pd.Series:
+    """Number n rows consecutively from `first`, leaving out the numbers in `skipped`."""
+    numbers = []
+    current = first
+    skip = set(skipped)
+    while len(numbers) < n:
+        if current not in skip:
+            numbers.append(current)
+        current += 1
+    return pd.Series(numbers, dtype="int64")
+
+
+def _recover_row(
+    row_text: str, delimiter: str, header_cells: list[str], positions: dict[str, int]
+) -> dict[str, str] | None:
+    """A row with a different number of cells, if only empty trailing cells differ."""
+    cells = next(csv.reader([row_text], delimiter=delimiter), [])
+    n = len(header_cells)
+    if len(cells) > n and all(c.strip() == "" for c in cells[n:]):
+        cells = cells[:n]
+    elif len(cells) < n:
+        if any(positions[c] >= len(cells) for c in REQUIRED_COLUMNS if c in positions):
+            return None
+        cells = cells + [""] * (n - len(cells))
+    else:
+        return None
+    return {col: cells[i] for col, i in positions.items()}
+
+
+def _map_headers(result: ReadFile, header_cells: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for position, cell in enumerate(header_cells):
+        column = _ALIAS_TO_COLUMN.get(_fold(cell))
+        if column is None:
+            if cell.strip():
+                result.ignored_columns.append(cell.strip())
+            continue
+        if column in seen:
+            result.errors.append(
+                UploadError(
+                    1,
+                    column,
+                    cell,
+                    f"Kolumnen {column} finns två gånger (”{seen[column]}” och ”{cell}”). "
+                    "Ta bort den ena.",
+                )
+            )
+            continue
+        seen[column] = cell
+        result.column_positions[column] = position
+    result.column_map = seen
+    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+    for column in missing:
+        swedish = HEADER_ALIASES[column][2] if column != "period" else "månad"
+        result.errors.append(
+            UploadError(
+                None,
+                column,
+                None,
+                f"Kolumnen {column} ({swedish}) saknas i rubrikraden. Rubrikraden ska innehålla "
+                "indicator_id, period, area_code och value (eller indikator, månad, område, värde).",
+            )
+        )
+    if result.ignored_columns:
+        result.assumptions.append(
+            "Kolumner som inte används: " + ", ".join(result.ignored_columns) + "."
+        )
+
+
+def _whole_file_error(message: str) -> ReadFile:
+    return ReadFile(rows=pd.DataFrame(), errors=[UploadError(None, None, None, message)])

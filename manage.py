@@ -1,0 +1,242 @@
+"""Lägesbild's command line: a thin shell over the same functions the upload page calls.
+
+    python manage.py ingest FILE [--db PATH] [--dry-run] [--json] [--user NAME]
+    python manage.py undo UPLOAD_ID | uploads | export [--indicator ID] [--area CODE] [--out FILE]
+    python manage.py demo | bench
+
+Exit codes: 0 done (or dry run passed), 1 rejected by validation or refused, 2 could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_REJECTED, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+def _database(args: argparse.Namespace):
+    from storage import open_database
+
+    db = open_database(args.db)
+    db.ensure()
+    return db
+
+
+def _user(args: argparse.Namespace) -> str:
+    if getattr(args, "user", None):
+        return args.user
+    try:
+        return os.environ.get("LAGESBILD_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "okänd"
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.pipeline import ingest_upload
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"Filen kunde inte läsas: {path} ({exc.strerror or exc}).", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    db = _database(args)
+    if not args.json:
+        print(f"Läser {path.name} …", file=sys.stderr)
+    report = ingest_upload(db, data, path.name, user=_user(args), dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report)
+    return EXIT_REJECTED if report.status == "rejected" else EXIT_OK
+
+
+def _print_report(report) -> None:
+    checked = report.checked
+    print(checked.dialect_sv())
+    for assumption in checked.assumptions:
+        print(f"Antagande: {assumption}")
+    if report.status == "rejected":
+        print(f"Avvisad: {len(report.errors)} fel. Inget har sparats.")
+        for e in report.errors:
+            where = "hela filen" if e.row is None else f"rad {e.row}"
+            column = f", kolumn {e.column}" if e.column else ""
+            value = f", värde ”{e.value}”" if e.value not in (None, "") else ""
+            print(f"  {where}{column}{value}: {e.message}")
+        return
+    counts = f"{report.inserted} nya, {report.updated} reviderade, {report.unchanged} oförändrade"
+    if report.status == "dry_run":
+        print(f"Provkörning godkänd ({counts}). Inget har sparats.")
+    elif report.upload_id is None:
+        print(f"Inga ändringar: alla {report.unchanged} värden finns redan. Inget nytt sparades.")
+    else:
+        print(f"Sparad som uppladdning #{report.upload_id} ({counts}).")
+    if report.diff is not None and report.updated:
+        print("Revideringar (gammalt → nytt):")
+        for r in report.diff.revisions.head(20).itertuples():
+            print(
+                f"  {r.indicator_id} {r.area_code} {r.period:%Y-%m}: {r.old_value:g} → {r.new_value:g}"
+            )
+        if report.updated > 20:
+            print(f"  … och {report.updated - 20} till.")
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    from storage import UndoConflict, UndoError, undo_upload
+
+    db = _database(args)
+    try:
+        cells = undo_upload(db, args.upload_id, user=_user(args))
+    except (UndoConflict, UndoError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"Uppladdning #{args.upload_id} är ångrad: {cells} värden återställda.")
+    return EXIT_OK
+
+
+def cmd_uploads(args: argparse.Namespace) -> int:
+    from storage import list_uploads
+
+    frame = list_uploads(_database(args))
+    if args.json:
+        records = frame.drop(columns=["assumptions"]).astype(object).where(frame.notna(), None)
+        print(json.dumps(records.to_dict("records"), ensure_ascii=False, default=str, indent=2))
+        return EXIT_OK
+    if frame.empty:
+        print("Inga uppladdningar ännu.")
+        return EXIT_OK
+    for r in frame.itertuples():
+        state = f"ångrad {r.undone_at:%Y-%m-%d %H:%M} av {r.undone_by}" if r.undone_by else "aktiv"
+        demo = " [demo]" if r.is_demo else ""
+        print(
+            f"#{r.upload_id}  {r.uploaded_at:%Y-%m-%d %H:%M}  {r.user_name}  {r.file_name}{demo}  "
+            f"{r.rows} rader: {r.inserted} nya, {r.updated} rev., {r.unchanged} oförändr.  ({state})"
+        )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from exports.csv_export import to_excel_csv
+    from metrics.catalog import load_catalog
+    from storage import export_rows
+
+    catalog = load_catalog()
+    for value, lookup, label in (
+        (args.indicator, catalog.indicator, "indikator"),
+        (args.area, catalog.area, "område"),
+    ):
+        if value is not None:
+            try:
+                lookup(value)
+            except KeyError:
+                print(f"Okänd {label}: {value}", file=sys.stderr)
+                return EXIT_CANNOT_RUN
+    data = to_excel_csv(
+        export_rows(_database(args), indicator_id=args.indicator, area_code=args.area)
+    )
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"Skrev {args.out}.", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from demo.load import load_demo
+    from storage import count_observations
+
+    db = _database(args)
+    existing = count_observations(db)
+    if existing and args.if_missing:
+        print(f"Databasen {db.path} har redan {existing} värden; demodata lades inte till.")
+        return EXIT_OK
+    if existing:
+        print(
+            f"Databasen {db.path} har redan {existing} värden. Välj en ny fil med --db, "
+            "eller använd --if-missing.",
+            file=sys.stderr,
+        )
+        return EXIT_REJECTED
+    report = load_demo(db)
+    if report.status != "committed":
+        for e in report.errors[:20]:
+            print(f"rad {e.row} {e.column}: {e.message}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(
+        f"Demodatabasen {db.path} skapad: {report.inserted} värden (uppladdning #{report.upload_id})."
+    )
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bench.run import run_benchmark
+
+    return run_benchmark(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="manage.py", description="Lägesbild: kommandon för drift och automation."
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", help="databasfil (standard: $LAGESBILD_DB eller data/lagesbild.duckdb)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", parents=[common], help="läs in en månadsfil (CSV)")
+    p.add_argument("file")
+    p.add_argument(
+        "--dry-run", action="store_true", help="kontrollera och visa ändringen, spara inget"
+    )
+    p.add_argument("--json", action="store_true", help="skriv resultatet som ett JSON-objekt")
+    p.add_argument("--user", help="vem som laddar upp (standard: inloggad användare)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("undo", parents=[common], help="ångra en uppladdning")
+    p.add_argument("upload_id", type=int)
+    p.add_argument("--user")
+    p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("uploads", parents=[common], help="lista uppladdningar")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_uploads)
+
+    p = sub.add_parser("export", parents=[common], help="exportera värden som CSV för Excel")
+    p.add_argument("--indicator")
+    p.add_argument("--area")
+    p.add_argument("--out")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("demo", parents=[common], help="skapa demodatabasen")
+    p.add_argument(
+        "--if-missing", action="store_true", help="gör inget om databasen redan har data"
+    )
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("bench", parents=[common], help="mät prestanda i nationell skala")
+    p.add_argument("--quick", action="store_true", help="mindre skala, för att prova kommandot")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from storage import DatabaseBusy
+
+    try:
+        return args.func(args)
+    except DatabaseBusy as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_CANNOT_RUN
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Database schema as numbered migrations, applied in order; the catalog is mirrored into tables."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+import duckdb
+
+from metrics.catalog import Catalog
+
+# Each migration runs once, in order, inside the transaction that records it. Never edit one that
+# has shipped: add a new one.
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "observations, uploads, change history, catalog mirror, audit log",
+        [
+            "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+            """CREATE TABLE goals (
+                goal_id VARCHAR PRIMARY KEY, family VARCHAR NOT NULL, number INTEGER NOT NULL,
+                label_sv VARCHAR NOT NULL, label_en VARCHAR NOT NULL)""",
+            """CREATE TABLE indicators (
+                indicator_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL,
+                direction VARCHAR NOT NULL, label_sv VARCHAR NOT NULL, label_en VARCHAR NOT NULL)""",
+            """CREATE TABLE indicator_goals (
+                indicator_id VARCHAR NOT NULL, goal_id VARCHAR NOT NULL,
+                PRIMARY KEY (indicator_id, goal_id))""",
+            """CREATE TABLE areas (
+                area_code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, name_sv VARCHAR NOT NULL,
+                name_en VARCHAR NOT NULL, police_area VARCHAR)""",
+            "CREATE SEQUENCE upload_id_seq START 1",
+            """CREATE TABLE uploads (
+                upload_id INTEGER PRIMARY KEY, file_name VARCHAR NOT NULL,
+                file_sha256 VARCHAR NOT NULL, user_name VARCHAR NOT NULL,
+                uploaded_at TIMESTAMP NOT NULL, rows INTEGER NOT NULL, inserted INTEGER NOT NULL,
+                updated INTEGER NOT NULL, unchanged INTEGER NOT NULL, is_demo BOOLEAN NOT NULL,
+                source_format VARCHAR NOT NULL, assumptions VARCHAR NOT NULL,
+                undone_at TIMESTAMP, undone_by VARCHAR)""",
+            """CREATE TABLE observations (
+                indicator_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL, period DATE NOT NULL,
+                value DOUBLE NOT NULL, denominator DOUBLE, status VARCHAR NOT NULL,
+                note VARCHAR NOT NULL DEFAULT '', upload_id INTEGER NOT NULL,
+                PRIMARY KEY (indicator_id, area_code, period))""",
+            # One row per cell an upload changed, with what was there before: enough to undo it
+            # exactly, and to show the revision history of any cell.
+            """CREATE TABLE observation_changes (
+                upload_id INTEGER NOT NULL, indicator_id VARCHAR NOT NULL,
+                area_code VARCHAR NOT NULL, period DATE NOT NULL, change VARCHAR NOT NULL,
+                old_value DOUBLE, old_denominator DOUBLE, old_status VARCHAR, old_note VARCHAR,
+                old_upload_id INTEGER, new_value DOUBLE NOT NULL, new_denominator DOUBLE,
+                new_status VARCHAR NOT NULL, new_note VARCHAR NOT NULL)""",
+            "CREATE INDEX observation_changes_upload ON observation_changes (upload_id)",
+            """CREATE TABLE audit_log (
+                logged_at TIMESTAMP NOT NULL, user_name VARCHAR NOT NULL, action VARCHAR NOT NULL,
+                detail VARCHAR NOT NULL)""",
+        ],
+    ),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version recorded in the file, 0 for an empty file."""
+    has_meta = con.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_catalog = current_database() AND table_name = 'meta'"
+    ).fetchall()[0][0]
+    if not has_meta:
+        return 0
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    return int(row[0][0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply the migrations the file has not had yet; returns the version reached."""
+    version = current_version(con)
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"Databasen har schemaversion {version}, men programmet känner bara till "
+            f"{SCHEMA_VERSION}. Uppdatera Lägesbild."
+        )
+    for number, _purpose, statements in MIGRATIONS:
+        if number <= version:
+            continue
+        for statement in statements:
+            con.execute(statement)
+        con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+            [str(number)],
+        )
+        version = number
+    con.execute(
+        "INSERT INTO meta VALUES ('created_at', ?) ON CONFLICT DO NOTHING",
+        [datetime.now(UTC).isoformat(timespec="seconds")],
+    )
+    return version
+
+
+def catalog_fingerprint(catalog: Catalog) -> str:
+    """A hash of what the catalog mirror holds, so it is rewritten only when the catalog changes."""
+    payload = {
+        "goals": [(g.id, g.family, g.number, g.label_sv, g.label_en) for g in catalog.goals],
+        "indicators": [
+            (i.id, i.kind, i.direction, i.label_sv, i.label_en, list(i.goals))
+            for i in catalog.indicators
+        ],
+        "areas": [(a.code, a.level, a.name_sv, a.name_en, a.police_area) for a in catalog.areas],
+    }
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+
+
+def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> bool:
+    """Mirror the catalog's goals, indicators and areas into their tables; True if rewritten."""
+    fingerprint = catalog_fingerprint(catalog)
+    row = con.execute("SELECT value FROM meta WHERE key = 'catalog_sha256'").fetchall()
+    if row and row[0][0] == fingerprint:
+        return False
+    for table in ("indicator_goals", "goals", "indicators", "areas"):
+        con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names, no user input
+    con.executemany(
+        "INSERT INTO goals VALUES (?, ?, ?, ?, ?)",
+        [(g.id, g.family, g.number, g.label_sv, g.label_en) for g in catalog.goals],
+    )
+    con.executemany(
+        "INSERT INTO indicators VALUES (?, ?, ?, ?, ?)",
+        [(i.id, i.kind, i.direction, i.label_sv, i.label_en) for i in catalog.indicators],
+    )
+    con.executemany(
+        "INSERT INTO indicator_goals VALUES (?, ?)",
+        [(i.id, g) for i in catalog.indicators for g in i.goals],
+    )
+    con.executemany(
+        "INSERT INTO areas VALUES (?, ?, ?, ?, ?)",
+        [(a.code, a.level, a.name_sv, a.name_en, a.police_area) for a in catalog.areas],
+    )
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('catalog_sha256', ?)", [fingerprint])
+    return True

@@ -1,0 +1,305 @@
+"""Uploads: what a validated file would change, committing it whole, the history, and exact undo."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from storage.database import Database
+
+INCOMING_COLUMNS = ["indicator_id", "area_code", "period", "value", "denominator", "status", "note"]
+
+
+@dataclass(frozen=True)
+class UploadDiff:
+    """What a file does to the database: counts, and the revised cells with old and new values."""
+
+    inserted: int
+    updated: int
+    unchanged: int
+    revisions: pd.DataFrame = field(repr=False)
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.inserted or self.updated)
+
+
+@dataclass(frozen=True)
+class UploadRecord:
+    upload_id: int | None
+    diff: UploadDiff
+
+
+class UndoConflict(RuntimeError):
+    """Later uploads changed some of the cells; undoing now would silently overwrite them."""
+
+    def __init__(self, upload_id: int, later_uploads: list[int], cells: int) -> None:
+        self.upload_id = upload_id
+        self.later_uploads = later_uploads
+        self.cells = cells
+        names = ", ".join(f"#{u}" for u in later_uploads)
+        super().__init__(
+            f"Uppladdning #{upload_id} kan inte ångras: {cells} av dess värden har ändrats "
+            f"senare av uppladdning {names}. Ångra {names} först."
+        )
+
+
+class UndoError(RuntimeError):
+    """The upload does not exist or is already undone."""
+
+
+def _to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """The validated frame as an Arrow table with the storage types (period as a date)."""
+    return pa.table(
+        {
+            "indicator_id": pa.array(frame["indicator_id"].astype(str), pa.string()),
+            "area_code": pa.array(frame["area_code"].astype(str), pa.string()),
+            "period": pa.array(pd.to_datetime(frame["period"]).dt.date, pa.date32()),
+            "value": pa.array(frame["value"].astype(float), pa.float64()),
+            "denominator": pa.array(
+                frame["denominator"].astype(float), pa.float64(), from_pandas=True
+            ),
+            "status": pa.array(frame["status"].astype(str), pa.string()),
+            "note": pa.array(frame["note"].fillna("").astype(str), pa.string()),
+        }
+    )
+
+
+# The incoming rows joined to what is stored, each classified as insert / update / unchanged.
+_DIFF_SQL = """
+    CREATE OR REPLACE TEMP TABLE upload_diff AS
+    SELECT i.*, o.value AS old_value, o.denominator AS old_denominator, o.status AS old_status,
+           o.note AS old_note, o.upload_id AS old_upload_id,
+           CASE WHEN o.indicator_id IS NULL THEN 'insert'
+                WHEN o.value IS DISTINCT FROM i.value
+                  OR o.denominator IS DISTINCT FROM i.denominator
+                  OR o.status IS DISTINCT FROM i.status
+                  OR o.note IS DISTINCT FROM i.note THEN 'update'
+                ELSE 'unchanged' END AS change
+    FROM incoming_rows AS i
+    LEFT JOIN observations AS o USING (indicator_id, area_code, period)
+"""
+
+_REVISIONS_SQL = """
+    SELECT indicator_id, area_code, period, old_value, value AS new_value,
+           old_denominator, denominator AS new_denominator, old_status, status AS new_status,
+           old_upload_id
+    FROM upload_diff WHERE change = 'update'
+    ORDER BY indicator_id, area_code, period
+"""
+
+
+def _diff(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> UploadDiff:
+    con.register("incoming_rows", _to_arrow(frame))
+    con.execute(_DIFF_SQL)
+    counts = dict(
+        con.execute("SELECT change, count(*) FROM upload_diff GROUP BY change").fetchall()
+    )
+    revisions = con.execute(_REVISIONS_SQL).df()
+    return UploadDiff(
+        inserted=int(counts.get("insert", 0)),
+        updated=int(counts.get("update", 0)),
+        unchanged=int(counts.get("unchanged", 0)),
+        revisions=revisions,
+    )
+
+
+def _cleanup(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP TABLE IF EXISTS temp.upload_diff")
+    con.unregister("incoming_rows")
+
+
+def plan_upload(db: Database, frame: pd.DataFrame) -> UploadDiff:
+    """What committing `frame` would change now, without changing anything."""
+    with db.reading() as con:
+        try:
+            return _diff(con, frame)
+        finally:
+            _cleanup(con)
+
+
+def commit_upload(
+    db: Database,
+    frame: pd.DataFrame,
+    *,
+    file_name: str,
+    file_sha256: str,
+    user: str,
+    source_format: str = "canonical",
+    assumptions: list[str] | None = None,
+    is_demo: bool = False,
+) -> UploadRecord:
+    """Store a validated frame in one transaction: all of it or, on any error, none of it.
+
+    The diff is recomputed inside the transaction, so a file checked minutes ago is committed
+    against what is stored now. A file that changes nothing (a re-upload) records no upload and
+    returns `upload_id=None`. Every inserted or revised cell keeps its previous state in
+    `observation_changes`, which is what `undo_upload` restores.
+    """
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with db.writing() as con:
+        try:
+            diff = _diff(con, frame)
+            if not diff.changes_anything:
+                return UploadRecord(upload_id=None, diff=diff)
+            upload_id = con.execute("SELECT nextval('upload_id_seq')").fetchall()[0][0]
+            con.execute(
+                "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                [
+                    upload_id,
+                    file_name,
+                    file_sha256,
+                    user,
+                    now,
+                    len(frame),
+                    diff.inserted,
+                    diff.updated,
+                    diff.unchanged,
+                    is_demo,
+                    source_format,
+                    json.dumps(assumptions or [], ensure_ascii=False),
+                ],
+            )
+            con.execute(
+                """INSERT INTO observation_changes
+                   SELECT ?, indicator_id, area_code, period, change, old_value, old_denominator,
+                          old_status, old_note, old_upload_id, value, denominator, status, note
+                   FROM upload_diff WHERE change <> 'unchanged'""",
+                [upload_id],
+            )
+            con.execute(
+                """INSERT INTO observations
+                   SELECT indicator_id, area_code, period, value, denominator, status, note, ?
+                   FROM upload_diff WHERE change <> 'unchanged'
+                   ON CONFLICT (indicator_id, area_code, period) DO UPDATE SET
+                     value = excluded.value, denominator = excluded.denominator,
+                     status = excluded.status, note = excluded.note,
+                     upload_id = excluded.upload_id""",
+                [upload_id],
+            )
+            _audit(con, user, "upload", {"upload_id": upload_id, "file_name": file_name})
+            return UploadRecord(upload_id=int(upload_id), diff=diff)
+        finally:
+            _cleanup(con)
+
+
+def undo_upload(db: Database, upload_id: int, *, user: str) -> int:
+    """Restore every cell the upload changed to what it was before; returns the cells restored.
+
+    Refuses with `UndoConflict` when a later upload has changed any of those cells since (it
+    names them), and with `UndoError` when the upload is unknown or already undone.
+    """
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with db.writing() as con:
+        row = con.execute(
+            "SELECT undone_at FROM uploads WHERE upload_id = ?", [upload_id]
+        ).fetchall()
+        if not row:
+            raise UndoError(f"Det finns ingen uppladdning #{upload_id}.")
+        if row[0][0] is not None:
+            raise UndoError(
+                f"Uppladdning #{upload_id} är redan ångrad ({row[0][0]:%Y-%m-%d %H:%M})."
+            )
+        later = con.execute(
+            """SELECT o.upload_id, count(*) FROM observation_changes c
+               JOIN observations o USING (indicator_id, area_code, period)
+               WHERE c.upload_id = ? AND o.upload_id <> ?
+               GROUP BY o.upload_id ORDER BY o.upload_id""",
+            [upload_id, upload_id],
+        ).fetchall()
+        if later:
+            raise UndoConflict(upload_id, [int(u) for u, _ in later], sum(n for _, n in later))
+        restored = con.execute(
+            "SELECT count(*) FROM observation_changes WHERE upload_id = ?", [upload_id]
+        ).fetchall()[0][0]
+        con.execute(
+            """DELETE FROM observations o USING observation_changes c
+               WHERE c.upload_id = ? AND c.change = 'insert'
+                 AND o.indicator_id = c.indicator_id AND o.area_code = c.area_code
+                 AND o.period = c.period""",
+            [upload_id],
+        )
+        con.execute(
+            """UPDATE observations o SET value = c.old_value, denominator = c.old_denominator,
+                      status = c.old_status, note = c.old_note, upload_id = c.old_upload_id
+               FROM observation_changes c
+               WHERE c.upload_id = ? AND c.change = 'update'
+                 AND o.indicator_id = c.indicator_id AND o.area_code = c.area_code
+                 AND o.period = c.period""",
+            [upload_id],
+        )
+        con.execute(
+            "UPDATE uploads SET undone_at = ?, undone_by = ? WHERE upload_id = ?",
+            [now, user, upload_id],
+        )
+        _audit(con, user, "undo", {"upload_id": upload_id, "cells": int(restored)})
+        return int(restored)
+
+
+def list_uploads(db: Database) -> pd.DataFrame:
+    """Every upload, newest first, with who, when, file, counts and whether it is undone."""
+    with db.reading() as con:
+        return con.execute(
+            """SELECT upload_id, uploaded_at, user_name, file_name, rows, inserted, updated,
+                      unchanged, is_demo, source_format, undone_at, undone_by, file_sha256,
+                      assumptions
+               FROM uploads ORDER BY upload_id DESC"""
+        ).df()
+
+
+def upload_changes(db: Database, upload_id: int) -> pd.DataFrame:
+    """The cells one upload changed: old and new value per indicator, area and month."""
+    with db.reading() as con:
+        return con.execute(
+            """SELECT indicator_id, area_code, period, change, old_value, new_value,
+                      old_denominator, new_denominator, old_status, new_status, old_upload_id
+               FROM observation_changes WHERE upload_id = ?
+               ORDER BY indicator_id, area_code, period""",
+            [upload_id],
+        ).df()
+
+
+def cell_history(db: Database, indicator_id: str, area_code: str | None = None) -> pd.DataFrame:
+    """Revisions of an indicator's cells (updates only), with the upload's date and author."""
+    with db.reading() as con:
+        return con.execute(
+            """SELECT c.period, c.area_code, c.old_value, c.new_value, c.old_status,
+                      c.new_status, c.upload_id, u.uploaded_at, u.user_name, u.undone_at
+               FROM observation_changes c JOIN uploads u USING (upload_id)
+               WHERE c.indicator_id = ? AND c.change = 'update'
+                 AND (CAST(? AS VARCHAR) IS NULL OR c.area_code = ?)
+               ORDER BY u.uploaded_at DESC, c.period""",
+            [indicator_id, area_code, area_code],
+        ).df()
+
+
+def _audit(con: duckdb.DuckDBPyConnection, user: str, action: str, detail: dict) -> None:
+    con.execute(
+        "INSERT INTO audit_log VALUES (?, ?, ?, ?)",
+        [
+            datetime.now(UTC).replace(tzinfo=None),
+            user,
+            action,
+            json.dumps(detail, ensure_ascii=False),
+        ],
+    )
+
+
+def record_audit(db: Database, user: str, action: str, detail: dict) -> None:
+    """Write one audit entry on its own (for actions that are not uploads)."""
+    with db.writing() as con:
+        _audit(con, user, action, detail)
+
+
+def audit_log(db: Database, limit: int = 500) -> pd.DataFrame:
+    """The latest audit entries, newest first."""
+    with db.reading() as con:
+        return con.execute(
+            "SELECT logged_at, user_name, action, detail FROM audit_log ORDER BY logged_at DESC LIMIT ?",
+            [limit],
+        ).df()

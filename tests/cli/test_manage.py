@@ -1,0 +1,129 @@
+"""The command line as automation uses it: exit codes, the --json report, export, undo, demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args: str, db: Path, env: dict | None = None, input_bytes: bytes | None = None):
+    full_env = {**os.environ, "LAGESBILD_BUSY_TIMEOUT": "5", **(env or {})}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args, "--db", str(db)],
+        capture_output=True,
+        cwd=ROOT,
+        env=full_env,
+        input=input_bytes,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "cli.duckdb"
+
+
+def test_ingest_json_report_and_exit_codes(db_path, tmp_path):
+    done = manage("ingest", str(FIXTURES / "seed.csv"), "--json", "--user", "eva", db=db_path)
+    assert done.returncode == 0, done.stderr.decode()
+    report = json.loads(done.stdout)
+    assert {
+        k: report[k]
+        for k in ("status", "upload_id", "rows", "inserted", "updated", "unchanged", "errors")
+    } == {
+        "status": "committed",
+        "upload_id": 1,
+        "rows": 7,
+        "inserted": 7,
+        "updated": 0,
+        "unchanged": 0,
+        "errors": [],
+    }
+
+    again = json.loads(manage("ingest", str(FIXTURES / "seed.csv"), "--json", db=db_path).stdout)
+    assert (again["status"], again["upload_id"], again["unchanged"]) == ("committed", None, 7)
+
+    bad = manage("ingest", str(FIXTURES / "broken.csv"), "--json", db=db_path)
+    assert bad.returncode == 1
+    report = json.loads(bad.stdout)
+    assert report["status"] == "rejected" and report["upload_id"] is None
+    first = report["errors"][0]
+    assert set(first) == {"row", "column", "value", "message"}
+    assert (first["row"], first["column"], first["value"]) == (2, "indicator_id", "reported_rapes")
+
+
+def test_dry_run_passes_with_exit_0_and_stores_nothing(db_path):
+    dry = manage("ingest", str(FIXTURES / "seed.csv"), "--dry-run", "--json", db=db_path)
+    assert dry.returncode == 0
+    assert json.loads(dry.stdout)["status"] == "dry_run"
+    uploads = json.loads(manage("uploads", "--json", db=db_path).stdout)
+    assert uploads == []
+
+
+def test_unreadable_file_and_bad_arguments_exit_2(db_path, tmp_path):
+    missing = manage("ingest", str(tmp_path / "finns-inte.csv"), db=db_path)
+    assert missing.returncode == 2 and "Filen kunde inte läsas" in missing.stderr.decode()
+    assert manage("undo", "inte-ett-tal", db=db_path).returncode == 2
+    assert manage("export", "--indicator", "okand", db=db_path).returncode == 2
+
+
+def test_human_readable_rejection_names_rows(db_path):
+    bad = manage("ingest", str(FIXTURES / "broken.csv"), db=db_path)
+    out = bad.stdout.decode()
+    assert "Avvisad: 11 fel. Inget har sparats." in out
+    assert "rad 3, kolumn period, värde ”2027-01”: Månaden januari 2027 har inte börjat än." in out
+
+
+def test_undo_and_uploads(db_path, tmp_path):
+    manage("ingest", str(FIXTURES / "seed.csv"), db=db_path)
+    rev = tmp_path / "rev.csv"
+    rev.write_bytes(
+        b"indicator_id,period,area_code,value\nreported_partner_violence_women,2026-01,STHLM,745\n"
+    )
+    out = manage("ingest", str(rev), db=db_path).stdout.decode()
+    assert "Sparad som uppladdning #2 (0 nya, 1 reviderade, 0 oförändrade)." in out
+    assert "reported_partner_violence_women STHLM 2026-01: 740 → 745" in out
+    assert manage("undo", "1", db=db_path).returncode == 1  # #2 changed one of #1's cells
+    done = manage("undo", "2", db=db_path)
+    assert done.returncode == 0 and "återställda" in done.stdout.decode()
+    listing = manage("uploads", db=db_path).stdout.decode()
+    assert "#2" in listing and "ångrad" in listing
+
+
+def test_export_is_canonical_and_safe_for_excel(db_path, tmp_path):
+    body = 'indicator_id,period,area_code,value,note\nreported_rape,2026-03,STHLM,170,=HYPERLINK("x")\n'
+    f = tmp_path / "f.csv"
+    f.write_text(body)
+    manage("ingest", str(f), db=db_path)
+    out = manage("export", db=db_path).stdout
+    assert out.startswith(b"\xef\xbb\xbf")
+    text = out.decode("utf-8-sig")
+    assert text.splitlines()[0] == "indicator_id;period;area_code;value;denominator;status;note"
+    assert text.splitlines()[1] == 'reported_rape;2026-03;STHLM;170;;final;"\'=HYPERLINK(""x"")"'
+    target = tmp_path / "ut.csv"
+    manage("export", "--indicator", "reported_rape", "--out", str(target), db=db_path)
+    assert target.read_bytes() == out
+    # What we export reads back through the ingest unchanged.
+    again = json.loads(manage("ingest", str(target), "--json", db=db_path).stdout)
+    assert (again["updated"], again["inserted"]) == (0, 0)
+
+
+def test_database_path_from_environment(tmp_path):
+    target = tmp_path / "env.duckdb"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "ingest", str(FIXTURES / "seed.csv")],
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "LAGESBILD_DB": str(target)},
+        timeout=60,
+    )
+    assert done.returncode == 0 and target.exists()

@@ -1,0 +1,40 @@
+"""Shared fixtures: the real catalog, and a fresh database file per test seeded from small CSVs."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from metrics.catalog import load_catalog
+
+    return load_catalog()
+
+
+@pytest.fixture
+def fresh_db(tmp_path):
+    """An empty, migrated database in its own file (DuckDB files are per test, never shared)."""
+    from storage import open_database
+
+    db = open_database(tmp_path / "test.duckdb", busy_timeout=5)
+    db.ensure()
+    return db
+
+
+@pytest.fixture
+def seeded_db(fresh_db):
+    """A database holding the small seed file tests/fixtures/seed.csv as upload #1."""
+    from ingest.pipeline import ingest_upload
+
+    report = ingest_upload(
+        fresh_db, (FIXTURES / "seed.csv").read_bytes(), "seed.csv", user="test", today=TODAY
+    )
+    assert report.status == "committed", report.errors
+    return fresh_db
