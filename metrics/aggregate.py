@@ -1,0 +1,364 @@
+"""Aggregation of observations by indicator kind: over areas, over months, rolling, per 100 000."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from metrics.catalog import Catalog, Indicator
+
+SERIES_COLUMNS = ("value", "numerator", "denominator", "status")
+"""A *series* is a DataFrame indexed by ``period`` (first day of each month, no month left out)
+with these columns:
+
+- value: what the indicator shows: the count, the stock level, the share (0..1) or the median
+  in days; NaN for a month without data or where the kind cannot be aggregated.
+- numerator: the additive quantity behind the value (count, stock level, numerator of a
+  proportion); NaN for median_days.
+- denominator: the base of a proportion; NaN for the other kinds.
+- status: "preliminary" if any contributing row is preliminary, else "final"; NaN where the month
+  has no data.
+"""
+ADDITIVE_KINDS = ("count", "stock")
+RATE_KINDS = ("count", "stock")
+"""Kinds that can be written per 100 000 inhabitants (a share or a median cannot)."""
+PER = 100_000
+
+
+def empty_series() -> pd.DataFrame:
+    """A series with no months (the shape every function here returns for empty input)."""
+    index = pd.DatetimeIndex([], name="period")
+    return pd.DataFrame(
+        {
+            "value": pd.Series(dtype="float64", index=index),
+            "numerator": pd.Series(dtype="float64", index=index),
+            "denominator": pd.Series(dtype="float64", index=index),
+            "status": pd.Series(dtype="object", index=index),
+        }
+    )
+
+
+def month_range(start: pd.Timestamp | str, end: pd.Timestamp | str) -> pd.DatetimeIndex:
+    """Every month from ``start`` to ``end`` inclusive, as first-of-month Timestamps."""
+    first = pd.Timestamp(start).to_period("M").to_timestamp()
+    last = pd.Timestamp(end).to_period("M").to_timestamp()
+    return pd.date_range(first, last, freq="MS", name="period")
+
+
+def share(numerator: pd.Series | float, denominator: pd.Series | float) -> pd.Series | float:
+    """numerator / denominator, NaN (never inf) where the denominator is 0, negative or missing."""
+    if isinstance(numerator, pd.Series) or isinstance(denominator, pd.Series):
+        num = pd.Series(numerator, dtype="float64")
+        den = pd.Series(denominator, dtype="float64")
+        return (num / den.where(den > 0)).astype("float64")
+    if denominator is None or pd.isna(denominator) or denominator <= 0 or pd.isna(numerator):
+        return math.nan
+    return float(numerator) / float(denominator)
+
+
+def aggregate_areas(
+    obs: pd.DataFrame,
+    indicator: Indicator,
+    area_codes: Iterable[str],
+    *,
+    start: pd.Timestamp | str | None = None,
+    end: pd.Timestamp | str | None = None,
+    require_all: bool = False,
+) -> pd.DataFrame:
+    """One monthly series for a set of areas, aggregated as the indicator's kind requires.
+
+    obs: observation frame (indicator_id, area_code, period, value, denominator, status); rows of
+        other indicators and areas are ignored, as are rows without a value (and, for a
+        proportion, without a denominator).
+    count, stock: sum over the areas that reported that month.
+    proportion: sum of numerators / sum of denominators (never a mean of percentages); a zero
+        denominator gives NaN.
+    median_days: medians cannot be combined, so the value is kept only in months where exactly
+        one of the areas reported; NaN otherwise.
+    require_all: when True, a month in which any of ``area_codes`` has no row gets NaN instead of
+        a partial sum.
+    start, end: widen the month range (default: first to last month with data). Months without
+        data are present with NaN, so an XmR chart sees the gap. Empty input gives
+        ``empty_series()``.
+    """
+    codes = list(dict.fromkeys(area_codes))
+    rows = obs[(obs["indicator_id"] == indicator.id) & obs["area_code"].isin(codes)]
+    rows = rows[rows["value"].notna()]
+    if indicator.kind == "proportion":
+        rows = rows[rows["denominator"].notna()]
+    if rows.duplicated(["area_code", "period"]).any():
+        raise ValueError(
+            f"aggregate_areas: more than one row per area and month for {indicator.id!r}"
+        )
+    if rows.empty and (start is None or end is None):
+        return empty_series()
+
+    groups = rows.groupby("period")
+    n_areas = groups["area_code"].nunique()
+    numerator = groups["value"].sum()
+    if indicator.kind == "proportion":
+        denominator = groups["denominator"].sum()
+        value = share(numerator, denominator)
+    else:
+        denominator = pd.Series(np.nan, index=numerator.index)
+        value = numerator.copy()
+    if indicator.kind == "median_days":
+        value = groups["value"].first().where(n_areas == 1)
+        numerator = pd.Series(np.nan, index=numerator.index)
+    preliminary = groups["status"].agg(lambda s: bool((s == "preliminary").any()))
+    series = pd.DataFrame(
+        {
+            "value": value.astype("float64"),
+            "numerator": numerator.astype("float64"),
+            "denominator": denominator.astype("float64"),
+            "status": np.where(preliminary, "preliminary", "final").astype(object),
+        },
+        index=numerator.index,
+    )
+    if require_all:
+        series.loc[n_areas < len(codes), ["value", "numerator", "denominator"]] = np.nan
+    return _complete(series, start, end)
+
+
+def _complete(
+    series: pd.DataFrame,
+    start: pd.Timestamp | str | None = None,
+    end: pd.Timestamp | str | None = None,
+) -> pd.DataFrame:
+    """Reindex to every month between the first and last (widened by start/end), NaN in gaps."""
+    bounds = [pd.Timestamp(p) for p in (start, end) if p is not None]
+    bounds += list(series.index[:1]) + list(series.index[-1:])
+    if not bounds:
+        return empty_series()
+    series = series.copy()
+    series.index = pd.DatetimeIndex(series.index).to_period("M").to_timestamp()
+    series = series.sort_index()
+    out = series.reindex(month_range(min(bounds), max(bounds)))
+    out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
+    return out
+
+
+def _as_months(months: Iterable[pd.Timestamp | str]) -> pd.DatetimeIndex:
+    stamps = [pd.Timestamp(m).to_period("M").to_timestamp() for m in months]
+    return pd.DatetimeIndex(sorted(set(stamps)), name="period")
+
+
+def aggregate_period(
+    obs_series: pd.DataFrame,
+    indicator: Indicator,
+    months: Iterable[pd.Timestamp | str],
+    *,
+    complete: bool = True,
+) -> pd.Series:
+    """One value for a span of months (a year, a quarter, year to date) of a series.
+
+    count: sum over the months. stock: the level in the last month. proportion: sum of
+    numerators / sum of denominators. median_days: not aggregable, NaN (a span of a single
+    month returns that month's value unchanged).
+    complete: when True (default) the result is NaN if any month in ``months`` has no value
+        (a year total with a month missing would understate); when False, missing months are
+        skipped and a stock takes the level of the last month that has one.
+    Returns a Series with value, numerator, denominator, status, months (requested) and
+    months_missing. No months, or none with data, give NaN values and status None.
+    """
+    wanted = _as_months(months)
+    sub = obs_series.reindex(wanted)
+    if indicator.kind == "median_days":
+        has = sub["value"].notna()
+    elif indicator.kind == "proportion":
+        # 0 of 0 is a reported month (its share is NaN), not a missing one
+        has = sub["numerator"].notna() & sub["denominator"].notna()
+    else:
+        has = sub["numerator"].notna()
+    missing = int((~has).sum())
+    used = sub[has]
+    result = {
+        "value": math.nan,
+        "numerator": math.nan,
+        "denominator": math.nan,
+        "status": None,
+        "months": len(wanted),
+        "months_missing": missing,
+    }
+    if used.empty or (complete and missing):
+        return pd.Series(result, dtype=object)
+    result["status"] = "preliminary" if (used["status"] == "preliminary").any() else "final"
+    if indicator.kind == "count":
+        total = float(used["numerator"].sum())
+        result.update(value=total, numerator=total)
+    elif indicator.kind == "stock":
+        level = float(used["numerator"].iloc[-1])
+        result.update(value=level, numerator=level)
+        result["status"] = used["status"].iloc[-1]
+    elif indicator.kind == "proportion":
+        num, den = float(used["numerator"].sum()), float(used["denominator"].sum())
+        result.update(value=share(num, den), numerator=num, denominator=den)
+    elif len(wanted) == 1:  # median_days: one month is not an aggregation
+        result["value"] = float(used["value"].iloc[0])
+    return pd.Series(result, dtype=object)
+
+
+def rolling_12(series: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+    """The series over the latest 12 months at each month (same index as ``series``).
+
+    count: 12-month sum. stock: the level itself (a level does not accumulate). proportion:
+    12-month sum of numerators / 12-month sum of denominators. median_days: NaN.
+    A month gets NaN until 12 months of data are available, and whenever one of the 12 months is
+    missing (a partial sum would look like a fall). status is "preliminary" if any of the 12
+    months is. Empty input gives ``empty_series()``.
+    """
+    if series.empty:
+        return empty_series()
+    full = _complete(series)
+    if indicator.kind == "stock":
+        return full.reindex(series.index)
+    out = empty_series().reindex(full.index)
+    if indicator.kind in ("count", "proportion"):
+        num = full["numerator"].rolling(12, min_periods=12).sum()
+        out["numerator"] = num
+        if indicator.kind == "proportion":
+            den = full["denominator"].rolling(12, min_periods=12).sum()
+            out["denominator"] = den
+            out["value"] = share(num, den).to_numpy()
+        else:
+            out["value"] = num
+    preliminary = (full["status"] == "preliminary").astype(float).rolling(12, min_periods=1).max()
+    status = np.where(preliminary > 0, "preliminary", "final").astype(object)
+    out["status"] = pd.Series(status, index=full.index).where(out["value"].notna(), None)
+    return out.reindex(series.index)
+
+
+@dataclass(frozen=True)
+class YearOnYear:
+    """A value compared with the same month a year earlier.
+
+    change: value - previous_value in the indicator's unit (for a proportion, in share units:
+        0.034 = 3.4 percentage points). change_relative: change / previous_value (0.1 = +10 %).
+    Both are None when either value is missing; change_relative is also None when the previous
+    value is 0.
+    """
+
+    indicator_id: str
+    kind: str
+    period: pd.Timestamp | None
+    value: float | None
+    previous_period: pd.Timestamp | None
+    previous_value: float | None
+    change: float | None
+    change_relative: float | None
+
+
+def year_on_year(
+    series: pd.DataFrame,
+    indicator: Indicator,
+    period: pd.Timestamp | str | None = None,
+) -> YearOnYear:
+    """Compare ``period`` (default: the latest month with a value) with the same month last year.
+
+    Works on any series (monthly or ``rolling_12``); values are compared as they are. An empty
+    series gives a YearOnYear with every value None.
+    """
+    values = series["value"] if not series.empty else pd.Series(dtype="float64")
+    if period is None:
+        present = values.dropna()
+        if present.empty:
+            return YearOnYear(indicator.id, indicator.kind, None, None, None, None, None, None)
+        current = pd.Timestamp(present.index[-1])
+    else:
+        current = pd.Timestamp(period).to_period("M").to_timestamp()
+    previous = current - pd.DateOffset(years=1)
+    value = _value_at(values, current)
+    base = _value_at(values, previous)
+    change = None if value is None or base is None else value - base
+    relative = None if change is None or base == 0 else change / base
+    return YearOnYear(
+        indicator.id, indicator.kind, current, value, previous, base, change, relative
+    )
+
+
+def _value_at(values: pd.Series, period: pd.Timestamp) -> float | None:
+    if period not in values.index:
+        return None
+    value = values.loc[period]
+    return None if pd.isna(value) else float(value)
+
+
+def rate_per_100k(value: float | None, population: float | None) -> float | None:
+    """value per 100 000 inhabitants; None when the value is missing or the population is
+    unknown or not positive. A monthly count gives a monthly rate; use ``rolling_12`` first for
+    an annual rate."""
+    if value is None or population is None or pd.isna(value) or pd.isna(population):
+        return None
+    if population <= 0:
+        return None
+    return float(value) / float(population) * PER
+
+
+def add_rate_per_100k(
+    frame: pd.DataFrame,
+    catalog: Catalog,
+    *,
+    indicator: Indicator | None = None,
+    area_codes: Iterable[str] | str | None = None,
+) -> pd.DataFrame:
+    """A copy of ``frame`` with ``population`` and ``rate_per_100k`` columns (NaN where unknown).
+
+    Two shapes are accepted:
+    - an observation frame (columns indicator_id, area_code, period, value): each row uses its
+      own area's population for the period's year; the kind comes from ``indicator`` or, if not
+      given, from the catalog entry of the row's indicator_id.
+    - a series (indexed by period): pass ``indicator`` and ``area_codes``; the population is the
+      sum over those areas, unknown if any of them is unknown.
+    Populations come from ``catalog.population(area, year)`` (nearest known year). Only count and
+    stock values get a rate; a share or a median gets NaN.
+    """
+    out = frame.copy()
+    if "area_code" in out.columns:
+        periods = pd.to_datetime(out["period"])
+        kinds = (
+            pd.Series(indicator.kind, index=out.index)
+            if indicator is not None
+            else out["indicator_id"].map(lambda i: catalog.indicator(i).kind)
+        )
+        cache: dict[tuple[str, int], float] = {}
+        population = [
+            _population(catalog, (code,), year, cache)
+            for code, year in zip(out["area_code"], periods.dt.year, strict=True)
+        ]
+    else:
+        if indicator is None or area_codes is None:
+            raise ValueError("add_rate_per_100k: a series needs indicator and area_codes")
+        codes = (area_codes,) if isinstance(area_codes, str) else tuple(area_codes)
+        kinds = pd.Series(indicator.kind, index=out.index)
+        cache = {}
+        years = pd.DatetimeIndex(out.index).year
+        population = [_population(catalog, codes, year, cache) for year in years]
+    out["population"] = np.asarray(population, dtype="float64")
+    rateable = kinds.isin(RATE_KINDS).to_numpy() & (out["population"] > 0).to_numpy()
+    values = out["value"].astype("float64").to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = values / out["population"].to_numpy() * PER
+    out["rate_per_100k"] = np.where(rateable, rate, np.nan)
+    return out
+
+
+def _population(
+    catalog: Catalog,
+    codes: tuple[str, ...],
+    year: int,
+    cache: dict[tuple[str, int], float],
+) -> float:
+    total = 0.0
+    for code in codes:
+        key = (code, int(year))
+        if key not in cache:
+            found = catalog.population(code, int(year))
+            cache[key] = math.nan if found is None else float(found)
+        total += cache[key]
+    return total

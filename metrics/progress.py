@@ -1,0 +1,700 @@
+"""Progress towards targets, XmR variation and assurance icons, rare events, roll-ups per goal."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+from metrics.aggregate import aggregate_areas, month_range
+from metrics.spc import XmrResult, xmr
+
+if TYPE_CHECKING:
+    from metrics.catalog import Catalog, Indicator
+
+Lang = Literal["sv", "en"]
+
+MIN_POINTS = 12
+"""Fewer monthly values than this: limits are too unstable to call a signal, so the indicator
+counts as "too little data" in roll-ups and the narrative (its chart may still be drawn)."""
+
+BLUE = "#1f77b4"
+"""Improvement and consistently passing (NHS Making Data Count uses blue for good news)."""
+ORANGE = "#e6820e"
+"""Concern and consistently failing; blue/orange stay apart for all common colour-vision types."""
+GREY = "#7f7f7f"
+"""Common cause and hit-and-miss: nothing to act on."""
+PURPLE = "#7b4fa6"
+"""Special cause on a neutral indicator: unusual, but neither better nor worse in itself."""
+
+
+@dataclass(frozen=True)
+class Icon:
+    """A signal icon as data: charts draw ``shape`` in ``colour`` with ``letter`` inside.
+
+    Shape as well as colour carries the meaning (improvement = triangle, concern = diamond,
+    neutral = square, common cause = circle), so the icons survive grey-scale printing and
+    colour-blindness. ``shape`` is a Plotly marker symbol name.
+    """
+
+    id: str
+    sv: str
+    en: str
+    shape: str
+    colour: str
+    letter: str
+
+    def text(self, lang: Lang = "sv") -> str:
+        """The icon's meaning in Swedish or English."""
+        return self.sv if lang == "sv" else self.en
+
+
+VARIATION_ICONS: dict[str, Icon] = {
+    icon.id: icon
+    for icon in (
+        Icon(
+            "improvement_high",
+            "Särskild orsak – förbättring (högre)",
+            "Special cause – improvement (higher)",
+            "triangle-up",
+            BLUE,
+            "H",
+        ),
+        Icon(
+            "improvement_low",
+            "Särskild orsak – förbättring (lägre)",
+            "Special cause – improvement (lower)",
+            "triangle-down",
+            BLUE,
+            "L",
+        ),
+        Icon(
+            "concern_high",
+            "Särskild orsak – försämring (högre)",
+            "Special cause – concern (higher)",
+            "diamond",
+            ORANGE,
+            "H",
+        ),
+        Icon(
+            "concern_low",
+            "Särskild orsak – försämring (lägre)",
+            "Special cause – concern (lower)",
+            "diamond",
+            ORANGE,
+            "L",
+        ),
+        Icon(
+            "neutral_high",
+            "Särskild orsak – varken bättre eller sämre (högre)",
+            "Special cause – neither better nor worse (higher)",
+            "square",
+            PURPLE,
+            "H",
+        ),
+        Icon(
+            "neutral_low",
+            "Särskild orsak – varken bättre eller sämre (lägre)",
+            "Special cause – neither better nor worse (lower)",
+            "square",
+            PURPLE,
+            "L",
+        ),
+        Icon(
+            "common_cause",
+            "Slumpmässig variation",
+            "Common cause variation",
+            "circle",
+            GREY,
+            "",
+        ),
+    )
+}
+ASSURANCE_ICONS: dict[str, Icon] = {
+    icon.id: icon
+    for icon in (
+        Icon(
+            "pass",
+            "Målet nås konsekvent",
+            "The target is consistently met",
+            "hexagon",
+            BLUE,
+            "P",
+        ),
+        Icon(
+            "fail",
+            "Målet missas konsekvent",
+            "The target is consistently missed",
+            "x",
+            ORANGE,
+            "F",
+        ),
+        Icon(
+            "hit_and_miss",
+            "Osäkert om målet nås",
+            "Hit and miss: the target may or may not be met",
+            "circle-open",
+            GREY,
+            "?",
+        ),
+    )
+}
+_ASSURANCE_BY_XMR = {
+    "consistent_pass": "pass",
+    "consistent_fail": "fail",
+    "inconsistent": "hit_and_miss",
+}
+
+VARIATION_CATEGORIES = (
+    "improvement",
+    "concern",
+    "neutral",
+    "common_cause",
+    "too_little_data",
+    "rare_event",
+    "no_data",
+)
+"""How an assessment is counted in roll-ups: the four XmR readings, then indicators that are
+not read on XmR (fewer than MIN_POINTS values, rare events, no data at all)."""
+ASSURANCE_CATEGORIES = ("pass", "fail", "hit_and_miss", "no_assurance")
+"""no_assurance: no target, a neutral indicator, or not read on XmR."""
+
+PROGRESS_STATUSES: dict[str, tuple[str, str]] = {
+    "target_met": ("Målet är nått", "Target reached"),
+    "on_track": ("I fas med målbanan", "On track"),
+    "behind": ("Efter målbanan", "Behind the trajectory"),
+    "in_progress": ("På väg mot målet", "Moving towards the target"),
+    "moving_away": (
+        "Längre från målet än vid utgångsläget",
+        "Further from the target than at baseline",
+    ),
+    "neutral": (
+        "Följs utan målriktning – en förändring är varken bra eller dålig i sig",
+        "Monitored without a direction – a change is neither good nor bad in itself",
+    ),
+    "target_not_met": ("Målet är inte nått", "Target not reached"),
+    "no_target": ("Inget mål satt", "No target set"),
+    "no_data": ("Uppgift saknas", "No data"),
+}
+"""Status id → (Swedish, English). A neutral indicator only ever gets "neutral" (or no_data)."""
+
+
+def _month(period: str | pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(period).to_period("M").to_timestamp()
+
+
+def _number(value: Any) -> float | None:
+    if value is None or pd.isna(value):
+        return None
+    return float(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress towards a target
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an indicator has come from its baseline towards its target.
+
+    raw: (current - baseline) / (target - baseline): 0.0 at the baseline, 1.0 at the target,
+        negative when further away than at baseline, above 1 beyond the target; None without a
+        target, a baseline or a current value (a target without a baseline still gives the
+        status target_met / target_not_met). When target == baseline it is 1.0 if the target
+        is met and 0.0 otherwise.
+    share: raw clipped to [0, 1], for progress bars.
+    expected: the trajectory's value at ``period`` (None without a period or outside the line).
+    status: a key of PROGRESS_STATUSES.
+    """
+
+    indicator_id: str
+    current: float | None
+    baseline: float | None
+    target: float | None
+    raw: float | None
+    share: float | None
+    status: str
+    period: pd.Timestamp | None = None
+    expected: float | None = None
+
+    def words(self, lang: Lang = "sv") -> str:
+        """The status in words, e.g. "Målet är nått"."""
+        sv, en = PROGRESS_STATUSES[self.status]
+        return sv if lang == "sv" else en
+
+
+def compute_progress(
+    indicator: Indicator,
+    current: float | None,
+    *,
+    period: pd.Timestamp | str | None = None,
+    baseline: Any | None = None,
+    target: Any | None = None,
+) -> Progress:
+    """Share of the way from baseline to target reached by ``current``.
+
+    current: the value in the target's unit (a share 0..1 for proportions).
+    period: the month of ``current``; with it, the status compares with the trajectory
+        (on_track / behind) instead of just in_progress.
+    baseline, target: objects with ``value`` and ``period`` ("YYYY-MM") that replace the
+        catalog's (e.g. a target set per area); default: the indicator's own.
+    The share is monotone in ``current`` in the direction from baseline to target (which is the
+    indicator's direction when the catalog is consistent). A neutral indicator gets the number
+    but never a good/bad status. Missing current value → status no_data.
+    """
+    baseline = baseline if baseline is not None else indicator.baseline
+    target = target if target is not None else indicator.target
+    value = _number(current)
+    month = _month(period) if period is not None else None
+    base_value = _number(baseline.value) if baseline is not None else None
+    target_value = _number(target.value) if target is not None else None
+
+    raw: float | None = None
+    if value is not None and base_value is not None and target_value is not None:
+        gap = target_value - base_value
+        if gap != 0:
+            raw = (value - base_value) / gap
+        else:
+            raw = 1.0 if _meets(value, target_value, indicator.direction) else 0.0
+    share = None if raw is None else min(1.0, max(0.0, raw))
+    expected = (
+        expected_at(indicator, month, baseline=baseline, target=target)
+        if month is not None
+        else None
+    )
+
+    if value is None:
+        status = "no_data"
+    elif indicator.direction == "neutral":
+        status = "neutral"
+    elif raw is None and target_value is not None:
+        # a target without a baseline: only met or not (e.g. zero deaths)
+        status = (
+            "target_met" if _meets(value, target_value, indicator.direction) else "target_not_met"
+        )
+    elif raw is None:
+        status = "no_target"
+    elif raw >= 1.0:
+        status = "target_met"
+    elif raw < 0.0 or (base_value == target_value):
+        status = "moving_away"
+    elif expected is not None:
+        assert base_value is not None and target_value is not None
+        toward = math.copysign(1.0, target_value - base_value)
+        status = "on_track" if (value - expected) * toward >= 0 else "behind"
+    else:
+        status = "in_progress"
+    return Progress(
+        indicator.id, value, base_value, target_value, raw, share, status, month, expected
+    )
+
+
+def _meets(value: float, target: float, direction: str) -> bool:
+    if direction == "increase":
+        return value >= target
+    if direction == "decrease":
+        return value <= target
+    return value == target
+
+
+def trajectory(
+    indicator: Indicator,
+    *,
+    baseline: Any | None = None,
+    target: Any | None = None,
+) -> pd.Series:
+    """The straight line from (baseline period, baseline value) to (target period, target value),
+    one value per month (index ``period``), for drawing beside the series.
+
+    Empty when the indicator lacks a baseline or a target, or the target month is before the
+    baseline month; a single point when they are the same month.
+    """
+    baseline = baseline if baseline is not None else indicator.baseline
+    target = target if target is not None else indicator.target
+    if baseline is None or target is None:
+        return pd.Series(dtype="float64", index=pd.DatetimeIndex([], name="period"), name="value")
+    start, end = _month(baseline.period), _month(target.period)
+    months = month_range(start, end) if end >= start else pd.DatetimeIndex([], name="period")
+    steps = len(months) - 1
+    b, t = float(baseline.value), float(target.value)
+    values = [t if steps <= 0 else b + (t - b) * i / steps for i in range(len(months))]
+    return pd.Series(values, index=months, name="value", dtype="float64")
+
+
+def expected_at(
+    indicator: Indicator,
+    period: pd.Timestamp | str,
+    *,
+    baseline: Any | None = None,
+    target: Any | None = None,
+) -> float | None:
+    """The trajectory's value in ``period``; the target value after the target month (the
+    target is to be held), None before the baseline month or without a trajectory."""
+    line = trajectory(indicator, baseline=baseline, target=target)
+    if line.empty:
+        return None
+    month = _month(period)
+    if month < line.index[0]:
+        return None
+    if month > line.index[-1]:
+        return float(line.iloc[-1])
+    return float(line.loc[month])
+
+
+# ---------------------------------------------------------------------------------------------
+# Rare events
+
+
+@dataclass(frozen=True)
+class RareEventSummary:
+    """Rare events (e.g. deaths) read as counts and time since the last one, not on XmR.
+
+    per_year: DataFrame indexed by year with ``events`` (sum of reported months) and
+        ``months_reported`` (a year with fewer than 12 is partial).
+    last_event: first day of the latest month with at least one event; None if none.
+    months_since_last: whole months from last_event to as_of (0 = an event in the as_of month).
+    events_this_year: events in as_of's year up to as_of; meets_target: that equals the target.
+    """
+
+    per_year: pd.DataFrame
+    total: int
+    first_period: pd.Timestamp | None
+    as_of: pd.Timestamp | None
+    last_event: pd.Timestamp | None
+    last_event_count: int
+    months_since_last: int | None
+    events_last_12_months: int
+    events_this_year: int
+    target: float
+    meets_target: bool | None
+
+
+def rare_event_summary(
+    series: pd.DataFrame | pd.Series,
+    *,
+    as_of: pd.Timestamp | str | None = None,
+    target: float = 0.0,
+) -> RareEventSummary:
+    """Counts per year, the last event and months since it, against a target (default 0).
+
+    series: a series frame (its ``value`` column) or a Series of monthly counts indexed by
+        period; NaN months are not reported (they count as no event but are not counted as
+        reported months). Months after ``as_of`` are ignored; as_of defaults to the latest month
+        with a value. Empty input gives zero counts and None dates.
+    """
+    values = series["value"] if isinstance(series, pd.DataFrame) else series
+    values = values.astype("float64")
+    if len(values):
+        values.index = pd.DatetimeIndex(values.index).to_period("M").to_timestamp()
+        values = values.sort_index()
+    reported = values.dropna()
+    month = _month(as_of) if as_of is not None else (reported.index[-1] if len(reported) else None)
+    if month is not None:
+        values = values[values.index <= month]
+        reported = reported[reported.index <= month]
+    if reported.empty or month is None:
+        empty = pd.DataFrame(
+            {"events": pd.Series(dtype="int64"), "months_reported": pd.Series(dtype="int64")}
+        )
+        empty.index.name = "year"
+        return RareEventSummary(empty, 0, None, month, None, 0, None, 0, 0, target, None)
+
+    by_year = reported.groupby(reported.index.year)
+    per_year = pd.DataFrame(
+        {"events": by_year.sum().astype("int64"), "months_reported": by_year.size()}
+    )
+    per_year = per_year.reindex(range(per_year.index.min(), month.year + 1), fill_value=0)
+    per_year.index.name = "year"
+    events = reported[reported > 0]
+    last = events.index[-1] if len(events) else None
+    since = None
+    if last is not None:
+        since = (month.year - last.year) * 12 + (month.month - last.month)
+    window_start = month - pd.DateOffset(months=11)
+    last_12 = int(reported[reported.index >= window_start].sum())
+    this_year = int(reported[reported.index.year == month.year].sum())
+    return RareEventSummary(
+        per_year=per_year,
+        total=int(reported.sum()),
+        first_period=reported.index[0],
+        as_of=month,
+        last_event=last,
+        last_event_count=int(events.iloc[-1]) if last is not None else 0,
+        months_since_last=since,
+        events_last_12_months=last_12,
+        events_this_year=this_year,
+        target=target,
+        meets_target=this_year == target,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Assessment of one indicator
+
+
+def variation_icon(point_type: str | None, direction: str) -> Icon | None:
+    """The variation icon for an XmR point type on an indicator with ``direction``.
+
+    An improvement on an "increase" indicator is high, on a "decrease" indicator low; a concern
+    the other way round. None for None.
+    """
+    if point_type is None:
+        return None
+    if point_type == "common_cause":
+        return VARIATION_ICONS["common_cause"]
+    if point_type == "special_cause_neutral_high":
+        return VARIATION_ICONS["neutral_high"]
+    if point_type == "special_cause_neutral_low":
+        return VARIATION_ICONS["neutral_low"]
+    up = direction == "increase"
+    if point_type == "special_cause_improvement":
+        return VARIATION_ICONS["improvement_high" if up else "improvement_low"]
+    if point_type == "special_cause_concern":
+        return VARIATION_ICONS["concern_low" if up else "concern_high"]
+    raise ValueError(f"unknown XmR point type {point_type!r}")
+
+
+def assurance_icon(assurance: str | None) -> Icon | None:
+    """The assurance icon for an XmR assurance value; None without one."""
+    return None if assurance is None else ASSURANCE_ICONS[_ASSURANCE_BY_XMR[assurance]]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Where one indicator stands in one area: the reading leadership sees.
+
+    period/value: the latest month with a value (None when there is none).
+    category: a VARIATION_CATEGORIES entry (how roll-ups and the narrative count it).
+    variation / assurance: the XmR readings of the last point (None for rare events or without
+        data); their icons are None likewise. Assurance is also None when the latest value
+        contradicts it (a "consistently fails" reading beside a value that meets the target, or
+        the reverse): the limits then describe a process the series has left; ``spc.assurance``
+        keeps the raw reading and ``warnings`` says why.
+    warnings: for people (short series, trial limits), in English as XmR gives them.
+    spc: the XmR result behind the icons, for charts (None when not read on XmR).
+    """
+
+    indicator_id: str
+    period: pd.Timestamp | None
+    value: float | None
+    n_points: int
+    category: str
+    variation: str | None
+    variation_icon: Icon | None
+    assurance: str | None
+    assurance_icon: Icon | None
+    progress: Progress
+    rare: RareEventSummary | None = None
+    warnings: tuple[str, ...] = ()
+    spc: XmrResult | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def assurance_category(self) -> str:
+        """pass / fail / hit_and_miss, or no_assurance (also when not read on XmR)."""
+        if self.category in ("too_little_data", "rare_event", "no_data") or not self.assurance:
+            return "no_assurance"
+        return _ASSURANCE_BY_XMR[self.assurance]
+
+
+def assess_indicator(
+    indicator: Indicator,
+    series: pd.DataFrame,
+    *,
+    period: pd.Timestamp | str | None = None,
+) -> Assessment:
+    """Read one indicator's monthly series: XmR variation and assurance, progress, rare events.
+
+    series: a series frame (``aggregate_areas``), indexed by month with a ``value`` column; gaps
+        are NaN. Months after ``period`` (default: all) are ignored.
+    The XmR chart uses the indicator's direction as improvement, its target (if any) for
+    assurance, and rebases at each catalog series break. Indicators flagged ``rare`` are not read
+    on XmR: they get a RareEventSummary and category "rare_event"; their progress uses the
+    events of the latest 12 months. Fewer than MIN_POINTS values → category "too_little_data"
+    (the XmR readings are still given, for the chart).
+    """
+    values = series["value"].astype("float64") if not series.empty else pd.Series(dtype="float64")
+    if len(values):
+        values.index = pd.DatetimeIndex(values.index).to_period("M").to_timestamp()
+        values = values.sort_index()
+    if period is not None and len(values):
+        values = values[values.index <= _month(period)]
+    present = values.dropna()
+    if present.empty:
+        return Assessment(
+            indicator.id,
+            None,
+            None,
+            0,
+            "no_data",
+            None,
+            None,
+            None,
+            None,
+            compute_progress(indicator, None),
+        )
+    values = values.loc[present.index[0] : present.index[-1]]
+    last_period, last_value = present.index[-1], float(present.iloc[-1])
+    n_points = len(present)
+
+    if indicator.rare:
+        rare = rare_event_summary(values, as_of=last_period)
+        progress = compute_progress(indicator, rare.events_last_12_months, period=last_period)
+        return Assessment(
+            indicator.id,
+            last_period,
+            last_value,
+            n_points,
+            "rare_event",
+            None,
+            None,
+            None,
+            None,
+            progress,
+            rare,
+        )
+
+    target = indicator.target.value if indicator.target is not None else None
+    positions = _break_positions(indicator, values.index)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = xmr(
+            values,
+            improvement=indicator.direction,
+            target=target,
+            rebase_at=positions,
+        )
+    messages = [str(w.message) for w in caught]
+    if n_points < MIN_POINTS:
+        messages.insert(
+            0,
+            f"{indicator.id}: {n_points} monthly values, fewer than {MIN_POINTS}: "
+            "too few to call a signal",
+        )
+        category = "too_little_data"
+    else:
+        category = _category(result.variation)
+    assurance = result.assurance
+    if assurance is not None and target is not None:
+        met = _meets(last_value, target, indicator.direction)
+        if (assurance == "consistent_fail" and met) or (assurance == "consistent_pass" and not met):
+            # The limits describe a process the series has since left (a shift or a trend):
+            # an icon saying "always misses" beside a value that meets the target misleads.
+            messages.append(
+                f"{indicator.id}: the latest value contradicts the assurance reading "
+                f"({assurance}) of limits the series has left; assurance withheld until the "
+                "chart is rebased (a series break)"
+            )
+            assurance = None
+    return Assessment(
+        indicator.id,
+        last_period,
+        last_value,
+        n_points,
+        category,
+        result.variation,
+        variation_icon(result.variation, indicator.direction),
+        assurance,
+        assurance_icon(assurance),
+        compute_progress(indicator, last_value, period=last_period),
+        None,
+        tuple(messages),
+        result,
+    )
+
+
+def _category(point_type: str | None) -> str:
+    if point_type is None:
+        return "no_data"
+    if point_type == "common_cause":
+        return "common_cause"
+    if point_type == "special_cause_improvement":
+        return "improvement"
+    if point_type == "special_cause_concern":
+        return "concern"
+    return "neutral"
+
+
+def _break_positions(indicator: Indicator, months: pd.DatetimeIndex) -> list[int]:
+    """Positions where a series break starts a new XmR period (first month on or after it)."""
+    positions = set()
+    for series_break in indicator.breaks:
+        at = months.searchsorted(_month(series_break.period))
+        if 0 < at < len(months):
+            positions.add(int(at))
+    return sorted(positions)
+
+
+def assess_catalog(
+    obs: pd.DataFrame,
+    catalog: Catalog,
+    area_codes: Iterable[str] | str,
+    *,
+    period: pd.Timestamp | str | None = None,
+) -> dict[str, Assessment]:
+    """Assess every catalog indicator for an area (or a set of areas), in catalog order.
+
+    Each indicator's series is ``aggregate_areas`` over the codes valid for it; an indicator with
+    no valid area among them, or no data, gets category "no_data".
+    """
+    codes = (area_codes,) if isinstance(area_codes, str) else tuple(area_codes)
+    out: dict[str, Assessment] = {}
+    for indicator in catalog.indicators:
+        valid = set(catalog.valid_areas(indicator.id))
+        series = aggregate_areas(obs, indicator, [c for c in codes if c in valid])
+        out[indicator.id] = assess_indicator(indicator, series, period=period)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Roll-up per goal
+
+
+@dataclass(frozen=True)
+class GoalRollup:
+    """How many indicators of a goal show each reading: counts, never an average score."""
+
+    n_indicators: int
+    variation: dict[str, int]
+    assurance: dict[str, int]
+
+
+def rollup_goal(assessments: Iterable[Assessment] | Mapping[str, Assessment]) -> GoalRollup:
+    """Count a goal's assessments by variation category and by assurance category.
+
+    Every key of VARIATION_CATEGORIES and ASSURANCE_CATEGORIES is present (0 when none), in that
+    order. An empty input gives all zeros.
+    """
+    items = list(assessments.values()) if isinstance(assessments, Mapping) else list(assessments)
+    variation = Counter(a.category for a in items)
+    assurance = Counter(a.assurance_category for a in items)
+    return GoalRollup(
+        len(items),
+        {key: variation.get(key, 0) for key in VARIATION_CATEGORIES},
+        {key: assurance.get(key, 0) for key in ASSURANCE_CATEGORIES},
+    )
+
+
+def rollup_by_goal(assessments: Mapping[str, Assessment], catalog: Catalog) -> pd.DataFrame:
+    """One row per goal in catalog order (county_1..8, then the Gryning areas): goal_id,
+    n_indicators, a column per variation category and per assurance category (``assurance_``
+    prefix). Indicators without an assessment are left out of the counts."""
+    rows = []
+    for goal in catalog.goals:
+        members = [
+            assessments[i.id] for i in catalog.indicators_for_goal(goal.id) if i.id in assessments
+        ]
+        rollup = rollup_goal(members)
+        rows.append(
+            {
+                "goal_id": goal.id,
+                "n_indicators": rollup.n_indicators,
+                **rollup.variation,
+                **{f"assurance_{k}": v for k, v in rollup.assurance.items()},
+            }
+        )
+    return pd.DataFrame(rows)
