@@ -1,0 +1,56 @@
+"""Lägesbild's entry point: page config, who is signed in, navigation for that role, the shared sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from auth import local_user
+from i18n import t
+from metrics.catalog import load_catalog
+from ui import state
+from ui.sidebar import draw_sidebar
+
+st.set_page_config(
+    page_title="Lägesbild",
+    page_icon=":material/monitoring:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+catalog = load_catalog()
+state.init_state(catalog)
+user = local_user()
+lang = state.get("lang")
+
+read_pages = [
+    st.Page(
+        "pages/overview.py",
+        title=t("nav_overview", lang),
+        icon=":material/dashboard:",
+        url_path="lagesbild",
+        default=True,
+    ),
+    st.Page("pages/goals.py", title=t("nav_goals", lang), icon=":material/flag:", url_path="mal"),
+    st.Page(
+        "pages/indicator.py",
+        title=t("nav_indicator", lang),
+        icon=":material/show_chart:",
+        url_path="indikator",
+    ),
+    st.Page(
+        "pages/catalog.py",
+        title=t("nav_catalog", lang),
+        icon=":material/menu_book:",
+        url_path="katalog",
+    ),
+]
+# Pages a role may not use are not registered at all, so a typed URL cannot reach them either.
+work_pages = []
+sections = {t("nav_section_read", lang): read_pages}
+if work_pages:
+    sections[t("nav_section_work", lang)] = work_pages
+
+page = st.navigation(sections)
+draw_sidebar(user, catalog)
+state.sync_url()
+page.run()

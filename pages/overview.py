@@ -1,0 +1,107 @@
+"""Lägesbild: the eight county goals and the five Gryning areas at a glance, with the month's summary."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts import sparkline_figure
+from i18n import t
+from metrics.formatting import format_month
+from metrics.narrative import monthly_summary
+from metrics.overview import GoalCard
+from ui import data, state
+from ui.components import badge_html, delta_colour, format_change, format_value
+from ui.sidebar import draw_marking, draw_no_data
+
+f = state.filters()
+lang = f.lang
+catalog = data.catalog()
+
+st.title(t("app_title", lang))
+st.caption(t("app_tagline", lang))
+if draw_no_data(lang):
+    st.stop()
+draw_marking(lang)
+st.markdown(f"> **{t('vision_county', lang)}** &nbsp;·&nbsp; **{t('vision_gryning', lang)}**")
+
+period = f.end or data.data_through()
+assessments, cards = data.overview(f.briefing, f.area, period)
+
+with st.expander(t("summary_heading", lang) + f" – {format_month(period, lang)}", expanded=True):
+    for section in monthly_summary(assessments, catalog, period, lang):
+        if section.goal_id is None:
+            st.markdown(section.text())
+        else:
+            st.markdown(f"**{section.heading}** {section.text()}")
+
+
+def open_goal(goal_id: str) -> None:
+    state.put("goal", goal_id)
+
+
+def draw_card(card: GoalCard) -> None:
+    goal, ind, a = card.goal, card.headline, card.assessment
+    with st.container(border=True):
+        number = (
+            t("goal_number", lang, number=goal.number) if goal.family == "county" else "Gryning"
+        )
+        st.caption(number)
+        st.markdown(f"**{goal.short(lang)}**")
+        label = ind.label(lang)
+        if card.fallback:
+            label += f" ({catalog.area(card.area_code).name(lang)})"
+        delta = format_change(ind, card.yoy.change, card.yoy.change_relative, lang)
+        st.metric(
+            label,
+            format_value(ind, a.value, lang),
+            delta=(
+                delta
+                + " "
+                + t("vs_last_year", lang, month=format_month(card.yoy.previous_period, lang))
+            )
+            if delta
+            else None,
+            delta_color=delta_colour(ind),
+            help=ind.definition(lang),
+        )
+        if not card.series.empty:
+            st.plotly_chart(
+                sparkline_figure(card.series.tail(36), percent=ind.kind == "proportion"),
+                config={"staticPlot": True},
+                theme=None,
+                key=f"spark_{goal.id}",
+            )
+        st.markdown(
+            badge_html(a.variation_icon, lang) + "<br>" + badge_html(a.assurance_icon, lang),
+            unsafe_allow_html=True,
+        )
+        counts = {k: v for k, v in card.rollup.variation.items() if v}
+        st.caption(
+            t("signals", lang, n=card.rollup.n_indicators)
+            + ": "
+            + ", ".join(f"{v} {t('rollup_' + k, lang)}" for k, v in counts.items())
+        )
+        if st.button(
+            t("open_goal", lang, goal=number),
+            key=f"open_{goal.id}",
+            on_click=open_goal,
+            args=(goal.id,),
+        ):
+            st.switch_page("pages/goals.py")
+
+
+st.subheader(t("county_goals", lang))
+county = [c for c in cards if c.goal.family == "county"]
+for row in range(0, len(county), 4):
+    for col, card in zip(st.columns(4), county[row : row + 4], strict=False):
+        with col:
+            draw_card(card)
+
+st.subheader(t("gryning_areas", lang))
+gryning = [c for c in cards if c.goal.family == "gryning"]
+for col, card in zip(st.columns(5), gryning, strict=False):
+    with col:
+        draw_card(card)
+
+with st.expander(t("how_to_read", lang)):
+    st.markdown(t("how_to_read_body", lang))

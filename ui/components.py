@@ -1,0 +1,73 @@
+"""Small drawing helpers pages share: signal badges (shape + colour + words) and value formatting."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from metrics.catalog import Indicator
+from metrics.formatting import format_number, format_percent, format_percentage_points
+from metrics.progress import Icon
+
+# Shape as well as colour, so the meaning survives greyscale printing and colour blindness.
+GLYPHS = {
+    "triangle-up": "▲",
+    "triangle-down": "▼",
+    "diamond": "◆",
+    "square": "■",
+    "circle": "●",
+    "hexagon": "⬢",
+    "x": "✖",
+    "circle-open": "○",
+}
+
+
+def badge_html(icon: Icon | None, lang: str) -> str:
+    """An icon as coloured glyph plus its words (the text equivalent), safe HTML."""
+    if icon is None:
+        return ""
+    glyph = GLYPHS.get(icon.shape, "●")
+    words = html.escape(icon.sv if lang == "sv" else icon.en)
+    return (
+        f'<span class="lb-badge" role="img" aria-label="{words}">'
+        f'<span style="color:{icon.colour};font-size:1.1em" aria-hidden="true">{glyph}</span> '
+        f"{words}</span>"
+    )
+
+
+def badges(icons: list[Icon | None], lang: str) -> None:
+    parts = [badge_html(i, lang) for i in icons if i is not None]
+    if parts:
+        st.markdown("<br>".join(parts), unsafe_allow_html=True)
+
+
+def format_value(indicator: Indicator, value: float | None, lang: str) -> str:
+    """A value in the indicator's unit: shares as percent, counts whole, medians with one decimal."""
+    if value is None or pd.isna(value):
+        return ".."
+    if indicator.kind == "proportion":
+        return format_percent(value, lang, decimals=1)
+    if indicator.kind == "median_days":
+        return format_number(value, lang, decimals=0)
+    return format_number(value, lang, decimals=0)
+
+
+def format_change(
+    indicator: Indicator, change: float | None, relative: float | None, lang: str
+) -> str | None:
+    """Change against last year: percentage points for shares, count and percent otherwise."""
+    if change is None:
+        return None
+    if indicator.kind == "proportion":
+        return format_percentage_points(change, lang)
+    text = format_number(change, lang, decimals=0, signed=True)
+    if relative is not None:
+        text += f" ({format_percent(relative, lang, decimals=0, signed=True)})"
+    return text
+
+
+def delta_colour(indicator: Indicator) -> str:
+    """st.metric delta colour: neutral indicators never get good/bad colours."""
+    return {"increase": "normal", "decrease": "inverse"}.get(indicator.direction, "off")

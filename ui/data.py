@@ -1,0 +1,98 @@
+"""What pages read, cached per database version and per disclosure mode (never shared across modes)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics.catalog import Catalog, load_catalog
+from metrics.disclosure import apply_disclosure
+from metrics.overview import GoalCard, build_overview
+from metrics.progress import Assessment
+from storage import (
+    Database,
+    cell_history,
+    contains_demo_data,
+    latest_period,
+    load_observations,
+    open_database,
+)
+
+DISCLOSURE_THRESHOLD = 5  # counts 1..4 are suppressed in briefing mode
+
+
+@st.cache_resource(show_spinner=False)
+def database() -> Database:
+    """The process's Database (migrated and with the catalog mirrored on first use)."""
+    db = open_database()
+    db.ensure()
+    return db
+
+
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def version() -> tuple[int, ...]:
+    """Changes whenever any process commits; every cache below is keyed on it."""
+    return database().version()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _observations(db_version: tuple[int, ...], briefing: bool) -> pd.DataFrame:
+    obs = load_observations(database())
+    if briefing:
+        # Disclosure control before anything is drawn or exported: suppressed cells lose their
+        # value here, so no page can show or export them.
+        obs = apply_disclosure(obs, catalog(), DISCLOSURE_THRESHOLD)
+    elif "suppressed" not in obs.columns:
+        obs = obs.assign(suppressed=False)
+    return obs
+
+
+def observations(briefing: bool) -> pd.DataFrame:
+    """All observations, protected by disclosure control in briefing mode."""
+    return _observations(version(), briefing)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _meta(db_version: tuple[int, ...]) -> tuple[pd.Timestamp | None, bool]:
+    db = database()
+    return latest_period(db), contains_demo_data(db)
+
+
+def data_through() -> pd.Timestamp | None:
+    """The latest month with data, or None for an empty database."""
+    return _meta(version())[0]
+
+
+def is_demo() -> bool:
+    """True when demo data is stored (every view then says so)."""
+    return _meta(version())[1]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _overview(
+    db_version: tuple[int, ...], briefing: bool, area: str, period: pd.Timestamp | None
+) -> tuple[dict[str, Assessment], list[GoalCard]]:
+    obs = _observations(db_version, briefing)
+    if period is not None:
+        obs = obs[obs["period"] <= period]
+    return build_overview(obs, catalog(), area, period)
+
+
+def overview(
+    briefing: bool, area: str, period: pd.Timestamp | None
+) -> tuple[dict[str, Assessment], list[GoalCard]]:
+    """Assessments of every indicator and one card per goal, for an area up to `period`."""
+    return _overview(version(), briefing, area, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _revisions(db_version: tuple[int, ...], indicator_id: str) -> pd.DataFrame:
+    return cell_history(database(), indicator_id)
+
+
+def revisions(indicator_id: str) -> pd.DataFrame:
+    """Revised cells of an indicator with the upload's date and author, newest first."""
+    return _revisions(version(), indicator_id)

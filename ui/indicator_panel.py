@@ -1,0 +1,164 @@
+"""One indicator's trend chart with its statistics, text summary, data table and definition."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from charts import ChartContext, plotly_config, trend_figure
+from charts.describe import describe_trend
+from i18n import t
+from metrics.aggregate import aggregate_areas, rolling_12
+from metrics.catalog import Catalog, Indicator
+from metrics.formatting import format_month
+from metrics.progress import Assessment, assess_indicator, trajectory
+from ui.components import badges, format_value
+from ui.state import Filters
+
+
+def indicator_series(
+    obs: pd.DataFrame, indicator: Indicator, area: str, f: Filters
+) -> pd.DataFrame:
+    """The indicator's monthly series for one area, limited to the selected period."""
+    series = aggregate_areas(obs, indicator, [area])
+    if series.empty:
+        return series
+    if f.start is not None:
+        series = series[series.index >= f.start]
+    if f.end is not None:
+        series = series[series.index <= f.end]
+    return series
+
+
+def chart_context(
+    indicator: Indicator,
+    catalog: Catalog,
+    area: str,
+    series: pd.DataFrame,
+    f: Filters,
+    *,
+    demo: bool,
+    through: pd.Timestamp,
+) -> ChartContext:
+    lang = f.lang
+    first, last = series.index.min(), series.index.max()
+    return ChartContext(
+        title=indicator.label(lang),
+        area_label=catalog.area(area).name(lang),
+        period_label=f"{format_month(first, lang)}–{format_month(last, lang)}",
+        source=indicator.source,
+        data_through=format_month(through, lang),
+        demo=demo,
+        lang=lang,
+        filename=f"lagesbild_{indicator.id}_{area}_{last:%Y-%m}",
+    )
+
+
+def draw_indicator(
+    indicator: Indicator,
+    catalog: Catalog,
+    obs: pd.DataFrame,
+    f: Filters,
+    *,
+    demo: bool,
+    through: pd.Timestamp,
+    key: str,
+    show_definition: bool = True,
+) -> Assessment | None:
+    """Chart, icons, text equivalent and table for `indicator` at the selected area.
+
+    Indicators not reported for that area are shown for the region, and the chart says so.
+    """
+    lang = f.lang
+    area = f.area if f.area in catalog.valid_areas(indicator.id) else "STHLM"
+    series = indicator_series(obs, indicator, area, f)
+    if series.empty or series["value"].notna().sum() == 0:
+        st.info(f"{indicator.label(lang)}: {t('rollup_no_data', lang)}.")
+        return None
+    assessment = assess_indicator(indicator, series)
+    ctx = chart_context(indicator, catalog, area, series, f, demo=demo, through=through)
+    percent = indicator.kind == "proportion"
+    spc_points = assessment.spc.points.reindex(series.index) if assessment.spc is not None else None
+    target = None
+    if indicator.target is not None:
+        line = trajectory(indicator)
+        if line.empty:
+            line = pd.Series(indicator.target.value, index=series.index)
+        target = line[(line.index >= series.index.min()) & (line.index <= series.index.max())]
+    breaks = [(pd.Timestamp(b.period + "-01"), b.reason(lang)) for b in indicator.breaks]
+    rolling = None
+    if (
+        st.session_state.get(f"roll_{key}")
+        and indicator.kind in ("count", "proportion")
+        and not f.briefing
+    ):
+        rolling = rolling_12(aggregate_areas(obs, indicator, [area]), indicator)["value"].reindex(
+            series.index
+        )
+    unit = indicator.unit(lang)
+    fig = trend_figure(
+        series,
+        ctx,
+        unit=unit,
+        percent=percent,
+        spc_points=None if indicator.rare else spc_points,
+        target=target,
+        breaks=breaks,
+        rolling=rolling,
+        rolling_label=t("rolling_label", lang),
+        direction=indicator.direction,
+    )
+    chart_col, info_col = st.columns([3, 2]) if show_definition else (st.container(), None)
+    with chart_col:
+        st.plotly_chart(fig, config=plotly_config(ctx), theme=None, key=f"chart_{key}")
+        badges([assessment.variation_icon, assessment.assurance_icon], lang)
+        if assessment.category == "too_little_data":
+            st.caption(t("too_few_points", lang))
+        if indicator.kind in ("count", "proportion") and not f.briefing:
+            st.checkbox(t("show_rolling", lang), key=f"roll_{key}")
+        st.caption(
+            t("chart_summary", lang)
+            + ": "
+            + describe_trend(series, ctx, None if indicator.rare else spc_points, unit, percent)
+        )
+        with st.expander(t("data_table", lang)):
+            table = pd.DataFrame(
+                {
+                    t("period", lang): [format_month(p, lang) for p in series.index],
+                    indicator.label(lang): [
+                        format_value(indicator, v, lang) for v in series["value"]
+                    ],
+                    "Status": [
+                        t("preliminary", lang) if s == "preliminary" else ""
+                        for s in series["status"]
+                    ],
+                }
+            )
+            st.dataframe(table, hide_index=True, width="stretch")
+    if info_col is not None:
+        with info_col:
+            draw_definition(indicator, catalog, lang)
+    return assessment
+
+
+def draw_definition(indicator: Indicator, catalog: Catalog, lang: str) -> None:
+    """Definition, source, owner, unit, levels, target and the context note beside a chart."""
+    lines = [
+        f"**{t('definition', lang)}:** {indicator.definition(lang)}",
+        f"**{t('source', lang)}:** {indicator.source}",
+        f"**{t('owner', lang)}:** {indicator.owner}",
+        f"**{t('unit', lang)}:** {indicator.unit(lang)} ({t('kind_' + indicator.kind, lang)}; "
+        f"{t('direction_' + indicator.direction, lang)})",
+        f"**{t('levels', lang)}:** " + ", ".join(t("level_" + lv, lang) for lv in indicator.levels),
+    ]
+    if indicator.target is not None:
+        value = format_value(indicator, indicator.target.value, lang)
+        note = f" ({t('illustrative', lang)})" if indicator.target.illustrative else ""
+        lines.append(f"**{t('target', lang)}:** {value} – {indicator.target.period}{note}")
+    if indicator.breaks:
+        lines.append(
+            f"**{t('breaks', lang)}:** "
+            + "; ".join(f"{b.period}: {b.reason(lang)}" for b in indicator.breaks)
+        )
+    st.markdown("  \n".join(lines))
+    st.info(f"**{t('context', lang)}:** {indicator.context(lang)}", icon=":material/lightbulb:")

@@ -1,0 +1,196 @@
+"""The user's selections (language, area, period, goal, indicator, briefing mode): kept across pages and in the URL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from metrics.catalog import Catalog
+
+# URL parameter per selection. Only UI selections live in session state, never facts.
+URL_KEYS = {
+    "lang": "lang",
+    "area": "area",
+    "start": "from",
+    "end": "to",
+    "briefing": "brief",
+    "goal": "goal",
+    "indicator": "ind",
+}
+DEFAULTS = {
+    "lang": "sv",
+    "area": "STHLM",
+    "start": "",
+    "end": "",
+    "briefing": "0",
+    "goal": "county_1",
+    "indicator": "reported_partner_violence_women",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The selections a page reads. start/end None mean "from the first / to the latest month"."""
+
+    lang: str
+    area: str
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    briefing: bool
+    goal: str
+    indicator: str
+
+
+def _valid(name: str, value: str, catalog: Catalog) -> bool:
+    if name == "lang":
+        return value in ("sv", "en")
+    if name == "area":
+        return value in {a.code for a in catalog.areas}
+    if name == "goal":
+        return value in {g.id for g in catalog.goals}
+    if name == "indicator":
+        return value in {i.id for i in catalog.indicators}
+    if name in ("start", "end"):
+        return value == "" or _month(value) is not None
+    if name == "briefing":
+        return value in ("0", "1")
+    return False
+
+
+def _month(value: str) -> pd.Timestamp | None:
+    try:
+        stamp = pd.Timestamp(value + "-01" if len(value) == 7 else value)
+    except (ValueError, TypeError):
+        return None
+    return stamp.to_period("M").to_timestamp()
+
+
+def init_state(catalog: Catalog) -> None:
+    """Fill the selections once per session: from the URL where it has a valid value, else defaults.
+
+    Invalid URL values (a typo, an id that no longer exists) fall back to the default silently:
+    a shared link should still open.
+    """
+    params = st.query_params
+    for name, url_key in URL_KEYS.items():
+        key = f"flt_{name}"
+        if key in st.session_state:
+            continue
+        value = params.get(url_key, DEFAULTS[name])
+        st.session_state[key] = value if _valid(name, value, catalog) else DEFAULTS[name]
+
+
+def get(name: str) -> str:
+    return st.session_state.get(f"flt_{name}", DEFAULTS[name])
+
+
+def put(name: str, value: str) -> None:
+    st.session_state[f"flt_{name}"] = value
+
+
+def filters() -> Filters:
+    """The current selections, typed."""
+    return Filters(
+        lang=get("lang"),
+        area=get("area"),
+        start=_month(get("start")) if get("start") else None,
+        end=_month(get("end")) if get("end") else None,
+        briefing=get("briefing") == "1",
+        goal=get("goal"),
+        indicator=get("indicator"),
+    )
+
+
+def sync_url() -> None:
+    """Write the selections into the URL, so a copied link reproduces the view."""
+    wanted = {URL_KEYS[name]: get(name) for name in URL_KEYS if get(name) != ""}
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def _copy_from_widget(widget_key: str, name: str, encode: Callable[[object], str]) -> None:
+    put(name, encode(st.session_state[widget_key]))
+
+
+def bound_select(
+    label: str,
+    options: Sequence[str],
+    name: str,
+    *,
+    format_func: Callable[[str], str] = str,
+    container=None,
+    help: str | None = None,
+) -> str:
+    """A selectbox whose choice is the selection `name` (survives page changes, lives in the URL)."""
+    container = container or st
+    widget_key = f"_w_{name}"
+    current = get(name)
+    if current not in options:
+        current = options[0]
+        put(name, current)
+    if st.session_state.get(widget_key) != current:
+        st.session_state[widget_key] = current
+    return container.selectbox(
+        label,
+        options,
+        key=widget_key,
+        format_func=format_func,
+        on_change=_copy_from_widget,
+        args=(widget_key, name, str),
+        help=help,
+    )
+
+
+def bound_toggle(label: str, name: str, *, container=None, help: str | None = None) -> bool:
+    """A toggle bound to a "0"/"1" selection."""
+    container = container or st
+    widget_key = f"_w_{name}"
+    st.session_state[widget_key] = get(name) == "1"
+    return container.toggle(
+        label,
+        key=widget_key,
+        on_change=_copy_from_widget,
+        args=(widget_key, name, lambda v: "1" if v else "0"),
+        help=help,
+    )
+
+
+def bound_month_range(
+    label: str,
+    months: Sequence[pd.Timestamp],
+    *,
+    format_func: Callable[[pd.Timestamp], str],
+    container=None,
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """A two-ended month slider bound to the start/end selections (clamped to `months`).
+
+    Options are "YYYY-MM" strings (they survive the widget protocol unchanged); an untouched end
+    is stored as "" so that a shared link keeps following the latest month.
+    """
+    container = container or st
+    widget_key = "_w_period"
+    options = [f"{m:%Y-%m}" for m in months]
+    first, last = options[0], options[-1]
+    start = get("start") or first
+    end = get("end") or last
+    start = min(max(start, first), last)
+    end = min(max(end, start), last)
+    st.session_state[widget_key] = (start, end)
+
+    def copy() -> None:
+        chosen = st.session_state[widget_key]
+        lo, hi = chosen if isinstance(chosen, (tuple, list)) else (chosen, chosen)
+        put("start", "" if lo == first else lo)
+        put("end", "" if hi == last else hi)
+
+    lo, hi = container.select_slider(
+        label,
+        options=options,
+        key=widget_key,
+        format_func=lambda m: format_func(pd.Timestamp(m + "-01")),
+        on_change=copy,
+    )
+    return pd.Timestamp(lo + "-01"), pd.Timestamp(hi + "-01")
