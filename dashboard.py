@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from auth import local_user
 from i18n import t
 from metrics.catalog import load_catalog
 from ui import state
+from ui.session import current_user
 from ui.sidebar import draw_sidebar
 
 st.set_page_config(
@@ -19,7 +19,7 @@ st.set_page_config(
 
 catalog = load_catalog()
 state.init_state(catalog)
-user = local_user()
+user = current_user()
 lang = state.get("lang")
 
 read_pages = [

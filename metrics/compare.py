@@ -15,7 +15,7 @@ def compare_areas(
     """One row per area the indicator is reported for (catalog order, region excluded).
 
     value: counts → sum over the `months` months ending at `end`, per 100 000 inhabitants
-    (population of `end`'s year, nearest known year; NaN without a figure); stocks → level at
+    (population of `end`'s year, nearest known year; areas without a figure are left out); stocks → level at
     `end` per 100 000; proportions → sum of numerators / sum of denominators; medians → the
     median at `end`. An area missing any month, or with a suppressed month (NaN value in
     briefing mode), gets NaN and ``suppressed`` True if suppression caused it, so a partial sum is
@@ -33,6 +33,8 @@ def compare_areas(
         part = window[window["area_code"] == code]
         hidden = bool(part.get("suppressed", pd.Series(False, index=part.index)).any())
         population = catalog.population(code, end.year)
+        if indicator.kind in ("count", "stock") and population is None:
+            continue  # no rate without a population (police areas): left out, not shown as ".."
         value = np.nan
         if indicator.kind == "count":
             if len(part) == months and part["value"].notna().all():

@@ -10,7 +10,7 @@ from metrics.formatting import format_month
 from metrics.narrative import monthly_summary
 from metrics.overview import GoalCard
 from ui import data, state
-from ui.components import badge_html, delta_colour, format_change, format_value
+from ui.components import badge_html, format_change, format_value
 from ui.sidebar import draw_marking, draw_no_data
 
 f = state.filters()
@@ -27,12 +27,13 @@ st.markdown(f"> **{t('vision_county', lang)}** &nbsp;·&nbsp; **{t('vision_gryni
 period = f.end or data.data_through()
 assessments, cards = data.overview(f.briefing, f.area, period)
 
-with st.expander(t("summary_heading", lang) + f" – {format_month(period, lang)}", expanded=True):
-    for section in monthly_summary(assessments, catalog, period, lang):
-        if section.goal_id is None:
-            st.markdown(section.text())
-        else:
-            st.markdown(f"**{section.heading}** {section.text()}")
+sections = monthly_summary(assessments, catalog, period, lang)
+st.subheader(t("summary_heading", lang) + f" – {format_month(period, lang)}")
+st.markdown(sections[0].text())
+with st.expander(t("summary_details", lang), expanded=False):
+    for section in sections[1:]:
+        st.markdown(f"**{section.heading}**")
+        st.markdown("\n".join(f"- {sentence}" for sentence in section.sentences))
 
 
 def open_goal(goal_id: str) -> None:
@@ -50,20 +51,31 @@ def draw_card(card: GoalCard) -> None:
         label = ind.label(lang)
         if card.fallback:
             label += f" ({catalog.area(card.area_code).name(lang)})"
-        delta = format_change(ind, card.yoy.change, card.yoy.change_relative, lang)
-        st.metric(
-            label,
-            format_value(ind, a.value, lang),
-            delta=(
-                delta
-                + " "
-                + t("vs_last_year", lang, month=format_month(card.yoy.previous_period, lang))
+        st.caption(label, help=ind.definition(lang))
+        if ind.rare and a.rare is not None:
+            # Rare events are not read month on month: the year so far against the target of
+            # zero, and the time since the latest event.
+            st.metric(
+                label,
+                format_value(ind, a.rare.events_this_year, lang),
+                label_visibility="collapsed",
             )
-            if delta
-            else None,
-            delta_color=delta_colour(ind),
-            help=ind.definition(lang),
-        )
+            st.caption(t("rare_card", lang, year=period.year, months=a.rare.months_since_last))
+        else:
+            delta = format_change(ind, card.yoy.change, card.yoy.change_relative, lang)
+            # The change against last year is shown without good/bad colours: two points are not
+            # a signal. Whether a change is real is what the variation icon below says.
+            st.metric(
+                label,
+                format_value(ind, a.value, lang),
+                delta=delta.replace("\u2212", "-", 1) if delta else None,
+                delta_color="off",
+                label_visibility="collapsed",
+            )
+            if delta:
+                st.caption(
+                    t("vs_last_year", lang, month=format_month(card.yoy.previous_period, lang))
+                )
         if not card.series.empty:
             st.plotly_chart(
                 sparkline_figure(card.series.tail(36), percent=ind.kind == "proportion"),

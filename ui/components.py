@@ -66,8 +66,3 @@ def format_change(
     if relative is not None:
         text += f" ({format_percent(relative, lang, decimals=0, signed=True)})"
     return text
-
-
-def delta_colour(indicator: Indicator) -> str:
-    """st.metric delta colour: neutral indicators never get good/bad colours."""
-    return {"increase": "normal", "decrease": "inverse"}.get(indicator.direction, "off")

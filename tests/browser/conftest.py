@@ -1,0 +1,124 @@
+"""Real-browser fixtures: a Streamlit server on loopback over a demo database, and Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+CHART_DRAWN = '[data-testid="stPlotlyChart"] .js-plotly-plot g.trace'
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run script` on a free loopback port; returns (process, base URL)."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace"))
+
+
+@pytest.fixture(scope="session")
+def browser_demo_db(tmp_path_factory) -> Path:
+    from demo.load import load_demo
+    from storage import open_database
+
+    path = tmp_path_factory.mktemp("browser") / "demo.duckdb"
+    db = open_database(path)
+    db.ensure()
+    assert load_demo(db, end="2026-10").status == "committed"
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(browser_demo_db):
+    """The dashboard on demo data, in local mode as an analyst."""
+    proc, url = start_server(
+        ROOT / "dashboard.py",
+        {"LAGESBILD_DB": str(browser_demo_db), "LAGESBILD_LOCAL_ROLE": "analyst"},
+    )
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Debian chromium at /usr/bin/chromium (.ci/run installs it)")
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser page (own context, downloads allowed); screenshot kept in test-artifacts/."""
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="sv-SE"
+    )
+    pg = context.new_page()
+    yield pg
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    finally:
+        context.close()
