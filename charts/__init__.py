@@ -1,0 +1,23 @@
+"""Plotly figures for Lägesbild: pure functions (no Streamlit, no DuckDB) that explain themselves.
+
+Every framed figure carries, inside the image, its title, area and period, source, "Data t.o.m."
+and, for demo data, "DEMODATA – inte verklig statistik", so a downloaded PNG stands on its own.
+"""
+
+from charts.areas import area_comparison_figure
+from charts.context import ChartContext
+from charts.describe import describe_trend
+from charts.render import RenderError, figure_to_png, plotly_config
+from charts.spark import sparkline_figure
+from charts.trend import trend_figure
+
+__all__ = [
+    "ChartContext",
+    "RenderError",
+    "area_comparison_figure",
+    "describe_trend",
+    "figure_to_png",
+    "plotly_config",
+    "sparkline_figure",
+    "trend_figure",
+]

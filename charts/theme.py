@@ -1,0 +1,389 @@
+"""Lägesbild's chart look: fonts, colours, Swedish axes and the frame every figure carries.
+
+The frame (title, subtitle with area and period, legend, footer with source, "Data t.o.m." and
+the demo marking) is drawn inside the figure, so Plotly's own PNG download carries it. Every
+position is a pixel offset from an edge of the plot area, never a fraction of the height, so the
+frame holds at any export size; text is wrapped for a chart ``REFERENCE_WIDTH`` pixels wide so
+it is not clipped on a tablet.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.context import ChartContext, Lang
+from metrics.formatting import NBSP, format_number, format_percent, month_name
+from metrics.progress import GREY
+
+FONT_FAMILY = (
+    '"Source Sans Pro", "Source Sans 3", "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+    '"Liberation Sans", "DejaVu Sans", sans-serif'
+)
+INK = "#1f2933"
+"""Titles and the demo marking."""
+MUTED = "#52606d"
+"""Subtitles, footers, axis text."""
+SERIES_LINE = "#9aa5b1"
+"""The line joining monthly values (its points carry the colour that means something)."""
+SERIES_MARKER = "#52606d"
+"""Monthly values when no SPC reading is drawn."""
+MEAN_LINE = "#3e4c59"
+LIMIT_LINE = "#7b8794"
+TARGET_LINE = "#1f2933"
+ROLLING_LINE = "#243b53"
+MARKER_LINE = "#3e4c59"
+"""Vertical lines for series breaks and events."""
+GRID = "#e4e7eb"
+BAND = "rgba(123, 135, 148, 0.18)"
+"""The reference band behind the area comparison: grey, it says "typical", not good or bad."""
+WATERMARK = "rgba(82, 96, 109, 0.09)"
+BACKGROUND = "#ffffff"
+
+TITLE_SIZE = 17
+SUBTITLE_SIZE = 13
+BODY_SIZE = 12
+SMALL_SIZE = 11
+
+REFERENCE_WIDTH = 480
+"""Width (px) of the narrowest chart the frame's text is wrapped for (a tablet, the chart beside
+a definition column); wider charts just get more room."""
+EDGE = 12
+"""Distance (px) from the figure's left edge to the title, legend and footer."""
+TITLE_LINE = 22
+LEGEND_ROW = 19
+FOOTER_LINE = 15
+
+
+def escape(text: str) -> str:
+    """Plotly reads "<" and "&" in text as markup; catalog text must show as written."""
+    return html.escape(str(text), quote=False)
+
+
+def _em(bold: bool) -> float:
+    # average advance of mixed Swedish text in Arial/Source Sans, rounded up for safety
+    return 0.56 if bold else 0.52
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """A generous estimate of the width (px) of ``text`` in a sans-serif font of ``size`` px."""
+    return len(text) * size * _em(bold)
+
+
+def wrap(text: str, width_px: float, size: float, *, bold: bool = False) -> list[str]:
+    """``text`` broken into lines that fit ``width_px`` (estimated), at spaces only."""
+    chars = max(12, int(width_px / (size * _em(bold))))
+    return textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def format_value(
+    value: float | None,
+    lang: Lang,
+    *,
+    percent: bool = False,
+    unit: str = "",
+    decimals: int | None = None,
+) -> str:
+    """A value as people read it: "1 234 brott", "18,5 %" (``percent``: value is a share 0..1).
+
+    Missing values give "..". Without ``decimals`` a whole number gets none and any other one;
+    shares get one decimal.
+    """
+    if percent:
+        return format_percent(value, lang, 1 if decimals is None else decimals)
+    text = format_number(value, lang, decimals)
+    return f"{text} {unit}" if unit and text != ".." else text
+
+
+def short_month(period: pd.Timestamp, lang: Lang) -> str:
+    """A month's short name, "jan", "okt" (sv) or "Jan" (en)."""
+    return month_name(period.month, lang)[:3]
+
+
+def months(index: Iterable) -> pd.DatetimeIndex:
+    """Timestamps (or "YYYY-MM" strings) as first-of-month Timestamps."""
+    return pd.DatetimeIndex(pd.to_datetime(list(index))).to_period("M").to_timestamp()
+
+
+def boundary_before(month: pd.Timestamp) -> pd.Timestamp:
+    """The point halfway between the previous month's first day and ``month`` on a time axis:
+    where one monthly point ends and the next begins (series breaks, limit steps)."""
+    previous = month - pd.DateOffset(months=1)
+    return previous + (month - previous) / 2
+
+
+def boundary_after(month: pd.Timestamp) -> pd.Timestamp:
+    return boundary_before(month + pd.DateOffset(months=1))
+
+
+def month_axis(first: pd.Timestamp, last: pd.Timestamp, lang: Lang) -> dict:
+    """A date x-axis from ``first`` to ``last`` month with Swedish (or English) month ticks.
+
+    Up to 6 months: every month; up to 18 months: a tick every third month ("jan 2026", "apr", ...); up to 4 years: every six
+    months; longer: every January, labelled with the year (every other year beyond 12 years),
+    plus the first month when it lies more than half a year before the first January.
+    The year is written on the first tick and on every January.
+    """
+    first, last = months([first])[0], months([last])[0]
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    if span <= 6:
+        step, yearly = 1, False
+    elif span <= 18:
+        step, yearly = 3, False
+    elif span <= 48:
+        step, yearly = 6, False
+    else:
+        step, yearly = (12 if span <= 144 else 24), True
+    if yearly:
+        start = pd.Timestamp(year=first.year + (first.month > 1), month=1, day=1)
+    else:
+        offset = (-(first.month - 1)) % step
+        start = first + pd.DateOffset(months=offset)
+    ticks = pd.date_range(start, last, freq=f"{step}MS")
+    if yearly and (not len(ticks) or (ticks[0] - first).days > 180):
+        # a series starting late in a year: name its first month, or the start year is unknown
+        ticks = ticks.insert(0, first)
+    text = []
+    for i, tick in enumerate(ticks):
+        if yearly and tick.month != 1:
+            text.append(f"{short_month(tick, lang)} {tick.year}")
+        elif yearly:
+            text.append(str(tick.year))
+        elif i == 0 or tick.month == 1:
+            text.append(f"{short_month(tick, lang)} {tick.year}")
+        else:
+            text.append(short_month(tick, lang))
+    return {
+        "type": "date",
+        "range": [boundary_before(first), boundary_after(last)],
+        "tickmode": "array",
+        "tickvals": list(ticks),
+        "ticktext": text,
+        "showgrid": False,
+        "ticks": "outside",
+        "ticklen": 4,
+        "tickcolor": GRID,
+        "linecolor": "#9aa5b1",
+        "showline": True,
+        "fixedrange": True,
+        "tickfont": {"size": BODY_SIZE, "color": MUTED},
+    }
+
+
+def value_axis(lang: Lang, *, percent: bool, title: str = "") -> dict:
+    """A value axis: thousands with a space and a decimal comma in Swedish (``separators``), a
+    " %" suffix for percentages (the data are then drawn in per cent, 0..100)."""
+    axis = {
+        "tickformat": ",~f",
+        "showgrid": True,
+        "gridcolor": GRID,
+        "zeroline": False,
+        "fixedrange": True,
+        "automargin": True,
+        "tickfont": {"size": BODY_SIZE, "color": MUTED},
+        "title": {"text": escape(title), "font": {"size": BODY_SIZE, "color": MUTED}},
+    }
+    if percent:
+        axis["ticksuffix"] = f"{NBSP}%" if lang == "sv" else "%"
+    return axis
+
+
+def padded_range(
+    values: Iterable[float], *, headroom: float = 0.0, floor: float | None = 0.0
+) -> list[float] | None:
+    """An axis range around the finite ``values`` with 6 % margin, ``headroom`` (a share of the
+    plot height) left free at the top, and never below ``floor`` when the data are not.
+    None when there is nothing finite to show."""
+    finite = [float(v) for v in values if v is not None and not pd.isna(v) and math.isfinite(v)]
+    if not finite:
+        return None
+    lo, hi = min(finite), max(finite)
+    spread = hi - lo if hi > lo else max(abs(hi), 1.0) * 0.5
+    low = lo - 0.06 * spread
+    if floor is not None and lo >= floor:
+        low = max(floor, low)
+    high = hi + 0.06 * spread
+    if headroom > 0:
+        high = low + (high - low) / (1.0 - headroom)
+    return [low, high]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The pixel geometry of a framed figure (computed by ``frame_geometry``).
+
+    title_in_legend: the title block is the legend's title (legends that may wrap); otherwise
+    it is an annotation at the figure's top left, with ``legend_rows`` fixed rows below it.
+    """
+
+    title_lines: tuple[str, ...]
+    subtitle_lines: tuple[str, ...]
+    footer_lines: tuple[str, ...]
+    title_in_legend: bool
+    legend_rows: int
+    top: int
+    bottom: int
+    left: int
+    right: int
+    below_plot: int
+
+
+def footer_lines(ctx: ChartContext, notes: Sequence[str], width: float) -> list[str]:
+    """The footer, top to bottom: the demo marking (bold), notes, source and "Data t.o.m."."""
+    lines: list[str] = []
+    if ctx.demo:
+        lines.append(f"<b>{escape(ctx.text('demo'))}</b>")
+    for note in notes:
+        lines += [escape(line) for line in wrap(note, width, SMALL_SIZE)]
+    # no-break spaces keep "Data t.o.m. oktober 2026" on one line when the credit wraps
+    through = f"{ctx.text('data_through')} {ctx.data_through}".replace(" ", NBSP)
+    credit = f"{ctx.text('source')}: {ctx.source} · {through}" if ctx.source else through
+    lines += [escape(line) for line in wrap(credit, width, SMALL_SIZE)]
+    return lines
+
+
+def frame_geometry(
+    ctx: ChartContext,
+    *,
+    title_in_legend: bool = False,
+    legend_rows: int = 0,
+    notes: Sequence[str] = (),
+    left: int = 64,
+    right: int = 24,
+    below_plot: int = 30,
+) -> Frame:
+    """Margins for the title block and legend above the plot and the footer below it.
+
+    title_in_legend: for a legend that may wrap into several rows. The title block is aligned
+        with the plot and ``top`` holds it and one legend row; Plotly widens the margin itself
+        when the legend needs more rows on a narrow screen.
+    legend_rows: otherwise, the rows of a legend that never wraps (0: no legend); the title
+        block then starts at the figure's left edge.
+    Text is wrapped to fit a chart ``REFERENCE_WIDTH`` px wide.
+    below_plot: px between the plot area's bottom and the footer (room for the x tick labels).
+    """
+    width = REFERENCE_WIDTH - (left + right if title_in_legend else 2 * EDGE)
+    title = tuple(escape(line) for line in wrap(ctx.title, width, TITLE_SIZE, bold=True))
+    subtitle_text = " · ".join(part for part in (ctx.area_label, ctx.period_label) if part)
+    subtitle = tuple(escape(line) for line in wrap(subtitle_text, width, SUBTITLE_SIZE))
+    footer = tuple(footer_lines(ctx, notes, REFERENCE_WIDTH - 2 * EDGE))
+    top = EDGE + TITLE_LINE * (len(title) + len(subtitle)) + 8
+    if title_in_legend:
+        top += TITLE_LINE + LEGEND_ROW
+        legend_rows = 1
+    elif legend_rows:
+        top += LEGEND_ROW * legend_rows + 4
+    bottom = below_plot + 6 + FOOTER_LINE * len(footer) + 8
+    return Frame(
+        title, subtitle, footer, title_in_legend, legend_rows, top, bottom, left, right, below_plot
+    )
+
+
+def title_text(frame: Frame) -> str:
+    """Title (bold) and subtitle (smaller, muted) as one text block."""
+    title = "<br>".join(f"<b>{line}</b>" for line in frame.title_lines)
+    style = f"font-size:{SUBTITLE_SIZE}px;color:{MUTED}"
+    subtitle = "<br>".join(f'<span style="{style}">{line}</span>' for line in frame.subtitle_lines)
+    return f"{title}<br>{subtitle}" if subtitle else title
+
+
+def apply_frame(fig: go.Figure, ctx: ChartContext, frame: Frame, *, plot_height: int) -> None:
+    """Give ``fig`` the house look and draw the frame: title and subtitle (area · period) at the
+    top, the legend under them, the footer (demo marking, notes, source, data through) below
+    the plot, and a faint "DEMODATA" across the plot when the data are demo data.
+
+    With a legend, the title block is the legend's title: Plotly then sizes the top margin for
+    title and legend together at whatever width the chart gets, so a legend that wraps into
+    more rows on a tablet pushes the plot down instead of running into the title.
+    """
+    fig.update_layout(
+        height=frame.top + plot_height + frame.bottom,
+        margin={
+            "t": frame.top,
+            "b": frame.bottom,
+            "l": frame.left,
+            "r": frame.right,
+            "pad": 0,
+            "autoexpand": True,
+        },
+        paper_bgcolor=BACKGROUND,
+        plot_bgcolor=BACKGROUND,
+        font={"family": FONT_FAMILY, "size": BODY_SIZE, "color": INK},
+        separators=f",{NBSP}" if ctx.lang == "sv" else ".,",
+        showlegend=frame.legend_rows > 0,
+        hovermode="closest",
+        hoverlabel={"bgcolor": BACKGROUND, "bordercolor": GREY, "font": {"family": FONT_FAMILY}},
+        dragmode=False,
+    )
+    legend = {
+        "orientation": "h",
+        "x": 0,
+        "xref": "paper",
+        "xanchor": "left",
+        "y": 1,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "font": {"size": BODY_SIZE, "color": INK},
+        "bgcolor": "rgba(255,255,255,0)",
+        "traceorder": "normal",
+        "itemwidth": 40,
+    }
+    if frame.title_in_legend:
+        legend["title"] = {
+            # the trailing blank line separates the title block from the entries
+            "text": title_text(frame) + "<br> ",
+            "side": "top",
+            "font": {"size": TITLE_SIZE, "color": INK},
+        }
+    else:
+        # An annotation, not layout.title: Plotly places a multi-line title by its first line
+        # and an annotation by its box, so the block keeps its place at any height.
+        fig.add_annotation(
+            text=title_text(frame),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1,
+            xanchor="left",
+            yanchor="top",
+            xshift=-(frame.left - EDGE),
+            yshift=frame.top - EDGE,
+            align="left",
+            showarrow=False,
+            font={"size": TITLE_SIZE, "color": INK},
+            name="title",
+        )
+    fig.update_layout(legend=legend)
+    fig.add_annotation(
+        text="<br>".join(frame.footer_lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        xshift=0 if frame.title_in_legend else -(frame.left - EDGE),
+        yshift=-(frame.below_plot + 6),
+        align="left",
+        showarrow=False,
+        font={"size": SMALL_SIZE, "color": MUTED},
+        name="footer",
+    )
+    if ctx.demo:
+        fig.add_annotation(
+            text=f"<b>{escape(ctx.text('watermark'))}</b>",
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+            textangle=-18,
+            font={"size": 44, "color": WATERMARK},
+            name="watermark",
+        )
