@@ -29,7 +29,7 @@ demo: $(STAMP)
 	$(BIN)/python manage.py demo --db $(DB) --if-missing
 
 run: demo
-	LAGESBILD_DB=$(DB) $(BIN)/streamlit run dashboard.py --server.address 127.0.0.1 --server.port 8501
+	LAGESBILD_MODE=local LAGESBILD_DB=$(DB) $(BIN)/streamlit run dashboard.py --server.address 127.0.0.1 --server.port 8501
 
 test: $(DEVSTAMP)
 	$(BIN)/python -m pytest

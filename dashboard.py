@@ -7,7 +7,7 @@ import streamlit as st
 from i18n import t
 from metrics.catalog import load_catalog
 from ui import state
-from ui.session import current_user
+from ui.session import draw_account, gate
 from ui.sidebar import draw_sidebar
 
 st.set_page_config(
@@ -19,8 +19,10 @@ st.set_page_config(
 
 catalog = load_catalog()
 state.init_state(catalog)
-user = current_user()
 lang = state.get("lang")
+# Sign-in gate: without a signed-in user with a role, the run stops here on a sign-in, "no access"
+# or setup page, before any page is registered (ui/session.py, auth/).
+user = gate(lang)
 
 read_pages = [
     st.Page(
@@ -47,10 +49,17 @@ read_pages = [
 # Pages a role may not use are not registered at all, so a typed URL cannot reach them either.
 work_pages = []
 sections = {t("nav_section_read", lang): read_pages}
-if work_pages:
+if work_pages and user.can("analyst"):
     sections[t("nav_section_work", lang)] = work_pages
+if user.can("admin"):
+    sections[t("audit_section", lang)] = [
+        st.Page(
+            "pages/audit.py", title=t("audit_nav", lang), icon=":material/policy:", url_path="logg"
+        )
+    ]
 
 page = st.navigation(sections)
 draw_sidebar(user, catalog)
+draw_account(user, lang)
 state.sync_url()
 page.run()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
+
+# The dashboard runs in explicit local mode in tests (no sign-in), as under `make run`; the sign-in
+# tests (tests/browser/test_login.py, tests/auth/) choose their mode themselves.
+os.environ.setdefault("LAGESBILD_MODE", "local")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = date(2026, 11, 23)

@@ -1,10 +1,214 @@
-"""The signed-in user for this session, as every page and action asks for it (checked on the server)."""
+"""The signed-in user for this session, checked on the server: the sign-in gate, and current_user().
+
+Two modes (auth/mode.py): OIDC sign-in through `st.login` (roles from the ID token's claims by
+the server's `[lagesbild]` rules, auth/oidc.py), or explicit local mode on one machine. The user
+is worked out again on every call from what the server holds (Streamlit's signed identity cookie,
+read when the session connects, and the server's secrets): nothing the browser can set decides a
+role, and nothing about the user is kept in session state.
+"""
 
 from __future__ import annotations
 
-from auth import User, local_user
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import streamlit as st
+
+from auth import AccessDenied, User, local_user
+from auth.mode import LOCAL, ModeError, check_local_request, check_local_server, decide_mode
+from auth.oidc import (
+    RoleConfigError,
+    RoleRules,
+    display_identity,
+    load_role_rules,
+    user_from_claims,
+)
+from i18n import t
+
+_LOG = logging.getLogger("lagesbild.auth")
+
+
+# -- configuration (server side) ------------------------------------------------------------------
+
+
+def _secrets_section(name: str) -> dict[str, Any]:
+    """A top-level secrets.toml table as a dict; {} when there is no such table or no file."""
+    try:
+        if name not in st.secrets:
+            return {}
+        section = st.secrets[name]
+    except (FileNotFoundError, KeyError):
+        return {}
+    return section.to_dict() if hasattr(section, "to_dict") else dict(section)
+
+
+def auth_mode() -> str:
+    """LOCAL or OIDC (auth/mode.py); raises ModeError when neither is configured."""
+    return decide_mode(os.environ.get("LAGESBILD_MODE"), bool(_secrets_section("auth")))
+
+
+def role_rules() -> RoleRules:
+    """The `[lagesbild]` rules from secrets.toml; raises RoleConfigError when they are invalid."""
+    return load_role_rules(_secrets_section("lagesbild"))
+
+
+def max_session_hours() -> float:
+    """How long a sign-in lasts (`[lagesbild] max_session_hours`, default 12) before a new one."""
+    value = _secrets_section("lagesbild").get("max_session_hours", 12)
+    return float(value) if isinstance(value, int | float) and value > 0 else 12.0
+
+
+def _claims() -> dict[str, Any]:
+    """The identity Streamlit holds for this session (from the signed cookie), as a plain dict."""
+    return st.user.to_dict()
+
+
+def _signed_in(claims: Mapping[str, Any]) -> bool:
+    """Signed in, and not longer ago than max_session_hours (by the ID token's `iat`)."""
+    if claims.get("is_logged_in") is not True:
+        return False
+    issued = claims.get("iat")
+    if isinstance(issued, int | float):
+        return time.time() - issued <= max_session_hours() * 3600
+    return True
+
+
+def _check_local() -> None:
+    check_local_server(st.get_option("server.address"))
+    check_local_request(dict(st.context.headers))
+
+
+# -- the user, for pages and actions --------------------------------------------------------------
 
 
 def current_user() -> User:
-    """Who is using this session. Local mode until sign-in (OIDC) is configured."""
-    return local_user()
+    """Who is using this session, for every page and every action that changes data.
+
+    Raises AccessDenied when nobody with a role is signed in (the gate in dashboard.py has then
+    already shown the sign-in or "no access" page, so pages only see this if called out of turn).
+    """
+    try:
+        if auth_mode() == LOCAL:
+            _check_local()
+            return local_user()
+        claims = _claims()
+        user = user_from_claims(claims, role_rules()) if _signed_in(claims) else None
+    except (ModeError, RoleConfigError) as exc:
+        raise AccessDenied("Lägesbild är inte rätt inställd.") from exc
+    if user is None:
+        raise AccessDenied("Ingen inloggad användare med behörighet.")
+    return user
+
+
+# -- the gate, before navigation ------------------------------------------------------------------
+
+
+def gate(lang: str) -> User:
+    """The user with a role, or a page that stops the run: sign-in, no access, or setup error.
+
+    Called by dashboard.py before it builds the navigation, so someone without a role never gets
+    a page registered (a typed URL reaches only the page drawn here).
+    """
+    try:
+        mode = auth_mode()
+        if mode == LOCAL:
+            _check_local()
+            return local_user()
+        rules = role_rules()
+    except ModeError as exc:
+        _LOG.error("Lägesbild kan inte starta: %s", exc)
+        message = str(exc)
+        _stop_on(lambda: _setup_error_page(lang, message), "setup")
+    except RoleConfigError as exc:
+        # Details go to the server log only: the message names entries of the role table.
+        _LOG.error("Felaktig behörighetsinställning i secrets.toml: %s", exc)
+        _stop_on(lambda: _setup_error_page(lang, t("auth_config_error_body", lang)), "setup")
+
+    claims = _claims()
+    if not _signed_in(claims):
+        _stop_on(lambda: _login_page(lang, expired=claims.get("is_logged_in") is True), "login")
+    user = user_from_claims(claims, rules)
+    if user is None:
+        who = display_identity(claims, rules)
+        _audit_sign_in(who, "login_denied", claims)
+        _stop_on(lambda: _denied_page(lang, who), "denied")
+    _audit_sign_in(user.name, "login", claims)
+    return user
+
+
+def draw_account(user: User, lang: str) -> None:
+    """The sign-out button in the sidebar (OIDC mode; local mode has no sign-in)."""
+    if user.local:
+        return
+    if st.sidebar.button(t("auth_logout", lang), icon=":material/logout:", key="auth_logout"):
+        _sign_out(user.name)
+
+
+def _stop_on(draw: Callable[[], None], url_path: str) -> None:
+    """Show one page and nothing else: the navigation holds only it, then the run stops."""
+    st.navigation([st.Page(draw, title="Lägesbild", url_path=url_path)], position="hidden").run()
+    st.stop()
+
+
+def _login_page(lang: str, *, expired: bool) -> None:
+    st.title(t("app_title", lang))
+    st.caption(t("app_tagline", lang))
+    if expired:
+        st.info(t("auth_expired", lang))
+    st.markdown(t("auth_login_body", lang))
+    if st.button(t("auth_login", lang), type="primary", icon=":material/login:"):
+        st.login()
+
+
+def _denied_page(lang: str, who: str) -> None:
+    st.title(t("auth_denied_title", lang))
+    st.markdown(t("auth_denied_body", lang, who=who))
+    if st.button(t("auth_logout", lang), icon=":material/logout:"):
+        _sign_out(who)
+
+
+def _setup_error_page(lang: str, message: str) -> None:
+    st.title(t("auth_config_error_title", lang))
+    st.error(message)
+
+
+def _sign_out(who: str) -> None:
+    _record(who, "logout", {})
+    st.logout()
+
+
+# -- audit ----------------------------------------------------------------------------------------
+
+_seen_lock = threading.Lock()
+_seen: set[tuple[str, str, object]] = set()
+
+
+def _audit_sign_in(who: str, action: str, claims: Mapping[str, Any]) -> None:
+    """One audit entry per sign-in (identity and the ID token's issue time), not per page view.
+
+    A sign-in reaches many sessions (every tab and reload reads the same cookie); this process
+    remembers which it has logged. After a restart, or on another replica, the same sign-in is
+    logged again once, with the same `iat`, so readers can tell.
+    """
+    key = (who, action, claims.get("iat"))
+    with _seen_lock:
+        if key in _seen:
+            return
+        _seen.add(key)
+    detail = {"iat": claims.get("iat"), "provider": claims.get("provider")}
+    _record(who, action, detail)
+
+
+def _record(who: str, action: str, detail: dict) -> None:
+    """Write an audit entry; a busy database must not stop a sign-in or sign-out (logged)."""
+    from storage import DatabaseBusy, record_audit  # noqa: PLC0415 - keeps page start-up light
+    from ui.data import database  # noqa: PLC0415
+
+    try:
+        record_audit(database(), who, action, detail)
+    except (DatabaseBusy, OSError) as exc:
+        _LOG.error("Kunde inte skriva %s för %s i granskningsloggen: %s", action, who, exc)

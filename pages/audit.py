@@ -1,0 +1,42 @@
+"""Logg (admins only): who signed in and out, uploaded and undid what, and when."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from auth import require
+from exports.csv_export import to_excel_csv
+from i18n import t
+from ui import state
+from ui.audit_log import LIMIT, action_label, audit_entries, audit_table
+from ui.session import current_user
+
+# The navigation only offers this page to admins; the check here holds even if that changes.
+require(current_user(), "admin")
+lang = state.filters().lang
+
+st.title(t("audit_nav", lang))
+st.markdown(t("audit_intro", lang))
+entries = audit_entries()
+if entries.empty:
+    st.info(t("audit_empty", lang))
+    st.stop()
+
+actions = sorted(entries["action"].unique())
+chosen = st.multiselect(
+    t("audit_filter_action", lang),
+    actions,
+    default=actions,
+    format_func=lambda a: action_label(a, lang),
+)
+table = audit_table(entries[entries["action"].isin(chosen)], lang)
+if len(entries) >= LIMIT:
+    st.caption(t("audit_shown", lang, n=LIMIT))
+st.dataframe(table, hide_index=True, width="stretch")
+st.download_button(
+    t("audit_download", lang),
+    to_excel_csv(table),
+    file_name="lagesbild-logg.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)

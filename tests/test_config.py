@@ -1,0 +1,156 @@
+"""Streamlit hardening: one test per setting, on the TOML and on the option Streamlit actually uses.
+
+A change that weakens a setting (in .streamlit/config.toml, or by dropping it so that a weaker
+default applies) fails here. The effective options are read by a fresh Python process that loads
+the project's config the way `streamlit run` does, with no user config and no STREAMLIT_* variables.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / ".streamlit" / "config.toml"
+
+EFFECTIVE = """
+import json, sys
+from streamlit import config
+config.get_config_options(force_reparse=True)
+print(json.dumps({k: config.get_option(k) for k in sys.argv[1:]}))
+"""
+
+OPTIONS = [
+    "browser.gatherUsageStats",
+    "client.showErrorDetails",
+    "client.toolbarMode",
+    "server.address",
+    "server.headless",
+    "server.enableXsrfProtection",
+    "server.enableCORS",
+    "server.corsAllowedOrigins",
+    "server.xsrfCookieSameSite",
+    "server.maxUploadSize",
+    "server.runOnSave",
+    "server.enableAgentApi",
+    "server.enableStaticServing",
+    "server.trustedUserHeaders",
+    "global.developmentMode",
+]
+
+
+@pytest.fixture(scope="module")
+def toml() -> dict:
+    return tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def effective(tmp_path_factory) -> dict:
+    home = tmp_path_factory.mktemp("home")  # no ~/.streamlit/config.toml of the person testing
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
+    env["HOME"] = str(home)
+    done = subprocess.run(
+        [sys.executable, "-c", EFFECTIVE, *OPTIONS],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_usage_statistics_are_off(toml, effective):
+    assert toml["browser"]["gatherUsageStats"] is False
+    assert effective["browser.gatherUsageStats"] is False
+
+
+def test_users_never_see_stack_traces(toml, effective):
+    assert toml["client"]["showErrorDetails"] == "none"
+    assert effective["client.showErrorDetails"] == "none"
+
+
+def test_toolbar_shows_no_developer_options(toml, effective):
+    assert toml["client"]["toolbarMode"] == "viewer"
+    assert effective["client.toolbarMode"] == "viewer"
+
+
+def test_binds_to_loopback_unless_a_deployment_says_otherwise(toml, effective):
+    assert toml["server"]["address"] == "127.0.0.1"
+    assert effective["server.address"] == "127.0.0.1"
+
+
+def test_headless(toml, effective):
+    assert toml["server"]["headless"] is True
+    assert effective["server.headless"] is True
+
+
+def test_xsrf_protection_is_on(toml, effective):
+    assert toml["server"]["enableXsrfProtection"] is True
+    assert effective["server.enableXsrfProtection"] is True
+
+
+def test_xsrf_cookie_is_not_sent_cross_site(toml, effective):
+    assert toml["server"].get("xsrfCookieSameSite", "lax") in ("lax", "strict")
+    assert effective["server.xsrfCookieSameSite"] in ("lax", "strict")
+
+
+def test_cors_protection_is_on_with_no_extra_origins(toml, effective):
+    assert toml["server"]["enableCORS"] is True
+    assert effective["server.enableCORS"] is True
+    assert not toml["server"].get("corsAllowedOrigins")
+    assert effective["server.corsAllowedOrigins"] in ([], None)
+
+
+def test_upload_size_is_capped(toml, effective):
+    assert 0 < toml["server"]["maxUploadSize"] <= 200
+    assert 0 < effective["server.maxUploadSize"] <= 200
+
+
+def test_no_rerun_on_save(toml, effective):
+    assert toml["server"]["runOnSave"] is False
+    assert effective["server.runOnSave"] is False
+
+
+def test_agent_api_is_off(toml, effective):
+    assert toml["server"]["enableAgentApi"] is False
+    assert effective["server.enableAgentApi"] is False
+
+
+def test_no_static_file_serving(toml, effective):
+    assert toml["server"]["enableStaticServing"] is False
+    assert effective["server.enableStaticServing"] is False
+
+
+def test_no_identity_from_request_headers(toml, effective):
+    # Headers named here would override the signed OIDC identity in st.user.
+    assert "trustedUserHeaders" not in toml["server"]
+    assert effective["server.trustedUserHeaders"] in ({}, "", None)
+
+
+def test_not_in_development_mode(toml, effective):
+    assert "global" not in toml or not toml["global"].get("developmentMode")
+    assert effective["global.developmentMode"] is False
+
+
+def test_secrets_stay_out_of_git():
+    ignored = (ROOT / ".gitignore").read_text().splitlines()
+    assert ".streamlit/secrets.toml" in ignored
+    tracked = subprocess.run(
+        ["git", "ls-files", ".streamlit"], cwd=ROOT, capture_output=True, text=True, timeout=30
+    ).stdout.split()
+    assert ".streamlit/secrets.toml" not in tracked
+
+
+def test_the_secrets_example_holds_no_secret():
+    example = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text())
+    auth = example["auth"]
+    assert auth["client_secret"].startswith("<") and auth["cookie_secret"].startswith("<")
+    assert set(example["lagesbild"]["groups"].values()) <= {"viewer", "analyst", "admin"}
