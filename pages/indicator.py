@@ -60,6 +60,7 @@ if len(comparison) > 1:
         comparison[["area_label", "value", "suppressed"]],
         ctx,
         unit=unit,
+        percent=indicator.kind == "proportion",
         reference=reference_band(comparison["value"]),
         reference_label=t("area_comparison_help", lang).split(".")[-2].strip(),
     )
