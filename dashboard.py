@@ -47,7 +47,24 @@ read_pages = [
     ),
 ]
 # Pages a role may not use are not registered at all, so a typed URL cannot reach them either.
-work_pages = []
+work_pages = (
+    [
+        st.Page(
+            "pages/upload.py",
+            title=t("nav_upload", lang),
+            icon=":material/upload:",
+            url_path="ladda-upp",
+        ),
+        st.Page(
+            "pages/history.py",
+            title=t("nav_history", lang),
+            icon=":material/history:",
+            url_path="uppladdningar",
+        ),
+    ]
+    if user.can("analyst")
+    else []
+)
 sections = {t("nav_section_read", lang): read_pages}
 if work_pages and user.can("analyst"):
     sections[t("nav_section_work", lang)] = work_pages

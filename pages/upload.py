@@ -1,0 +1,178 @@
+"""Ladda upp: drop monthly CSV files, see exactly what each would change, store it with a second click."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import t
+from metrics.formatting import format_number
+from ui import data, state
+from ui import upload_review as review
+from ui.session import current_user
+from ui.sidebar import draw_marking
+
+f = state.filters()
+lang = f.lang
+
+st.title(t("nav_upload", lang))
+if not current_user().can("analyst"):
+    st.error(t("upload_denied", lang))
+    st.stop()
+st.caption(t("upload_intro", lang))
+draw_marking(lang)
+
+
+def draw_table(table, total: int, download, file_name: str, label: str, key: str) -> None:
+    """A sortable table of at most SHOWN_ROWS rows; the whole list as a CSV download (built on
+    click when the list is long)."""
+    st.dataframe(table, hide_index=True, width="stretch")
+    if total > len(table):
+        st.caption(
+            t(
+                "upload_first_shown",
+                lang,
+                shown=format_number(len(table), lang),
+                total=format_number(total, lang),
+            )
+        )
+    st.download_button(
+        label, download, file_name=file_name, mime="text/csv", key=key, on_click="ignore"
+    )
+
+
+def draw_saved(kind: str, detail: object) -> None:
+    if kind == "error":
+        st.error(str(detail), icon=":material/error:")
+        return
+    if kind == "nothing":
+        st.info(t("upload_saved_nothing", lang))
+        return
+    row = review.upload_row(review.uploads(), int(detail))
+    st.success(
+        t(
+            "upload_saved",
+            lang,
+            id=detail,
+            inserted=format_number(row["inserted"], lang),
+            updated=format_number(row["updated"], lang),
+        ),
+        icon=":material/check_circle:",
+    )
+    if st.button(t("upload_open_history", lang), icon=":material/history:", key=f"hist_{detail}"):
+        review.pick_for_history(int(detail))
+        st.switch_page("pages/history.py")
+
+
+def draw_file(name: str, payload: bytes, number: int) -> None:
+    """One file: read and checked with a progress indicator, then its problems or its changes."""
+    with st.status(t("upload_reading", lang, name=name), expanded=False) as status:
+        preview = review.preview_file(payload, name)
+        if preview.ok:
+            status.update(
+                label=t("upload_read_ok", lang, name=name, rows=format_number(preview.rows, lang)),
+                state="complete",
+            )
+        else:
+            status.update(
+                label=t(
+                    "upload_read_errors",
+                    lang,
+                    name=name,
+                    n=format_number(len(preview.errors), lang),
+                ),
+                state="error",
+            )
+    st.markdown(f"**{t('upload_understood', lang)}:** {preview.dialect}")
+    if preview.assumptions:
+        st.markdown(
+            f"**{t('upload_assumptions', lang)}:**\n"
+            + "\n".join(f"- {a}" for a in preview.assumptions)
+        )
+
+    done = review.outcome(preview.sha256)
+    if done is not None:
+        draw_saved(*done)
+        if done[0] != "error":
+            return
+
+    if not preview.ok:
+        st.error(t("upload_nothing_saved", lang), icon=":material/block:")
+        st.markdown(
+            f"**{t('upload_errors_heading', lang, n=format_number(len(preview.errors), lang))}**"
+        )
+        draw_table(
+            review.error_table(preview.errors.head(review.SHOWN_ROWS), lang),
+            len(preview.errors),
+            review.errors_csv(preview.errors, lang),
+            review.named_after(name, "fel"),
+            t("upload_download_errors", lang),
+            f"errors_{number}",
+        )
+        return
+    if preview.to_store == 0:
+        st.info(t("upload_no_changes", lang), icon=":material/done_all:")
+        return
+
+    st.markdown(f"**{t('upload_change_heading', lang)}**")
+    cols = st.columns(3)
+    cols[0].metric(t("upload_inserted", lang), format_number(preview.inserted, lang))
+    cols[1].metric(t("upload_updated", lang), format_number(preview.updated, lang))
+    cols[2].metric(t("upload_unchanged", lang), format_number(preview.unchanged, lang))
+    if preview.updated:
+        st.markdown(f"**{t('upload_revisions_heading', lang)}**")
+        st.caption(t("upload_revisions_note", lang))
+        draw_table(
+            review.revision_table(preview.revisions, lang),
+            len(preview.revisions),
+            review.changes_csv(preview.revisions, lang),
+            review.named_after(name, "revideringar"),
+            t("upload_download_revisions", lang),
+            f"revisions_{number}",
+        )
+    if preview.inserted:
+        st.markdown(f"**{t('upload_new_heading', lang)}**")
+        st.dataframe(
+            review.new_values_table(preview.new_values, lang), hide_index=True, width="stretch"
+        )
+    st.caption(t("upload_not_saved_yet", lang))
+    st.button(
+        review.counted("upload_commit", preview.to_store, lang),
+        type="primary",
+        icon=":material/save:",
+        key=f"commit_{preview.sha256}",
+        help=t("upload_commit_help", lang),
+        on_click=review.save_previewed,
+        args=(preview.sha256,),
+    )
+
+
+files = (
+    st.file_uploader(
+        t("upload_files_label", lang),
+        type=["csv", "txt", "tsv", "xlsx", "xls"],
+        accept_multiple_files=True,
+        key="upload_files",
+        help=t("upload_files_help", lang),
+    )
+    or []
+)
+contents = [(file.name, file.getvalue()) for file in files]
+review.forget_other_files({review.sha256_of(payload) for _, payload in contents})
+for number, (name, payload) in enumerate(contents):
+    with st.container(border=True):
+        st.subheader(name)
+        draw_file(name, payload, number)
+
+with st.expander(t("upload_guide_title", lang), expanded=not files):
+    st.markdown(t("upload_guide", lang))
+    st.download_button(
+        t("upload_download_template", lang),
+        review.example_file(data.catalog()),
+        file_name="lagesbild_mall.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    st.page_link(
+        "pages/catalog.py", label=t("upload_catalog_link", lang), icon=":material/menu_book:"
+    )

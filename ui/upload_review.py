@@ -1,0 +1,543 @@
+"""Upload and history pages' helpers: what a file would change, what an upload changed, commit and undo.
+
+Facts come from the pipeline and the store on every run (cached per database version); session
+state holds only which bytes the analyst previewed and which upload to point at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from auth import AccessDenied, require
+from exports.csv_export import to_excel_csv
+from i18n import t
+from ingest.pipeline import check_upload, ingest_upload
+from metrics.catalog import Catalog
+from metrics.formatting import format_number, format_percent
+from storage import (
+    DatabaseBusy,
+    UndoConflict,
+    UndoError,
+    list_uploads,
+    load_observations,
+    plan_upload,
+    undo_upload,
+    upload_changes,
+)
+from ui import data, state
+from ui.session import current_user
+
+SHOWN_ROWS = 1000
+"""Tables longer than this show their first rows and offer the whole list as a download."""
+LOCAL_TZ = "Europe/Stockholm"
+KEY = ["indicator_id", "area_code", "period"]
+
+_CHECKED = "upload_checked"  # sha256 -> (file name, bytes): what the analyst previewed
+_OUTCOME = "upload_outcome"  # sha256 -> ("saved", upload id) | ("nothing", None) | ("error", text)
+_PICK = "history_pick"  # upload id the history page should open with
+_CONFIRM = "history_confirm"  # upload id waiting for the analyst to confirm its undo
+_FEEDBACK = "history_feedback"  # (kind, text) of the last undo attempt, shown once
+
+
+@dataclass(frozen=True)
+class Preview:
+    """One file as the pipeline understood it and what storing it would change now.
+
+    `errors` has row (Excel's number, header = 1; missing = the whole file), column (canonical),
+    header (as written in the file), value and message. `revisions` is plan_upload's frame;
+    `new_values` has one row per indicator: first and last month, areas and values new to the store.
+    """
+
+    file_name: str
+    sha256: str
+    rows: int
+    dialect: str
+    assumptions: tuple[str, ...]
+    errors: pd.DataFrame
+    inserted: int
+    updated: int
+    unchanged: int
+    revisions: pd.DataFrame
+    new_values: pd.DataFrame
+
+    @property
+    def ok(self) -> bool:
+        return self.errors.empty
+
+    @property
+    def to_store(self) -> int:
+        """Values a commit would write (new plus revised)."""
+        return self.inserted + self.updated
+
+
+# -- preview --------------------------------------------------------------------------------------
+
+
+def counted(key: str, n: int, lang: str, **values: object) -> str:
+    """The text `key` for n things, or its `_one` form when n is 1 ("1 värde", "2 värden")."""
+    return t(key + "_one" if n == 1 else key, lang, n=format_number(n, lang), **values)
+
+
+def sha256_of(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
+
+
+def preview_file(payload: bytes, file_name: str) -> Preview:
+    """Check `payload` and plan it against the store; remembers the bytes as previewed.
+
+    Cached per file content, name, database version and day (the latest allowed month moves).
+    """
+    sha256 = sha256_of(payload)
+    st.session_state.setdefault(_CHECKED, {})[sha256] = (file_name, payload)
+    return _preview(sha256, file_name, data.version(), date.today().isoformat(), payload)
+
+
+def forget_other_files(sha256s: set[str]) -> None:
+    """Drop previewed bytes and outcomes of files no longer in the uploader."""
+    for name in (_CHECKED, _OUTCOME):
+        kept = st.session_state.get(name, {})
+        for sha in [s for s in kept if s not in sha256s]:
+            del kept[sha]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _preview(
+    sha256: str, file_name: str, db_version: tuple[int, ...], today: str, _payload: bytes
+) -> Preview:
+    return build_preview(_payload, file_name, date.fromisoformat(today))
+
+
+def build_preview(payload: bytes, file_name: str, today: date | None = None) -> Preview:
+    """The uncached preview: the ingest pipeline's check, then the store's plan for the rows."""
+    catalog = data.catalog()
+    checked = check_upload(payload, file_name, catalog, today=today)
+    errs = checked.errors
+    errors = pd.DataFrame(
+        {
+            "row": pd.array([e.row for e in errs], dtype="Int64"),
+            "column": [e.column or "" for e in errs],
+            "header": [checked.column_map.get(e.column, e.column) or "" for e in errs],
+            "value": ["" if e.value is None else str(e.value) for e in errs],
+            "message": [e.message for e in errs],
+        }
+    )
+    empty = pd.DataFrame()
+    counts = (0, 0, 0)
+    revisions, new_values = empty, empty
+    if checked.ok:
+        db = data.database()
+        diff = plan_upload(db, checked.frame)
+        counts = (diff.inserted, diff.updated, diff.unchanged)
+        revisions = diff.revisions
+        if diff.inserted:
+            new_values = summarise_new_values(checked.frame, _stored_keys(checked.frame), catalog)
+    return Preview(
+        file_name=file_name,
+        sha256=checked.sha256,
+        rows=checked.rows,
+        dialect=checked.dialect_sv(),
+        assumptions=tuple(checked.assumptions),
+        errors=errors,
+        inserted=counts[0],
+        updated=counts[1],
+        unchanged=counts[2],
+        revisions=revisions,
+        new_values=new_values,
+    )
+
+
+def _stored_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """The keys already stored for the file's indicators within its months."""
+    stored = load_observations(
+        data.database(),
+        indicator_ids=sorted(frame["indicator_id"].unique()),
+        start=frame["period"].min().date(),
+        end=frame["period"].max().date(),
+    )
+    return stored[KEY]
+
+
+def summarise_new_values(
+    frame: pd.DataFrame, stored: pd.DataFrame, catalog: Catalog
+) -> pd.DataFrame:
+    """Per indicator (catalog order): first and last month, areas and count of values not stored.
+
+    `frame` is a checked upload's rows, `stored` the keys already in the store. Empty when every
+    row is already stored.
+    """
+    incoming = frame[KEY].assign(period=pd.to_datetime(frame["period"]))
+    stored = stored[KEY].assign(period=pd.to_datetime(stored["period"]), stored=True)
+    merged = incoming.merge(stored, on=KEY, how="left")
+    new = merged[merged["stored"].isna()]
+    if new.empty:
+        return pd.DataFrame(columns=["indicator_id", "first", "last", "areas", "values"])
+    summary = (
+        new.groupby("indicator_id")
+        .agg(
+            first=("period", "min"),
+            last=("period", "max"),
+            areas=("area_code", "nunique"),
+            values=("period", "size"),
+        )
+        .reset_index()
+    )
+    order = {ind.id: n for n, ind in enumerate(catalog.indicators)}
+    return summary.sort_values("indicator_id", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+# -- tables for people ----------------------------------------------------------------------------
+
+
+def error_table(errors: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Problems with the row as Excel numbers it, the column as the file names it, what to do."""
+    return pd.DataFrame(
+        {
+            t("upload_col_row", lang): errors["row"],
+            t("upload_col_column", lang): errors["header"],
+            t("upload_col_value", lang): errors["value"],
+            t("upload_col_message", lang): errors["message"],
+        }
+    )
+
+
+def revision_table(revisions: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Revised cells, old → new, with indicator labels and area names (first SHOWN_ROWS only)."""
+    shown = revisions.head(SHOWN_ROWS)
+    catalog = data.catalog()
+    return pd.DataFrame(
+        {
+            t("upload_col_indicator", lang): _labels(shown["indicator_id"], catalog, lang),
+            t("upload_col_area", lang): _area_names(shown["area_code"], catalog, lang),
+            t("upload_col_month", lang): pd.to_datetime(shown["period"]).dt.strftime("%Y-%m"),
+            t("upload_col_old", lang): _values(shown, "old_", catalog, lang),
+            t("upload_col_new", lang): _values(shown, "new_", catalog, lang),
+            t("upload_col_status", lang): _status_change(shown, lang),
+        }
+    )
+
+
+def new_values_table(new_values: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """New values per indicator and month range."""
+    catalog = data.catalog()
+    return pd.DataFrame(
+        {
+            t("upload_col_indicator", lang): _labels(new_values["indicator_id"], catalog, lang),
+            t("upload_col_from", lang): new_values["first"].dt.strftime("%Y-%m"),
+            t("upload_col_to", lang): new_values["last"].dt.strftime("%Y-%m"),
+            t("upload_col_areas", lang): new_values["areas"],
+            t("upload_col_values", lang): new_values["values"],
+        }
+    )
+
+
+def changes_csv(changes: pd.DataFrame, lang: str) -> bytes | Callable[[], bytes]:
+    """Every revised or inserted cell with raw numbers, as CSV for Swedish Excel.
+
+    Long lists come back as a function that builds the file when the download is clicked, so a
+    million-row preview does not spend its time writing a CSV nobody asked for.
+    """
+    if len(changes) > SHOWN_ROWS:
+        return lambda: _changes_csv(changes, lang)
+    return _changes_csv(changes, lang)
+
+
+def _changes_csv(changes: pd.DataFrame, lang: str) -> bytes:
+    catalog = data.catalog()
+    out = pd.DataFrame(
+        {
+            "indicator_id": changes["indicator_id"],
+            t("upload_col_indicator", lang): _labels(changes["indicator_id"], catalog, lang),
+            "area_code": changes["area_code"],
+            "period": pd.to_datetime(changes["period"]).dt.strftime("%Y-%m"),
+            "old_value": changes["old_value"],
+            "new_value": changes["new_value"],
+            "old_denominator": changes["old_denominator"],
+            "new_denominator": changes["new_denominator"],
+            "old_status": changes["old_status"],
+            "new_status": changes["new_status"],
+        }
+    )
+    return to_excel_csv(out)
+
+
+def errors_csv(errors: pd.DataFrame, lang: str) -> bytes | Callable[[], bytes]:
+    """The whole problem list as CSV for Swedish Excel (built on click when it is long)."""
+    if len(errors) > SHOWN_ROWS:
+        return lambda: to_excel_csv(error_table(errors, lang))
+    return to_excel_csv(error_table(errors, lang))
+
+
+def named_after(file_name: str, what: str) -> str:
+    """("mars.csv", "fel") -> "mars_fel.csv": a download named after the file it describes."""
+    return f"{Path(file_name).stem or 'fil'}_{what}.csv"
+
+
+def _labels(ids: pd.Series, catalog: Catalog, lang: str) -> pd.Series:
+    labels = {i.id: i.label(lang) for i in catalog.indicators}
+    return ids.map(lambda i: labels.get(i, i))
+
+
+def _area_names(codes: pd.Series, catalog: Catalog, lang: str) -> pd.Series:
+    names = {
+        a.code: a.name(lang) if not a.code[0].isdigit() else f"{a.name(lang)} ({a.code})"
+        for a in catalog.areas
+    }
+    return codes.map(lambda c: names.get(c, c))
+
+
+def _values(frame: pd.DataFrame, prefix: str, catalog: Catalog, lang: str) -> list[str]:
+    """Values as people read them; a proportion as "19 av 104 (18,3 %)"; none (a new cell) "–"."""
+    kinds = {i.id: i.kind for i in catalog.indicators}
+    value_col = "old_value" if prefix == "old_" else "new_value"
+    out = []
+    for ind, value, den in zip(
+        frame["indicator_id"], frame[value_col], frame[prefix + "denominator"], strict=True
+    ):
+        if pd.isna(value):
+            out.append("–")
+        elif kinds.get(ind) == "proportion" and not pd.isna(den) and den:
+            share = format_percent(value / den, lang, decimals=1)
+            out.append(
+                t(
+                    "upload_share",
+                    lang,
+                    num=format_number(value, lang, 0),
+                    den=format_number(den, lang, 0),
+                    share=share,
+                )
+            )
+        else:
+            out.append(format_number(value, lang))
+    return out
+
+
+def _status_change(frame: pd.DataFrame, lang: str) -> list[str]:
+    def word(status: object) -> str:
+        return t(f"upload_status_{status}", lang) if status in ("final", "preliminary") else ""
+
+    return [
+        word(new) if old == new or pd.isna(old) else f"{word(old)} → {word(new)}"
+        for old, new in zip(frame["old_status"], frame["new_status"], strict=True)
+    ]
+
+
+# -- commit ---------------------------------------------------------------------------------------
+
+
+def save_previewed(sha256: str) -> None:
+    """Button callback: store exactly the bytes previewed under `sha256`, re-running the pipeline.
+
+    The role is checked here, on the server, at the moment of the click. The outcome (an upload
+    id to point at, or why nothing was stored) is kept for the page to show.
+    """
+    outcomes = st.session_state.setdefault(_OUTCOME, {})
+    try:
+        user = current_user()
+        require(user, "analyst")
+        file_name, payload = st.session_state.get(_CHECKED, {})[sha256]
+        if sha256_of(payload) != sha256:
+            raise KeyError(sha256)
+        report = ingest_upload(data.database(), payload, file_name, user=user.name)
+    except KeyError:
+        outcomes[sha256] = ("error", t("upload_preview_lost", state.get("lang")))
+        return
+    except (AccessDenied, DatabaseBusy) as exc:
+        outcomes[sha256] = ("error", str(exc))
+        return
+    if report.status != "committed":
+        outcomes[sha256] = ("error", t("upload_rejected_on_save", state.get("lang")))
+    elif report.upload_id is None:
+        outcomes[sha256] = ("nothing", None)
+    else:
+        outcomes[sha256] = ("saved", report.upload_id)
+
+
+def outcome(sha256: str) -> tuple[str, int | str | None] | None:
+    """What happened when the analyst saved this file in this session, if they did."""
+    return st.session_state.get(_OUTCOME, {}).get(sha256)
+
+
+def example_file(catalog: Catalog, today: date | None = None) -> bytes:
+    """A template with Swedish headers and a few rows for last month (a count, a proportion with
+    its denominator, a median with decimals), as Swedish Excel opens it; it passes the checks."""
+    today = today or date.today()
+    month = (pd.Timestamp(today).to_period("M") - 1).strftime("%Y-%m")
+    rows = [
+        ("reported_partner_violence_women", "STHLM", 768, None, "preliminär", ""),
+        ("reported_partner_violence_women", "0180", 301, None, "preliminär", ""),
+        ("clearance_partner_assault", "PO_SYD", 19, 104, "slutlig", ""),
+        ("lead_time_days", "STHLM", 101.5, None, "slutlig", "Ny rutin för förhör"),
+        ("gryning_staff_recruited", "STHLM", 64, None, "slutlig", ""),
+    ]
+    for indicator_id, area, *_ in rows:
+        if area not in catalog.valid_areas(indicator_id):  # KeyError for an unknown id
+            raise ValueError(f"example row {indicator_id}/{area} no longer fits the catalog")
+    frame = pd.DataFrame(
+        [(i, month, a, v, d, s, n) for i, a, v, d, s, n in rows],
+        columns=["indikator", "månad", "område", "värde", "nämnare", "status", "kommentar"],
+    )
+    frame["värde"] = frame["värde"].astype(float)
+    frame["nämnare"] = frame["nämnare"].astype(float)
+    return to_excel_csv(frame)
+
+
+# -- history --------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _uploads(db_version: tuple[int, ...]) -> pd.DataFrame:
+    return list_uploads(data.database())
+
+
+def uploads() -> pd.DataFrame:
+    """Every upload, newest first (list_uploads), cached per database version."""
+    return _uploads(data.version())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _changes(db_version: tuple[int, ...], upload_id: int) -> pd.DataFrame:
+    return upload_changes(data.database(), upload_id)
+
+
+def changes(upload_id: int) -> pd.DataFrame:
+    """The cells one upload changed (upload_changes), cached per database version."""
+    return _changes(data.version(), upload_id)
+
+
+def local_time(stamp: object) -> str:
+    """A stored UTC timestamp (naive) as Swedish local time, "2026-11-23 16:32"; missing -> ""."""
+    if stamp is None or pd.isna(stamp):
+        return ""
+    return pd.Timestamp(stamp).tz_localize("UTC").tz_convert(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def is_undone(row: pd.Series) -> bool:
+    return not (row["undone_at"] is None or pd.isna(row["undone_at"]))
+
+
+def upload_status(row: pd.Series, lang: str) -> str:
+    """ "aktiv", or "ångrad av X 2026-11-23 16:40" (Swedish time)."""
+    if not is_undone(row):
+        return t("history_active", lang)
+    return t("history_undone", lang, user=row["undone_by"], time=local_time(row["undone_at"]))
+
+
+def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The uploads list for people: who, when (Swedish time), file, counts, status, demo."""
+    return pd.DataFrame(
+        {
+            t("history_col_id", lang): history["upload_id"].astype(int),
+            t("history_col_time", lang): history["uploaded_at"].map(local_time),
+            t("history_col_user", lang): history["user_name"],
+            t("history_col_file", lang): history["file_name"],
+            t("history_col_rows", lang): history["rows"],
+            t("history_col_inserted", lang): history["inserted"],
+            t("history_col_updated", lang): history["updated"],
+            t("history_col_unchanged", lang): history["unchanged"],
+            t("history_col_status", lang): [upload_status(r, lang) for _, r in history.iterrows()],
+            t("history_col_demo", lang): history["is_demo"].map(
+                lambda d: t("history_demo_yes", lang) if d else ""
+            ),
+        }
+    )
+
+
+def assumptions_markdown(stored: str) -> str:
+    """The assumptions recorded with an upload (a JSON list of Swedish sentences) as a list."""
+    try:
+        items = json.loads(stored or "[]")
+    except ValueError:
+        items = [stored]
+    return "\n".join(f"- {item}" for item in items)
+
+
+def upload_row(history: pd.DataFrame, upload_id: int) -> pd.Series | None:
+    rows = history[history["upload_id"] == upload_id]
+    return None if rows.empty else rows.iloc[0]
+
+
+def option_label(history: pd.DataFrame, upload_id: int, lang: str) -> str:
+    row = upload_row(history, upload_id)
+    if row is None:
+        return f"#{upload_id}"
+    return t(
+        "history_option",
+        lang,
+        id=upload_id,
+        file=row["file_name"],
+        time=local_time(row["uploaded_at"]),
+        user=row["user_name"],
+    )
+
+
+def change_table(cells: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """An upload's changed cells, old → new (first SHOWN_ROWS only)."""
+    shown = cells.head(SHOWN_ROWS)
+    table = revision_table(shown, lang)
+    kind = shown["change"].map(
+        lambda c: (
+            t("history_change_insert", lang) if c == "insert" else t("history_change_update", lang)
+        )
+    )
+    table.insert(3, t("history_col_change", lang), kind.to_numpy())
+    return table
+
+
+def pick_for_history(upload_id: int) -> None:
+    """Ask the history page to open with this upload selected."""
+    st.session_state[_PICK] = int(upload_id)
+
+
+def apply_pick(widget_key: str, options: list[int]) -> None:
+    """Before the selectbox is drawn: select the upload another page asked for, if it exists."""
+    picked = st.session_state.pop(_PICK, None)
+    if picked in options:
+        st.session_state[widget_key] = picked
+
+
+# -- undo -----------------------------------------------------------------------------------------
+
+
+def ask_undo(upload_id: int) -> None:
+    st.session_state[_CONFIRM] = int(upload_id)
+
+
+def cancel_undo() -> None:
+    st.session_state.pop(_CONFIRM, None)
+
+
+def awaiting_confirmation(upload_id: int) -> bool:
+    return st.session_state.get(_CONFIRM) == int(upload_id)
+
+
+def undo_confirmed(upload_id: int) -> None:
+    """Button callback: undo the upload after the analyst confirmed; the role is checked here.
+
+    A refusal (a later upload changed the same cells, already undone, database busy, no right)
+    is shown as it is: nothing is overwritten silently.
+    """
+    st.session_state.pop(_CONFIRM, None)
+    try:
+        user = current_user()
+        require(user, "analyst")
+        cells = undo_upload(data.database(), int(upload_id), user=user.name)
+    except (UndoConflict, UndoError, AccessDenied, DatabaseBusy) as exc:
+        st.session_state[_FEEDBACK] = ("error", str(exc))
+        return
+    st.session_state[_FEEDBACK] = (
+        "success",
+        counted("history_undone_ok", cells, state.get("lang"), id=upload_id),
+    )
+
+
+def pop_feedback() -> tuple[str, str] | None:
+    """The outcome of the last undo attempt, once."""
+    return st.session_state.pop(_FEEDBACK, None)
