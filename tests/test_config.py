@@ -41,6 +41,7 @@ OPTIONS = [
     "server.enableAgentApi",
     "server.enableStaticServing",
     "server.trustedUserHeaders",
+    "server.unsafeMetricsUserAttributes",
     "global.developmentMode",
 ]
 
@@ -133,6 +134,12 @@ def test_no_identity_from_request_headers(toml, effective):
     # Headers named here would override the signed OIDC identity in st.user.
     assert "trustedUserHeaders" not in toml["server"]
     assert effective["server.trustedUserHeaders"] in ({}, "", None)
+
+
+def test_no_user_identities_on_the_metrics_endpoint(toml, effective):
+    # /_stcore/metrics needs no sign-in; listed st.user attributes would be published there.
+    assert "unsafeMetricsUserAttributes" not in toml["server"]
+    assert effective["server.unsafeMetricsUserAttributes"] in ([], None)
 
 
 def test_not_in_development_mode(toml, effective):

@@ -1,0 +1,108 @@
+"""ui/data.py caches: briefing-mode data is never served from the full cache, nor the reverse.
+
+The data itself is the same for every role (roles decide pages and actions, not numbers), so the
+only split that protects anything is disclosure control: a small count must not reach a briefing
+view because the full view happened to fill the cache first, in either order, in one process.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+import streamlit as st
+
+from ingest.pipeline import ingest_upload
+from tests.conftest import TODAY
+
+# Salem (0128) reports 2 rapes in March: a small count that briefing mode must hide.
+BODY = b"""indicator_id,period,area_code,value
+reported_rape,2026-01,0128,9
+reported_rape,2026-02,0128,8
+reported_rape,2026-03,0128,2
+reported_rape,2026-01,STHLM,170
+reported_rape,2026-02,STHLM,160
+reported_rape,2026-03,STHLM,175
+"""
+MARCH = pd.Timestamp("2026-03-01")
+
+
+@pytest.fixture
+def data(fresh_db, monkeypatch):
+    report = ingest_upload(fresh_db, BODY, "small.csv", user="test", today=TODAY)
+    assert report.status == "committed", report.errors
+    monkeypatch.setenv("LAGESBILD_DB", str(fresh_db.path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    from ui import data
+
+    yield data
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def salem_march(obs: pd.DataFrame) -> pd.Series:
+    cell = obs[
+        (obs["indicator_id"] == "reported_rape")
+        & (obs["area_code"] == "0128")
+        & (obs["period"] == MARCH)
+    ]
+    assert len(cell) == 1
+    return cell.iloc[0]
+
+
+def assert_full(obs):
+    cell = salem_march(obs)
+    assert cell["value"] == 2 and not cell["suppressed"]
+
+
+def assert_protected(obs):
+    cell = salem_march(obs)
+    assert cell["suppressed"] and math.isnan(cell["value"])
+
+
+@pytest.mark.parametrize("full_first", [True, False], ids=["full-first", "briefing-first"])
+def test_observations_never_cross_between_modes(data, full_first):
+    order = [False, True] if full_first else [True, False]
+    for briefing in order * 2:  # the second round is served from the cache
+        obs = data.observations(briefing)
+        (assert_protected if briefing else assert_full)(obs)
+
+
+@pytest.mark.parametrize("full_first", [True, False], ids=["full-first", "briefing-first"])
+def test_overview_never_crosses_between_modes(data, full_first):
+    order = [False, True] if full_first else [True, False]
+    for briefing in order * 2:
+        assessments, _cards = data.overview(briefing, "0128", MARCH)
+        value = assessments["reported_rape"].value
+        if briefing:
+            assert value is None or value != 2
+        else:
+            assert value == 2
+
+
+def test_a_commit_by_another_process_is_seen_in_both_modes(data, fresh_db):
+    data.observations(True), data.observations(False)
+    revised = b"indicator_id,period,area_code,value\nreported_rape,2026-03,0128,3\n"
+    assert ingest_upload(fresh_db, revised, "rev.csv", user="t", today=TODAY).status == "committed"
+    assert salem_march(data.observations(False))["value"] == 3
+    assert_protected(data.observations(True))
+
+
+def test_every_cached_reader_of_values_is_keyed_on_the_mode():
+    """A new cached function that returns observation values must take `briefing` too."""
+    import inspect
+
+    from ui import data
+
+    checked = []
+    for name, fn in vars(data).items():
+        wrapped = getattr(fn, "__wrapped__", None)
+        if wrapped is None:
+            continue
+        source = inspect.getsource(wrapped)
+        if "load_observations" in source or "_observations(" in source:
+            assert "briefing" in inspect.signature(wrapped).parameters, name
+            checked.append(name)
+    assert {"_observations", "_overview"} <= set(checked)
