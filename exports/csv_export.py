@@ -9,8 +9,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def defuse_formula(text: str) -> str:
-    """Text that a spreadsheet would read as a formula, prefixed with ' so it stays text."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """Text that a spreadsheet would read as a formula, prefixed with ' so it stays text.
+
+    Text that already starts with that marker (' before a formula character) gets one more, so
+    the ingest, which removes one, reads back exactly what was stored.
+    """
+    escaped = text[:1] == "'" and text.lstrip("'")[:1] in ("=", "+", "-", "@")
+    return "'" + text if text.startswith(_FORMULA_START) or escaped else text
 
 
 def to_excel_csv(frame: pd.DataFrame, *, decimal: str = ",", sep: str = ";") -> bytes:

@@ -201,5 +201,5 @@ def normalise_rows(rows: pd.DataFrame, catalog: Catalog) -> Normalised:
     )
     # Our own exports (and Excel users) write ' before text that looks like a formula; read it
     # back as the text it protects, so an export re-ingests unchanged.
-    out["note"] = _text(rows, "note").str.replace(r"^'(?=[=+\-@])", "", regex=True)
+    out["note"] = _text(rows, "note").str.replace(r"^'(?='*[=+\-@])", "", regex=True)
     return Normalised(frame=out, errors=errors, assumptions=assumptions)
