@@ -1,5 +1,14 @@
 """Storage: the only package that speaks SQL. Pages, the CLI and exports go through these functions."""
 
+from storage.commentary import (
+    COMMENT_KINDS,
+    CommentaryError,
+    add_comment,
+    add_event,
+    delete_event,
+    list_comments,
+    list_events,
+)
 from storage.database import Database, DatabaseBusy, default_db_path, open_database
 from storage.observations import (
     contains_demo_data,
@@ -25,21 +34,28 @@ from storage.uploads import (
 )
 
 __all__ = [
+    "COMMENT_KINDS",
+    "CommentaryError",
     "Database",
     "DatabaseBusy",
     "UndoConflict",
     "UndoError",
     "UploadDiff",
     "UploadRecord",
+    "add_comment",
+    "add_event",
     "audit_log",
     "cell_history",
     "commit_upload",
     "contains_demo_data",
     "count_observations",
     "default_db_path",
+    "delete_event",
     "export_rows",
     "latest_period",
     "latest_periods",
+    "list_comments",
+    "list_events",
     "list_uploads",
     "load_observations",
     "open_database",

@@ -57,6 +57,40 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 detail VARCHAR NOT NULL)""",
         ],
     ),
+    (
+        2,
+        "commentary per indicator and month, dated events drawn on the charts",
+        [
+            "CREATE SEQUENCE comment_id_seq START 1",
+            """CREATE TABLE comments (
+                id INTEGER PRIMARY KEY, indicator_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL,
+                period DATE NOT NULL,
+                kind VARCHAR NOT NULL CHECK (kind IN ('analysis', 'action')),
+                text VARCHAR NOT NULL, author VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)""",
+            "CREATE INDEX comments_cell ON comments (indicator_id, area_code, period)",
+            "CREATE SEQUENCE event_id_seq START 1",
+            # indicator_ids empty = the event concerns every indicator. A removed event keeps its
+            # row (deleted_at/deleted_by), so the audit log never points at nothing.
+            """CREATE TABLE events (
+                id INTEGER PRIMARY KEY, period DATE NOT NULL, label_sv VARCHAR NOT NULL,
+                label_en VARCHAR NOT NULL, indicator_ids VARCHAR[] NOT NULL,
+                author VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
+                deleted_at TIMESTAMP, deleted_by VARCHAR)""",
+            # The two events every database starts with: Initiativ Gryning was stepped up in
+            # February 2021 (polisen.se); stricter sexual-offence legislation from 1 July 2022
+            # (the catalog's series break for the sexual-offence counts).
+            """INSERT INTO events
+               SELECT nextval('event_id_seq'), DATE '2021-02-01', 'Initiativ Gryning växlas upp',
+                      'Initiativ Gryning stepped up', [], 'system',
+                      CAST(current_timestamp AS TIMESTAMP), NULL, NULL""",
+            """INSERT INTO events
+               SELECT nextval('event_id_seq'), DATE '2022-07-01',
+                      'Skärpt sexualbrottslagstiftning', 'Stricter sexual-offence legislation',
+                      ['reported_rape', 'reported_child_sexual_offences', 'reported_grooming',
+                       'clearance_rape', 'crime_scene_examined_share'],
+                      'system', CAST(current_timestamp AS TIMESTAMP), NULL, NULL""",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
