@@ -34,7 +34,12 @@ if history.empty:
     st.info(t("history_empty", lang))
     st.stop()
 
-st.dataframe(review.history_table(history, lang), hide_index=True, width="stretch")
+st.dataframe(
+    review.history_table(history, lang),
+    hide_index=True,
+    width="stretch",
+    **review.history_table_layout(lang),
+)
 
 ids = [int(i) for i in history["upload_id"]]
 review.apply_pick("history_upload", ids)

@@ -22,10 +22,10 @@ st.caption(t("upload_intro", lang))
 draw_marking(lang)
 
 
-def draw_table(table, total: int, download, file_name: str, label: str, key: str) -> None:
+def draw_table(table, total: int, download, file_name: str, label: str, key: str, **layout) -> None:
     """A sortable table of at most SHOWN_ROWS rows; the whole list as a CSV download (built on
     click when the list is long)."""
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", **layout)
     if total > len(table):
         st.caption(
             t(
@@ -63,10 +63,14 @@ def draw_saved(kind: str, detail: object) -> None:
         st.switch_page("pages/history.py")
 
 
-def draw_file(name: str, payload: bytes, number: int) -> None:
+def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
     """One file: read and checked with a progress indicator, then its problems or its changes."""
+    done = review.outcome(sha256)
+    if done is not None and done[0] != "error":
+        draw_saved(*done)  # stored (or found already stored) in this session: nothing to preview
+        return
     with st.status(t("upload_reading", lang, name=name), expanded=False) as status:
-        preview = review.preview_file(payload, name)
+        preview = review.preview_file(payload, name, sha256)
         if preview.ok:
             status.update(
                 label=t("upload_read_ok", lang, name=name, rows=format_number(preview.rows, lang)),
@@ -89,11 +93,8 @@ def draw_file(name: str, payload: bytes, number: int) -> None:
             + "\n".join(f"- {a}" for a in preview.assumptions)
         )
 
-    done = review.outcome(preview.sha256)
     if done is not None:
         draw_saved(*done)
-        if done[0] != "error":
-            return
 
     if not preview.ok:
         st.error(t("upload_nothing_saved", lang), icon=":material/block:")
@@ -107,6 +108,7 @@ def draw_file(name: str, payload: bytes, number: int) -> None:
             review.named_after(name, "fel"),
             t("upload_download_errors", lang),
             f"errors_{number}",
+            **review.error_table_layout(lang),
         )
         return
     if preview.to_store == 0:
@@ -132,7 +134,10 @@ def draw_file(name: str, payload: bytes, number: int) -> None:
     if preview.inserted:
         st.markdown(f"**{t('upload_new_heading', lang)}**")
         st.dataframe(
-            review.new_values_table(preview.new_values, lang), hide_index=True, width="stretch"
+            review.new_values_table(preview.new_values, lang),
+            hide_index=True,
+            width="stretch",
+            **review.new_values_layout(lang),
         )
     st.caption(t("upload_not_saved_yet", lang))
     st.button(
@@ -156,12 +161,13 @@ files = (
     )
     or []
 )
-contents = [(file.name, file.getvalue()) for file in files]
-review.forget_other_files({review.sha256_of(payload) for _, payload in contents})
-for number, (name, payload) in enumerate(contents):
+payloads = [(file.name, file.getvalue()) for file in files]
+contents = [(name, payload, review.sha256_of(payload)) for name, payload in payloads]
+review.forget_other_files({sha for _, _, sha in contents})
+for number, (name, payload, sha256) in enumerate(contents):
     with st.container(border=True):
         st.subheader(name)
-        draw_file(name, payload, number)
+        draw_file(name, payload, sha256, number)
 
 with st.expander(t("upload_guide_title", lang), expanded=not files):
     st.markdown(t("upload_guide", lang))

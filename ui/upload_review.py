@@ -90,12 +90,12 @@ def sha256_of(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def preview_file(payload: bytes, file_name: str) -> Preview:
-    """Check `payload` and plan it against the store; remembers the bytes as previewed.
+def preview_file(payload: bytes, file_name: str, sha256: str) -> Preview:
+    """Check `payload` (whose sha256_of is `sha256`) and plan it against the store; remembers
+    the bytes as previewed.
 
     Cached per file content, name, database version and day (the latest allowed month moves).
     """
-    sha256 = sha256_of(payload)
     st.session_state.setdefault(_CHECKED, {})[sha256] = (file_name, payload)
     return _preview(sha256, file_name, data.version(), date.today().isoformat(), payload)
 
@@ -208,6 +208,20 @@ def error_table(errors: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
+def error_table_layout(lang: str) -> dict:
+    """st.dataframe arguments for error_table: the short columns narrow, so the message (what
+    to do) gets the width and wraps onto a second line."""
+    return {
+        "row_height": 68,  # above 4rem, so Streamlit lets the text wrap
+        "column_config": {
+            t("upload_col_row", lang): st.column_config.NumberColumn(width=110, format="%d"),
+            t("upload_col_column", lang): st.column_config.TextColumn(width=100),
+            t("upload_col_value", lang): st.column_config.TextColumn(width=120),
+            t("upload_col_message", lang): st.column_config.TextColumn(width=580),
+        },
+    }
+
+
 def revision_table(revisions: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Revised cells, old → new, with indicator labels and area names (first SHOWN_ROWS only)."""
     shown = revisions.head(SHOWN_ROWS)
@@ -236,6 +250,16 @@ def new_values_table(new_values: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("upload_col_values", lang): new_values["values"],
         }
     )
+
+
+def new_values_layout(lang: str) -> dict:
+    """st.dataframe arguments for new_values_table: counts with the reader's thousands separator."""
+    return {
+        "column_config": {
+            t(key, lang): st.column_config.NumberColumn(format="localized")
+            for key in ("upload_col_areas", "upload_col_values")
+        }
+    }
 
 
 def changes_csv(changes: pd.DataFrame, lang: str) -> bytes | Callable[[], bytes]:
@@ -457,6 +481,22 @@ def assumptions_markdown(stored: str) -> str:
     except ValueError:
         items = [stored]
     return "\n".join(f"- {item}" for item in items)
+
+
+def history_table_layout(lang: str) -> dict:
+    """st.dataframe arguments for history_table: counts with the reader's thousands separator."""
+    counts = (
+        "history_col_rows",
+        "history_col_inserted",
+        "history_col_updated",
+        "history_col_unchanged",
+    )
+    return {
+        "column_config": {
+            t(key, lang): st.column_config.NumberColumn(format="localized") for key in counts
+        }
+        | {t("history_col_id", lang): st.column_config.NumberColumn(format="%d", width=60)}
+    }
 
 
 def upload_row(history: pd.DataFrame, upload_id: int) -> pd.Series | None:

@@ -1,0 +1,128 @@
+"""Uploading in Chromium as an analyst does it: a file saved by Swedish Excel, then a broken one.
+
+The server gets its own copy of the demo database, so what these tests store does not change
+what other browser tests see. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ROOT, start_server
+
+pytestmark = pytest.mark.browser
+
+WAIT = 60_000  # ms: a fresh server's first page compiles its caches
+EXCEL_FILE = (
+    "indikator;månad;område;värde;nämnare;status;kommentar\r\n"
+    "reported_partner_violence_women;2026-10;STHLM;771;;preliminär;"
+    "Fler anmälningar efter kampanj i Södertälje och Österåker\r\n"
+    "clearance_partner_assault;2026-11;PO_SYD;19;104;slutlig;\r\n"
+    "lead_time_days;2026-11;STHLM;101,5;;preliminär;Ny rutin för förhör\r\n"
+).encode("cp1252")
+
+
+@pytest.fixture(scope="module")
+def upload_server(browser_demo_db, tmp_path_factory):
+    """The dashboard as an analyst on a private copy of the demo database; yields (url, path)."""
+    path = tmp_path_factory.mktemp("upload-browser") / "demo.duckdb"
+    shutil.copy(browser_demo_db, path)
+    proc, url = start_server(
+        ROOT / "dashboard.py",
+        {
+            "LAGESBILD_DB": str(path),
+            "LAGESBILD_LOCAL_ROLE": "analyst",
+            "LAGESBILD_LOCAL_USER": "analytiker",
+        },
+    )
+    yield url, path
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def settle(page: Page) -> None:
+    """Wait until Streamlit has finished running the script."""
+    expect(page.locator('[data-testid="stAppViewContainer"]')).to_be_visible(timeout=WAIT)
+    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=WAIT)
+
+
+def open_upload_page(page: Page, url: str) -> None:
+    """Start at the overview and follow the navigation, as an analyst would."""
+    page.goto(url)
+    settle(page)
+    page.get_by_role("link", name="Ladda upp").click()
+    expect(page.get_by_role("heading", name="Ladda upp", exact=True)).to_be_visible(timeout=WAIT)
+    settle(page)
+
+
+def drop_file(page: Page, name: str, data: bytes) -> None:
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": data}
+    )
+    expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=WAIT)
+    settle(page)
+
+
+def test_a_swedish_excel_file_is_previewed_then_stored(page: Page, upload_server):
+    from storage import load_observations, open_database
+
+    url, path = upload_server
+    open_upload_page(page, url)
+    drop_file(page, "oktober.csv", EXCEL_FILE)
+
+    understood = page.get_by_text("Så lästes filen:")
+    expect(understood).to_be_visible()
+    expect(understood.locator("..")).to_contain_text("Teckenkodning Windows-1252")
+    expect(understood.locator("..")).to_contain_text("avgränsare semikolon, 3 rader data")
+    metrics = page.locator('[data-testid="stMetric"]')
+    expect(metrics.filter(has_text="Nya värden")).to_contain_text("2")
+    expect(metrics.filter(has_text="Reviderade värden")).to_contain_text("1")
+    expect(page.get_by_text("Revideringar: tidigare → nytt värde")).to_be_visible()
+    expect(page.get_by_text("Inget är sparat ännu.")).to_be_visible()
+    page.screenshot(path=str(ROOT / "test-artifacts" / "upload_preview.png"), full_page=True)
+
+    page.get_by_role("button", name="Spara 3 värden").click()
+    settle(page)
+    expect(page.get_by_text("Sparat som uppladdning #2")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("button", name="Spara 3 värden")).to_have_count(0)
+
+    stored = load_observations(open_database(path), indicator_ids=["lead_time_days"])
+    november = stored[stored["period"] == pd.Timestamp("2026-11-01")].iloc[0]
+    assert (november["value"], november["status"]) == (101.5, "preliminary")
+    assert november["note"] == "Ny rutin för förhör"
+    partner = load_observations(
+        open_database(path), indicator_ids=["reported_partner_violence_women"], area_codes=["STHLM"]
+    )
+    october = partner[partner["period"] == pd.Timestamp("2026-10-01")].iloc[0]
+    assert october["note"] == "Fler anmälningar efter kampanj i Södertälje och Österåker"
+
+    page.get_by_role("button", name="Visa i uppladdningshistoriken").click()
+    expect(page.get_by_role("heading", name="Vad uppladdning #2 ändrade")).to_be_visible(
+        timeout=WAIT
+    )
+
+
+def test_a_broken_file_shows_its_problems_and_stores_nothing(page: Page, upload_server):
+    url, _ = upload_server
+    open_upload_page(page, url)
+    drop_file(page, "broken.csv", (ROOT / "tests" / "fixtures" / "broken.csv").read_bytes())
+
+    expect(page.get_by_text("Inget har sparats.")).to_be_visible()
+    expect(page.get_by_text("11 problem i filen")).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
+    expect(page.get_by_role("button", name="Spara", exact=False)).to_have_count(0)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Ladda ner problemlistan (CSV för Excel)").click()
+    assert download.value.suggested_filename == "broken_fel.csv"
+    text = download.value.path().read_bytes()
+    assert text.startswith(b"\xef\xbb\xbf")
+    lines = text.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Rad (som i Excel);Kolumn;Värde;Vad du behöver göra"
+    assert lines[1].startswith("2;indicator_id;reported_rapes;")
+    assert len(lines) == 12
