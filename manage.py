@@ -2,7 +2,7 @@
 
     python manage.py ingest FILE [--db PATH] [--dry-run] [--json] [--user NAME]
     python manage.py undo UPLOAD_ID | uploads | export [--indicator ID] [--area CODE] [--out FILE]
-    python manage.py demo | bench
+    python manage.py demo | bench | backup --out DIR | restore FILE
 
 Exit codes: 0 done (or dry run passed), 1 rejected by validation or refused, 2 could not run.
 """
@@ -175,6 +175,44 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from storage import open_database
+    from storage.backup import BackupError, backup_database
+
+    db = open_database(args.db)
+    if not db.path.exists():
+        print(f"Databasen {db.path} finns inte.", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    try:
+        info = backup_database(db, args.out)
+    except (BackupError, OSError) as exc:
+        print(f"Säkerhetskopieringen misslyckades: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    print(
+        f"Säkerhetskopia {info.path}: {info.observations} värden, {info.uploads} uppladdningar "
+        f"(schemaversion {info.schema_version})."
+    )
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from storage import open_database
+    from storage.backup import BackupError, restore_database
+
+    db = open_database(args.db)
+    try:
+        info, kept = restore_database(args.backup, db)
+    except (BackupError, OSError) as exc:
+        print(f"Återställningen gjordes inte: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    print(
+        f"Återställde {db.path} från {args.backup}: {info.observations} värden, "
+        f"{info.uploads} uppladdningar."
+        + (f" Den tidigare filen finns kvar som {kept}." if kept else "")
+    )
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bench.run import run_benchmark
 
@@ -220,6 +258,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--if-missing", action="store_true", help="gör inget om databasen redan har data"
     )
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser(
+        "backup", parents=[common], help="säkerhetskopiera databasen (medan appen kör)"
+    )
+    p.add_argument("--out", required=True, help="katalog för kopian")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser(
+        "restore", parents=[common], help="återställ från en säkerhetskopia (stoppa appen först)"
+    )
+    p.add_argument("backup", help="säkerhetskopians fil (.duckdb)")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("bench", parents=[common], help="mät prestanda i nationell skala")
     p.add_argument("--quick", action="store_true", help="mindre skala, för att prova kommandot")

@@ -43,6 +43,7 @@ OPTIONS = [
     "server.trustedUserHeaders",
     "server.unsafeMetricsUserAttributes",
     "global.developmentMode",
+    "global.e2eTest",
 ]
 
 
@@ -142,9 +143,12 @@ def test_no_user_identities_on_the_metrics_endpoint(toml, effective):
     assert effective["server.unsafeMetricsUserAttributes"] in ([], None)
 
 
-def test_not_in_development_mode(toml, effective):
+def test_not_in_development_or_e2e_test_mode(toml, effective):
+    # Either mode lets a websocket client shut the server down (debug_shutdown_runtime).
     assert "global" not in toml or not toml["global"].get("developmentMode")
+    assert "global" not in toml or not toml["global"].get("e2eTest")
     assert effective["global.developmentMode"] is False
+    assert effective["global.e2eTest"] is False
 
 
 def test_secrets_stay_out_of_git():

@@ -1,0 +1,118 @@
+"""Backup and restore of the DuckDB file: a consistent copy taken under a read lock, checked before use.
+
+A backup is one self-contained .duckdb file (write-ahead log merged), taken while this process
+holds the file read-only: DuckDB's file lock keeps every other process from writing meanwhile, and
+the app's readers go on reading. A restore puts a checked backup in place of the database file
+and keeps the file it replaces next to it; writers must be stopped first (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from storage.database import Database
+from storage.schema import SCHEMA_VERSION, current_version
+
+
+class BackupError(RuntimeError):
+    """A backup could not be taken, or a file is not a usable Lägesbild backup."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    schema_version: int
+    observations: int
+    uploads: int
+
+
+def backup_database(db: Database, out_dir: str | os.PathLike) -> BackupInfo:
+    """Copy the database into `out_dir` as lagesbild-YYYYMMDD-HHMMSS.duckdb; returns what it holds.
+
+    Raises FileNotFoundError when the database does not exist, DatabaseBusy when another process
+    held it for longer than the database's busy timeout.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = out / f"lagesbild-{stamp}.duckdb"
+    partial = out / f".{target.name}.partial"
+    wal = db.path.with_name(db.path.name + ".wal")
+    with db.reading():  # nobody writes while we copy the file and its write-ahead log
+        shutil.copyfile(db.path, partial)
+        if wal.exists():
+            shutil.copyfile(wal, partial.with_name(partial.name + ".wal"))
+    _merge_log(partial)
+    info = inspect_backup(partial)
+    os.replace(partial, target)
+    return BackupInfo(target, info.schema_version, info.observations, info.uploads)
+
+
+def inspect_backup(path: str | os.PathLike) -> BackupInfo:
+    """What a backup file holds; BackupError when it is not a Lägesbild database we can read."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"Säkerhetskopian {path} finns inte.")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise BackupError(f"{path} går inte att öppna som DuckDB-databas: {exc}") from exc
+    try:
+        version = current_version(con)
+        if version == 0 or version > SCHEMA_VERSION:
+            raise BackupError(
+                f"{path} är ingen Lägesbild-databas som den här versionen kan använda "
+                f"(schemaversion {version}, den här versionen har {SCHEMA_VERSION})."
+            )
+        observations = con.execute("SELECT count(*) FROM observations").fetchall()[0][0]
+        uploads = con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
+    except duckdb.Error as exc:
+        raise BackupError(f"{path} kunde inte läsas: {exc}") from exc
+    finally:
+        con.close()
+    return BackupInfo(path, version, int(observations), int(uploads))
+
+
+def restore_database(backup: str | os.PathLike, db: Database) -> tuple[BackupInfo, Path | None]:
+    """Put a checked copy of `backup` in place of the database file.
+
+    Returns (what the restored file holds, where the replaced file was kept or None if there was
+    none). Checks first that no other process holds the file (DatabaseBusy otherwise); the app
+    and any `manage.py ingest` must be stopped, since a write that began on the old file would
+    otherwise be lost.
+    """
+    info = inspect_backup(backup)
+    db.path.parent.mkdir(parents=True, exist_ok=True)
+    staged = db.path.with_name(f".{db.path.name}.restoring")
+    shutil.copyfile(info.path, staged)
+    kept: Path | None = None
+    if db.path.exists():
+        with db.writing():  # waits for, and then excludes, other processes; fails if busy
+            pass
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = db.path.with_name(f"{db.path.stem}.before-restore-{stamp}{db.path.suffix}")
+        os.replace(db.path, kept)
+        wal = db.path.with_name(db.path.name + ".wal")
+        if wal.exists():
+            os.replace(wal, kept.with_name(kept.name + ".wal"))
+    os.replace(staged, db.path)
+    return inspect_backup(db.path), kept
+
+
+def _merge_log(path: Path) -> None:
+    """Fold a copied write-ahead log into the copy, so the backup is a single file."""
+    try:
+        con = duckdb.connect(str(path))
+        try:
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        path.unlink(missing_ok=True)
+        raise BackupError(f"Kopian kunde inte göras fristående: {exc}") from exc
