@@ -9,16 +9,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pandera.pandas as pa
 
+from metrics.formatting import format_month
+
 if TYPE_CHECKING:
     from metrics.catalog import Catalog
 
 UPLOAD_COLUMNS = ["indicator_id", "period", "area_code", "value", "denominator", "status", "note"]
 REQUIRED_COLUMNS = ["indicator_id", "period", "area_code", "value"]
 LEVEL_SV = {"region": "region", "police_area": "polisområde", "municipality": "kommun"}
-MONTHS_SV = [
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -36,7 +34,7 @@ class UploadError:
 
 
 def _month_sv(ts: pd.Timestamp) -> str:
-    return f"{MONTHS_SV[ts.month - 1]} {ts.year}"
+    return format_month(ts, "sv")
 
 
 def upload_schema(catalog: Catalog, current_month: pd.Timestamp) -> pa.DataFrameSchema:

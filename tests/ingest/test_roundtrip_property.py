@@ -11,12 +11,11 @@ from hypothesis import strategies as st
 
 from ingest.pipeline import check_upload
 from metrics.catalog import load_catalog
+from metrics.formatting import MONTHS_SV
 from tests.conftest import TODAY
 
 CATALOG = load_catalog()
 PAIRS = [(i, a) for i in CATALOG.indicators for a in CATALOG.valid_areas(i.id)]
-MONTHS_SV = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-             "september", "oktober", "november", "december"]  # fmt: skip
 CANONICAL_HEADERS = [
     "indicator_id",
     "period",
