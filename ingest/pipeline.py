@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 
+from ingest import bra
 from ingest.normalise import normalise_rows
 from ingest.reader import DELIMITERS, read_upload
 from metrics.catalog import Catalog, load_catalog
@@ -30,6 +31,7 @@ class CheckedUpload:
     encoding: str = ""
     delimiter: str = ""
     column_map: dict[str, str] = field(default_factory=dict)
+    source_format: str = "canonical"  # or bra.SOURCE_FORMAT ("BRÅ SOL")
 
     @property
     def ok(self) -> bool:
@@ -40,6 +42,12 @@ class CheckedUpload:
         if not self.encoding:
             return "Filen kunde inte läsas."
         columns = ", ".join(f"{header} → {col}" for col, header in self.column_map.items())
+        if self.source_format == bra.SOURCE_FORMAT:
+            return (
+                f"Källformat {bra.SOURCE_FORMAT} (export ur BRÅ:s statistikdatabas), "
+                f"teckenkodning {self.encoding}, avgränsare semikolon, {self.rows} rader data. "
+                f"Kolumner: {columns}."
+            )
         return (
             f"Teckenkodning {self.encoding}, avgränsare {DELIMITERS.get(self.delimiter, '?')}, "
             f"{self.rows} rader data. Kolumner: {columns}."
@@ -76,6 +84,7 @@ class IngestReport:
                 "encoding": self.checked.encoding,
                 "delimiter": self.checked.delimiter,
                 "columns": self.checked.column_map,
+                "source_format": self.checked.source_format,
             },
         }
 
@@ -103,19 +112,29 @@ def check_upload(
         encoding=read.encoding,
         delimiter=read.delimiter,
         column_map=read.column_map,
+        source_format=read.source_format,
     )
     if not read.readable or read.rows.empty:
         return checked
-    if "status" not in read.rows.columns:
+    rows = read.rows
+    if read.source_format == bra.SOURCE_FORMAT:
+        # BRÅ's rows become canonical rows (keeping their Excel row); from here on they meet
+        # exactly the rules an ordinary upload meets.
+        mapped = bra.to_canonical(rows, catalog)
+        checked.errors += mapped.errors
+        checked.assumptions += mapped.assumptions
+        rows = mapped.frame
+        if rows.empty:
+            checked.errors = _sorted(checked.errors)
+            return checked
+    elif "status" not in rows.columns:
         checked.assumptions.append("Kolumnen status saknas: alla rader räknas som slutliga.")
-    normalised = normalise_rows(read.rows, catalog)
+    normalised = normalise_rows(rows, catalog)
     checked.assumptions += normalised.assumptions
     frame = normalised.frame
     frame["period"] = frame["period"].astype("datetime64[ns]")
-    rule_errors = validate_rows(frame, read.rows, catalog, current_month(today))
-    checked.errors = sorted(
-        checked.errors + normalised.errors + rule_errors, key=lambda e: (e.row or 0, e.column or "")
-    )
+    rule_errors = validate_rows(frame, rows, catalog, current_month(today))
+    checked.errors = _sorted(checked.errors + normalised.errors + rule_errors)
     ignored_denominators = _ignored_denominators(frame, catalog)
     if ignored_denominators:
         checked.assumptions.append(
@@ -127,6 +146,10 @@ def check_upload(
         frame.loc[kinds != "proportion", "denominator"] = float("nan")
         checked.frame = frame[CANONICAL].reset_index(drop=True)
     return checked
+
+
+def _sorted(errors: list[UploadError]) -> list[UploadError]:
+    return sorted(errors, key=lambda e: (e.row or 0, e.column or ""))
 
 
 def _ignored_denominators(frame: pd.DataFrame, catalog: Catalog) -> int:
@@ -168,6 +191,7 @@ def ingest_upload(
         file_name=file_name,
         file_sha256=checked.sha256,
         user=user,
+        source_format=checked.source_format,
         assumptions=checked.assumptions,
         is_demo=is_demo,
     )

@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ingest import bra
 from schemas.upload import REQUIRED_COLUMNS, UPLOAD_COLUMNS, UploadError
 
 # Header spellings accepted per canonical column (compared after folding case, accents kept).
@@ -44,6 +45,8 @@ class ReadFile:
 
     `rows` has one column per canonical column present plus `excel_row` (the row number Excel
     shows, header = 1). `errors` holds problems that concern the whole file or a row's shape.
+    For a BRÅ SOL export (`source_format` bra.SOURCE_FORMAT) `rows` holds BRÅ's own columns
+    (bra.RAW_COLUMNS) instead, for `bra.to_canonical`.
     """
 
     rows: pd.DataFrame
@@ -54,6 +57,7 @@ class ReadFile:
     ignored_columns: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     errors: list[UploadError] = field(default_factory=list)
+    source_format: str = "canonical"
 
     @property
     def readable(self) -> bool:
@@ -118,6 +122,8 @@ def read_upload(data: bytes, file_name: str = "") -> ReadFile:
         )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
+    if bra.is_bra_header(lines[0]):
+        return _read_bra(lines, encoding)
     excel_offset = 0
     # Excel writes and hides a "sep=;" first line; the header is then row 1 as Excel shows it.
     if lines and re.fullmatch(r'"?sep=.?"?', lines[0].strip(), flags=re.IGNORECASE):
@@ -281,6 +287,29 @@ def _map_headers(result: ReadFile, header_cells: list[str]) -> None:
         result.assumptions.append(
             "Kolumner som inte används: " + ", ".join(result.ignored_columns) + "."
         )
+
+
+def _read_bra(lines: list[str], encoding: str) -> ReadFile:
+    """A BRÅ SOL export, recognised by its header: BRÅ's columns as text, rows numbered as in Excel."""
+    rows, errors = bra.split_rows(lines[1:], first_row=2)
+    result = ReadFile(
+        rows=rows,
+        encoding=encoding,
+        delimiter=";",
+        column_map=dict(bra.COLUMN_MAP),
+        ignored_columns=[bra.HEADER[-1]],
+        assumptions=[
+            f"Kolumnen {bra.HEADER[-1]} lästes inte in: Lägesbild räknar själv om till per "
+            "100 000 invånare."
+        ],
+        errors=errors,
+        source_format=bra.SOURCE_FORMAT,
+    )
+    if rows.empty and not errors:
+        result.errors.append(
+            UploadError(None, None, None, "Filen har en rubrikrad men inga rader med data.")
+        )
+    return result
 
 
 def _whole_file_error(message: str) -> ReadFile:

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from schemas.catalog import CatalogTables, validate_catalog
+from schemas.catalog import CatalogTables, fold_bra_text, validate_catalog
 
 DEFAULT_PATH = Path(__file__).with_name("catalog.toml")
 
@@ -186,13 +186,34 @@ class PopulationFigure:
 
 
 @dataclass(frozen=True)
+class BraMapping:
+    """How one BRÅ category in one BRÅ region is read: as `indicator_id` in `area_code`.
+
+    `brott` and `region` are written as BRÅ's export writes them (e.g. "Region Stockholm");
+    `note_sv` tells the analyst what the mapping leaves out, shown whenever it is used.
+    """
+
+    brott: str
+    region: str
+    indicator_id: str
+    area_code: str
+    note_sv: str = ""
+
+
+@dataclass(frozen=True)
 class Catalog:
-    """Goals, indicators and areas in catalog order, with lookups by id."""
+    """Goals, indicators and areas in catalog order, with lookups by id.
+
+    `bra_mappings` declare how BRÅ exports are read; rows of `bra_ignored_regions` (e.g.
+    "Hela landet") are skipped on purpose.
+    """
 
     goals: tuple[Goal, ...]
     indicators: tuple[Indicator, ...]
     areas: tuple[Area, ...]
     populations: tuple[PopulationFigure, ...]
+    bra_mappings: tuple[BraMapping, ...] = ()
+    bra_ignored_regions: tuple[str, ...] = ()
 
     @cached_property
     def _goals(self) -> dict[str, Goal]:
@@ -212,6 +233,26 @@ class Catalog:
         for figure in self.populations:
             by_area.setdefault(figure.area_code, {})[figure.year] = figure.inhabitants
         return by_area
+
+    @cached_property
+    def _bra(self) -> dict[tuple[str, str], BraMapping]:
+        return {(fold_bra_text(m.brott), fold_bra_text(m.region)): m for m in self.bra_mappings}
+
+    def bra_mapping(self, brott: str, region: str) -> BraMapping | None:
+        """The mapping for a BRÅ category in a BRÅ region, or None when there is none.
+
+        Texts are compared after collapsing spaces and case (`fold_bra_text`), nothing looser.
+        """
+        return self._bra.get((fold_bra_text(brott), fold_bra_text(region)))
+
+    def bra_region_status(self, region: str) -> Literal["mapped", "ignored", "unknown"]:
+        """Whether a BRÅ region is read (some mapping names it), skipped on purpose, or unknown."""
+        folded = fold_bra_text(region)
+        if any(region_key == folded for _, region_key in self._bra):
+            return "mapped"
+        if folded in {fold_bra_text(r) for r in self.bra_ignored_regions}:
+            return "ignored"
+        return "unknown"
 
     def goal(self, goal_id: str) -> Goal:
         """The goal with this id; KeyError if there is none."""
@@ -321,4 +362,6 @@ def _build(tables: CatalogTables) -> Catalog:
         indicators=indicators,
         areas=tuple(Area(**row) for row in tables.areas.to_dict("records")),
         populations=tuple(PopulationFigure(**row) for row in tables.populations.to_dict("records")),
+        bra_mappings=tuple(BraMapping(**row) for row in tables.bra_mappings.to_dict("records")),
+        bra_ignored_regions=tuple(tables.bra_ignored_regions["region"]),
     )

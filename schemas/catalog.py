@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -59,6 +60,15 @@ def _is_set_of(value: object, accept: Callable[[object], bool]) -> bool:
         and all(accept(item) for item in value)
         and len(set(value)) == len(value)
     )
+
+
+def fold_bra_text(text: str) -> str:
+    """A BRÅ category or region text as compared: Unicode-normalised, spaces collapsed, case folded.
+
+    BRÅ writes the same category with varying case and spacing between exports; anything more
+    (a different wording, another code) is a different category and needs its own mapping.
+    """
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 
 
 def _not_repeated(values: pd.Series) -> pd.Series:
@@ -356,11 +366,68 @@ class PopulationTable(pa.DataFrameModel):
         return _is_whole(value) and value >= 1
 
 
+class BraMappingTable(pa.DataFrameModel):
+    """One row per [[bra_mapping]] entry: a BRÅ category in a BRÅ region, read as an indicator
+    in an area. Optional `note_sv` is shown to the analyst whenever the mapping is used."""
+
+    brott: Series[object]
+    region: Series[object]
+    indicator_id: Series[object]
+    area_code: Series[object]
+    note_sv: Series[object]
+
+    class Config:
+        strict = True
+
+    @pa.check("brott", "region", "area_code", name="text", element_wise=True)
+    def _text(cls, value: object) -> bool:
+        return _is_text(value)
+
+    @pa.check("indicator_id", name="id", element_wise=True)
+    def _id(cls, value: object) -> bool:
+        return _is_id(value)
+
+    @pa.check("note_sv", name="optional_text", element_wise=True)
+    def _note(cls, value: object) -> bool:
+        return isinstance(value, str)
+
+    @pa.dataframe_check(name="bra_source_unique")
+    def _source_unique(cls, rows: pd.DataFrame) -> pd.Series:
+        # Two entries for one BRÅ category and region would make the reading ambiguous.
+        key = [
+            (fold_bra_text(b), fold_bra_text(r)) if _is_text(b) and _is_text(r) else (repr(b), i)
+            for i, (b, r) in enumerate(zip(rows["brott"], rows["region"], strict=True))
+        ]
+        return ~pd.Series(key, index=rows.index).duplicated(keep=False)
+
+    @pa.dataframe_check(name="bra_target_unique")
+    def _target_unique(cls, rows: pd.DataFrame) -> pd.Series:
+        # One BRÅ category per indicator and area: a file then never holds two values for a cell.
+        return ~rows[["indicator_id", "area_code"]].map(repr).duplicated(keep=False)
+
+
+class BraIgnoredRegionTable(pa.DataFrameModel):
+    """One row per bra_ignored_regions entry: a BRÅ region whose rows are skipped, not stored."""
+
+    region: Series[object]
+
+    class Config:
+        strict = True
+
+    @pa.check("region", name="text", element_wise=True)
+    def _text(cls, value: object) -> bool:
+        return _is_text(value)
+
+    @pa.check("region", name="unique")
+    def _unique(cls, regions: pd.Series) -> pd.Series:
+        return _not_repeated(regions.map(lambda r: fold_bra_text(r) if _is_text(r) else repr(r)))
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in the catalog: the entry, the field and what is wrong, in both languages."""
 
-    entity: str  # "catalog", "goals", "indicators" or "areas": where the entry lives
+    entity: str  # "catalog", "goals", "indicators", "areas" or a bra_ table: where the entry lives
     entry: str  # the entry's id or code; "#n" (its position) when the id itself is unusable
     field: str  # the field as written in the TOML file, e.g. "kind" or "target.value"
     sv: str
@@ -381,6 +448,8 @@ _ENTITY_NOUNS = {
     "goals": ("mål", "goal"),
     "indicators": ("indikator", "indicator"),
     "areas": ("område", "area"),
+    "bra_mapping": ("BRÅ-mappning", "BRÅ mapping"),
+    "bra_ignored_regions": ("ignorerad BRÅ-region", "ignored BRÅ region"),
 }
 
 
@@ -485,6 +554,18 @@ _MESSAGES = {
         column="police_area",
     ),
     "year": _Message("{value} är inget årtal", "{value} is not a year"),
+    "bra_source_unique": _Message(
+        "kategorin {value} mappas mer än en gång för samma region",
+        "the category {value} is mapped more than once for the same region",
+        column="brott",
+    ),
+    "bra_target_unique": _Message(
+        "indikatorn och området {value} har redan en BRÅ-kategori (en kategori per indikator "
+        "och område; välj BRÅ:s överordnade kategori om flera ska summeras)",
+        "the indicator and area {value} already have a BRÅ category (one category per indicator "
+        "and area; choose BRÅ's parent category if several are to be summed)",
+        column="indicator_id",
+    ),
 }
 
 
@@ -499,6 +580,8 @@ class CatalogTables:
     breaks: pd.DataFrame
     areas: pd.DataFrame
     populations: pd.DataFrame
+    bra_mappings: pd.DataFrame
+    bra_ignored_regions: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -517,12 +600,15 @@ _TABLES = {
     "breaks": _Table(BreakTable, "indicators", "indicator_id", "breaks."),
     "areas": _Table(AreaTable, "areas", "code"),
     "populations": _Table(PopulationTable, "areas", "area_code", "population."),
+    "bra_mappings": _Table(BraMappingTable, "bra_mapping", "brott"),
+    "bra_ignored_regions": _Table(BraIgnoredRegionTable, "bra_ignored_regions", "region"),
 }
 
 _DEFAULTS = {
     "indicators": {"rare": False},
     "targets": {"note_sv": "", "note_en": "", "illustrative": False},
     "baselines": {"illustrative": False},
+    "bra_mappings": {"note_sv": ""},
 }
 # Columns of the nested tables that are copied from the parent entry, not written in the TOML.
 _INHERITED = {
@@ -599,7 +685,8 @@ class _Shaper:
         return None
 
     def shape(self, raw: Mapping[str, Any]) -> None:
-        for key in sorted(set(raw) - {"goals", "indicators", "areas"}):
+        optional = {"bra_mapping", "bra_ignored_regions"}
+        for key in sorted(set(raw) - {"goals", "indicators", "areas"} - optional):
             self.note("catalog", "", key, "okänt fält (stavfel?)", "unknown field (typo?)")
         for position, goal in self.entries(raw, "goals"):
             label = _label(goal, "id", position)
@@ -609,6 +696,22 @@ class _Shaper:
             self.indicator(_label(indicator, "id", position), indicator)
         for position, area in self.entries(raw, "areas"):
             self.area(_label(area, "code", position), area)
+        if "bra_mapping" in raw:
+            for position, mapping in self.entries(raw, "bra_mapping"):
+                label = _label(mapping, "brott", position)
+                self.unknown_keys("bra_mapping", label, set(mapping), _allowed_keys("bra_mappings"))
+                self.rows["bra_mappings"].append(mapping)
+        ignored = raw.get("bra_ignored_regions", [])
+        if isinstance(ignored, list):
+            self.rows["bra_ignored_regions"] += [{"region": region} for region in ignored]
+        else:
+            self.note(
+                "catalog",
+                "",
+                "bra_ignored_regions",
+                "ska vara en lista med regionnamn",
+                "must be a list of region names",
+            )
 
     def indicator(self, label: str, indicator: dict[str, Any]) -> None:
         self.unknown_keys("indicators", label, set(indicator), _allowed_keys("indicators"))
@@ -769,6 +872,72 @@ def _reference_problems(tables: CatalogTables) -> list[Problem]:
     return problems
 
 
+def _bra_problems(tables: CatalogTables) -> list[Problem]:
+    """BRÅ mappings point at a known indicator and a known area at one of the indicator's levels,
+    and no region is both mapped and ignored."""
+    problems = []
+    levels = {
+        i: lv
+        for i, lv in zip(tables.indicators["id"], tables.indicators["levels"], strict=True)
+        if _is_id(i)
+    }
+    area_levels = dict(zip(tables.areas["code"], tables.areas["level"], strict=True))
+    mappings = tables.bra_mappings
+    for position, row in mappings.iterrows():
+        label = _label(row, "brott", position)
+        indicator, area = row["indicator_id"], row["area_code"]
+        if _is_id(indicator) and indicator not in levels:
+            problems.append(
+                Problem(
+                    "bra_mapping",
+                    label,
+                    "indicator_id",
+                    f"okänd indikator {indicator!r}",
+                    f"unknown indicator {indicator!r}",
+                )
+            )
+        if _is_text(area) and area not in area_levels:
+            problems.append(
+                Problem(
+                    "bra_mapping",
+                    label,
+                    "area_code",
+                    f"okänt område {area!r}",
+                    f"unknown area {area!r}",
+                )
+            )
+        elif (
+            indicator in levels
+            and _is_text(area)
+            and isinstance(levels[indicator], list)
+            and area_levels[area] not in levels[indicator]
+        ):
+            problems.append(
+                Problem(
+                    "bra_mapping",
+                    label,
+                    "area_code",
+                    f"indikatorn {indicator!r} redovisas inte på nivån {area_levels[area]!r} "
+                    f"(område {area!r})",
+                    f"indicator {indicator!r} is not reported at the level "
+                    f"{area_levels[area]!r} (area {area!r})",
+                )
+            )
+    mapped = {fold_bra_text(r) for r in mappings["region"] if _is_text(r)}
+    for region in tables.bra_ignored_regions["region"]:
+        if _is_text(region) and fold_bra_text(region) in mapped:
+            problems.append(
+                Problem(
+                    "bra_ignored_regions",
+                    region,
+                    "region",
+                    "regionen är både mappad och ignorerad",
+                    "the region is both mapped and ignored",
+                )
+            )
+    return problems
+
+
 def validate_catalog(raw: Mapping[str, Any]) -> tuple[CatalogTables, tuple[Problem, ...]]:
     """Shape parsed catalog TOML into tables and list every problem found, not only the first.
 
@@ -784,4 +953,5 @@ def validate_catalog(raw: Mapping[str, Any]) -> tuple[CatalogTables, tuple[Probl
     for name in _TABLES:
         problems += _schema_problems(name, getattr(tables, name))
     problems += _reference_problems(tables)
+    problems += _bra_problems(tables)
     return tables, tuple(dict.fromkeys(problems))

@@ -160,3 +160,74 @@ def test_the_file_shape_is_checked_before_the_tables(raw):
     )
     assert "katalogen, fält indicators: saknas / catalog, field indicators: is missing" in messages
     assert any(m.startswith("mål county_5, fält headline: okänt fält (stavfel?)") for m in messages)
+
+
+# --- BRÅ mapping ---------------------------------------------------------------------------------
+
+_BRA = {
+    "brott": "Våldtäkt inkl. grov",
+    "region": "Region Stockholm",
+    "indicator_id": "clearance_rape",
+    "area_code": "STHLM",
+}
+
+
+def test_a_bra_mapping_is_optional_and_gets_its_default_note(raw):
+    tables, problems = validate_catalog(raw)
+    assert problems == () and tables.bra_mappings.empty
+    raw["bra_mapping"] = [dict(_BRA)]
+    raw["bra_ignored_regions"] = ["Hela landet"]
+    tables, problems = validate_catalog(raw)
+    assert problems == ()
+    assert tables.bra_mappings.loc[0, "note_sv"] == ""
+    assert list(tables.bra_ignored_regions["region"]) == ["Hela landet"]
+
+
+def test_a_bra_mapping_must_name_a_known_indicator_and_area(raw):
+    raw["bra_mapping"] = [
+        _BRA | {"indicator_id": "reported_rape"},
+        _BRA | {"brott": "Annan", "area_code": "PO_NORD"},
+    ]
+    assert _messages(raw) == [
+        "BRÅ-mappning Våldtäkt inkl. grov, fält indicator_id: okänd indikator 'reported_rape' / "
+        "BRÅ mapping Våldtäkt inkl. grov, field indicator_id: unknown indicator 'reported_rape'",
+        "BRÅ-mappning Annan, fält area_code: okänt område 'PO_NORD' / "
+        "BRÅ mapping Annan, field area_code: unknown area 'PO_NORD'",
+    ]
+
+
+def test_a_bra_mapping_must_fit_the_indicator_levels(raw):
+    raw["bra_mapping"] = [_BRA | {"area_code": "0127"}]
+    (message,) = _messages(raw)
+    assert message.startswith(
+        "BRÅ-mappning Våldtäkt inkl. grov, fält area_code: indikatorn 'clearance_rape' "
+        "redovisas inte på nivån 'municipality' (område '0127')"
+    )
+
+
+def test_bra_mappings_are_one_to_one(raw):
+    raw["bra_mapping"] = [
+        dict(_BRA),
+        _BRA | {"brott": "VÅLDTÄKT  inkl. grov", "area_code": "PO_SYD"},
+        _BRA | {"brott": "Annan kategori"},
+    ]
+    messages = _messages(raw)
+    assert any(
+        "fält brott: kategorin 'VÅLDTÄKT  inkl. grov' mappas mer än en gång för samma region" in m
+        for m in messages
+    )
+    assert any(
+        "BRÅ-mappning Annan kategori, fält indicator_id: indikatorn och området "
+        "'clearance_rape' har redan en BRÅ-kategori" in m
+        for m in messages
+    )
+
+
+def test_a_region_cannot_be_both_mapped_and_ignored(raw):
+    raw["bra_mapping"] = [dict(_BRA)]
+    raw["bra_ignored_regions"] = ["region stockholm"]
+    assert _messages(raw) == [
+        "ignorerad BRÅ-region region stockholm, fält region: regionen är både mappad och "
+        "ignorerad / ignored BRÅ region region stockholm, field region: the region is both "
+        "mapped and ignored"
+    ]

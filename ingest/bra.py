@@ -1,0 +1,256 @@
+"""BRÅ's SOL export ("Databasfil.txt") read as canonical monthly rows through the catalog's mapping.
+
+The format (public-figures.md §9a): header `Region;Brott;År;Period;Antal;/100 000 inv`,
+ISO-8859-1, every data row ending with a trailing `;`, months written `Jan`…`Dec`, a
+preliminary year written `2026 prel.`, `..` for a suppressed or not applicable cell, and yearly
+rows with `År` in the År column. Categories and regions are read only through the catalog's
+`[[bra_mapping]]` entries: anything unmapped is an error naming it, never a guess.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ingest.normalise import SWEDISH_MONTHS
+from metrics.catalog import BraMapping, Catalog
+from schemas.catalog import fold_bra_text
+from schemas.upload import UploadError
+
+SOURCE_FORMAT = "BRÅ SOL"
+HEADER = ("Region", "Brott", "År", "Period", "Antal", "/100 000 inv")
+RAW_COLUMNS = ["region", "brott", "ar", "period", "antal", "per_100k"]
+# How the BRÅ columns become canonical ones (for "how the file was understood").
+COLUMN_MAP = {
+    "area_code": "Region",
+    "indicator_id": "Brott",
+    "period": "År + Period",
+    "value": "Antal",
+}
+SUPPRESSED = ".."
+ROWS_LISTED = 5  # row numbers quoted in one message before "…"
+
+_YEAR = re.compile(r"^(\d{4})\s*(prel\.?)?$", re.IGNORECASE)
+
+
+@dataclass
+class BraRows:
+    """Canonical text rows (as an upload's columns, with `excel_row`) plus errors and assumptions."""
+
+    frame: pd.DataFrame
+    errors: list[UploadError] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+
+
+def _cells(line: str) -> list[str]:
+    cells = next(csv.reader([line], delimiter=";"), [])
+    # BRÅ ends every data row (not the header) with ";": one empty cell more than the header.
+    if len(cells) == len(HEADER) + 1 and not cells[-1].strip():
+        cells = cells[:-1]
+    return cells
+
+
+def is_bra_header(line: str) -> bool:
+    """True for the header line of a SOL "Databasfil" export (case and spacing aside)."""
+    cells = [c.strip() for c in _cells(line)]
+    while cells and not cells[-1]:
+        cells.pop()
+    return [fold_bra_text(c) for c in cells] == [fold_bra_text(h) for h in HEADER]
+
+
+def split_rows(lines: list[str], *, first_row: int = 2) -> tuple[pd.DataFrame, list[UploadError]]:
+    """The data lines after the header as text cells (RAW_COLUMNS) with their Excel row.
+
+    `first_row` is the row number of lines[0] as Excel shows it (the header is row 1). Blank
+    lines are skipped but keep their number; a line with the wrong number of cells is an error.
+    """
+    records, errors = [], []
+    for number, line in enumerate(lines, start=first_row):
+        if not line.strip():
+            continue
+        cells = _cells(line)
+        if len(cells) != len(HEADER):
+            errors.append(
+                UploadError(
+                    number,
+                    None,
+                    line[:200],
+                    f"Raden har {len(cells)} fält, men en rad i BRÅ:s export har sex "
+                    "(Region;Brott;År;Period;Antal;/100 000 inv) och ett avslutande semikolon. "
+                    "Exportera filen igen från SOL utan att redigera den.",
+                )
+            )
+            continue
+        records.append([c.strip() for c in cells] + [number])
+    frame = pd.DataFrame(records, columns=[*RAW_COLUMNS, "excel_row"])
+    return frame.astype({"excel_row": "int64"}), errors
+
+
+def _rows(n: int) -> str:
+    return f"{n} rad" if n == 1 else f"{n} rader"
+
+
+def _row_list(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:ROWS_LISTED])
+    return shown + (" …" if len(rows) > ROWS_LISTED else "")
+
+
+def _month(year_text: str, month_text: str) -> tuple[str, bool] | None:
+    """("YYYY-MM", preliminary) from the År and Period cells, or None when they are no month."""
+    year = _YEAR.match(year_text.strip())
+    month = SWEDISH_MONTHS.get(month_text.strip().rstrip(".").lower())
+    if year is None or month is None:
+        return None
+    return f"{year.group(1)}-{month:02d}", year.group(2) is not None
+
+
+def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
+    """Map BRÅ rows (from `split_rows`) to canonical rows: one per mapped, unsuppressed cell.
+
+    - yearly rows (`År` in the År column) are rejected: Lägesbild reads months only;
+    - rows of an ignored region (catalog `bra_ignored_regions`) are skipped and counted;
+    - a region, or a category within a region, without a mapping is one error per text, naming
+      it, how many rows and which, so the analyst sees every gap at once;
+    - `..` in Antal is not stored and is counted as an assumption;
+    - `2026 prel.` gives status preliminary; otherwise final. The value text goes on to the
+      ordinary number parsing and rules, with its Excel row.
+    """
+    out: list[dict] = []
+    errors: list[UploadError] = []
+    yearly: list[int] = []
+    ignored: Counter[str] = Counter()
+    unknown_regions: dict[str, list[int]] = {}
+    unmapped: dict[tuple[str, str], list[int]] = {}
+    used: dict[BraMapping, int] = {}
+    suppressed = 0
+
+    for row in rows.itertuples(index=False):
+        excel_row = int(row.excel_row)
+        if fold_bra_text(row.ar) == "år":
+            yearly.append(excel_row)
+            continue
+        status = catalog.bra_region_status(row.region)
+        if status == "ignored":
+            ignored[row.region] += 1
+            continue
+        if status == "unknown":
+            unknown_regions.setdefault(row.region, []).append(excel_row)
+            continue
+        mapping = catalog.bra_mapping(row.brott, row.region)
+        if mapping is None:
+            unmapped.setdefault((row.brott, row.region), []).append(excel_row)
+            continue
+        if row.antal == SUPPRESSED:
+            suppressed += 1
+            continue
+        month = _month(row.ar, row.period)
+        if month is None:
+            errors.append(
+                UploadError(
+                    excel_row,
+                    "period",
+                    f"{row.ar};{row.period}",
+                    f"Månaden ”{row.ar} {row.period}” känns inte igen. BRÅ-filen ska ha året i "
+                    "kolumnen År (t.ex. 2026 eller 2026 prel.) och månaden i kolumnen Period "
+                    "(Jan, Feb … Dec); kvartal läses inte.",
+                )
+            )
+            continue
+        period, preliminary = month
+        used[mapping] = used.get(mapping, 0) + 1
+        out.append(
+            {
+                "indicator_id": mapping.indicator_id,
+                "period": period,
+                "area_code": mapping.area_code,
+                "value": row.antal,
+                "denominator": "",
+                "status": "preliminary" if preliminary else "final",
+                "note": "",
+                "excel_row": excel_row,
+            }
+        )
+
+    if yearly:
+        errors.append(
+            UploadError(
+                yearly[0],
+                "period",
+                "År",
+                f"BRÅ-filen innehåller årsvärden ({_rows(len(yearly))} med ”År” i kolumnen År, "
+                f"rad {_row_list(yearly)}). Lägesbild läser bara månadsvärden: välj en "
+                "månadsmeny i SOL (brottstyp per månad och region) och exportera igen.",
+            )
+        )
+    mapped_regions = sorted({m.region for m in catalog.bra_mappings})
+    for region, numbers in unknown_regions.items():
+        errors.append(
+            UploadError(
+                numbers[0],
+                "area_code",
+                region,
+                f"BRÅ-regionen ”{region}” har ingen mappning i katalogen ({_rows(len(numbers))}: "
+                f"rad {_row_list(numbers)}). Lägesbild läser {', '.join(mapped_regions)}. Ta bort "
+                "raderna ur filen, eller be katalogansvarig lägga till regionen "
+                "([[bra_mapping]] i metrics/catalog.toml).",
+            )
+        )
+    for (brott, region), numbers in unmapped.items():
+        errors.append(
+            UploadError(
+                numbers[0],
+                "indicator_id",
+                brott,
+                f"BRÅ-kategorin ”{brott}” ({region}) har ingen mappning till en indikator "
+                f"({_rows(len(numbers))}: rad {_row_list(numbers)}). Lägesbild gissar inte: ta "
+                "bort raderna ur filen, eller be katalogansvarig lägga till kategorin "
+                "([[bra_mapping]] i metrics/catalog.toml).",
+            )
+        )
+
+    assumptions: list[str] = []
+    for mapping, count in used.items():
+        indicator = catalog.indicator(mapping.indicator_id)
+        area = catalog.area(mapping.area_code)
+        text = (
+            f"BRÅ-kategorin ”{mapping.brott}” ({mapping.region}) lästes in som "
+            f"{indicator.label_sv} ({indicator.id}) för {area.name_sv}: {_rows(count)}."
+        )
+        assumptions.append(text + (f" {mapping.note_sv}" if mapping.note_sv else ""))
+    if suppressed:
+        cells = (
+            "1 cell var undertryckt" if suppressed == 1 else f"{suppressed} celler var undertryckta"
+        )
+        assumptions.append(f"{cells} (..) i BRÅ-filen och lästes inte in.")
+    for region, count in ignored.items():
+        assumptions.append(
+            f"{_rows(count)} för {region} lästes inte in: regionen används inte i Lägesbild."
+        )
+    if not out and not errors:
+        errors.append(
+            UploadError(
+                None,
+                None,
+                None,
+                "BRÅ-filen innehåller inga värden att läsa in: alla rader var undertryckta (..) "
+                "eller gällde regioner som inte läses.",
+            )
+        )
+    frame = pd.DataFrame(
+        out,
+        columns=[
+            "indicator_id",
+            "period",
+            "area_code",
+            "value",
+            "denominator",
+            "status",
+            "note",
+            "excel_row",
+        ],
+    )
+    return BraRows(frame.astype({"excel_row": "int64"}), errors, assumptions)
