@@ -185,6 +185,7 @@ def _sign_out(who: str) -> None:
 
 _seen_lock = threading.Lock()
 _seen: set[tuple[str, str, object]] = set()
+_SEEN_LIMIT = 10_000
 
 
 def _audit_sign_in(who: str, action: str, claims: Mapping[str, Any]) -> None:
@@ -198,6 +199,8 @@ def _audit_sign_in(who: str, action: str, claims: Mapping[str, Any]) -> None:
     with _seen_lock:
         if key in _seen:
             return
+        if len(_seen) >= _SEEN_LIMIT:  # a long-running process: forget, at worst log twice
+            _seen.clear()
         _seen.add(key)
     detail = {"iat": claims.get("iat"), "provider": claims.get("provider")}
     _record(who, action, detail)
