@@ -49,8 +49,8 @@ def seeded_path(tmp_path):
 def app(monkeypatch, seeded_path):
     """AppTest from dashboard.py on the seeded database, as an analyst unless `role` says else."""
 
-    def make(role: str = "analyst", lang: str = "sv") -> AppTest:
-        monkeypatch.setenv("LAGESBILD_DB", str(seeded_path))
+    def make(role: str = "analyst", lang: str = "sv", db_path: Path | None = None) -> AppTest:
+        monkeypatch.setenv("LAGESBILD_DB", str(db_path or seeded_path))
         monkeypatch.setenv("LAGESBILD_LOCAL_ROLE", role)
         monkeypatch.setenv("LAGESBILD_LOCAL_USER", "anna")
         st.cache_resource.clear()
@@ -192,6 +192,31 @@ def test_a_long_problem_list_shows_the_first_thousand_and_offers_the_rest(app):
     at = upload(app(), ("lang.csv", ("indicator_id,period,area_code,value\n" + rows).encode()))
     assert len(at.dataframe[0].value) == 1000
     assert "Visar de första 1\u00a0000 av 1\u00a0500 raderna" in texts(at)
+
+
+def test_the_first_upload_goes_into_an_empty_database(app, tmp_path):
+    from storage import count_observations, list_uploads
+
+    empty = tmp_path / "empty.duckdb"
+    at = upload(app(db_path=empty), ("april.csv", NEW_ROWS))
+    assert metrics(at)["Nya värden"] == "3"
+    commit(at)
+    assert count_observations(db(empty)) == 3 and len(list_uploads(db(empty))) == 1
+
+
+def test_an_empty_history_says_so(app, tmp_path):
+    at = app(db_path=tmp_path / "empty.duckdb")
+    at.switch_page(HISTORY).run()
+    assert not at.exception
+    assert "Inga uppladdningar ännu." in texts(at)
+
+
+def test_an_excel_workbook_is_refused_with_what_to_do(app):
+    at = upload(app(), ("mars.xlsx", b"PK\x03\x04 not a csv"))
+    problems = at.dataframe[0].value
+    assert problems["Rad (som i Excel)"].isna().all()  # the whole file, not a row
+    assert "CSV (semikolonavgränsad)" in problems["Vad du behöver göra"].iloc[0]
+    assert commit_button(at) is None
 
 
 def undo_in_history(at: AppTest, upload_id: int) -> AppTest:
