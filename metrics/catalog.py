@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -302,14 +303,29 @@ def _lookup(index: dict[str, _T], key: str, unknown_sv: str, unknown_en: str) ->
         raise KeyError(f"{unknown_sv} {key!r} / {unknown_en} {key!r}") from None
 
 
-@functools.lru_cache(maxsize=16)
+CATALOG_ENV = "LAGESBILD_CATALOG"
+"""Environment variable naming another catalog file for the whole process (the benchmark's
+national catalog); unset or empty means metrics/catalog.toml."""
+
+
+def catalog_path() -> Path:
+    """The catalog file `load_catalog()` reads: `$LAGESBILD_CATALOG` if set, else the default."""
+    return Path(os.environ.get(CATALOG_ENV) or DEFAULT_PATH)
+
+
 def load_catalog(path: str | Path | None = None) -> Catalog:
-    """Load and validate the catalog; the default is metrics/catalog.toml next to this module.
+    """Load and validate the catalog; without `path`, the file `catalog_path()` names.
 
     Cached per path: a catalog edited while the process runs is read again only after
     `load_catalog.cache_clear()`. Raises CatalogError listing every problem in the file.
     """
-    path = Path(path) if path is not None else DEFAULT_PATH
+    # The environment is read on every call, so a process that switches catalogs (the
+    # benchmark) never gets the previous one from the cache.
+    return _load_catalog(Path(path) if path is not None else catalog_path())
+
+
+@functools.lru_cache(maxsize=16)
+def _load_catalog(path: Path) -> Catalog:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -322,6 +338,9 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     if problems:
         raise CatalogError(path, [problem.message() for problem in problems])
     return _build(tables)
+
+
+load_catalog.cache_clear = _load_catalog.cache_clear  # type: ignore[attr-defined]
 
 
 def _build(tables: CatalogTables) -> Catalog:
