@@ -27,13 +27,7 @@ SEEDED = [
     (
         pd.Timestamp("2022-07-01"),
         "Skärpt sexualbrottslagstiftning",
-        [
-            "reported_rape",
-            "reported_child_sexual_offences",
-            "reported_grooming",
-            "clearance_rape",
-            "crime_scene_examined_share",
-        ],
+        ["reported_grooming", "clearance_rape", "crime_scene_examined_share"],
     ),
 ]
 
@@ -128,11 +122,13 @@ def test_events_are_scoped_to_the_indicators_they_concern(fresh_db):
         "Ny rutin för förhör",
         "Omorganisation",
     ]
-    assert labels("reported_rape") == [
+    assert labels("clearance_rape") == [
         "Initiativ Gryning växlas upp",
         "Skärpt sexualbrottslagstiftning",
         "Omorganisation",
     ]
+    # Where the catalog's series break already marks the law change, the event is not repeated.
+    assert labels("reported_rape") == ["Initiativ Gryning växlas upp", "Omorganisation"]
     assert labels("victims_supported") == ["Initiativ Gryning växlas upp", "Omorganisation"]
     own = list_events(fresh_db).set_index("label_sv").loc["Ny rutin för förhör"]
     assert own["period"] == pd.Timestamp("2024-03-01")
