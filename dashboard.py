@@ -61,6 +61,12 @@ work_pages = (
             icon=":material/history:",
             url_path="uppladdningar",
         ),
+        st.Page(
+            "pages/events.py",
+            title=t("nav_events", lang),
+            icon=":material/event:",
+            url_path="handelser",
+        ),
     ]
     if user.can("analyst")
     else []

@@ -14,6 +14,8 @@ from storage import (
     cell_history,
     contains_demo_data,
     latest_period,
+    list_comments,
+    list_events,
     load_observations,
     open_database,
 )
@@ -96,3 +98,30 @@ def _revisions(db_version: tuple[int, ...], indicator_id: str) -> pd.DataFrame:
 def revisions(indicator_id: str) -> pd.DataFrame:
     """Revised cells of an indicator with the upload's date and author, newest first."""
     return _revisions(version(), indicator_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _events(db_version: tuple[int, ...], indicator_id: str | None) -> pd.DataFrame:
+    return list_events(database(), indicator_id)
+
+
+def events() -> pd.DataFrame:
+    """Every event not removed, in time order (for the events page)."""
+    return _events(version(), None)
+
+
+def chart_events(indicator_id: str, lang: str) -> list[tuple[pd.Timestamp, str]]:
+    """(month, label) of the events that concern the indicator, for `trend_figure(events=...)`."""
+    frame = _events(version(), indicator_id)
+    labels = frame["label_sv"] if lang == "sv" else frame["label_en"]
+    return list(zip(frame["period"], labels, strict=True))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _comments(db_version: tuple[int, ...], indicator_id: str, area: str) -> pd.DataFrame:
+    return list_comments(database(), indicator_id, area)
+
+
+def comments(indicator_id: str, area: str) -> pd.DataFrame:
+    """Notes on an indicator in an area, latest month first."""
+    return _comments(version(), indicator_id, area)

@@ -12,6 +12,8 @@ from metrics.aggregate import aggregate_areas, rolling_12
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_month
 from metrics.progress import Assessment, assess_indicator, trajectory
+from ui import data
+from ui.commentary import draw_commentary
 from ui.components import badges, format_value
 from ui.state import Filters
 
@@ -65,9 +67,11 @@ def draw_indicator(
     key: str,
     show_definition: bool = True,
 ) -> Assessment | None:
-    """Chart, icons, text equivalent and table for `indicator` at the selected area.
+    """Chart, icons, text equivalent and table for `indicator` at the selected area, with the
+    notes on it and its definition beside (unless `show_definition` is False).
 
     Indicators not reported for that area are shown for the region, and the chart says so.
+    Events stored for the indicator (or for all) are drawn on the chart, so also in its PNG.
     """
     lang = f.lang
     area = f.area if f.area in catalog.valid_areas(indicator.id) else "STHLM"
@@ -104,6 +108,7 @@ def draw_indicator(
         spc_points=None if indicator.rare else spc_points,
         target=target,
         breaks=breaks,
+        events=data.chart_events(indicator.id, lang),
         rolling=rolling,
         rolling_label=t("rolling_label", lang),
         direction=indicator.direction,
@@ -137,6 +142,16 @@ def draw_indicator(
             st.dataframe(table, hide_index=True, width="stretch")
     if info_col is not None:
         with info_col:
+            draw_commentary(
+                indicator,
+                catalog,
+                area,
+                series.index,
+                assessment,
+                lang=lang,
+                briefing=f.briefing,
+                key=key,
+            )
             draw_definition(indicator, catalog, lang)
     return assessment
 

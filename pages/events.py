@@ -1,0 +1,112 @@
+"""Events for analysts: the dated changes drawn on the charts, to add, list and remove."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from auth import AccessDenied, require
+from i18n import t
+from metrics.formatting import format_month
+from storage import CommentaryError, add_event, delete_event
+from ui import data, state
+from ui.session import current_user
+
+f = state.filters()
+lang = f.lang
+catalog = data.catalog()
+user = current_user()
+
+st.title(t("nav_events", lang))
+if not user.can("analyst"):
+    st.info(t("event_denied", lang, role=t(f"role_{user.role}", lang)))
+    st.stop()
+st.markdown(t("event_intro", lang))
+
+
+def indicator_label(indicator_id: str) -> str:
+    return catalog.indicator(indicator_id).label(lang)
+
+
+def event_label(event: dict) -> str:
+    label = event["label_sv"] if lang == "sv" else event["label_en"]
+    return f"#{event['id']} {format_month(event['period'], lang)}: {label}"
+
+
+def act(action, message_key: str, **kwargs) -> None:
+    """Run a change as the signed-in user, checked on the server; say how it went."""
+    try:
+        signed_in = current_user()
+        require(signed_in, "analyst")
+        action(data.database(), user=signed_in.name, **kwargs)
+    except (AccessDenied, CommentaryError) as exc:
+        st.error(str(exc))
+    else:
+        st.success(t(message_key, lang))
+
+
+# The list is drawn last, into this place at the top, so it shows any change made below.
+list_box = st.container()
+
+st.subheader(t("event_add_heading", lang))
+months = list(pd.date_range("2015-01-01", pd.Timestamp(date.today()), freq="MS"))[::-1]
+with st.form("event_add", clear_on_submit=True):
+    month = st.selectbox(
+        t("event_month", lang), months, format_func=lambda m: format_month(m, lang)
+    )
+    label_sv = st.text_input(t("event_label_sv", lang), max_chars=120)
+    label_en = st.text_input(
+        t("event_label_en", lang), max_chars=120, help=t("event_label_en_help", lang)
+    )
+    concerns = st.multiselect(
+        t("event_indicators", lang),
+        [i.id for i in catalog.indicators],
+        format_func=indicator_label,
+        help=t("event_indicators_help", lang),
+        placeholder=t("event_indicators_placeholder", lang),
+    )
+    if st.form_submit_button(t("event_submit", lang)):
+        act(
+            add_event,
+            "event_saved",
+            period=month,
+            label_sv=label_sv,
+            label_en=label_en,
+            indicator_ids=concerns,
+        )
+
+current = data.events().to_dict("records")
+if current:
+    st.subheader(t("event_remove_heading", lang))
+    with st.form("event_remove"):
+        chosen = st.selectbox(
+            t("event_remove_select", lang), current, format_func=event_label, key="event_remove_id"
+        )
+        if st.form_submit_button(t("event_remove_submit", lang)):
+            act(delete_event, "event_removed", event_id=int(chosen["id"]))
+
+events = data.events()
+with list_box:
+    st.subheader(t("event_list_heading", lang))
+    if events.empty:
+        st.caption(t("event_none", lang))
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("event_col_id", lang): events["id"],
+                    t("event_col_month", lang): [format_month(p, lang) for p in events["period"]],
+                    t("event_col_label_sv", lang): events["label_sv"],
+                    t("event_col_label_en", lang): events["label_en"],
+                    t("event_col_scope", lang): [
+                        ", ".join(indicator_label(i) for i in ids) or t("event_scope_all", lang)
+                        for ids in events["indicator_ids"]
+                    ],
+                    t("event_col_author", lang): events["author"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )

@@ -1,0 +1,140 @@
+"""Beside an indicator's chart: the latest analysis and action notes, a prompt, and the analyst's form."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from auth import AccessDenied, require
+from i18n import t
+from metrics.catalog import Catalog, Indicator
+from metrics.formatting import format_date, format_month
+from metrics.progress import Assessment
+from storage import COMMENT_KINDS, CommentaryError, add_comment
+from ui import data
+from ui.session import current_user
+
+SHOWN = 3  # latest notes shown beside the chart; older ones sit in an expander
+FORM_MONTHS = 24  # months offered in the form, latest first
+
+# Notes are plain text: every character Streamlit's markdown would read as formatting
+# (emphasis, links, headings, :emoji:, $maths$, HTML) is escaped.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def plain(text: str) -> str:
+    """`text` as markdown that shows exactly the characters typed, line breaks kept."""
+    return _MARKDOWN.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def needs_note(assessment: Assessment | None) -> bool:
+    """True when the reading asks for an explanation: a special cause of concern, or a target
+    consistently missed."""
+    return assessment is not None and (
+        assessment.category == "concern" or assessment.assurance == "consistent_fail"
+    )
+
+
+def draw_commentary(
+    indicator: Indicator,
+    catalog: Catalog,
+    area: str,
+    months: pd.DatetimeIndex,
+    assessment: Assessment | None,
+    *,
+    lang: str,
+    briefing: bool,
+    key: str,
+) -> None:
+    """The notes for `indicator` in `area`, latest month first, and for analysts a form to add one.
+
+    `months`: the months the chart shows (the form offers the latest of them). When the reading
+    needs a note (`needs_note`) and the latest month has none, analysts are asked for one and
+    viewers are told that none exists yet. In briefing mode notes are not shown (free text may
+    name what disclosure control hides).
+    """
+    st.markdown(f"**{t('comment_heading', lang)}**")
+    if briefing:
+        st.caption(t("comment_hidden_briefing", lang))
+        return
+    user = current_user()
+    area_name = catalog.area(area).name(lang)
+    notes_box = st.container()
+    latest = assessment.period if assessment is not None else None
+    if user.can("analyst") and len(months):
+        _draw_form(indicator, area, months, lang=lang, key=key)
+    # Drawn after the form has run, so a note saved in this run is already listed.
+    notes = data.comments(indicator.id, area)
+    with notes_box:
+        if latest is not None and needs_note(assessment) and not _has_note(notes, latest):
+            month = format_month(latest, lang)
+            if user.can("analyst"):
+                reason = "concern" if assessment.category == "concern" else "fail"
+                st.warning(
+                    t(f"comment_prompt_{reason}", lang, month=month), icon=":material/edit_note:"
+                )
+            else:
+                st.caption(t("comment_missing_latest", lang, month=month))
+        if notes.empty:
+            st.caption(t("comment_none", lang, area=area_name))
+            return
+        for note in notes.head(SHOWN).itertuples():
+            _draw_note(note, lang)
+        if len(notes) > SHOWN:
+            with st.expander(t("comment_older", lang, n=len(notes) - SHOWN)):
+                for note in notes.iloc[SHOWN:].itertuples():
+                    _draw_note(note, lang)
+
+
+def _has_note(notes: pd.DataFrame, month: pd.Timestamp) -> bool:
+    month = pd.Timestamp(month).to_period("M").to_timestamp()
+    return bool((notes["period"] == month).any())
+
+
+def _draw_note(note, lang: str) -> None:
+    kind = t(f"comment_kind_{note.kind}", lang)
+    st.markdown(
+        f"**{kind}, {format_month(note.period, lang)}**  \n{plain(note.text)}  \n"
+        f":gray[{plain(note.author)}, {format_date(note.created_at, lang)}]"
+    )
+
+
+def _draw_form(
+    indicator: Indicator, area: str, months: pd.DatetimeIndex, *, lang: str, key: str
+) -> None:
+    options = list(months.sort_values(ascending=False)[:FORM_MONTHS])
+    with st.expander(t("comment_add", lang), icon=":material/add_comment:"):
+        with st.form(f"comment_form_{key}", clear_on_submit=True, border=False):
+            month = st.selectbox(
+                t("comment_month", lang), options, format_func=lambda m: format_month(m, lang)
+            )
+            kind = st.radio(
+                t("comment_kind", lang),
+                COMMENT_KINDS,
+                format_func=lambda k: t(f"comment_kind_{k}", lang),
+                horizontal=True,
+            )
+            text = st.text_area(
+                t("comment_text", lang), help=t("comment_text_help", lang), max_chars=2000
+            )
+            submitted = st.form_submit_button(t("comment_submit", lang))
+        if not submitted:
+            return
+        try:
+            user = current_user()
+            require(user, "analyst")  # checked on the server, whatever the page showed
+            add_comment(
+                data.database(),
+                indicator_id=indicator.id,
+                area_code=area,
+                period=month,
+                kind=kind,
+                text=text,
+                user=user.name,
+            )
+        except (AccessDenied, CommentaryError) as exc:
+            st.error(str(exc))
+            return
+        st.success(t("comment_saved", lang))
