@@ -178,7 +178,8 @@ def bound_month_range(
     end = get("end") or last
     start = min(max(start, first), last)
     end = min(max(end, start), last)
-    st.session_state[widget_key] = (start, end)
+    if st.session_state.get(widget_key) != (start, end):
+        st.session_state[widget_key] = (start, end)
 
     def copy() -> None:
         chosen = st.session_state[widget_key]
@@ -189,6 +190,10 @@ def bound_month_range(
     lo, hi = container.select_slider(
         label,
         options=options,
+        # A range default makes Streamlit read the widget back as a range: without it the two
+        # values the browser sends on every rerun are read as "no valid value", the slider falls
+        # back to its first month and the period collapsed to January 2019 on any click.
+        value=(first, last),
         key=widget_key,
         format_func=lambda m: format_func(pd.Timestamp(m + "-01")),
         on_change=copy,
