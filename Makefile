@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed-runtime
 DEVSTAMP:= $(VENV)/.installed-dev
 DB      ?= data/lagesbild.duckdb
 
-.PHONY: run test lint demo bench install install-dev clean
+.PHONY: run test test-slow lint demo bench install install-dev clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: demo
 
 test: $(DEVSTAMP)
 	$(BIN)/python -m pytest
+
+# The tests marked slow (the load test, large renders): not in the default run.
+test-slow: $(DEVSTAMP)
+	$(BIN)/python -m pytest -m slow
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
