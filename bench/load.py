@@ -77,6 +77,7 @@ class Report:
     slowest_upload_s: float | None = None
     server_peak_rss_mb: float | None = None
     server_rss_end_mb: float | None = None
+    server_log: str | None = None  # kept in bench-artifacts/ when there were errors
 
     def add_error(self, kind: str) -> None:
         with _lock:  # readers, the uploader and the browsers report from different threads
@@ -188,7 +189,7 @@ async def page_run(ws, query: str, page_name: str, timeout: float) -> tuple[floa
             element = forward.delta.new_element
             which = element.WhichOneof("type")
             if which == "exception":
-                problems.append("exception")
+                problems.append(f"exception {element.exception.type}".strip())
             elif which == "alert" and element.alert.format == element.alert.ERROR:
                 problems.append("error box: " + element.alert.body[:80])
         elif kind == "page_not_found":
@@ -402,6 +403,12 @@ def run_load(
             _, peak = memory_mb(app.pid)
             report.server_peak_rss_mb = round(peak, 1) if peak else None
             stop_app(app)
+            if report.errors:
+                # The server log has the tracebacks users never see (showErrorDetails = none).
+                keep = ROOT / "bench-artifacts"
+                keep.mkdir(exist_ok=True)
+                shutil.copyfile(workdir / "app.log", keep / "load-app.log")
+                report.server_log = str(keep / "load-app.log")
         return report
     finally:
         if own_dir:
@@ -518,6 +525,7 @@ def main(argv: list[str] | None = None) -> int:
             f"slowest {report.slowest_upload_s} s\n"
             f"server memory: peak {report.server_peak_rss_mb} MB, "
             f"at the end {report.server_rss_end_mb} MB"
+            + (f"\nserver log: {report.server_log}" if report.server_log else "")
         )
     return 0 if report.errors == 0 else 1
 
