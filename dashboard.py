@@ -7,6 +7,7 @@ import streamlit as st
 from i18n import t
 from metrics.catalog import load_catalog
 from ui import state
+from ui.layout import apply_page_layout
 from ui.session import draw_account, gate
 from ui.sidebar import draw_sidebar
 
@@ -14,7 +15,9 @@ st.set_page_config(
     page_title="Lägesbild",
     page_icon=":material/monitoring:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    # "auto": open on a laptop, closed on a tablet in portrait or a phone (<= 768 px), where an
+    # open sidebar would take 40 % of the screen or cover the page.
+    initial_sidebar_state="auto",
 )
 
 catalog = load_catalog()
@@ -82,6 +85,7 @@ if user.can("admin"):
     ]
 
 page = st.navigation(sections)
+apply_page_layout()
 draw_sidebar(user, catalog)
 draw_account(user, lang)
 state.sync_url()

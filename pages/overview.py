@@ -11,6 +11,7 @@ from metrics.narrative import monthly_summary
 from metrics.overview import GoalCard
 from ui import data, state
 from ui.components import badge_html, format_change, format_value
+from ui.layout import card_grid
 from ui.sidebar import draw_marking, draw_no_data
 
 f = state.filters()
@@ -42,7 +43,7 @@ def open_goal(goal_id: str) -> None:
 
 def draw_card(card: GoalCard) -> None:
     goal, ind, a = card.goal, card.headline, card.assessment
-    with st.container(border=True):
+    with st.container(border=True, key=f"card_{goal.id}"):
         number = (
             t("goal_number", lang, number=goal.number) if goal.family == "county" else "Gryning"
         )
@@ -102,18 +103,18 @@ def draw_card(card: GoalCard) -> None:
             st.switch_page("pages/goals.py")
 
 
+# Cards wrap onto more rows on a tablet or phone instead of squeezing their words (ui/layout.py).
 st.subheader(t("county_goals", lang))
-county = [c for c in cards if c.goal.family == "county"]
-for row in range(0, len(county), 4):
-    for col, card in zip(st.columns(4), county[row : row + 4], strict=False):
-        with col:
+with card_grid("cards_county", per_row=4, min_rem=13):
+    for card in cards:
+        if card.goal.family == "county":
             draw_card(card)
 
 st.subheader(t("gryning_areas", lang))
-gryning = [c for c in cards if c.goal.family == "gryning"]
-for col, card in zip(st.columns(5), gryning, strict=False):
-    with col:
-        draw_card(card)
+with card_grid("cards_gryning", per_row=5, min_rem=10):
+    for card in cards:
+        if card.goal.family == "gryning":
+            draw_card(card)
 
 with st.expander(t("how_to_read", lang)):
     st.markdown(t("how_to_read_body", lang))

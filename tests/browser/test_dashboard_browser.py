@@ -1,0 +1,300 @@
+"""The dashboard in real Chromium, used as a person would: pages, selections, language, briefing
+mode, a chart's PNG, the keyboard and a tablet or phone screen.
+
+Runs against the session's dashboard on demo data (tests/browser/conftest.py: `server`, `browser`,
+`page`); every test opens its own browser context, and its last view is kept in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from charts.render import EXPORT_WIDTH
+from i18n import t
+from metrics.catalog import load_catalog
+
+pytestmark = pytest.mark.browser
+
+WAIT = 90_000  # ms: a fresh server's first page fills its caches; 2 busy cores are slow
+TALL = {"width": 1400, "height": 2600}  # Streamlit scrolls inside its own container
+
+# The page is idle: the script run is over, no element is still loading or stale, and at least
+# `minCharts` Plotly charts are on the page, each with its traces drawn.
+IDLE = """([minCharts, traces]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')) return false;
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  if (charts.length < minCharts) return false;
+  return !traces || charts.every(c => c.querySelector('.js-plotly-plot g.trace'));
+}"""
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def wait_idle(page: Page, min_charts: int = 0, *, traces: bool = True) -> None:
+    page.wait_for_function(IDLE, arg=[min_charts, traces], timeout=WAIT, polling=250)
+
+
+def open_view(page: Page, server: str, path: str = "", min_charts: int = 0) -> None:
+    page.goto(f"{server}/{path}")
+    wait_idle(page, min_charts)
+
+
+def main(page: Page) -> Locator:
+    return page.get_by_test_id("stMain")
+
+
+def sidebar(page: Page) -> Locator:
+    return page.get_by_test_id("stSidebar")
+
+
+def choose(
+    page: Page,
+    label: str,
+    typed: str,
+    option: str,
+    *,
+    where: Locator | None = None,
+    label_after: str | None = None,
+) -> None:
+    """Pick `option` in a selectbox as a person does: click it, type a few letters, Enter.
+    `label_after`: the box's label once chosen, where the choice changes it (the language)."""
+    within = where or main(page)
+    box = within.get_by_role("combobox", name=label)
+    box.click()
+    box.press_sequentially(typed)
+    box.press("Enter")
+    expect(within.get_by_role("combobox", name=label_after or label)).to_have_value(option)
+
+
+def charts(page: Page) -> Locator:
+    return main(page).get_by_test_id("stPlotlyChart")
+
+
+def drawn_charts(page: Page) -> int:
+    return (
+        main(page)
+        .locator('[data-testid="stPlotlyChart"] .js-plotly-plot g.trace')
+        .evaluate_all("els => new Set(els.map(e => e.closest('[data-testid=stPlotlyChart]'))).size")
+    )
+
+
+def query(page: Page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def values_table_cells(page: Page) -> list[list[str]]:
+    """The indicator page's table of values (the last dataframe), row by row, from the grid's
+    accessible table: area name first, then one cell per month. The grid draws only the rows
+    and months in view (the first municipalities, the first nine months at 1400 px)."""
+    grid = main(page).get_by_test_id("stDataFrame").last
+    return grid.evaluate(
+        "g => [...g.querySelectorAll('tbody tr')].map(r => [...r.querySelectorAll('td')]"
+        ".map(td => td.innerText.trim()))"
+    )
+
+
+def wait_for_row(page: Page, area: str, *, suppressed: bool) -> list[str]:
+    """Wait until the table of values shows `area`'s row with (or without) a ".." cell; the grid
+    redraws a moment after the script run that changed its data."""
+    page.wait_for_function(
+        """([area, suppressed]) => {
+          const grid = [...document.querySelectorAll(
+            '[data-testid="stMain"] [data-testid="stDataFrame"]')].pop();
+          if (!grid) return false;
+          const row = [...grid.querySelectorAll('tbody tr')]
+            .map(r => [...r.querySelectorAll('td')].map(td => td.innerText.trim()))
+            .find(cells => cells[0] === area);
+          return !!row && row.includes('..') === suppressed;
+        }""",
+        arg=[area, suppressed],
+        timeout=WAIT,
+    )
+    return next(row for row in values_table_cells(page) if row[0] == area)
+
+
+def test_overview_shows_thirteen_cards_visions_and_marking(page, server):
+    page.set_viewport_size(TALL)
+    open_view(page, server, min_charts=13)
+    body = main(page)
+    expect(body.get_by_role("heading", name=t("app_title", "sv"), exact=True)).to_be_visible()
+    expect(body.get_by_text(t("vision_county", "sv"), exact=True)).to_be_visible()
+    expect(body.get_by_text(t("vision_gryning", "sv"), exact=True)).to_be_visible()
+    expect(body.get_by_text("Data t.o.m. oktober 2026")).to_be_visible()
+    expect(body.get_by_text(re.compile(r"^DEMODATA"))).to_be_visible()
+    expect(body.get_by_role("heading", name=re.compile(t("summary_heading", "sv")))).to_be_visible()
+    # 8 county goals and 5 Gryning areas, each a card with a headline value and a small trend.
+    assert body.get_by_test_id("stMetric").count() == 13
+    assert charts(page).count() == 13 and drawn_charts(page) == 13
+    for n in range(1, 9):
+        expect(body.get_by_role("button", name=f"Öppna Mål {n}", exact=True)).to_be_visible()
+    assert body.get_by_role("button", name="Öppna Gryning", exact=True).count() == 5
+    # Signal icons carry words for screen readers as well as shape and colour.
+    labels = body.locator(".lb-badge[role=img]").evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    assert len(labels) >= 13 and all(labels)
+
+
+def test_click_through_every_page(page, server, catalog):
+    open_view(page, server, min_charts=13)
+    nav = sidebar(page).get_by_test_id("stSidebarNav")
+
+    nav.get_by_role("link", name=t("nav_goals", "sv")).click()
+    expect(main(page).get_by_role("heading", name=t("nav_goals", "sv"))).to_be_visible()
+    goal = catalog.goal("county_5")
+    choose(page, t("goal_select", "sv"), "Kvalitet", f"Mål 5: {goal.short('sv')}")
+    expect(main(page).get_by_role("heading", name=f"Mål 5: {goal.short('sv')}")).to_be_visible()
+    n = len(catalog.indicators_for_goal("county_5"))
+    wait_idle(page, n)
+    assert charts(page).count() == n and drawn_charts(page) == n
+    assert query(page)["goal"] == "county_5"
+
+    nav.get_by_role("link", name=t("nav_indicator", "sv")).click()
+    expect(main(page).get_by_role("heading", name=t("nav_indicator", "sv"))).to_be_visible()
+    grooming = catalog.indicator("reported_grooming").label("sv")
+    choose(page, t("indicator_select", "sv"), "kontakt med barn", grooming)
+    expect(main(page).get_by_role("heading", name=grooming)).to_be_visible()
+    wait_idle(page, 2)
+    assert drawn_charts(page) == 2  # the trend and the comparison between areas
+    expect(main(page).get_by_role("heading", name=t("area_comparison", "sv"))).to_be_visible()
+    expect(main(page).get_by_role("heading", name=t("values_table", "sv"))).to_be_visible()
+    rows = values_table_cells(page)
+    assert rows[0][0] == "Region Stockholm" and len(rows) > 5
+
+    nav.get_by_role("link", name=t("nav_catalog", "sv")).click()
+    expect(main(page).get_by_role("heading", name=t("nav_catalog", "sv"))).to_be_visible()
+    expect(main(page).get_by_text("reported_grooming").first).to_be_visible()
+
+    # The goal chosen before is still chosen when coming back (selections survive page changes).
+    nav.get_by_role("link", name=t("nav_goals", "sv")).click()
+    expect(main(page).get_by_role("heading", name=f"Mål 5: {goal.short('sv')}")).to_be_visible()
+    assert query(page)["ind"] == "reported_grooming"
+
+
+def test_english_by_the_language_switch(page, server):
+    open_view(page, server, "indikator", min_charts=2)
+    choose(page, t("language", "sv"), "Eng", "English", where=sidebar(page), label_after="Language")
+    expect(main(page).get_by_text("Data up to October 2026")).to_be_visible()
+    wait_idle(page, 2)
+    nav = sidebar(page).get_by_test_id("stSidebarNav")
+    for key in ("nav_overview", "nav_goals", "nav_indicator", "nav_catalog"):
+        expect(nav.get_by_role("link", name=t(key, "en"))).to_be_visible()
+    expect(main(page).get_by_role("heading", name=t("values_table", "en"))).to_be_visible()
+    expect(main(page).get_by_text(re.compile(r"^DEMO DATA")).first).to_be_visible()
+    # Month names in the table of values are English, and no Swedish month is left in the text.
+    header = main(page).get_by_test_id("stDataFrame").last.locator("thead").inner_text()
+    assert "November 2025" in header and "January 2026" in header
+    assert not re.search(r"\b(oktober|januari|maj)\b", main(page).inner_text())
+    assert query(page)["lang"] == "en"
+
+
+def test_briefing_mode_hides_small_counts_and_the_url_reproduces_the_view(page, server):
+    open_view(page, server, "indikator?ind=reported_grooming", min_charts=2)
+    # Reported grooming is a few cases a year in a municipality such as Upplands Väsby.
+    choose(page, t("area", "sv"), "Upplands V", "Upplands Väsby (0114)", where=sidebar(page))
+    wait_idle(page, 2)
+    shown = wait_for_row(page, "Upplands Väsby", suppressed=False)
+
+    sidebar(page).get_by_text(t("briefing_mode", "sv")).click()
+    expect(main(page).get_by_text(t("briefing_on", "sv"))).to_be_visible()
+    wait_idle(page, traces=False)  # every municipality can be suppressed: no dots to draw
+    hidden = wait_for_row(page, "Upplands Väsby", suppressed=True)
+    # Only the small counts go: the zeros and the months' positions stay.
+    assert [a for a, b in zip(shown, hidden, strict=True) if a != b] == ["1"] * hidden.count("..")
+    rows = values_table_cells(page)
+    assert rows[0][0] == "Region Stockholm" and ".." not in rows[0]  # large counts stay
+    params = query(page)
+    assert params["brief"] == "1" and params["ind"] == "reported_grooming"
+    assert params["area"] == "0114"
+
+    url = page.url
+    page.reload()
+    expect(main(page).get_by_text(t("briefing_on", "sv"))).to_be_visible(timeout=WAIT)
+    wait_idle(page, traces=False)
+    wait_for_row(page, "Upplands Väsby", suppressed=True)
+    assert page.url == url
+    expect(sidebar(page).get_by_role("switch", name=t("briefing_mode", "sv"))).to_be_checked()
+    area = sidebar(page).get_by_role("combobox", name=t("area", "sv"))
+    expect(area).to_have_value("Upplands Väsby (0114)")
+    label = load_catalog().indicator("reported_grooming").label("sv")
+    expect(main(page).get_by_role("heading", name=label)).to_be_visible()
+    assert values_table_cells(page) == rows
+
+
+def test_chart_downloads_as_a_named_png_at_twice_the_width(page, server):
+    open_view(page, server, "indikator?ind=reported_rape", min_charts=2)
+    chart = charts(page).first
+    chart.hover()  # the modebar shows on hover (and always on touch screens)
+    button = chart.locator('.modebar-btn[data-title*="png" i]')
+    with page.expect_download(timeout=WAIT) as info:
+        button.click()
+    download = info.value
+    name = download.suggested_filename
+    assert name.startswith("lagesbild_reported_rape_") and name.endswith(".png"), name
+    assert "newplot" not in name
+    png = Path(download.path()).read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and png[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", png[16:24])
+    assert width == 2 * EXPORT_WIDTH
+    assert height > 400
+
+
+def test_keyboard_tab_reaches_the_sidebar_controls(page, server):
+    open_view(page, server, "katalog")
+    wanted = [t("language", "sv"), t("area", "sv"), t("briefing_mode", "sv")]
+    seen: list[str] = []
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return [e.getAttribute('aria-label') || e.innerText || e.tagName,"
+            " !!e.closest('[data-testid=stSidebar]')]; }"
+        )
+        seen.append(focus[0])
+        if focus[0] == wanted[-1]:
+            assert focus[1], "the briefing switch is in the sidebar"
+            break
+    positions = [seen.index(label) for label in wanted if label in seen]
+    assert len(positions) == len(wanted), seen
+    assert positions == sorted(positions), seen
+    assert any(label.startswith(t("period", "sv")) for label in seen), seen
+    # The switch works from the keyboard too.
+    page.keyboard.press("Space")
+    switch = sidebar(page).get_by_role("switch", name=t("briefing_mode", "sv"))
+    expect(switch).to_be_checked()
+    page.wait_for_url(re.compile(r"brief=1"), timeout=WAIT)
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 768, "height": 1024}, {"width": 390, "height": 844}], ids=str
+)
+def test_overview_reads_on_a_tablet_and_a_phone(page, server, viewport):
+    page.set_viewport_size(viewport)
+    open_view(page, server, min_charts=13)
+    expect(main(page).get_by_text(t("vision_county", "sv"), exact=True)).to_be_visible()
+    cards = main(page).locator("[class*='st-key-card_']")
+    assert cards.count() == 13
+    boxes = [cards.nth(i).bounding_box() for i in range(13)]
+    area = main(page).get_by_test_id("stMainBlockContainer").bounding_box()
+    for box in boxes:
+        # Cards wrap onto more rows instead of squeezing: each keeps a readable width and stays
+        # inside the page.
+        assert box["width"] >= min(150, area["width"] - 2), box
+        assert box["x"] + box["width"] <= area["x"] + area["width"] + 2, (box, area)
+    overflow = main(page).evaluate("m => [m.scrollWidth, m.clientWidth]")
+    assert overflow[0] <= overflow[1] + 2, overflow
+    assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth + 2")
+    # The sidebar does not take the narrow screen until it is opened.
+    expect(sidebar(page)).to_have_attribute("data-collapsed", "true")
+    expect(page.get_by_test_id("stExpandSidebarButton")).to_be_visible()
