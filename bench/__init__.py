@@ -1,0 +1,1 @@
+"""Benchmarks: measured speed and load, printed as numbers and ratios (never asserted in tests)."""

@@ -1,0 +1,246 @@
+"""Time to first chart: the overview in a fresh Chromium, next to a bare Streamlit page with one chart.
+
+    python -m bench.first_chart [--db PATH] [--runs 3] [--json]
+
+Starts two servers on 127.0.0.1 from this checkout: the dashboard (local mode, viewer) over the
+database at PATH (a new demo database when no --db is given), and a bare Streamlit page that
+draws one Plotly line with `st.plotly_chart`. Each server gets one untimed load first (it fills
+Streamlit's and the dashboard's caches; reported as `cold_first_load_s`). Then, `runs` times and
+alternating between the two, a new Chromium process opens the page and the page itself records,
+in seconds from navigation start (`performance.now()`):
+
+- `first_chart_s`: the first Plotly chart has its traces drawn;
+- `all_charts_s`: every chart the page should have (13 cards on the overview, 1 on the bare page)
+  has its traces drawn and Streamlit is idle (script run over, no element still loading).
+
+Prints medians and the ratios overview / bare page. Speed is read from ratios on the same
+machine in the same run: absolute seconds depend on the machine and on what else it is doing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+TIMEOUT_S = 180.0
+
+BARE_PAGE = '''"""A bare Streamlit page with one Plotly chart: the yardstick for time to first chart."""
+import plotly.graph_objects as go
+import streamlit as st
+
+st.set_page_config(layout="wide")
+st.title("Bare page")
+months = list(range(1, 37))
+st.plotly_chart(go.Figure(go.Scatter(x=months, y=[(m * 37) % 23 for m in months], mode="lines")))
+'''
+
+# Installed before the page's own scripts: a DOM observer notes when the first chart and when all
+# `expected` charts are drawn, from inside the page, so no polling round trip adds to the times.
+RECORDER = """(expected) => {
+  const times = (window.__firstChart = { first: null, all: null });
+  const check = () => {
+    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    const drawn = charts.filter(c => c.querySelector('.js-plotly-plot g.trace')).length;
+    if (drawn > 0 && times.first === null) times.first = performance.now();
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (times.all === null && drawn >= expected && drawn === charts.length && app
+        && app.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')) {
+      times.all = performance.now();
+    }
+  };
+  new MutationObserver(check).observe(document, {
+    subtree: true, childList: true, attributes: true,
+    attributeFilter: ['data-test-script-state', 'data-stale'],
+  });
+  setInterval(check, 50);
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """`streamlit run script` on a free loopback port, from the checkout (its .streamlit config)."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"streamlit did not start: {script}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _load_once(playwright, url: str, expected: int) -> tuple[float, float]:
+    """(first chart, all charts) in seconds from navigation start, in a new Chromium process."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        page = browser.new_context(viewport=VIEWPORT, locale="sv-SE").new_page()
+        page.add_init_script(f"({RECORDER})({expected})")
+        page.goto(url)
+        page.wait_for_function(
+            "() => window.__firstChart && window.__firstChart.all !== null",
+            timeout=TIMEOUT_S * 1000,
+            polling=100,
+        )
+        times = page.evaluate("() => window.__firstChart")
+        return times["first"] / 1000, times["all"] / 1000
+    finally:
+        browser.close()
+
+
+def _summary(first: list[float], all_: list[float]) -> dict:
+    return {
+        "first_chart_s": [round(x, 2) for x in first],
+        "all_charts_s": [round(x, 2) for x in all_],
+        "median_first_chart_s": round(statistics.median(first), 2),
+        "median_all_charts_s": round(statistics.median(all_), 2),
+    }
+
+
+def _demo_database(folder: Path) -> Path:
+    from demo.load import load_demo
+    from storage import open_database
+
+    path = folder / "demo.duckdb"
+    db = open_database(path)
+    db.ensure()
+    report = load_demo(db)
+    if report.status != "committed":
+        raise RuntimeError(f"demo data did not load: {report.status}")
+    return path
+
+
+def measure_first_chart(db_path: str | Path, runs: int = 3) -> dict:
+    """Time to first chart and to all charts: the overview over `db_path` against a bare page.
+
+    Returns per page the times of each run and their medians (seconds from navigation start),
+    the cold first load of each server, and `ratio_first_chart` / `ratio_all_charts` (overview
+    median over bare-page median). Needs Debian's Chromium at /usr/bin/chromium.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from metrics.catalog import load_catalog
+
+    cards = len(load_catalog().goals)  # one sparkline per goal card
+    with tempfile.TemporaryDirectory(prefix="lagesbild-bench-") as tmp:
+        bare_script = Path(tmp) / "bare_page.py"
+        bare_script.write_text(BARE_PAGE, encoding="utf-8")
+        env = {
+            "LAGESBILD_MODE": "local",
+            "LAGESBILD_DB": str(db_path),
+            "LAGESBILD_LOCAL_ROLE": "viewer",
+        }
+        servers = []
+        try:
+            servers.append(_start(ROOT / "dashboard.py", env))
+            servers.append(_start(bare_script, {}))
+            targets = {"overview": (servers[0][1] + "/", cards), "bare": (servers[1][1] + "/", 1)}
+            times: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in targets}
+            cold: dict[str, float] = {}
+            with sync_playwright() as p:
+                for name, (url, expected) in targets.items():
+                    cold[name] = round(_load_once(p, url, expected)[1], 2)
+                for _ in range(runs):
+                    for name, (url, expected) in targets.items():
+                        first, all_ = _load_once(p, url, expected)
+                        times[name][0].append(first)
+                        times[name][1].append(all_)
+        finally:
+            for proc, _ in servers:
+                _stop(proc)
+    overview, bare = (_summary(*times[k]) for k in ("overview", "bare"))
+    return {
+        "runs": runs,
+        "overview_charts": cards,
+        "overview": overview,
+        "bare": bare,
+        "cold_first_load_s": cold,
+        "ratio_first_chart": round(
+            overview["median_first_chart_s"] / bare["median_first_chart_s"], 2
+        ),
+        "ratio_all_charts": round(overview["median_all_charts_s"] / bare["median_all_charts_s"], 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.first_chart", description=__doc__)
+    parser.add_argument("--db", type=Path, help="database to serve (default: a new demo database)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("LAGESBILD_MODE", "local")
+    with tempfile.TemporaryDirectory(prefix="lagesbild-bench-db-") as tmp:
+        db = args.db or _demo_database(Path(tmp))
+        result = measure_first_chart(db, runs=args.runs)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    o, b = result["overview"], result["bare"]
+    print(f"Time from navigation start, fresh Chromium, median of {result['runs']} (seconds)")
+    print(f"{'':28}{'first chart':>12}{'all charts':>12}")
+    print(
+        f"{'overview (' + str(result['overview_charts']) + ' charts)':28}"
+        f"{o['median_first_chart_s']:>12.2f}{o['median_all_charts_s']:>12.2f}"
+    )
+    print(
+        f"{'bare page (1 chart)':28}{b['median_first_chart_s']:>12.2f}{b['median_all_charts_s']:>12.2f}"
+    )
+    print(
+        f"{'ratio overview / bare':28}{result['ratio_first_chart']:>12.2f}{result['ratio_all_charts']:>12.2f}"
+    )
+    print(f"runs: overview {o['all_charts_s']}, bare {b['all_charts_s']}")
+    print(f"cold first load after server start (all charts): {result['cold_first_load_s']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
