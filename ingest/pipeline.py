@@ -12,7 +12,7 @@ from ingest import bra
 from ingest.normalise import normalise_rows
 from ingest.reader import DELIMITERS, read_upload
 from metrics.catalog import Catalog, load_catalog
-from schemas.upload import UploadError, validate_rows
+from schemas.upload import UploadError, map_values, validate_rows
 from storage import Database, UploadDiff, commit_upload, plan_upload
 
 CANONICAL = ["indicator_id", "area_code", "period", "value", "denominator", "status", "note"]
@@ -142,7 +142,7 @@ def check_upload(
             "nämnaren ignorerades."
         )
     if checked.ok:
-        kinds = frame["indicator_id"].map({i.id: i.kind for i in catalog.indicators})
+        kinds = map_values(frame["indicator_id"], {i.id: i.kind for i in catalog.indicators})
         frame.loc[kinds != "proportion", "denominator"] = float("nan")
         checked.frame = frame[CANONICAL].reset_index(drop=True)
     return checked
@@ -153,7 +153,7 @@ def _sorted(errors: list[UploadError]) -> list[UploadError]:
 
 
 def _ignored_denominators(frame: pd.DataFrame, catalog: Catalog) -> int:
-    kinds = frame["indicator_id"].map({i.id: i.kind for i in catalog.indicators})
+    kinds = map_values(frame["indicator_id"], {i.id: i.kind for i in catalog.indicators})
     return int(((kinds != "proportion") & kinds.notna() & frame["denominator"].notna()).sum())
 
 

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -121,25 +122,30 @@ def read_upload(data: bytes, file_name: str = "") -> ReadFile:
             "Filen innehåller binära data och kan inte läsas som text. Spara den som CSV."
         )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if bra.is_bra_header(lines[0]):
-        return _read_bra(lines, encoding)
+    # Only the first lines are looked at here; the body goes to pyarrow as one piece (splitting
+    # a million lines into Python strings and joining them again costs more than parsing them).
+    first_line, newline, remainder = text.partition("\n")
+    if bra.is_bra_header(first_line):
+        return _read_bra(text.split("\n"), encoding)
     excel_offset = 0
+    has_header = True
     # Excel writes and hides a "sep=;" first line; the header is then row 1 as Excel shows it.
-    if lines and re.fullmatch(r'"?sep=.?"?', lines[0].strip(), flags=re.IGNORECASE):
-        hinted = lines[0].strip().strip('"')[4:5]
-        lines = lines[1:]
+    if re.fullmatch(r'"?sep=.?"?', first_line.strip(), flags=re.IGNORECASE):
+        hinted = first_line.strip().strip('"')[4:5]
+        has_header = bool(newline)
+        text = remainder
+        first_line = text.partition("\n")[0]
         excel_offset = 0
-        delimiter = hinted if hinted in DELIMITERS else _choose_delimiter(lines[0] if lines else "")
+        delimiter = hinted if hinted in DELIMITERS else _choose_delimiter(first_line)
     else:
-        delimiter = _choose_delimiter(lines[0])
-    header_cells = _split_header(lines[0], delimiter) if lines else []
+        delimiter = _choose_delimiter(first_line)
+    header_cells = _split_header(first_line, delimiter) if has_header else []
     result = ReadFile(rows=pd.DataFrame(), encoding=encoding, delimiter=delimiter)
     _map_headers(result, header_cells)
     if not result.readable:
         return result
 
-    body = "\n".join(lines).encode("utf-8")
+    body = text.encode("utf-8")
     shape_problems: list[tuple[int | None, str]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -222,14 +228,9 @@ def read_upload(data: bytes, file_name: str = "") -> ReadFile:
 
 def _row_numbers(n: int, skipped: list[int], *, first: int) -> pd.Series:
     """Number n rows consecutively from `first`, leaving out the numbers in `skipped`."""
-    numbers = []
-    current = first
-    skip = set(skipped)
-    while len(numbers) < n:
-        if current not in skip:
-            numbers.append(current)
-        current += 1
-    return pd.Series(numbers, dtype="int64")
+    skip = np.unique(np.asarray([s for s in skipped if s >= first], dtype="int64"))
+    candidates = np.arange(first, first + n + len(skip), dtype="int64")
+    return pd.Series(candidates[~np.isin(candidates, skip)][:n], dtype="int64")
 
 
 def _recover_row(

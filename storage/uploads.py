@@ -59,7 +59,10 @@ def _to_arrow(frame: pd.DataFrame) -> pa.Table:
         {
             "indicator_id": pa.array(frame["indicator_id"].astype(str), pa.string()),
             "area_code": pa.array(frame["area_code"].astype(str), pa.string()),
-            "period": pa.array(pd.to_datetime(frame["period"]).dt.date, pa.date32()),
+            # Whole days in numpy, not a Python date object per row.
+            "period": pa.array(
+                pd.to_datetime(frame["period"]).to_numpy().astype("datetime64[D]"), pa.date32()
+            ),
             "value": pa.array(frame["value"].astype(float), pa.float64()),
             "denominator": pa.array(
                 frame["denominator"].astype(float), pa.float64(), from_pandas=True
@@ -172,16 +175,23 @@ def commit_upload(
                    FROM upload_diff WHERE change <> 'unchanged'""",
                 [upload_id],
             )
+            # New cells are a plain insert and revised cells an update: the diff, computed in
+            # this transaction, says which is which (an upsert of a million rows is ~2.5x slower).
             con.execute(
                 """INSERT INTO observations
                    SELECT indicator_id, area_code, period, value, denominator, status, note, ?
-                   FROM upload_diff WHERE change <> 'unchanged'
-                   ON CONFLICT (indicator_id, area_code, period) DO UPDATE SET
-                     value = excluded.value, denominator = excluded.denominator,
-                     status = excluded.status, note = excluded.note,
-                     upload_id = excluded.upload_id""",
+                   FROM upload_diff WHERE change = 'insert'""",
                 [upload_id],
             )
+            if diff.updated:
+                con.execute(
+                    """UPDATE observations o SET value = d.value, denominator = d.denominator,
+                              status = d.status, note = d.note, upload_id = ?
+                       FROM upload_diff d
+                       WHERE d.change = 'update' AND o.indicator_id = d.indicator_id
+                         AND o.area_code = d.area_code AND o.period = d.period""",
+                    [upload_id],
+                )
             _audit(con, user, "upload", {"upload_id": upload_id, "file_name": file_name})
             return UploadRecord(upload_id=int(upload_id), diff=diff)
         finally:
