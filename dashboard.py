@@ -27,6 +27,9 @@ lang = state.get("lang")
 # or setup page, before any page is registered (ui/session.py, auth/).
 user = gate(lang)
 
+# Each url_path is its file's name: Streamlit also knows the files in pages/ by those names before
+# the first run registers this navigation, so any other path would show a "Page not found"
+# dialog on the first visit to a link. The default page is served at "/" whatever its path.
 read_pages = [
     st.Page(
         "pages/overview.py",
@@ -35,18 +38,18 @@ read_pages = [
         url_path="lagesbild",
         default=True,
     ),
-    st.Page("pages/goals.py", title=t("nav_goals", lang), icon=":material/flag:", url_path="mal"),
+    st.Page("pages/goals.py", title=t("nav_goals", lang), icon=":material/flag:", url_path="goals"),
     st.Page(
         "pages/indicator.py",
         title=t("nav_indicator", lang),
         icon=":material/show_chart:",
-        url_path="indikator",
+        url_path="indicator",
     ),
     st.Page(
         "pages/catalog.py",
         title=t("nav_catalog", lang),
         icon=":material/menu_book:",
-        url_path="katalog",
+        url_path="catalog",
     ),
 ]
 # Pages a role may not use are not registered at all, so a typed URL cannot reach them either.
@@ -56,19 +59,19 @@ work_pages = (
             "pages/upload.py",
             title=t("nav_upload", lang),
             icon=":material/upload:",
-            url_path="ladda-upp",
+            url_path="upload",
         ),
         st.Page(
             "pages/history.py",
             title=t("nav_history", lang),
             icon=":material/history:",
-            url_path="uppladdningar",
+            url_path="history",
         ),
         st.Page(
             "pages/events.py",
             title=t("nav_events", lang),
             icon=":material/event:",
-            url_path="handelser",
+            url_path="events",
         ),
     ]
     if user.can("analyst")
@@ -80,7 +83,7 @@ if work_pages and user.can("analyst"):
 if user.can("admin"):
     sections[t("audit_section", lang)] = [
         st.Page(
-            "pages/audit.py", title=t("audit_nav", lang), icon=":material/policy:", url_path="logg"
+            "pages/audit.py", title=t("audit_nav", lang), icon=":material/policy:", url_path="audit"
         )
     ]
 

@@ -121,7 +121,7 @@ def test_sign_in_page_shows_nothing_else(page, app_url):
     assert nav_links(page) == []
     body = page.inner_text("body")
     assert "DEMODATA" not in body and "Länets åtta mål" not in body
-    for path in ("/ladda-upp", "/logg", "/katalog"):
+    for path in ("/upload", "/audit", "/catalog"):
         page.goto(app_url + path)
         page.get_by_role("button", name="Logga in").wait_for(timeout=WAIT)
         assert "DEMODATA" not in page.inner_text("body")
@@ -137,7 +137,7 @@ def test_viewer_reads_and_cannot_reach_the_upload_page(page, app_url, idp):
     assert "Ladda upp" not in links and "Uppladdningar" not in links and "Logg" not in links
     page.screenshot(path=str(ARTIFACTS / "login_viewer_overview.png"), full_page=True)
 
-    for path in ("/ladda-upp", "/uppladdningar", "/logg"):
+    for path in ("/upload", "/history", "/audit"):
         page.goto(app_url + path)
         page.get_by_text("Inloggad: lasare@polisen.se (läsare)").wait_for(timeout=WAIT)
         # The app runs its default page instead (and says the page was not found).
@@ -173,7 +173,7 @@ def test_someone_without_a_role_sees_only_no_access(page, app_url, idp):
     page.get_by_text("okand@kommun.se").first.wait_for(timeout=WAIT)
     page.get_by_role("button", name="Logga ut").wait_for(timeout=WAIT)
     assert nav_links(page) == []
-    page.goto(app_url + "/katalog")
+    page.goto(app_url + "/catalog")
     page.get_by_text("Du saknar behörighet").wait_for(timeout=WAIT)
     body = page.inner_text("body")
     assert "DEMODATA" not in body and "reported_partner_violence_women" not in body
