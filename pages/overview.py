@@ -94,8 +94,10 @@ def draw_card(card: GoalCard) -> None:
             + ": "
             + ", ".join(f"{v} {t('rollup_' + k, lang)}" for k, v in counts.items())
         )
+        # Five "Öppna Gryning" buttons would be the same words to a screen reader: name the area.
+        target = number if goal.family == "county" else f"{number}: {goal.short(lang)}"
         if st.button(
-            t("open_goal", lang, goal=number),
+            t("open_goal", lang, goal=target),
             key=f"open_{goal.id}",
             on_click=open_goal,
             args=(goal.id,),

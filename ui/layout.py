@@ -13,15 +13,16 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-CHART_MIN_REM = 24
-"""A chart beside text in columns is never narrower than this; the text goes under it instead."""
+CHART_MIN_REM = 28
+"""A chart beside text in columns is never narrower than this (448 px: a laptop keeps the text
+beside the chart, a tablet puts it under); the text columns have no minimum of their own."""
 
 _PAGE_CSS = f"""<style>
 [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stPlotlyChart"]) {{
   flex-wrap: wrap;
 }}
-[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stPlotlyChart"])
-  > [data-testid="stColumn"] {{
+[data-testid="stHorizontalBlock"]
+  > [data-testid="stColumn"]:has([data-testid="stPlotlyChart"]) {{
   min-width: min({CHART_MIN_REM}rem, 100%);
 }}
 </style>"""
@@ -35,7 +36,8 @@ def apply_page_layout() -> None:
 def card_grid(key: str, *, per_row: int, min_rem: float) -> DeltaGenerator:
     """A container whose children (cards) sit `per_row` side by side where there is room, in
     equal cells never narrower than `min_rem` (about 16 px each): a tablet or phone gets fewer per
-    row, not squeezed text. Cards in a row are as tall as the tallest.
+    row, not squeezed text. Cards in a row are as tall as the tallest, and a metric's value and
+    change wrap instead of ending in "…" ("−3.1 percentage points" in a Gryning card).
 
     `key` must be unique on the page; give the cards their own container keys inside it.
     """
@@ -52,6 +54,11 @@ def card_grid(key: str, *, per_row: int, min_rem: float) -> DeltaGenerator:
 .st-key-{key} > [data-testid="stLayoutWrapper"] {{ width: auto; min-width: 0; }}
 .st-key-{key} > [data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] {{
   height: 100%;
+}}
+.st-key-{key} :is([data-testid="stMetricValue"], [data-testid="stMetricDelta"])
+  :is(.stMarkdownEllipsis, p, div) {{
+  white-space: normal;
+  text-overflow: clip;
 }}
 </style>"""
     )
