@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -48,6 +49,16 @@ def month_range(start: pd.Timestamp | str, end: pd.Timestamp | str) -> pd.Dateti
     """Every month from ``start`` to ``end`` inclusive, as first-of-month Timestamps."""
     first = pd.Timestamp(start).to_period("M").to_timestamp()
     last = pd.Timestamp(end).to_period("M").to_timestamp()
+    # A copy (it shares the data): a caller may rename its index without touching the cache.
+    return _month_range(first, last, first.unit, last.unit).copy()
+
+
+@functools.lru_cache(maxsize=256)
+def _month_range(first: pd.Timestamp, last: pd.Timestamp, *units: str) -> pd.DatetimeIndex:
+    # Building a monthly range steps month by month in Python; the same few ranges are asked for
+    # over and over (every series of a page spans the same months), and an index is immutable.
+    # The units are part of the key: equal Timestamps of different resolutions give different
+    # indexes.
     return pd.date_range(first, last, freq="MS", name="period")
 
 
@@ -88,6 +99,10 @@ def aggregate_areas(
         ``empty_series()``.
     """
     codes = list(dict.fromkeys(area_codes))
+    if len(codes) == 1:
+        one = _one_area(obs, indicator, codes[0], start, end)
+        if one is not None:
+            return one
     rows = obs[(obs["indicator_id"] == indicator.id) & obs["area_code"].isin(codes)]
     rows = rows[rows["value"].notna()]
     if indicator.kind == "proportion":
@@ -102,16 +117,19 @@ def aggregate_areas(
     groups = rows.groupby("period")
     n_areas = groups["area_code"].nunique()
     numerator = groups["value"].sum()
+    denominators = groups["denominator"].sum() if indicator.kind == "proportion" else None
+    firsts = groups["value"].first() if indicator.kind == "median_days" else None
+    # One vectorised pass, not a Python call per month (a national series has hundreds).
+    preliminary = (rows["status"] == "preliminary").groupby(rows["period"]).any()
     if indicator.kind == "proportion":
-        denominator = groups["denominator"].sum()
+        denominator = denominators
         value = share(numerator, denominator)
     else:
         denominator = pd.Series(np.nan, index=numerator.index)
         value = numerator.copy()
     if indicator.kind == "median_days":
-        value = groups["value"].first().where(n_areas == 1)
+        value = firsts.where(n_areas == 1)
         numerator = pd.Series(np.nan, index=numerator.index)
-    preliminary = groups["status"].agg(lambda s: bool((s == "preliminary").any()))
     series = pd.DataFrame(
         {
             "value": value.astype("float64"),
@@ -124,6 +142,74 @@ def aggregate_areas(
     if require_all:
         series.loc[n_areas < len(codes), ["value", "numerator", "denominator"]] = np.nan
     return _complete(series, start, end)
+
+
+def split_by_indicator(obs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The observation frame cut into one frame per indicator_id (rows keep their order).
+
+    For code that reads many indicators from one frame: one pass over the rows instead of one
+    full scan per indicator, which is what makes a national frame (millions of rows) cheap.
+    """
+    if obs.empty:
+        return {}
+    codes, ids = pd.factorize(obs["indicator_id"], sort=False)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1))
+    return {str(ids[k]): obs.iloc[order[bounds[k] : bounds[k + 1]]] for k in range(len(ids))}
+
+
+def _one_area(
+    obs: pd.DataFrame,
+    indicator: Indicator,
+    code: str,
+    start: pd.Timestamp | str | None,
+    end: pd.Timestamp | str | None,
+) -> pd.DataFrame | None:
+    """`aggregate_areas` for one area, in numpy: one area has at most one row a month, so its
+    rows are the series and nothing needs grouping (an overview reads a hundred of these per
+    click, and pandas' per-call overhead was most of the cost). None when the general path
+    must answer instead (no rows, or periods that are not first-of-month dates)."""
+    rows = obs[(obs["indicator_id"] == indicator.id) & (obs["area_code"] == code)]
+    keep = rows["value"].notna()
+    if indicator.kind == "proportion":
+        keep &= rows["denominator"].notna()
+    rows = rows[keep]
+    if rows.empty:
+        return None
+    raw = pd.DatetimeIndex(rows["period"])
+    stamps = raw.to_numpy()
+    months = stamps.astype("datetime64[M]")
+    if raw.hasnans or not (months.astype(stamps.dtype) == stamps).all():
+        return None
+    if len(np.unique(months)) != len(months):
+        raise ValueError(
+            f"aggregate_areas: more than one row per area and month for {indicator.id!r}"
+        )
+    order = np.argsort(months, kind="stable")
+    bounds = [pd.Timestamp(p) for p in (start, end) if p is not None]
+    bounds += [raw[order[0]], raw[order[-1]]]
+    index = month_range(min(bounds), max(bounds))
+    at = (months[order] - index[0].to_datetime64().astype("datetime64[M]")).astype("int64")
+    value = rows["value"].to_numpy(dtype="float64", na_value=np.nan)[order]
+    columns = {name: np.full(len(index), np.nan) for name in ("value", "numerator", "denominator")}
+    if indicator.kind == "proportion":
+        base = rows["denominator"].to_numpy(dtype="float64", na_value=np.nan)[order]
+        columns["numerator"][at] = value
+        columns["denominator"][at] = base
+        with np.errstate(invalid="ignore", divide="ignore"):
+            columns["value"][at] = np.where(base > 0, value / base, np.nan)
+    elif indicator.kind == "median_days":
+        columns["value"][at] = value
+    else:
+        columns["value"][at] = value
+        columns["numerator"][at] = value
+    status = np.full(len(index), None, dtype=object)
+    preliminary = (rows["status"] == "preliminary").to_numpy(dtype=bool, na_value=False)
+    status[at] = np.where(preliminary[order], "preliminary", "final")
+    # status stays object (None where missing), as the general path leaves it
+    return pd.DataFrame(
+        {**columns, "status": pd.Series(status, index=index, dtype=object)}, index=index
+    )
 
 
 def _complete(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics.aggregate import YearOnYear, aggregate_areas, year_on_year
+from metrics.aggregate import YearOnYear, aggregate_areas, split_by_indicator, year_on_year
 from metrics.catalog import Catalog, Goal, Indicator
 from metrics.progress import Assessment, GoalRollup, assess_catalog, rollup_goal
 
@@ -47,12 +47,13 @@ def build_overview(
             region_reading = assess_catalog(sub, catalog, REGION, period=period)
             for indicator in regional:
                 assessments[indicator.id] = region_reading[indicator.id]
+    parts = split_by_indicator(obs)
     cards = []
     for goal in catalog.goals:
         headline = catalog.indicator(goal.headline_indicator)
         fallback = area_code not in catalog.valid_areas(headline.id)
         where = REGION if fallback else area_code
-        series = aggregate_areas(obs, headline, [where])
+        series = aggregate_areas(parts.get(headline.id, obs.iloc[0:0]), headline, [where])
         if period is not None and not series.empty:
             series = series[series.index <= period]
         members = [assessments[i.id] for i in catalog.indicators_for_goal(goal.id)]

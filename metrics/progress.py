@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from metrics.aggregate import aggregate_areas, month_range
+from metrics.aggregate import aggregate_areas, month_range, split_by_indicator
 from metrics.spc import XmrResult, xmr
 
 if TYPE_CHECKING:
@@ -642,10 +642,13 @@ def assess_catalog(
     no valid area among them, or no data, gets category "no_data".
     """
     codes = (area_codes,) if isinstance(area_codes, str) else tuple(area_codes)
+    parts = split_by_indicator(obs)
+    empty = obs.iloc[0:0]
     out: dict[str, Assessment] = {}
     for indicator in catalog.indicators:
         valid = set(catalog.valid_areas(indicator.id))
-        series = aggregate_areas(obs, indicator, [c for c in codes if c in valid])
+        rows = parts.get(indicator.id, empty)
+        series = aggregate_areas(rows, indicator, [c for c in codes if c in valid])
         out[indicator.id] = assess_indicator(indicator, series, period=period)
     return out
 

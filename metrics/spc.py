@@ -154,30 +154,45 @@ def xmr(
     starts = _period_starts(rebase_at, y.size)
     stops = [*starts[1:], y.size]
 
-    point_frames, period_rows = [], []
+    # Columns are built as arrays and turned into frames once: per-period frames, a concat and an
+    # astype cost more than the statistics (an overview reads a hundred of these per click).
+    parts, period_rows = [], []
     for period, (start, stop) in enumerate(zip(starts, stops, strict=True)):
-        frame, summary = _chart_period(y[start:stop], start, period, fix_n, screen_outliers)
-        point_frames.append(frame)
+        columns, summary = _chart_period(y[start:stop], start, period, fix_n, screen_outliers)
+        parts.append(columns)
         period_rows.append(summary)
-    points = pd.concat(point_frames, ignore_index=True)
-    points["point_type"] = _point_types(points["special_cause_direction"].to_numpy(), direction)
-    points = points.astype(POINT_COLUMNS)[list(POINT_COLUMNS)]
-    points.index = index
-    periods = pd.DataFrame(period_rows).astype(PERIOD_COLUMNS)[list(PERIOD_COLUMNS)]
+    arrays = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    arrays["point_type"] = _point_types(arrays["special_cause_direction"], direction)
+    points = pd.DataFrame(
+        {name: _typed(arrays[name], dtype) for name, dtype in POINT_COLUMNS.items()}, index=index
+    )
+    periods = pd.DataFrame(
+        {
+            name: _typed(np.array([row[name] for row in period_rows]), dtype)
+            for name, dtype in PERIOD_COLUMNS.items()
+        }
+    )
 
     messages = [
-        _short_period_message(row.period, row.start, row.end, row.n_values)
-        for row in periods.itertuples()
-        if row.short
+        _short_period_message(row["period"], row["start"], row["end"], row["n_values"])
+        for row in period_rows
+        if row["short"]
     ]
     for message in messages:
         warnings.warn(message, ShortPeriodWarning, stacklevel=2)
 
-    present = points[points["value"].notna()]
-    variation = str(present["point_type"].iloc[-1])
-    last = periods.iloc[-1]
+    present = np.flatnonzero(~np.isnan(y))
+    variation = str(arrays["point_type"][present[-1]])
+    last = period_rows[-1]
     assurance = _assurance(target, direction, float(last["lpl"]), float(last["upl"]))
     return XmrResult(points, periods, variation, assurance, messages)
+
+
+def _typed(values: np.ndarray, dtype: str) -> np.ndarray | pd.Series:
+    """A column in its declared dtype ("str": pandas' text dtype, None becoming missing)."""
+    if dtype == "str":
+        return pd.Series(values, dtype="object").astype("str").array
+    return values.astype(dtype, copy=False)
 
 
 def _as_float_array(
@@ -231,8 +246,9 @@ def _empty_frame(columns: dict[str, str]) -> pd.DataFrame:
 
 def _chart_period(
     y: np.ndarray, start: int, period: int, fix_n: int | None, screen_outliers: bool
-) -> tuple[pd.DataFrame, dict[str, object]]:
-    """Limits and rule flags for one period; ``y`` holds its values, NaN where missing."""
+) -> tuple[dict[str, np.ndarray], dict[str, object]]:
+    """Limits and rule flags (one array per point column) for one period; ``y`` holds its
+    values, NaN where missing."""
     m = y.size
     in_baseline = np.arange(m) < (fix_n if fix_n is not None else m)
     base = y[in_baseline]
@@ -255,26 +271,24 @@ def _chart_period(
         close = ~outside & ((y < near_lpl) | (y > near_upl))
     rules = _rules(y, relative, outside, close)
 
-    frame = pd.DataFrame(
-        {
-            "position": np.arange(start, start + m),
-            "period": period,
-            "value": y,
-            "mean": mean,
-            "lpl": lpl,
-            "upl": upl,
-            "near_lpl": near_lpl,
-            "near_upl": near_upl,
-            "mrbar": mrbar,
-            "moving_range": moving_range,
-            "moving_range_used": used,
-            "in_baseline": in_baseline,
-            "relative_to_mean": relative,
-            "outside_limits": outside,
-            "close_to_limits": close,
-            **rules,
-        }
-    )
+    columns = {
+        "position": np.arange(start, start + m),
+        "period": np.full(m, period),
+        "value": y,
+        "mean": np.full(m, mean),
+        "lpl": np.full(m, lpl),
+        "upl": np.full(m, upl),
+        "near_lpl": np.full(m, near_lpl),
+        "near_upl": np.full(m, near_upl),
+        "mrbar": np.full(m, mrbar),
+        "moving_range": moving_range,
+        "moving_range_used": used,
+        "in_baseline": in_baseline,
+        "relative_to_mean": relative,
+        "outside_limits": outside,
+        "close_to_limits": close,
+        **rules,
+    }
     n_values = int(np.count_nonzero(~np.isnan(y)))
     summary = {
         "period": period,
@@ -291,7 +305,7 @@ def _chart_period(
         "near_upl": near_upl,
         "short": n_values < SHORT_PERIOD,
     }
-    return frame, summary
+    return columns, summary
 
 
 def _nanmean(x: np.ndarray) -> float:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from metrics.catalog import Catalog, load_catalog
 from metrics.disclosure import apply_disclosure
-from metrics.overview import GoalCard, build_overview
+from metrics.overview import REGION, GoalCard, build_overview
 from metrics.progress import Assessment
 from storage import (
     Database,
@@ -77,9 +77,19 @@ def is_demo() -> bool:
 def _overview(
     db_version: tuple[int, ...], briefing: bool, area: str, period: pd.Timestamp | None
 ) -> tuple[dict[str, Assessment], list[GoalCard]]:
-    obs = _observations(db_version, briefing)
-    if period is not None:
-        obs = obs[obs["period"] <= period]
+    codes = list(dict.fromkeys([area, REGION]))
+    if briefing:
+        # Disclosure protects the frame as a whole (a cell can be recovered by subtraction
+        # across areas), so the protected frame is cut, never the other way round.
+        obs = _observations(db_version, True)
+        obs = obs[obs["area_code"].isin(codes)]
+        if period is not None:
+            obs = obs[obs["period"] <= period]
+    else:
+        # Only the rows an overview reads (the area's and the region's, up to the period), in
+        # one bound query: at national scale that is thousands of rows, not millions.
+        end = None if period is None else period.date()
+        obs = load_observations(database(), area_codes=codes, end=end)
     return build_overview(obs, catalog(), area, period)
 
 
