@@ -1,0 +1,47 @@
+"""`manage.py bench --quick` runs every measurement end to end and prints its ratios (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_bench_quick_runs_end_to_end(tmp_path):
+    if not Path("/usr/bin/chromium").exists() and os.environ.get("CI"):
+        pytest.fail("CI must have Debian chromium at /usr/bin/chromium (.ci/run installs it)")
+    env = {k: v for k, v in os.environ.items() if k not in ("LAGESBILD_DB", "LAGESBILD_CATALOG")}
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "bench",
+            "--quick",
+            "--db",
+            str(tmp_path / "q.duckdb"),
+        ],
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=900,
+    )
+    out = done.stdout.decode()
+    assert done.returncode == 0, out + done.stderr.decode()
+    for heading in ("1. Ingest", "2./3. Overview", "4. First chart", "5. Server memory"):
+        assert heading in out
+    assert "ratio ingest/parse" in out and "filter change, national" in out
+    written = out.rsplit("Numbers written to ", 1)[1].strip()
+    report = json.loads((ROOT / written).read_text())
+    (ROOT / written).unlink()
+    assert report["quick"] is True
+    assert report["database"]["observations"] == 40 * 65 * 48
+    assert report["ingest"]["rows"] == 100_000
+    assert report["memory"]["sessions"] == 5 and report["memory"]["rss_all_sessions_mb"] > 0
+    assert report["overview"]["national"]["filter_changes"]
