@@ -18,6 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 from charts.render import EXPORT_WIDTH
 from i18n import t
 from metrics.catalog import load_catalog
+from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -270,6 +271,8 @@ def test_chart_downloads_as_a_named_png_at_twice_the_width(page, server, paths):
     assert name.startswith("lagesbild_reported_rape_") and name.endswith(".png"), name
     assert "newplot" not in name
     png = Path(download.path()).read_bytes()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / name).write_bytes(png)  # kept for a look at the image a briefing gets
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and png[12:16] == b"IHDR"
     width, height = struct.unpack(">II", png[16:24])
     assert width == 2 * EXPORT_WIDTH
