@@ -10,6 +10,7 @@ from metrics.formatting import format_month
 from metrics.narrative import monthly_summary
 from metrics.overview import GoalCard
 from ui import data, state
+from ui.briefing import draw_briefing_pack
 from ui.components import badge_html, format_change, format_value
 from ui.layout import card_grid
 from ui.sidebar import draw_marking, draw_no_data
@@ -120,3 +121,6 @@ with card_grid("cards_gryning", per_row=5, min_rem=10):
 
 with st.expander(t("how_to_read", lang)):
     st.markdown(t("how_to_read_body", lang))
+
+# The briefing pack: this overview's indicators as PowerPoint and PDF (ui/briefing.py).
+draw_briefing_pack(f, catalog)

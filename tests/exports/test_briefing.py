@@ -1,0 +1,272 @@
+"""The briefing pack as staff open it: PowerPoint read with python-pptx, PDF with pypdf.
+
+Titles, period, "data t.o.m.", one chart per indicator, the demo marking on every slide and
+page, notes and events, both languages, and disclosure control: in briefing mode a suppressed
+small count appears nowhere in the pack's text. Charts are rendered by headless Chromium in the
+test marked slow; the others draw a stand-in PNG, since what they check is text.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import struct
+import zlib
+from datetime import date
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pypdf import PdfReader
+
+from exports import briefing
+from exports.briefing import BriefingError, Selection, build_pack, to_pdf, to_pptx
+from metrics.catalog import load_catalog
+from metrics.disclosure import apply_disclosure
+
+CATALOG = load_catalog()
+CHROMIUM = "/usr/bin/chromium"
+THROUGH = pd.Timestamp("2026-10-01")
+MADE = date(2026, 11, 23)
+CHOSEN = ("reported_rape", "clearance_partner_assault", "gryning_staff_recruited")
+
+
+def _png(width: int = 8, height: int = 4) -> bytes:
+    """A small valid PNG (white), standing in for a rendered chart."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    raw = b"".join(b"\x00" + b"\xff" * (3 * width) for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def fake_render(fig, scale: float = 2) -> bytes:
+    assert fig.layout.height  # a real figure was built for the indicator
+    return _png()
+
+
+@pytest.fixture(scope="module")
+def obs():
+    from demo.generator import generate_demo_observations
+
+    frame = generate_demo_observations(CATALOG, start="2023-01", end="2026-10")
+    frame["period"] = pd.to_datetime(frame["period"], format="%Y-%m")
+    return frame
+
+
+def make(obs, chosen=CHOSEN, *, area="0180", lang="sv", demo=True, briefing_mode=False, **kw):
+    selection = Selection(chosen, area, pd.Timestamp("2024-01-01"), THROUGH, lang)
+    kw.setdefault("render", fake_render)
+    return build_pack(
+        obs,
+        CATALOG,
+        selection,
+        data_through=THROUGH,
+        demo=demo,
+        briefing=briefing_mode,
+        made=MADE,
+        **kw,
+    )
+
+
+def slide_texts(pptx: bytes) -> list[str]:
+    prs = Presentation(io.BytesIO(pptx))
+    return [
+        "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+        for slide in prs.slides
+    ]
+
+
+def pictures_per_slide(pptx: bytes) -> list[int]:
+    prs = Presentation(io.BytesIO(pptx))
+    return [
+        sum(shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in slide.shapes)
+        for slide in prs.slides
+    ]
+
+
+def pdf_pages(pdf: bytes) -> tuple[list[str], list[int]]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return [p.extract_text() for p in reader.pages], [len(p.images) for p in reader.pages]
+
+
+def numbers(text: str) -> set[str]:
+    """Every number written in the text, as written ("1 234", "24,1", "4")."""
+    return set(re.findall(r"\d+(?:[ \u00a0]\d{3})*(?:,\d+)?", text))
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.slow
+def test_pack_with_charts_drawn_by_chromium(obs):
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Debian chromium at /usr/bin/chromium (.ci/run installs it)")
+        pytest.skip("Debian chromium is not installed")
+    pack = make(obs, render=briefing.figure_to_png)
+    pptx, pdf = to_pptx(pack), to_pdf(pack)
+
+    slides = slide_texts(pptx)
+    assert pictures_per_slide(pptx)[-len(CHOSEN) :] == [1, 1, 1]
+    assert sum(pictures_per_slide(pptx)) == len(CHOSEN)
+    title = flat(slides[0])
+    assert "Lägesbild – dragningspaket" in title
+    assert "Period: januari 2024–oktober 2026" in title
+    assert "Data t.o.m. oktober 2026" in title
+    for indicator_id, text in zip(CHOSEN, slides[-len(CHOSEN) :], strict=True):
+        assert CATALOG.indicator(indicator_id).label("sv") in text
+    assert all("DEMODATA – inte verklig statistik" in text for text in slides)
+
+    pages, images = pdf_pages(pdf)
+    assert images[-len(CHOSEN) :] == [1, 1, 1] and sum(images) == len(CHOSEN)
+    assert "januari 2024–oktober 2026" in flat(pages[0])
+    for indicator_id, text in zip(CHOSEN, pages[-len(CHOSEN) :], strict=True):
+        assert CATALOG.indicator(indicator_id).label("sv") in flat(text)
+    assert all("DEMODATA – inte verklig statistik" in flat(text) for text in pages)
+    # The chart images are real renders, at twice the export width.
+    prs = Presentation(io.BytesIO(pptx))
+    picture = next(s for s in prs.slides[-1].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
+    assert picture.image.size[0] >= 1600
+
+
+def test_slides_and_pages_say_what_they_show(obs):
+    pack = make(obs)
+    pptx, pdf = to_pptx(pack), to_pdf(pack)
+    slides = slide_texts(pptx)
+    pages, images = pdf_pages(pdf)
+    assert len(slides) == len(pages) == 2 + len(CHOSEN)  # title, summary, one per indicator
+    assert pictures_per_slide(pptx) == [0, 0, 1, 1, 1] and images == [0, 0, 1, 1, 1]
+    summary = flat(slides[1])
+    assert summary.startswith("Sammanfattning för oktober 2026")
+    assert "de valda indikatorerna i Stockholm" in summary
+    rape = flat(slides[2])
+    assert "Anmälda våldtäkter" in rape and "Stockholm · januari 2024–oktober 2026" in rape
+    assert "Senaste värde:" in rape and "(oktober 2026)" in rape
+    assert "Variation: " in rape and any(g in rape for g in "▲▼◆■●")
+    assert CATALOG.indicator("reported_rape").definition("sv") in rape
+    assert "Källa: Polismyndigheten" in rape
+    # Not reported per municipality: read for the region, and the slide says so.
+    assert "Redovisas inte för Stockholm; visas för Region Stockholm." in flat(slides[3])
+    assert "Måluppfyllelse: " in flat(slides[4])
+    for text in pages[2:]:
+        assert "Senaste värde:" in flat(text)
+
+
+def test_english_when_the_interface_is_english(obs):
+    pack = make(obs, lang="en")
+    slides = [flat(s) for s in slide_texts(to_pptx(pack))]
+    pages = [flat(p) for p in pdf_pages(to_pdf(pack))[0]]
+    for texts in (slides, pages):
+        assert "Lägesbild – briefing pack" in texts[0]
+        assert "Period: January 2024–October 2026" in texts[0]
+        assert "Data through October 2026" in texts[0]
+        assert all("DEMO DATA – not real statistics" in t for t in texts)
+        assert "Reported rapes" in texts[2] and "Latest value:" in texts[2]
+
+
+def test_real_data_carries_no_demo_marking(obs):
+    pack = make(obs, demo=False)
+    for texts in (slide_texts(to_pptx(pack)), pdf_pages(to_pdf(pack))[0]):
+        assert not any("DEMODATA" in t for t in texts)
+        assert all("Data t.o.m. oktober 2026" in flat(t) for t in texts)
+
+
+def test_notes_and_events_of_the_period_are_listed(obs):
+    notes = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-09-01", "2023-02-01"]),
+            "text": ["Fler anmälningar efter kampanj", "Utanför perioden"],
+            "author": ["Eva", "Eva"],
+        }
+    )
+    events = [(pd.Timestamp("2025-03-01"), "Ny rutin"), (pd.Timestamp("2020-01-01"), "Gammal")]
+    pack = make(obs, ("reported_rape",), notes={"reported_rape": notes},
+                events={"reported_rape": events})  # fmt: skip
+    slide = flat(slide_texts(to_pptx(pack))[-1])
+    page = flat(pdf_pages(to_pdf(pack))[0][-1])
+    for text in (slide, page):
+        assert "september 2026: Fler anmälningar efter kampanj (Eva)" in text
+        assert "mars 2025: Ny rutin" in text
+        assert "Utanför perioden" not in text and "Gammal" not in text
+    hidden = make(obs, ("reported_rape",), notes={"reported_rape": notes}, briefing_mode=True)
+    slide = flat(slide_texts(to_pptx(hidden))[-1])
+    assert "Kommentarer visas inte i dragningsläge." in slide
+    assert "Fler anmälningar" not in slide
+
+
+def test_briefing_mode_never_shows_a_suppressed_small_count(obs):
+    # Botkyrka's latest month gets a count the test can recognise anywhere in the text (37), and
+    # disclosure control a threshold above it (50), so 37 is a small count to be hidden. Shown
+    # outside briefing mode; hidden in it, with whatever it could be worked out from.
+    raw = obs.copy()
+    cell = (
+        (raw["indicator_id"] == "reported_rape")
+        & (raw["period"] == THROUGH)
+        & (raw["area_code"] == "0127")
+    )
+    raw.loc[cell, "value"] = 37.0
+    open_pack = make(raw, ("reported_rape",), area="0127", demo=False)
+    texts = slide_texts(to_pptx(open_pack)) + pdf_pages(to_pdf(open_pack))[0]
+    assert any("37" in numbers(t) for t in texts)  # the test can see the count when shown
+
+    protected = apply_disclosure(raw, CATALOG, 50)
+    assert protected.loc[cell, "suppressed"].all()
+    pack = make(protected, ("reported_rape",), area="0127", demo=False, briefing_mode=True)
+    texts = slide_texts(to_pptx(pack)) + pdf_pages(to_pdf(pack))[0]
+    assert any("Röjandeskydd" in t for t in texts)
+    for text in texts:
+        assert "37" not in numbers(text), text
+    # The same with the threshold the dashboard uses (counts 1-4 hidden).
+    raw.loc[cell, "value"] = 3.0
+    pack = make(apply_disclosure(raw, CATALOG, 5), ("reported_rape",), area="0127",
+                demo=False, briefing_mode=True)  # fmt: skip
+    for text in slide_texts(to_pptx(pack)) + pdf_pages(to_pdf(pack))[0]:
+        assert "Senaste värde: 3 " not in flat(text)
+
+
+def test_nothing_chosen_is_refused(obs):
+    with pytest.raises(BriefingError, match="minst en indikator"):
+        make(obs, ())
+
+
+def test_without_a_font_with_swedish_letters_the_pdf_says_what_to_install(obs, monkeypatch):
+    monkeypatch.setattr(briefing, "FONT_CANDIDATES", (("/nowhere/a.ttf", "/nowhere/b.ttf"),))
+    with pytest.raises(BriefingError, match="fonts-dejavu-core"):
+        to_pdf(make(obs, ("reported_rape",)))
+
+
+def test_the_pdf_embeds_a_font_with_swedish_letters(obs):
+    pdf = to_pdf(make(obs, ("reported_rape",)))
+    assert b"/FontFile2" in pdf  # the TrueType font travels inside the file
+    assert "Anmälda våldtäkter" in flat(pdf_pages(pdf)[0][-1])
+
+
+def test_goals_bring_their_headline_indicator_in_catalog_order():
+    from ui.briefing import chosen_indicators
+
+    chosen = chosen_indicators(CATALOG, ["county_5", "county_1"], ["reported_rape"])
+    order = [i.id for i in CATALOG.indicators]
+    assert set(chosen) == {"prevention_activities", "clearance_partner_assault", "reported_rape"}
+    assert list(chosen) == sorted(chosen, key=order.index)
+
+
+def test_both_languages_have_the_same_briefing_pack_words():
+    from i18n import en, sv
+
+    assert {k for k in sv.TEXT if k.startswith("briefing_")} == {
+        k for k in en.TEXT if k.startswith("briefing_")
+    }
+    assert "briefing_pack" in sv.TEXT

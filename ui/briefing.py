@@ -1,0 +1,159 @@
+"""The briefing pack's block on the overview: choose indicators, area and period; make and download.
+
+The pack itself is made by exports/briefing.py from the same observations the pages show
+(protected by disclosure control in briefing mode); this module only reads the choices, caches
+the two files per data version and choice, and offers them for download.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from charts import RenderError
+from exports.briefing import BriefingError, Selection, build_pack, to_pdf, to_pptx
+from i18n import t
+from metrics.catalog import Catalog
+from metrics.formatting import format_month
+from metrics.overview import REGION
+from storage import load_observations
+from ui import data
+from ui.state import Filters
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+DEFAULT_MONTHS = 36  # the period offered when the sidebar has none: the latest three years
+
+
+def chosen_indicators(
+    catalog: Catalog, goal_ids: list[str], indicator_ids: list[str]
+) -> tuple[str, ...]:
+    """The pack's indicators in catalog order: those chosen, plus each chosen goal's headline."""
+    wanted = set(indicator_ids) | {catalog.goal(g).headline_indicator for g in goal_ids}
+    return tuple(i.id for i in catalog.indicators if i.id in wanted)
+
+
+def _observations(briefing: bool, indicator_ids: tuple[str, ...], area: str) -> pd.DataFrame:
+    """The rows the pack reads: the indicators at the area and at the region (for indicators not
+    reported at the area). In briefing mode they are cut from the protected frame every page uses,
+    so the pack shows exactly what the pages show."""
+    codes = list(dict.fromkeys([area, REGION]))
+    if briefing:
+        obs = data.observations(True)
+        return obs[obs["indicator_id"].isin(indicator_ids) & obs["area_code"].isin(codes)]
+    return load_observations(data.database(), indicator_ids=list(indicator_ids), area_codes=codes)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _pack_files(
+    db_version: tuple[int, ...],
+    briefing: bool,
+    indicator_ids: tuple[str, ...],
+    area: str,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    lang: str,
+) -> tuple[bytes, bytes]:
+    catalog = data.catalog()
+    notes, events = {}, {}
+    for indicator_id in indicator_ids:
+        where = area if area in catalog.valid_areas(indicator_id) else REGION
+        notes[indicator_id] = data.comments(indicator_id, where)
+        events[indicator_id] = data.chart_events(indicator_id, lang)
+    pack = build_pack(
+        _observations(briefing, indicator_ids, area),
+        catalog,
+        Selection(indicator_ids, area, start, end, lang),
+        data_through=data.data_through(),
+        demo=data.is_demo(),
+        briefing=briefing,
+        notes=notes,
+        events=events,
+    )
+    return to_pptx(pack), to_pdf(pack)
+
+
+def draw_briefing_pack(f: Filters, catalog: Catalog) -> None:
+    """The "Dragningspaket" expander: a form for the choices, then the two downloads."""
+    lang = f.lang
+    through = data.data_through()
+    if through is None:
+        return
+    with st.expander(t("briefing_pack", lang), icon=":material/slideshow:"):
+        st.caption(t("briefing_pack_help", lang))
+        months = [f"{m:%Y-%m}" for m in pd.date_range("2019-01-01", through, freq="MS")]
+        end = f"{(f.end or through):%Y-%m}"
+        start = (
+            f"{f.start:%Y-%m}"
+            if f.start is not None
+            else months[max(0, len(months) - DEFAULT_MONTHS)]
+        )
+        areas = [a.code for a in catalog.areas]
+        with st.form("briefing_pack_form", border=False):
+            goals = st.multiselect(
+                t("briefing_pack_goals", lang),
+                [g.id for g in catalog.goals],
+                format_func=lambda g: _goal_label(catalog, g, lang),
+                key="briefing_pack_goals",
+            )
+            indicators = st.multiselect(
+                t("briefing_pack_indicators", lang),
+                [i.id for i in catalog.indicators],
+                format_func=lambda i: catalog.indicator(i).label(lang),
+                key="briefing_pack_indicators",
+            )
+            area = st.selectbox(
+                t("briefing_pack_area", lang),
+                areas,
+                index=areas.index(f.area) if f.area in areas else 0,
+                format_func=lambda code: catalog.area(code).name(lang),
+            )
+            first, last = st.select_slider(
+                t("briefing_pack_period", lang),
+                options=months,
+                value=(min(start, end), end),
+                format_func=lambda m: format_month(m, lang),
+            )
+            made = st.form_submit_button(
+                t("briefing_pack_make", lang), type="primary", key="briefing_pack_make"
+            )
+        if not made:
+            return
+        chosen = chosen_indicators(catalog, goals, indicators)
+        if not chosen:
+            st.warning(t("briefing_pack_none", lang))
+            return
+        period = (pd.Timestamp(first + "-01"), pd.Timestamp(last + "-01"))
+        with st.spinner(t("briefing_pack_building", lang, n=len(chosen))):
+            try:
+                pptx, pdf = _pack_files(data.version(), f.briefing, chosen, area, *period, lang)
+            except (BriefingError, RenderError) as exc:
+                st.error(t("briefing_pack_failed", lang, error=exc))
+                return
+        st.success(t("briefing_pack_ready", lang, n=len(chosen)))
+        name = f"lagesbild_dragningspaket_{area}_{last}"
+        left, right = st.columns(2)
+        # "ignore": downloading one file keeps the page as it is, so the other stays offered.
+        left.download_button(
+            t("briefing_pack_pptx", lang),
+            pptx,
+            file_name=f"{name}.pptx",
+            mime=PPTX_MIME,
+            on_click="ignore",
+            icon=":material/slideshow:",
+            key="briefing_pack_pptx",
+        )
+        right.download_button(
+            t("briefing_pack_pdf", lang),
+            pdf,
+            file_name=f"{name}.pdf",
+            mime="application/pdf",
+            on_click="ignore",
+            icon=":material/picture_as_pdf:",
+            key="briefing_pack_pdf",
+        )
+
+
+def _goal_label(catalog: Catalog, goal_id: str, lang: str) -> str:
+    goal = catalog.goal(goal_id)
+    number = t("goal_number", lang, number=goal.number) if goal.family == "county" else "Gryning"
+    return f"{number}: {goal.short(lang)}"
