@@ -244,6 +244,7 @@ def test_briefing_mode_hides_small_counts_and_the_url_reproduces_the_view(
     params = query(page)
     assert params["brief"] == "1" and params["ind"] == "reported_grooming"
     assert params["area"] == "0114"
+    assert "from" not in params and "to" not in params  # the period stays whole (was: Jan 2019)
 
     url = page.url
     page.reload()
