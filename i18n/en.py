@@ -70,6 +70,7 @@ TEXT: dict[str, str] = {
     "rolling_label": "Rolling 12 months",
     "area_comparison": "Comparison between areas",
     "area_comparison_help": "Per 100,000 inhabitants where the population is known. Areas are in a fixed order – no ranking. The shaded band shows the spread between areas (middle half).",
+    "area_comparison_help_share": "The share over the latest 12 months (sum of numerators / sum of denominators). Areas are in a fixed order – no ranking. The shaded band shows the spread between areas (middle half).",
     "per_100k": "per 100,000 inhabitants",
     "values_table": "Values",
     "revisions": "Revisions",

@@ -70,6 +70,7 @@ TEXT: dict[str, str] = {
     "rolling_label": "Rullande 12 månader",
     "area_comparison": "Jämförelse mellan områden",
     "area_comparison_help": "Per 100 000 invånare där befolkningen är känd. Områdena står i fast ordning – ingen rankning. Det skuggade bandet visar spridningen mellan områdena (mittersta hälften).",
+    "area_comparison_help_share": "Andelen över de senaste 12 månaderna (summa täljare / summa nämnare). Områdena står i fast ordning – ingen rankning. Det skuggade bandet visar spridningen mellan områdena (mittersta hälften).",
     "per_100k": "per 100 000 invånare",
     "values_table": "Värden",
     "revisions": "Revideringar",

@@ -42,7 +42,14 @@ draw_indicator(indicator, catalog, obs, f, demo=demo, through=through, key=f"ind
 comparison = compare_areas(obs, indicator, catalog, end)
 if len(comparison) > 1:
     st.subheader(t("area_comparison", lang))
-    st.caption(t("area_comparison_help", lang))
+    st.caption(
+        t(
+            "area_comparison_help"
+            if indicator.kind in ("count", "stock")
+            else "area_comparison_help_share",
+            lang,
+        )
+    )
     comparison["area_label"] = [catalog.area(c).name(lang) for c in comparison["area_code"]]
     start = (end.to_period("M") - 11).to_timestamp()
     ctx = ChartContext(
