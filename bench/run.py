@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import io
 import json
+import logging
 import os
 import platform
 import shutil
@@ -232,11 +233,8 @@ class PageRunner:
     """AppTest runs of dashboard.py in this process, as one server would run them."""
 
     def __init__(self) -> None:
-        from streamlit.logger import set_log_level
         from streamlit.testing.v1 import AppTest
 
-        # Streamlit's bare-mode warnings ("missing ScriptRunContext") say nothing here.
-        set_log_level("error")
         self._app_test = AppTest
         self._components = None
 
@@ -252,7 +250,13 @@ class PageRunner:
         return at
 
     def run(self, at) -> Timing:
-        spent, _ = timed(at.run)
+        # Bare-mode runs warn through the logging module (missing ScriptRunContext, widget
+        # defaults); none of it is about speed, and it would bury the numbers.
+        logging.disable(logging.WARNING)
+        try:
+            spent, _ = timed(at.run)
+        finally:
+            logging.disable(logging.NOTSET)
         if at.exception:
             raise RuntimeError(f"the page raised: {at.exception[0].value}")
         if self._components is None:

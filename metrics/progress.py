@@ -518,7 +518,15 @@ def assess_indicator(
     (the XmR readings are still given, for the chart).
     """
     values = series["value"].astype("float64") if not series.empty else pd.Series(dtype="float64")
-    if len(values):
+    index = values.index
+    # aggregate_areas' months (a monthly range in microseconds) are already what this
+    # normalisation gives; only other indexes pay for it.
+    normalised = (
+        isinstance(index, pd.DatetimeIndex)
+        and index.freqstr == "MS"
+        and index.dtype == "datetime64[us]"
+    )
+    if len(values) and not normalised:
         values.index = pd.DatetimeIndex(values.index).to_period("M").to_timestamp()
         values = values.sort_index()
     if period is not None and len(values):
