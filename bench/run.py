@@ -389,6 +389,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
     say(f"Machine: {m.get('nproc')} cores, {m.get('memory_gb')} GB, {m.get('cpu', '?')}, "
         f"load average {m.get('load_average')}")  # fmt: skip
     folder = Path(tempfile.mkdtemp(prefix="lagesbild-bench-"))
+    failures: list[str] = []
     try:
         catalog_file = write_national_catalog(folder, scale)
         with environment(LAGESBILD_CATALOG=str(catalog_file)):
@@ -447,27 +448,38 @@ def run_benchmark(args: argparse.Namespace) -> int:
 
         say("\n4. First chart in a fresh Chromium: overview vs a bare one-chart page")
         if Path("/usr/bin/chromium").exists():
-            from bench.first_chart import measure_first_chart
-
-            with environment(LAGESBILD_CATALOG=str(catalog_file)):
-                chart = measure_first_chart(db_path, runs=1 if args.quick else 3)
-            report["first_chart"] = chart
-            say(f"   overview: first chart {chart['overview']['median_first_chart_s']} s, all "
-                f"{chart['overview']['median_all_charts_s']} s; bare page: "
-                f"{chart['bare']['median_first_chart_s']} s")  # fmt: skip
-            say(f"   ratio first chart {chart['ratio_first_chart']}×, all charts "
-                f"{chart['ratio_all_charts']}×")  # fmt: skip
+            try:
+                with environment(LAGESBILD_CATALOG=str(catalog_file)):
+                    chart = _first_chart(db_path, runs=1 if args.quick else 3)
+            except Exception as exc:  # noqa: BLE001 - report it and go on measuring
+                failures.append("first_chart")
+                report["first_chart"] = {"error": repr(exc)}
+                say(f"   failed: {exc!r}")
+            else:
+                report["first_chart"] = chart
+                say(f"   overview: first chart {chart['overview']['median_first_chart_s']} s, all "
+                    f"{chart['overview']['median_all_charts_s']} s; bare page: "
+                    f"{chart['bare']['median_first_chart_s']} s")  # fmt: skip
+                say(f"   ratio first chart {chart['ratio_first_chart']}×, all charts "
+                    f"{chart['ratio_all_charts']}×")  # fmt: skip
         else:
             report["first_chart"] = None
             say("   skipped: no Chromium at /usr/bin/chromium")
 
         say(f"\n5. Server memory with {sessions} sessions open (national database)")
-        with environment(LAGESBILD_CATALOG=str(catalog_file)):
-            memory = measure_memory(db_path, sessions, folder)
-        report["memory"] = memory
-        say(f"   RSS idle {memory['rss_idle_mb']:.0f} MB, 1 session {memory['rss_one_session_mb']:.0f} MB, "
-            f"{sessions} sessions {memory['rss_all_sessions_mb']:.0f} MB (peak {memory['peak_rss_mb']:.0f} MB; "
-            f"{memory['per_extra_session_mb']} MB per extra session)")  # fmt: skip
+        try:
+            with environment(LAGESBILD_CATALOG=str(catalog_file)):
+                memory = measure_memory(db_path, sessions, folder)
+        except Exception as exc:  # noqa: BLE001 - report it and go on
+            failures.append("memory")
+            report["memory"] = {"error": repr(exc)}
+            say(f"   failed: {exc!r}")
+        else:
+            report["memory"] = memory
+            say(f"   RSS idle {memory['rss_idle_mb']:.0f} MB, 1 session "
+                f"{memory['rss_one_session_mb']:.0f} MB, {sessions} sessions "
+                f"{memory['rss_all_sessions_mb']:.0f} MB (peak {memory['peak_rss_mb']:.0f} MB; "
+                f"{memory['per_extra_session_mb']} MB per extra session)")  # fmt: skip
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -477,7 +489,15 @@ def run_benchmark(args: argparse.Namespace) -> int:
     )
     out.write_text(json.dumps(report, indent=2, default=str))
     say(f"\nNumbers written to {out.relative_to(ROOT)}")
-    return 0
+    if failures:
+        say("Not measured: " + ", ".join(failures))
+    return 1 if failures else 0
+
+
+def _first_chart(db_path: Path, runs: int) -> dict[str, Any]:
+    from bench.first_chart import measure_first_chart
+
+    return measure_first_chart(db_path, runs=runs)
 
 
 def _ratios(national: dict[str, float], demo: dict[str, float]) -> dict[str, float]:
