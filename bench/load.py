@@ -44,7 +44,7 @@ HOST = "127.0.0.1"
 
 # What the sessions ask for: mostly the overview (url_path "" = the default page), sometimes
 # another read page; areas, periods and briefing mode vary so that several cache entries are hot.
-PAGES = ["", "", "", "", "mal", "indikator"]
+PAGES = ["", "", "", "", "goals", "indicator"]
 QUERIES = [
     "",
     "area=PO_NORD",
