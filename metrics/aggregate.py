@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 if TYPE_CHECKING:
     from metrics.catalog import Catalog, Indicator
@@ -169,17 +171,20 @@ def _one_area(
     rows are the series and nothing needs grouping (an overview reads a hundred of these per
     click, and pandas' per-call overhead was most of the cost). None when the general path
     must answer instead (no rows, or periods that are not first-of-month dates)."""
-    rows = obs[(obs["indicator_id"] == indicator.id) & (obs["area_code"] == code)]
-    keep = rows["value"].notna()
+    # Arrays, not a filtered frame: copying every column of the matching rows cost more than
+    # the rest of the work.
+    values = obs["value"].to_numpy(dtype="float64", na_value=np.nan)
+    mask = _equal(obs["indicator_id"], indicator.id) & _equal(obs["area_code"], code)
+    mask &= ~np.isnan(values)
     if indicator.kind == "proportion":
-        keep &= rows["denominator"].notna()
-    rows = rows[keep]
-    if rows.empty:
+        bases = obs["denominator"].to_numpy(dtype="float64", na_value=np.nan)
+        mask &= ~np.isnan(bases)
+    stamps = obs["period"].to_numpy()
+    if not mask.any() or not np.issubdtype(stamps.dtype, np.datetime64):
         return None
-    raw = pd.DatetimeIndex(rows["period"])
-    stamps = raw.to_numpy()
+    stamps = stamps[mask]
     months = stamps.astype("datetime64[M]")
-    if raw.hasnans or not (months.astype(stamps.dtype) == stamps).all():
+    if np.isnat(stamps).any() or not (months.astype(stamps.dtype) == stamps).all():
         return None
     if len(np.unique(months)) != len(months):
         raise ValueError(
@@ -187,13 +192,13 @@ def _one_area(
         )
     order = np.argsort(months, kind="stable")
     bounds = [pd.Timestamp(p) for p in (start, end) if p is not None]
-    bounds += [raw[order[0]], raw[order[-1]]]
+    bounds += [pd.Timestamp(stamps[order[0]]), pd.Timestamp(stamps[order[-1]])]
     index = month_range(min(bounds), max(bounds))
     at = (months[order] - index[0].to_datetime64().astype("datetime64[M]")).astype("int64")
-    value = rows["value"].to_numpy(dtype="float64", na_value=np.nan)[order]
+    value = values[mask][order]
     columns = {name: np.full(len(index), np.nan) for name in ("value", "numerator", "denominator")}
     if indicator.kind == "proportion":
-        base = rows["denominator"].to_numpy(dtype="float64", na_value=np.nan)[order]
+        base = bases[mask][order]
         columns["numerator"][at] = value
         columns["denominator"][at] = base
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -204,12 +209,21 @@ def _one_area(
         columns["value"][at] = value
         columns["numerator"][at] = value
     status = np.full(len(index), None, dtype=object)
-    preliminary = (rows["status"] == "preliminary").to_numpy(dtype=bool, na_value=False)
+    preliminary = _equal(obs["status"], "preliminary")[mask]
     status[at] = np.where(preliminary[order], "preliminary", "final")
     # status stays object (None where missing), as the general path leaves it
     return pd.DataFrame(
         {**columns, "status": pd.Series(status, index=index, dtype=object)}, index=index
     )
+
+
+def _equal(column: pd.Series, value: str) -> np.ndarray:
+    """column == value as a numpy bool array, missing cells False (Arrow text compared by
+    pyarrow, without pandas' per-call overhead)."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        equal = pc.fill_null(pc.equal(pa.array(column), value), False)
+        return np.asarray(equal.to_numpy(zero_copy_only=False), dtype=bool)
+    return (column == value).to_numpy(dtype=bool, na_value=False)
 
 
 def _complete(
