@@ -73,7 +73,10 @@ def is_demo() -> bool:
     return _meta(version())[1]
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+# A resource, not data: the readings are frozen dataclasses the pages only read, and handing out
+# the cached object (instead of an unpickled copy of a hundred XmR frames) saves a tenth of a
+# second on every rerun of the overview.
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _overview(
     db_version: tuple[int, ...], briefing: bool, area: str, period: pd.Timestamp | None
 ) -> tuple[dict[str, Assessment], list[GoalCard]]:
