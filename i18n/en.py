@@ -131,7 +131,7 @@ TEXT: dict[str, str] = {
     "upload_intro": "Upload the month's statistics as CSV files. You see exactly how each file was read and what it would change before anything is stored.",
     "upload_denied": "This page is for analysts. Your account does not have that role.",
     "upload_files_label": "Choose or drop one or more CSV files",
-    "upload_files_help": "Comma, semicolon or tab; UTF-8, Windows-1252 (Excel's \"CSV (semicolon delimited)\") or UTF-16; decimal comma is fine.",
+    "upload_files_help": 'Comma, semicolon or tab; UTF-8, Windows-1252 (Excel\'s "CSV (semicolon delimited)") or UTF-16; decimal comma is fine.',
     "upload_reading": "Reading and checking {name} …",
     "upload_read_ok": "{name}: {rows} rows read and checked",
     "upload_read_errors": "{name}: {n} problems",
