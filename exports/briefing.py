@@ -21,6 +21,7 @@ from typing import Literal
 import pandas as pd
 
 from charts import ChartContext, figure_to_png, trend_figure
+from charts.glyphs import glyph
 from metrics.aggregate import aggregate_areas
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_date, format_month, format_number, format_percent
@@ -31,18 +32,6 @@ Lang = Literal["sv", "en"]
 REGION = "STHLM"
 MAX_NOTES = 3  # latest notes per indicator, as beside the chart on the pages
 SUMMARY_LINES_PER_SLIDE = 14
-
-# Shape as well as colour, so an icon still means something printed in grey (as on the pages).
-GLYPHS = {
-    "triangle-up": "▲",
-    "triangle-down": "▼",
-    "diamond": "◆",
-    "square": "■",
-    "circle": "●",
-    "hexagon": "⬢",
-    "x": "✖",
-    "circle-open": "○",
-}
 
 # Fonts with Swedish letters and the icon glyphs, tried in order (Debian: fonts-dejavu-core).
 FONT_CANDIDATES = (
@@ -410,7 +399,7 @@ def _format_value(indicator: Indicator, value: float | None, lang: Lang) -> str:
 def _icon_text(icon: Icon | None, texts: dict[str, str], lang: Lang) -> str:
     if icon is None:
         return texts["no_reading"]
-    return f"{GLYPHS.get(icon.shape, '●')} {icon.text(lang)}"
+    return f"{glyph(icon.shape)} {icon.text(lang)}"
 
 
 def _note_lines(

@@ -7,32 +7,21 @@ import html
 import pandas as pd
 import streamlit as st
 
+from charts.glyphs import glyph
 from metrics.catalog import Indicator
 from metrics.formatting import format_number, format_percent, format_percentage_points
 from metrics.progress import Icon
-
-# Shape as well as colour, so the meaning survives greyscale printing and colour blindness.
-GLYPHS = {
-    "triangle-up": "▲",
-    "triangle-down": "▼",
-    "diamond": "◆",
-    "square": "■",
-    "circle": "●",
-    "hexagon": "⬢",
-    "x": "✖",
-    "circle-open": "○",
-}
 
 
 def badge_html(icon: Icon | None, lang: str) -> str:
     """An icon as coloured glyph plus its words (the text equivalent), safe HTML."""
     if icon is None:
         return ""
-    glyph = GLYPHS.get(icon.shape, "●")
     words = html.escape(icon.sv if lang == "sv" else icon.en)
+    mark = glyph(icon.shape)
     return (
         f'<span class="lb-badge" role="img" aria-label="{words}">'
-        f'<span style="color:{icon.colour};font-size:1.1em" aria-hidden="true">{glyph}</span> '
+        f'<span style="color:{icon.colour};font-size:1.1em" aria-hidden="true">{mark}</span> '
         f"{words}</span>"
     )
 
