@@ -20,13 +20,13 @@ from typing import Literal
 
 import pandas as pd
 
-from charts import ChartContext, figure_to_png, trend_figure
+from charts import figure_to_png
 from charts.glyphs import glyph
-from metrics.aggregate import aggregate_areas
+from charts.indicator import build_indicator_chart
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_date, format_month, format_number, format_percent
 from metrics.narrative import Section, monthly_summary
-from metrics.progress import Assessment, Icon, assess_indicator, trajectory
+from metrics.progress import Assessment, Icon
 
 Lang = Literal["sv", "en"]
 REGION = "STHLM"
@@ -215,7 +215,7 @@ def build_pack(
             indicator,
             selection,
             end=end,
-            through=through,
+            data_through=pd.Timestamp(data_through),
             demo=demo,
             briefing=briefing,
             notes=(notes or {}).get(indicator.id),
@@ -257,64 +257,6 @@ def _first_month(obs: pd.DataFrame, indicators: list[Indicator]) -> pd.Timestamp
     return None if rows.empty else pd.Timestamp(rows["period"].min())
 
 
-def indicator_chart(
-    obs: pd.DataFrame,
-    catalog: Catalog,
-    indicator: Indicator,
-    area_code: str,
-    *,
-    start: pd.Timestamp | None,
-    end: pd.Timestamp | None,
-    lang: Lang,
-    demo: bool,
-    through: str,
-    events: Sequence[tuple[pd.Timestamp, str]] = (),
-):
-    """(series, assessment, figure) for one indicator in one area over the months chosen, built
-    as the indicator pages build their trend chart: XmR mean, limits and signals (none for rare
-    events), the target trajectory, series breaks and events. The series is empty (and the other
-    two None) when the area has no value in the period."""
-    series = aggregate_areas(obs, indicator, [area_code])
-    if not series.empty:
-        if start is not None:
-            series = series[series.index >= start]
-        if end is not None:
-            series = series[series.index <= end]
-    if series.empty or series["value"].notna().sum() == 0:
-        return series, None, None
-    assessment = assess_indicator(indicator, series)
-    first, last = series.index.min(), series.index.max()
-    ctx = ChartContext(
-        title=indicator.label(lang),
-        area_label=catalog.area(area_code).name(lang),
-        period_label=f"{format_month(first, lang)}–{format_month(last, lang)}",
-        source=indicator.source,
-        data_through=through,
-        demo=demo,
-        lang=lang,
-        filename=f"lagesbild_{indicator.id}_{area_code}_{last:%Y-%m}",
-    )
-    spc_points = assessment.spc.points.reindex(series.index) if assessment.spc is not None else None
-    target = None
-    if indicator.target is not None:
-        line = trajectory(indicator)
-        if line.empty:
-            line = pd.Series(indicator.target.value, index=series.index)
-        target = line[(line.index >= first) & (line.index <= last)]
-    fig = trend_figure(
-        series,
-        ctx,
-        unit=indicator.unit(lang),
-        percent=indicator.kind == "proportion",
-        spc_points=None if indicator.rare else spc_points,
-        target=target,
-        breaks=[(pd.Timestamp(b.period + "-01"), b.reason(lang)) for b in indicator.breaks],
-        events=list(events),
-        direction=indicator.direction,
-    )
-    return series, assessment, fig
-
-
 def _indicator_page(
     obs: pd.DataFrame,
     catalog: Catalog,
@@ -322,7 +264,7 @@ def _indicator_page(
     selection: Selection,
     *,
     end: pd.Timestamp,
-    through: str,
+    data_through: pd.Timestamp,
     demo: bool,
     briefing: bool,
     notes: pd.DataFrame | None,
@@ -333,7 +275,7 @@ def _indicator_page(
     texts = TEXTS[lang]
     fallback = selection.area_code not in catalog.valid_areas(indicator.id)
     area = REGION if fallback else selection.area_code
-    series, assessment, fig = indicator_chart(
+    chart = build_indicator_chart(
         obs,
         catalog,
         indicator,
@@ -342,18 +284,18 @@ def _indicator_page(
         end=end,
         lang=lang,
         demo=demo,
-        through=through,
+        data_through=data_through,
         events=events,
     )
-    if assessment is None:
+    assessment = None if chart is None else chart.assessment
+    if chart is None:
         latest = texts["no_data"]
         period_label = ""
+        first = selection.start
     else:
-        latest = _latest_text(indicator, assessment, lang)
-        period_label = (
-            f"{format_month(series.index.min(), lang)}–{format_month(series.index.max(), lang)}"
-        )
-    first = series.index.min() if not series.empty else selection.start
+        latest = _latest_text(indicator, chart.assessment, lang)
+        period_label = chart.context.period_label
+        first = chart.series.index.min()
     shown_events = tuple(
         f"{format_month(month, lang)}: {label}"
         for month, label in sorted(events, key=lambda e: pd.Timestamp(e[0]))
@@ -365,7 +307,7 @@ def _indicator_page(
         area_name=catalog.area(area).name(lang),
         fallback=fallback,
         period_label=period_label,
-        png=None if fig is None else render(fig, scale=2),
+        png=None if chart is None else render(chart.figure, scale=2),
         latest=latest,
         variation=_icon_text(assessment.variation_icon if assessment else None, texts, lang),
         assurance=_icon_text(assessment.assurance_icon if assessment else None, texts, lang),
