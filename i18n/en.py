@@ -280,4 +280,5 @@ A file is stored whole or not at all, and every problem is shown with its row an
     "briefing_pack_ready": "The briefing pack is ready ({n} indicators).",
     "briefing_pack_pptx": "Download PowerPoint",
     "briefing_pack_pdf": "Download PDF",
+    "area_comparison_all_hidden": "The comparison between areas is not shown: in briefing mode every area's value is hidden (..), because it rests on too few cases to be shown without risk of disclosing individuals (disclosure control).",
 }

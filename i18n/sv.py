@@ -280,4 +280,5 @@ Filen sparas hel eller inte alls, och varje problem visas med rad och kolumn som
     "briefing_pack_ready": "Dragningspaketet är klart ({n} indikatorer).",
     "briefing_pack_pptx": "Ladda ned PowerPoint",
     "briefing_pack_pdf": "Ladda ned PDF",
+    "area_comparison_all_hidden": "Jämförelsen mellan områden visas inte: i dragningsläge är alla områdens värden dolda (..), eftersom de bygger på för få fall för att kunna visas utan risk att röja enskilda (röjandeskydd).",
 }
