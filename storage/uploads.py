@@ -141,8 +141,8 @@ def commit_upload(
 
     The diff is recomputed inside the transaction, so a file checked minutes ago is committed
     against what is stored now. A file that changes nothing (a re-upload) records no upload and
-    returns `upload_id=None`. Every inserted or revised cell keeps its previous state in
-    `observation_changes`, which is what `undo_upload` restores.
+    returns `upload_id=None`. A revised cell keeps its previous state in `observation_changes`;
+    an inserted cell needs no log row, since it carries the upload's id (see `undo_upload`).
     """
     now = datetime.now(UTC).replace(tzinfo=None)
     with db.writing() as con:
@@ -168,13 +168,15 @@ def commit_upload(
                     json.dumps(assumptions or [], ensure_ascii=False),
                 ],
             )
-            con.execute(
-                """INSERT INTO observation_changes
-                   SELECT ?, indicator_id, area_code, period, change, old_value, old_denominator,
-                          old_status, old_note, old_upload_id, value, denominator, status, note
-                   FROM upload_diff WHERE change <> 'unchanged'""",
-                [upload_id],
-            )
+            if diff.updated:
+                con.execute(
+                    """INSERT INTO observation_changes
+                       SELECT ?, indicator_id, area_code, period, change, old_value,
+                              old_denominator, old_status, old_note, old_upload_id, value,
+                              denominator, status, note
+                       FROM upload_diff WHERE change = 'update'""",
+                    [upload_id],
+                )
             # New cells are a plain insert and revised cells an update: the diff, computed in
             # this transaction, says which is which (an upsert of a million rows is ~2.5x slower).
             con.execute(
@@ -201,8 +203,12 @@ def commit_upload(
 def undo_upload(db: Database, upload_id: int, *, user: str) -> int:
     """Restore every cell the upload changed to what it was before; returns the cells restored.
 
-    Refuses with `UndoConflict` when a later upload has changed any of those cells since (it
-    names them), and with `UndoError` when the upload is unknown or already undone.
+    The cells an upload inserted are the observations that still carry its id and are not among
+    its revisions; its revisions hold the previous state in `observation_changes`. Refuses with
+    `UndoConflict` when a later upload that stands has changed any of those cells since (a later
+    change logs this upload as the cell's previous owner; the conflict names the cell's current
+    upload), and with `UndoError` when the upload is unknown or already undone. The removed cells
+    are written to the log as inserts, so `upload_changes` still lists them afterwards.
     """
     now = datetime.now(UTC).replace(tzinfo=None)
     with db.writing() as con:
@@ -217,24 +223,35 @@ def undo_upload(db: Database, upload_id: int, *, user: str) -> int:
             )
         later = con.execute(
             """SELECT o.upload_id, count(*) FROM observation_changes c
+               JOIN uploads v ON v.upload_id = c.upload_id AND v.undone_at IS NULL
                JOIN observations o USING (indicator_id, area_code, period)
-               WHERE c.upload_id = ? AND o.upload_id <> ?
+               WHERE c.old_upload_id = ? AND c.upload_id <> ?
                GROUP BY o.upload_id ORDER BY o.upload_id""",
             [upload_id, upload_id],
         ).fetchall()
         if later:
             raise UndoConflict(upload_id, [int(u) for u, _ in later], sum(n for _, n in later))
-        restored = con.execute(
-            "SELECT count(*) FROM observation_changes WHERE upload_id = ?", [upload_id]
+        inserted = con.execute(
+            """INSERT INTO observation_changes
+               SELECT ?, o.indicator_id, o.area_code, o.period, 'insert', NULL, NULL, NULL, NULL,
+                      NULL, o.value, o.denominator, o.status, o.note
+               FROM observations o
+               WHERE o.upload_id = ? AND NOT EXISTS (
+                   SELECT 1 FROM observation_changes c
+                   WHERE c.upload_id = ? AND c.change = 'update'
+                     AND c.indicator_id = o.indicator_id AND c.area_code = o.area_code
+                     AND c.period = o.period)""",
+            [upload_id, upload_id, upload_id],
         ).fetchall()[0][0]
-        con.execute(
-            """DELETE FROM observations o USING observation_changes c
-               WHERE c.upload_id = ? AND c.change = 'insert'
-                 AND o.indicator_id = c.indicator_id AND o.area_code = c.area_code
-                 AND o.period = c.period""",
-            [upload_id],
-        )
-        con.execute(
+        if inserted:
+            con.execute(
+                """DELETE FROM observations o USING observation_changes c
+                   WHERE o.upload_id = ? AND c.upload_id = ? AND c.change = 'insert'
+                     AND o.indicator_id = c.indicator_id AND o.area_code = c.area_code
+                     AND o.period = c.period""",
+                [upload_id, upload_id],
+            )
+        updated = con.execute(
             """UPDATE observations o SET value = c.old_value, denominator = c.old_denominator,
                       status = c.old_status, note = c.old_note, upload_id = c.old_upload_id
                FROM observation_changes c
@@ -242,13 +259,14 @@ def undo_upload(db: Database, upload_id: int, *, user: str) -> int:
                  AND o.indicator_id = c.indicator_id AND o.area_code = c.area_code
                  AND o.period = c.period""",
             [upload_id],
-        )
+        ).fetchall()[0][0]
+        restored = int(inserted) + int(updated)
         con.execute(
             "UPDATE uploads SET undone_at = ?, undone_by = ? WHERE upload_id = ?",
             [now, user, upload_id],
         )
-        _audit(con, user, "undo", {"upload_id": upload_id, "cells": int(restored)})
-        return int(restored)
+        _audit(con, user, "undo", {"upload_id": upload_id, "cells": restored})
+        return restored
 
 
 def list_uploads(db: Database) -> pd.DataFrame:
@@ -263,14 +281,34 @@ def list_uploads(db: Database) -> pd.DataFrame:
 
 
 def upload_changes(db: Database, upload_id: int) -> pd.DataFrame:
-    """The cells one upload changed: old and new value per indicator, area and month."""
+    """The cells one upload changed: old and new value per indicator, area and month.
+
+    Revisions (and, once undone, inserts) are in the log; the cells a standing upload inserted
+    are read where they are: still stored under its id, or, if a later upload revised them, as
+    that upload's previous value.
+    """
     with db.reading() as con:
         return con.execute(
-            """SELECT indicator_id, area_code, period, change, old_value, new_value,
-                      old_denominator, new_denominator, old_status, new_status, old_upload_id
-               FROM observation_changes WHERE upload_id = ?
+            """WITH own AS (
+                   SELECT indicator_id, area_code, period, change, old_value, new_value,
+                          old_denominator, new_denominator, old_status, new_status, old_upload_id
+                   FROM observation_changes WHERE upload_id = $id),
+               stored AS (
+                   SELECT indicator_id, area_code, period, value, denominator, status
+                   FROM observations WHERE upload_id = $id
+                   UNION ALL
+                   SELECT c.indicator_id, c.area_code, c.period, c.old_value, c.old_denominator,
+                          c.old_status
+                   FROM observation_changes c
+                   JOIN uploads v ON v.upload_id = c.upload_id AND v.undone_at IS NULL
+                   WHERE c.old_upload_id = $id AND c.upload_id <> $id)
+               SELECT * FROM own
+               UNION ALL
+               SELECT s.indicator_id, s.area_code, s.period, 'insert', NULL, s.value, NULL,
+                      s.denominator, NULL, s.status, NULL
+               FROM stored s ANTI JOIN own USING (indicator_id, area_code, period)
                ORDER BY indicator_id, area_code, period""",
-            [upload_id],
+            {"id": upload_id},
         ).df()
 
 
