@@ -92,6 +92,10 @@ def apply_disclosure(
     Pass every cell that will be shown (all areas and months, plus any year totals): the frame
     is protected as a whole, so showing a subset of the result is safe, but aggregating the
     result afterwards is not (aggregate first, then protect). Same as ``suppress``.
+
+    No relation crosses indicators, so each indicator is protected on its own: protecting one
+    indicator's rows (every area and month of it) gives exactly what protecting them together
+    with other indicators gives. Cutting areas or months before protecting is never safe.
     """
     return suppress(obs, catalog, threshold)
 
@@ -141,18 +145,22 @@ def suppress(
         _months(out["period_end"].fillna(out["period"])) if "period_end" in out.columns else starts
     )
     reasons = np.full(len(out), None, dtype=object)
-    ids = out["indicator_id"].astype(str).to_numpy()
-    for indicator_id in dict.fromkeys(ids):
-        indicator = catalog.indicator(indicator_id)
+    # Indicators are protected one by one (no relation crosses indicators): row positions per
+    # indicator in one pass instead of a scan of the frame per indicator.
+    by_indicator = pd.Series(np.arange(len(out))).groupby(
+        out["indicator_id"].astype(str).to_numpy(), sort=False
+    )
+    for indicator_id, positions in by_indicator:
+        indicator = catalog.indicator(str(indicator_id))
         if not indicator.disclosure or indicator.kind == "median_days":
             continue
-        rows = np.flatnonzero(ids == indicator_id)
+        rows = positions.to_numpy()
         part = out.iloc[rows]
         columns = ["value", "denominator"] if indicator.kind == "proportion" else ["value"]
         quantities = part.reindex(columns=columns).to_numpy(dtype="float64")
-        valid = set(catalog.valid_areas(indicator.id)) | set(part["area_code"])
+        valid = set(catalog.valid_areas(indicator.id)) | set(part["area_code"].unique().astype(str))
         protector = _Protector(
-            areas=part["area_code"].astype(str).tolist(),
+            areas=part["area_code"].astype(str).to_numpy(dtype=object),
             starts=starts[rows],
             ends=ends[rows],
             quantities=quantities,
@@ -162,7 +170,12 @@ def suppress(
             threshold=threshold,
         )
         reasons[rows] = protector.run()
-    hidden = np.array([r is not None for r in reasons])
+    return _blank(out, reasons)
+
+
+def _blank(out: pd.DataFrame, reasons: np.ndarray) -> pd.DataFrame:
+    """Mark the cells with a reason as suppressed and blank their values (in place)."""
+    hidden = ~pd.isna(reasons)
     out["suppressed"] = hidden
     out["suppression_reason"] = pd.Series(reasons, index=out.index, dtype=object)
     for column in ("value", "denominator", *DERIVED_COLUMNS):
@@ -172,17 +185,24 @@ def suppress(
 
 
 def _months(values: pd.Series) -> np.ndarray:
-    stamps = pd.to_datetime(values).dt.to_period("M").dt.to_timestamp()
-    return stamps.to_numpy()
+    """Month numbers (year * 12 + month - 1) of the dates: whole numbers, equal within a month."""
+    months = pd.to_datetime(values).to_numpy().astype("datetime64[M]").astype("int64")
+    return months + 1970 * 12
 
 
 class _Protector:
-    """Suppression for one indicator's cells; cells are (area, first month, last month)."""
+    """Suppression for one indicator's cells; a cell is (area, first month, last month).
+
+    Cells in the frame have indices 0..n-1 (n >= 1); cells a group names but the frame lacks
+    get "virtual" indices from n on (never shown, so always unknown to a reader). The state
+    arrays (q, known, hidden) cover both, so a group's members are read without branching.
+    Cells are found by an integer key (area, first month, last month) in a sorted array.
+    """
 
     def __init__(
         self,
         *,
-        areas: list[str],
+        areas: np.ndarray,
         starts: np.ndarray,
         ends: np.ndarray,
         quantities: np.ndarray,
@@ -192,53 +212,96 @@ class _Protector:
         threshold: int,
     ) -> None:
         self.n = len(areas)
-        self.q = quantities
         self.t = float(threshold)
         self.kind = kind
-        self.keys = [
-            (a, pd.Timestamp(s), pd.Timestamp(e))
-            for a, s, e in zip(areas, starts, ends, strict=True)
-        ]
-        self.index: dict[tuple[str, pd.Timestamp, pd.Timestamp], int] = {}
-        for i, key in enumerate(self.keys):
-            if key in self.index:
-                raise ValueError(f"suppress: more than one row for {key}")
-            self.index[key] = i
-        self.known = ~np.isnan(quantities).any(axis=1)
-        self.hidden = np.zeros(self.n, dtype=bool)
-        self.reason = np.full(self.n, None, dtype=object)
-        self.virtual: dict[tuple[str, pd.Timestamp, pd.Timestamp], int] = {}
+        self.areas = areas
+        self.starts = np.asarray(starts, dtype="int64")
+        self.ends = np.asarray(ends, dtype="int64")
+        codes = dict.fromkeys([*areas.tolist(), *sorted(valid_areas)])
+        for relation in relations:
+            codes.update(dict.fromkeys([relation.parent, *relation.children]))
+        self.code_ids = {code: k for k, code in enumerate(codes)}
+        area_ids = pd.Index(list(codes)).get_indexer(areas).astype("int64")
+        keys = self._key(area_ids, self.starts, self.ends)
+        self.order = np.argsort(keys, kind="stable")
+        self.sorted_keys = keys[self.order]
+        duplicate = np.flatnonzero(self.sorted_keys[1:] == self.sorted_keys[:-1])
+        if len(duplicate):
+            i = int(self.order[duplicate[0]])
+            cell = (str(areas[i]), int(self.starts[i]), int(self.ends[i]))
+            raise ValueError(f"suppress: more than one row for {_describe(cell)}")
+        self.virtual: dict[int, int] = {}
         self.groups = self._build_groups(relations, valid_areas)
+        size = self.n + len(self.virtual)
+        self.q = np.full((size, quantities.shape[1]), np.nan)
+        self.q[: self.n] = quantities
+        self.known = np.zeros(size, dtype=bool)
+        self.known[: self.n] = ~np.isnan(quantities).any(axis=1)
+        self.hidden = np.zeros(size, dtype=bool)
+        self.reason = np.full(self.n, None, dtype=object)
+        # What the sweeps read over and over, prepared once: the groups with a shown total and
+        # their children in the frame; which groups each cell belongs to; for a stock, each
+        # area's single months in order.
+        self.totalled = [
+            (parent, children[children < self.n])
+            for parent, children in self.groups
+            if parent < self.n and self.known[parent]
+        ]
+        flat = [np.concatenate(([p], cs)) for p, cs in self.groups]
+        self.members = np.concatenate(flat) if flat else np.zeros(0, dtype="int64")
+        sizes = [len(m) for m in flat]
+        self.starts_of = np.concatenate(([0], np.cumsum(sizes))).astype("int64")
+        owner = np.repeat(np.arange(len(flat)), sizes)
+        by_member = np.argsort(self.members, kind="stable")
+        self.members_sorted, self.owner_sorted = self.members[by_member], owner[by_member]
+        self.levels = self._stock_levels() if kind == "stock" else []
+        self.rows = [tuple(row) for row in self.q[: self.n].tolist()] if kind == "stock" else []
 
     # -- structure -------------------------------------------------------------------------
 
-    def _cell(self, key: tuple[str, pd.Timestamp, pd.Timestamp]) -> int:
-        """Row index of a cell, or a virtual index (>= n) for a cell not in the frame."""
-        if key in self.index:
-            return self.index[key]
-        return self.virtual.setdefault(key, self.n + len(self.virtual))
+    @staticmethod
+    def _key(area_ids: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        # month numbers are below 2**17 for any year before 10 000
+        return (area_ids << 34) | (starts << 17) | ends
+
+    def _cells(self, keys: np.ndarray) -> np.ndarray:
+        """Indices of cells by key: a row of the frame, or a (new) virtual index."""
+        at = np.minimum(np.searchsorted(self.sorted_keys, keys), self.n - 1)
+        found = self.sorted_keys[at] == keys
+        cells = np.where(found, self.order[at], -1)
+        for k in np.flatnonzero(~found):
+            cells[k] = self.virtual.setdefault(int(keys[k]), self.n + len(self.virtual))
+        return cells
 
     def _build_groups(
         self, relations: Iterable[AdditiveGroup], valid_areas: set[str]
-    ) -> list[tuple[int, list[int]]]:
-        groups: list[tuple[int, list[int]]] = []
-        spans = sorted({(s, e) for _, s, e in self.keys})
-        for start, end in spans:
-            for relation in relations:
-                children = [c for c in relation.children if c in valid_areas]
-                if relation.parent not in valid_areas or not children:
-                    continue
-                members = [(relation.parent, start, end)] + [(c, start, end) for c in children]
-                if not any(m in self.index for m in members):
-                    continue
-                groups.append((self._cell(members[0]), [self._cell(m) for m in members[1:]]))
-        for i, (area, start, end) in enumerate(self.keys):
-            if end <= start:
+    ) -> list[tuple[int, np.ndarray]]:
+        """(parent, children) cell indices, in the order the sweeps visit them: per span of
+        months (earliest first) each area relation, then each multi-month row's months."""
+        pairs = np.unique((self.starts << 17) | self.ends)
+        spans = np.stack([pairs >> 17, pairs & ((1 << 17) - 1)], axis=1)
+        per_relation = []
+        for relation in relations:
+            children = [c for c in relation.children if c in valid_areas]
+            if relation.parent not in valid_areas or not children:
                 continue
-            months = pd.date_range(start, end, freq="MS")
+            ids = np.array([self.code_ids[a] for a in (relation.parent, *children)], "int64")
+            keys = self._key(ids[None, :], spans[:, :1], spans[:, 1:])
+            at = np.minimum(np.searchsorted(self.sorted_keys, keys), self.n - 1)
+            present = self.sorted_keys[at] == keys
+            per_relation.append((keys, present.any(axis=1)))
+        groups: list[tuple[int, np.ndarray]] = []
+        for s in range(len(spans)):
+            for keys, any_present in per_relation:
+                if any_present[s]:
+                    cells = self._cells(keys[s])
+                    groups.append((int(cells[0]), cells[1:]))
+        for i in np.flatnonzero(self.ends > self.starts):
+            months = np.arange(self.starts[i], self.ends[i] + 1, dtype="int64")
             if self.kind == "stock":
                 months = months[-1:]
-            groups.append((i, [self._cell((area, m, m)) for m in months]))
+            area = np.full(len(months), self.code_ids[str(self.areas[i])], dtype="int64")
+            groups.append((int(i), self._cells(self._key(area, months, months))))
         return groups
 
     # -- marking ---------------------------------------------------------------------------
@@ -247,52 +310,47 @@ class _Protector:
         self.hidden[i] = True
         self.reason[i] = reason
 
-    def _shown(self, i: int) -> bool:
-        return i < self.n and self.known[i] and not self.hidden[i]
-
-    def _small(self, totals: np.ndarray) -> bool:
-        return bool(((totals > _TOL) & (totals < self.t - _TOL)).any())
+    def _small_rows(self, totals: np.ndarray) -> np.ndarray:
+        """Per row of `totals`: is any quantity a small count (strictly between 0 and t)?"""
+        return ((totals > _TOL) & (totals < self.t - _TOL)).any(axis=-1)
 
     def run(self) -> np.ndarray:
-        for i in range(self.n):
-            if self.known[i] and self._small(self.q[i]):
-                self._hide(i, "primary")
+        primary = np.flatnonzero(self.known[: self.n] & self._small_rows(self.q[: self.n]))
+        self.hidden[primary] = True
+        self.reason[primary] = "primary"
         while self._sweep_groups() or self._sweep_stock_steps() or self._audit():
             pass
         return self.reason
 
-    def _choose(self, candidates: list[int], hidden_sum: np.ndarray) -> int:
+    def _smallest(self, candidates: np.ndarray) -> np.ndarray:
+        """Candidates ordered by their quantities, then by index (a stable, total order)."""
+        keys = [candidates] + [self.q[candidates, j] for j in range(self.q.shape[1] - 1, -1, -1)]
+        return candidates[np.lexsort(keys)]
+
+    def _choose(self, candidates: np.ndarray, hidden_sum: np.ndarray) -> int:
         """The smallest candidate that leaves the hidden sum at 0 or >= threshold; else the
         largest (and the next sweep adds more)."""
-        ordered = sorted(candidates, key=lambda c: (tuple(self.q[c]), c))
-        for c in ordered:
-            if not self._small(hidden_sum + self.q[c]):
-                return c
-        return ordered[-1]
+        ordered = self._smallest(candidates)
+        enough = ~self._small_rows(hidden_sum + self.q[ordered])
+        return int(ordered[np.argmax(enough)] if enough.any() else ordered[-1])
 
     def _sweep_groups(self) -> bool:
         changed = False
-        for parent, children in self.groups:
-            if parent >= self.n or not self.known[parent]:
-                continue  # no total shown: nothing to subtract from
-            present = [c for c in children if c < self.n]
-            hidden_children = [c for c in present if self.hidden[c]]
-            n_hidden = len(hidden_children) + int(self.hidden[parent])
+        for parent, present in self.totalled:  # a hidden total leaves nothing to subtract from
+            hidden_children = present[self.hidden[present]]
+            parent_hidden = bool(self.hidden[parent])
+            n_hidden = len(hidden_children) + int(parent_hidden)
             if n_hidden == 0:
                 continue
-            hidden_sum = (
-                self.q[hidden_children].sum(axis=0)
-                if hidden_children
-                else np.zeros(self.q.shape[1])
-            )
-            small_sum = not self.hidden[parent] and self._small(hidden_sum)
+            hidden_sum = self.q[hidden_children].sum(axis=0)
+            small_sum = not parent_hidden and bool(self._small_rows(hidden_sum))
             if n_hidden > 1 and not small_sum:
                 continue
-            candidates = [c for c in present if self._shown(c)]
-            if candidates:
+            candidates = present[self.known[present] & ~self.hidden[present]]
+            if len(candidates):
                 self._hide(self._choose(candidates, hidden_sum), "secondary")
                 changed = True
-            elif not self.hidden[parent]:
+            elif not parent_hidden:
                 self._hide(parent, "secondary")
                 changed = True
         return changed
@@ -301,81 +359,136 @@ class _Protector:
         """Hide a stock level whose rise since the previous shown level is a small count."""
         if self.kind != "stock":
             return False
+        low, high = _TOL, self.t - _TOL
         changed = False
-        by_area: dict[str, list[tuple[pd.Timestamp, int]]] = {}
-        for i, (area, start, end) in enumerate(self.keys):
-            if start == end and self.known[i]:
-                by_area.setdefault(area, []).append((start, i))
-        for cells in by_area.values():
-            previous: int | None = None
-            for _, i in sorted(cells):
-                if self.hidden[i]:
+        hidden = self.hidden
+        for cells in self.levels:
+            previous: tuple[float, ...] | None = None
+            for i in cells:
+                if hidden[i]:
                     continue
-                if previous is not None and self._small(self.q[i] - self.q[previous]):
+                row = self.rows[i]
+                if previous is not None and any(
+                    low < a - b < high for a, b in zip(row, previous, strict=True)
+                ):
                     self._hide(i, "secondary")
                     changed = True
                     continue
-                previous = i
+                previous = row
         return changed
 
     def _audit(self) -> bool:
         """Solve all groups at once; hide one more cell next to each hidden cell still pinned
         down by a combination of groups (e.g. through both area hierarchies and a year total)."""
-        unknown = {i for i in range(self.n) if self.hidden[i] or not self.known[i]}
-        unknown |= set(self.virtual.values())
-        equations = [
-            [(p, 1.0)] + [(c, -1.0) for c in cs]
-            for p, cs in self.groups
-            if p in unknown or any(c in unknown for c in cs)
-        ]
+        unknown = self.hidden | ~self.known
+        equations = [(p, cs) for p, cs in self.groups if unknown[p] or unknown[cs].any()]
         pinned = [i for i in self._determined(unknown, equations) if i < self.n and self.hidden[i]]
         changed = False
         for i in pinned:
-            neighbours = {m for p, cs in self.groups if i == p or i in cs for m in (p, *cs)}
-            candidates = [m for m in neighbours if self._shown(m)]
-            if candidates:
-                self._hide(min(candidates, key=lambda c: (tuple(self.q[c]), c)), "secondary")
+            neighbours = self._neighbours(i)
+            candidates = neighbours[neighbours < self.n]
+            candidates = candidates[self.known[candidates] & ~self.hidden[candidates]]
+            if len(candidates):
+                self._hide(int(self._smallest(candidates)[0]), "secondary")
                 changed = True
         return changed
 
+    def _neighbours(self, i: int) -> np.ndarray:
+        """Every cell sharing a group with cell i (i included), ascending."""
+        lo, hi = np.searchsorted(self.members_sorted, [i, i + 1])
+        groups = np.unique(self.owner_sorted[lo:hi])
+        if not len(groups):
+            return np.zeros(0, dtype="int64")
+        return np.unique(
+            np.concatenate(
+                [self.members[self.starts_of[g] : self.starts_of[g + 1]] for g in groups]
+            )
+        )
+
+    def _stock_levels(self) -> list[list[int]]:
+        """Per area, its single-month cells with a known level, in month order."""
+        single = np.flatnonzero((self.starts == self.ends) & self.known[: self.n])
+        ordered = sorted(single.tolist(), key=lambda i: (self.areas[i], self.starts[i], i))
+        levels: list[list[int]] = []
+        for i in ordered:
+            if not levels or self.areas[levels[-1][0]] != self.areas[i]:
+                levels.append([])
+            levels[-1].append(i)
+        return levels
+
     @staticmethod
-    def _determined(unknown: set[int], equations: list[list[tuple[int, float]]]) -> list[int]:
-        """Unknowns whose value follows from the equations (known cells moved to the right)."""
-        parent = {u: u for u in unknown}
+    def _determined(unknown: np.ndarray, equations: list[tuple[int, np.ndarray]]) -> list[int]:
+        """Unknowns whose value follows from the equations (known cells moved to the right).
 
-        def find(u: int) -> int:
-            while parent[u] != u:
-                parent[u] = parent[parent[u]]
-                u = parent[u]
-            return u
-
-        rows = []
-        for equation in equations:
-            variables = [v for v, _ in equation if v in unknown]
-            for v in variables[1:]:
-                parent[find(v)] = find(variables[0])
-            rows.append([(v, c) for v, c in equation if v in unknown])
-        components: dict[int, list[int]] = {}
-        for u in sorted(unknown):
-            components.setdefault(find(u), []).append(u)
-        by_root: dict[int, list[list[tuple[int, float]]]] = {}
-        for row in rows:
-            if row:
-                by_root.setdefault(find(row[0][0]), []).append(row)
-        determined = []
-        for root, members in components.items():
-            eqs = by_root.get(root, [])
-            if not eqs:
-                continue
-            column = {v: k for k, v in enumerate(members)}
-            matrix = np.zeros((len(eqs), len(members)))
-            for r, row in enumerate(eqs):
-                for v, c in row:
-                    matrix[r, column[v]] += c
-            _, singular, vt = np.linalg.svd(matrix)
-            rank = int((singular > 1e-9 * max(1.0, singular.max(initial=0.0))).sum())
-            null = vt[rank:].T
-            for v, k in column.items():
-                if null.shape[1] == 0 or np.abs(null[k]).max() < 1e-9:
-                    determined.append(v)
+        The equations split into independent components (unknowns linked by sharing an
+        equation); in each, an unknown is determined iff its unit vector lies in the row space
+        of the component's matrix, i.e. has no part in the null space. Ordered by component
+        (smallest member first), then by index.
+        """
+        if not equations:
+            return []
+        rows, cells, signs = [], [], []
+        for r, (p, cs) in enumerate(equations):
+            members = np.concatenate(([p], cs))
+            coefficients = np.concatenate(([1.0], np.full(len(cs), -1.0)))
+            keep = unknown[members]
+            rows.append(np.full(int(keep.sum()), r))
+            cells.append(members[keep])
+            signs.append(coefficients[keep])
+        row, cell, sign = np.concatenate(rows), np.concatenate(cells), np.concatenate(signs)
+        first = cell[np.searchsorted(row, np.arange(len(equations)))]
+        label = _components(len(unknown), cell, first[row])
+        component = label[cell]
+        order = np.argsort(component, kind="stable")
+        row, cell, sign, component = row[order], cell[order], sign[order], component[order]
+        bounds = np.flatnonzero(np.diff(component)) + 1
+        determined: list[int] = []
+        for part in np.split(np.arange(len(cell)), bounds):
+            members = np.unique(cell[part])
+            equations_here = np.unique(row[part])
+            matrix = np.zeros((len(equations_here), len(members)))
+            np.add.at(
+                matrix,
+                (np.searchsorted(equations_here, row[part]), np.searchsorted(members, cell[part])),
+                sign[part],
+            )
+            determined += members[_pinned_columns(matrix)].tolist()
         return determined
+
+
+def _components(size: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected components of the graph with edges a[k]-b[k] over nodes 0..size-1: each node's
+    label is the smallest node of its component."""
+    label = np.arange(size)
+    while True:
+        low = np.minimum(label[a], label[b])
+        new = label.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
+def _pinned_columns(matrix: np.ndarray) -> np.ndarray:
+    """Columns whose unit vector lies in the row space of `matrix` (the variable is fixed by the
+    equations). From the thin SVD: the squared norm of the part outside the row space is
+    1 - |V_r e_k|^2, zero (to rounding) or clearly not for these small integer matrices; a value
+    in between falls back to the full null space and the stricter test."""
+    _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+    rank = int((singular > 1e-9 * max(1.0, singular.max(initial=0.0))).sum())
+    if rank == matrix.shape[1]:
+        return np.ones(matrix.shape[1], dtype=bool)
+    outside = 1.0 - (vt[:rank] ** 2).sum(axis=0)
+    if ((outside >= 1e-12) & (outside < 1e-6)).any():
+        _, _, vt_full = np.linalg.svd(matrix)
+        return np.abs(vt_full[rank:].T).max(axis=1) < 1e-9
+    return outside < 1e-12
+
+
+def _describe(cell: tuple[str, int, int]) -> str:
+    area, start, end = cell
+    start_text = f"{start // 12}-{start % 12 + 1:02d}"
+    end_text = f"{end // 12}-{end % 12 + 1:02d}"
+    return f"{area} {start_text}" + ("" if end == start else f"–{end_text}")
