@@ -11,7 +11,9 @@ page taken out of the pack still says what it is.
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +25,7 @@ import pandas as pd
 from charts import figure_to_png
 from charts.glyphs import glyph
 from charts.indicator import build_indicator_chart
+from exports.textfit import LINE_HEIGHT, Colour, Para, Run, TextMeasure
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_date, format_month, format_number, format_percent
 from metrics.narrative import Section, monthly_summary
@@ -31,7 +34,6 @@ from metrics.progress import Assessment, Icon
 Lang = Literal["sv", "en"]
 REGION = "STHLM"
 MAX_NOTES = 3  # latest notes per indicator, as beside the chart on the pages
-SUMMARY_LINES_PER_SLIDE = 14
 
 # Fonts with Swedish letters and the icon glyphs, tried in order (Debian: fonts-dejavu-core).
 FONT_CANDIDATES = (
@@ -72,6 +74,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_data": "Uppgift saknas för perioden.",
         "rare_latest": "{count} hittills under {year}",
         "rare_last": ", senast i {month}",
+        "rare_hidden": ".. hittills under {year} (för få fall för att visas)",
+        "briefing_short": "Röjandeskydd: .. = för få fall för att visas",
+        "too_few": "för få mätpunkter för en bedömning",
+        "hidden_one": "1 månad i perioden visas inte (för få fall).",
+        "hidden_many": "{n} månader i perioden visas inte (för få fall).",
+        "contents": "Indikatorer ({n})",
+        "continued": "(forts.)",
     },
     "en": {
         "title": "Lägesbild – briefing pack",
@@ -102,6 +111,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_data": "No data for the period.",
         "rare_latest": "{count} so far in {year}",
         "rare_last": ", the latest in {month}",
+        "rare_hidden": ".. so far in {year} (too few cases to show)",
+        "briefing_short": "Disclosure control: .. = too few cases to show",
+        "too_few": "too few points for a reading",
+        "hidden_one": "1 month of the period is not shown (too few cases).",
+        "hidden_many": "{n} months of the period are not shown (too few cases).",
+        "contents": "Indicators ({n})",
+        "continued": "(cont.)",
     },
 }
 """Every word the pack adds, per language (the catalog and metrics supply the rest)."""
@@ -143,6 +159,11 @@ class IndicatorPage:
     notes: tuple[str, ...]
     notes_hidden: bool
     events: tuple[str, ...]
+    variation_icon: Icon | None = None
+    assurance_icon: Icon | None = None
+    too_little_data: bool = False
+    hidden_months: int = 0
+    """Months of the period not shown because disclosure control suppressed them."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +187,8 @@ class BriefingPack:
     @property
     def footer(self) -> str:
         parts = [f"{self.text('data_through')} {self.data_through}"]
+        if self.briefing:
+            parts.append(self.text("briefing_short"))
         if self.demo:
             parts.append(self.text("demo"))
         return " · ".join(parts)
@@ -288,14 +311,22 @@ def _indicator_page(
         events=events,
     )
     assessment = None if chart is None else chart.assessment
+    hidden = _hidden_months(obs, indicator.id, area, selection.start, end)
     if chart is None:
         latest = texts["no_data"]
         period_label = ""
         first = selection.start
     else:
-        latest = _latest_text(indicator, chart.assessment, lang)
         period_label = chart.context.period_label
         first = chart.series.index.min()
+        year = pd.Timestamp(end).year
+        if indicator.rare and any(month.year == year for month in hidden):
+            # The year's count would leave out the suppressed months ("0 so far" where there
+            # were some): say it cannot be shown, and keep it out of the summary too.
+            latest = texts["rare_hidden"].format(year=year)
+            assessment = dataclasses.replace(chart.assessment, rare=None)
+        else:
+            latest = _latest_text(indicator, chart.assessment, lang)
     shown_events = tuple(
         f"{format_month(month, lang)}: {label}"
         for month, label in sorted(events, key=lambda e: pd.Timestamp(e[0]))
@@ -307,15 +338,47 @@ def _indicator_page(
         area_name=catalog.area(area).name(lang),
         fallback=fallback,
         period_label=period_label,
-        png=None if chart is None else render(chart.figure, scale=2),
+        png=None if chart is None else render(_slide_sized(chart.figure), scale=2),
         latest=latest,
         variation=_icon_text(assessment.variation_icon if assessment else None, texts, lang),
         assurance=_icon_text(assessment.assurance_icon if assessment else None, texts, lang),
         notes=() if briefing else _note_lines(notes, first, end, lang),
         notes_hidden=briefing,
         events=shown_events,
+        variation_icon=assessment.variation_icon if assessment else None,
+        assurance_icon=(
+            assessment.assurance_icon if assessment and indicator.target is not None else None
+        ),
+        too_little_data=bool(assessment and assessment.category == "too_little_data"),
+        hidden_months=len(hidden),
     )
     return page, assessment
+
+
+def _slide_sized(fig):
+    """The chart at the slide's chart size: the frame keeps its pixel margins, the plot grows."""
+    return fig.update_layout(width=CHART_PX[0], height=CHART_PX[1])
+
+
+def _hidden_months(
+    obs: pd.DataFrame,
+    indicator_id: str,
+    area: str,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp,
+) -> list[pd.Timestamp]:
+    """The months of the period whose value disclosure control suppressed at the area."""
+    if "suppressed" not in obs.columns:
+        return []
+    rows = obs[
+        (obs["indicator_id"] == indicator_id)
+        & (obs["area_code"] == area)
+        & obs["suppressed"].fillna(False).astype(bool)
+        & (obs["period"] <= end)
+    ]
+    if start is not None:
+        rows = rows[rows["period"] >= start]
+    return sorted({pd.Timestamp(p) for p in rows["period"]})
 
 
 def _latest_text(indicator: Indicator, assessment: Assessment, lang: Lang) -> str:
@@ -326,7 +389,10 @@ def _latest_text(indicator: Indicator, assessment: Assessment, lang: Lang) -> st
         if rare.last_event is not None:
             text += TEXTS[lang]["rare_last"].format(month=format_month(rare.last_event, lang))
         return text
-    return f"{_format_value(indicator, assessment.value, lang)} {indicator.unit(lang)} ({format_month(assessment.period, lang)})"
+    value = _format_value(indicator, assessment.value, lang)
+    if indicator.kind != "proportion":  # "24,1 %", not "24,1 % andel"
+        value = f"{value} {indicator.unit(lang)}"
+    return f"{value} ({format_month(assessment.period, lang)})"
 
 
 def _format_value(indicator: Indicator, value: float | None, lang: Lang) -> str:
@@ -359,75 +425,229 @@ def _note_lines(
     return tuple(lines)
 
 
+# -- Layout shared by both files ---------------------------------------------------------------
+
+INK: Colour = (0, 0, 0)
+MUTED: Colour = (89, 89, 89)
+DEMO_RED: Colour = (176, 0, 32)
+WHITE: Colour = (255, 255, 255)
+CHART_PX = (810, 540)
+"""Size (CSS px, before the 2x scale) the charts are rendered at: the slide's chart area
+(8.1 × 5.4 in), so the chart fills it and its words read at about 10 pt."""
+
+
+def _rgb(hex_colour: str) -> Colour:
+    value = hex_colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def _icon_para(label: str, icon: Icon, lang: Lang, size: float) -> Para:
+    """ "Variation: ▲ words", the glyph in the icon's colour (the words say what it means)."""
+    return Para(
+        (
+            Run(f"{label}: "),
+            Run(glyph(icon.shape), colour=_rgb(icon.colour)),
+            Run(f" {icon.text(lang)}"),
+        ),
+        size,
+        2,
+    )
+
+
+def _side_paras(pack: BriefingPack, page: IndicatorPage, body: float) -> list[Para]:
+    """What stands beside the chart, at full size; empty sections are left out."""
+    lang, ind = pack.lang, page.indicator
+    paras: list[Para] = []
+    if page.fallback:
+        note = pack.text("region_note", area=pack.area_name, region=page.area_name)
+        paras.append(Para.of(note, body, colour=MUTED))
+    paras.append(
+        Para.of(f"{pack.text('latest')}: {page.latest}", body * 1.2, bold=True, space_before=6)
+    )
+    if page.variation_icon is not None:
+        paras.append(_icon_para(pack.text("variation"), page.variation_icon, lang, body))
+    elif page.too_little_data:
+        paras.append(Para.of(f"{pack.text('variation')}: {pack.text('too_few')}", body))
+    if page.assurance_icon is not None:
+        paras.append(_icon_para(pack.text("assurance"), page.assurance_icon, lang, body))
+    if page.hidden_months:
+        key = "hidden_one" if page.hidden_months == 1 else "hidden_many"
+        paras.append(Para.of(pack.text(key, n=page.hidden_months), body, colour=MUTED))
+    labelled = [
+        (pack.text("definition"), ind.definition(lang), INK),
+        (pack.text("source"), ind.source, INK),
+        (pack.text("context"), ind.context(lang), MUTED),
+    ]
+    for i, (label, words, colour) in enumerate(labelled):
+        if words:
+            runs = (Run(f"{label}: ", True, colour), Run(words, colour=colour))
+            paras.append(Para(runs, body, body * (0.9 if i == 0 else 0.4)))
+    for heading, lines in ((pack.text("notes"), page.notes), (pack.text("events"), page.events)):
+        if lines:
+            paras.append(Para.of(heading, body, bold=True, space_before=body * 0.9))
+            paras += [Para.of(line, body, space_before=2) for line in lines]
+    return paras
+
+
+def _title_paras(pack: BriefingPack, page: IndicatorPage, size: float) -> list[Para]:
+    sub = f"{page.area_name} · {page.period_label}" if page.period_label else page.area_name
+    return [
+        Para.of(page.indicator.label(pack.lang), size, bold=True),
+        Para.of(sub, size * 0.57, colour=MUTED, space_before=2),
+    ]
+
+
+def _facts_paras(pack: BriefingPack, size: float) -> list[Para]:
+    """The title page's facts: area, period, data through, made; briefing mode's two notes."""
+    paras = [
+        Para.of(f"{pack.text('area')}: {pack.area_name}", size),
+        Para.of(f"{pack.text('period')}: {pack.period_label}", size, space_before=4),
+        Para.of(f"{pack.text('data_through')} {pack.data_through}", size, space_before=4),
+        Para.of(f"{pack.text('made')}: {pack.made}", size * 0.7, colour=MUTED, space_before=10),
+    ]
+    if pack.briefing:
+        for key in ("briefing", "notes_hidden"):
+            paras.append(Para.of(pack.text(key), size * 0.7, colour=MUTED, space_before=6))
+    return paras
+
+
+def _contents_paras(pack: BriefingPack, size: float) -> list[Para]:
+    paras = [Para.of(pack.text("contents", n=len(pack.pages)), size, bold=True)]
+    for number, page in enumerate(pack.pages, start=1):
+        paras.append(
+            Para.of(f"{number}. {page.indicator.label(pack.lang)}", size * 0.85, space_before=3)
+        )
+    return paras
+
+
+def _summary_paras(pack: BriefingPack, size: float) -> list[Para]:
+    """The summary's paragraphs: the count line, then per goal a heading and its sentences."""
+    paras = [Para.of(pack.summary[0].text(), size * 1.1)]
+    for section in pack.summary[1:]:
+        paras.append(Para.of(section.heading, size * 1.1, bold=True, space_before=size))
+        paras += [Para.of(f"• {s}", size, space_before=size * 0.3) for s in section.sentences]
+    return paras
+
+
+def _paginate(
+    measure: TextMeasure, paras: list[Para], width: float, height: float
+) -> list[list[Para]]:
+    """Paragraphs split into pages that each fit ``width`` × ``height`` pt; a heading (bold,
+    alone) is never the last paragraph of a page, and a page never starts with space."""
+    pages: list[list[Para]] = [[]]
+    for para in paras:
+        current = pages[-1]
+        if current and measure.height([*current, para], width) > height:
+            carried = [current.pop()] if len(current) > 1 and _is_heading(current[-1]) else []
+            pages.append([*carried, para])
+        else:
+            current.append(para)
+    return [[dataclasses.replace(page[0], space_before=0), *page[1:]] for page in pages if page]
+
+
+def _is_heading(para: Para) -> bool:
+    return len(para.runs) == 1 and para.runs[0].bold
+
+
 # -- PowerPoint ---------------------------------------------------------------------------------
+
+SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
+PT_PER_IN = 72.0
+BOX_INSET = 0.05  # inches of padding inside every text box, each side
 
 
 def to_pptx(pack: BriefingPack) -> bytes:
-    """The pack as a 16:9 PowerPoint: title, summary, one slide per indicator with its chart."""
+    """The pack as a 16:9 PowerPoint: title, summary, one slide per indicator with its chart.
+
+    Every text box is measured before it is filled (exports/textfit.py): its font size is the
+    largest that fits, so nothing runs off a slide when it is opened or printed."""
     from pptx import Presentation
     from pptx.dml.color import RGBColor
-    from pptx.enum.text import MSO_AUTO_SIZE
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
     from pptx.util import Inches, Pt
 
+    measure = TextMeasure(*find_fonts())
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    prs.slide_width, prs.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
     blank = prs.slide_layouts[6]
-    red, grey, dark = RGBColor(0xB0, 0x00, 0x20), RGBColor(0x59, 0x59, 0x59), RGBColor(0, 0, 0)
 
-    def box(slide, left, top, width, height, paragraphs, size=14):
-        frame = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
-        text_frame = frame.text_frame
-        text_frame.word_wrap = True
-        # PowerPoint shrinks the text when a long definition would run off the slide.
-        text_frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
-        for i, item in enumerate(paragraphs):
-            words, bold, colour, item_size = _line(item)
-            paragraph = text_frame.paragraphs[0] if i == 0 else text_frame.add_paragraph()
-            run = paragraph.add_run()
-            run.text = words
-            run.font.size = Pt(item_size or size)
-            run.font.bold = bool(bold)
-            run.font.color.rgb = colour or dark
-        return frame
+    def inner(width: float, height: float) -> tuple[float, float]:
+        return (width - 2 * BOX_INSET) * PT_PER_IN, (height - 2 * BOX_INSET) * PT_PER_IN
 
-    def footer(slide):
-        parts = [(pack.footer, False, red if pack.demo else grey, 11)]
-        box(slide, 0.5, 6.95, 12.3, 0.45, parts)
+    def box(slide, left, top, width, height, paras, *, min_scale=0.6, align=None, fill=None):
+        paras = measure.fit(paras, *inner(width, height), min_scale=min_scale)
+        if fill is not None:
+            shape = slide.shapes.add_shape(
+                MSO_SHAPE.RECTANGLE, Inches(left), Inches(top), Inches(width), Inches(height)
+            )
+            shape.fill.solid()
+            shape.fill.fore_color.rgb = RGBColor(*fill)
+            shape.line.fill.background()
+            shape.shadow.inherit = False
+        else:
+            shape = slide.shapes.add_textbox(
+                Inches(left), Inches(top), Inches(width), Inches(height)
+            )
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.NONE  # measured here; PowerPoint must not resize it
+        frame.vertical_anchor = MSO_ANCHOR.MIDDLE if fill is not None else MSO_ANCHOR.TOP
+        for side in ("margin_left", "margin_right", "margin_top", "margin_bottom"):
+            setattr(frame, side, Inches(BOX_INSET))
+        for i, para in enumerate(paras):
+            paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            paragraph.line_spacing = 1.0  # single: 1.22 em in Calibri, under LINE_HEIGHT
+            if i and para.space_before:
+                paragraph.space_before = Pt(para.space_before)
+            if align is not None:
+                paragraph.alignment = align
+            for piece in para.runs:
+                run = paragraph.add_run()
+                run.text = piece.text
+                run.font.size = Pt(math.floor(para.size * 2) / 2)  # down: it was measured
+                run.font.bold = piece.bold
+                run.font.color.rgb = RGBColor(*(piece.colour or INK))
+        return shape
+
+    slides_total = 1 + len(pack.pages)
+    summary_pages = _paginate(measure, _summary_paras(pack, 16), *inner(12.4, 5.6))
+    slides_total += len(summary_pages)
+
+    def footer(slide) -> None:
+        colour = DEMO_RED if pack.demo else MUTED
+        box(slide, 0.45, 6.98, 10.6, 0.4, [Para.of(pack.footer, 12, colour=colour)], min_scale=0.75)
+        number = f"{len(prs.slides)} / {slides_total}"
+        box(slide, 11.1, 6.98, 1.75, 0.4, [Para.of(number, 12, colour=MUTED)], align=PP_ALIGN.RIGHT)
 
     slide = prs.slides.add_slide(blank)
-    title_lines = [
-        (pack.text("title"), True, dark, 36),
-        (pack.text("subtitle"), False, grey, 18),
-        ("", False, dark, 12),
-        (f"{pack.text('area')}: {pack.area_name}", False, dark, 20),
-        (f"{pack.text('period')}: {pack.period_label}", False, dark, 20),
-        (f"{pack.text('data_through')} {pack.data_through}", False, dark, 20),
-        (f"{pack.text('made')}: {pack.made}", False, grey, 14),
-        (f"{pack.text('indicators')}: {len(pack.pages)}", False, grey, 14),
-    ]
-    if pack.briefing:
-        title_lines.append((pack.text("briefing"), False, grey, 14))
+    box(slide, 0.8, 0.6, 11.7, 1.0, [Para.of(pack.text("title"), 40, bold=True)])
+    box(slide, 0.8, 1.55, 11.7, 0.55, [Para.of(pack.text("subtitle"), 20, colour=MUTED)])
+    box(slide, 0.8, 2.4, 5.6, 3.3, _facts_paras(pack, 22))
+    box(slide, 6.7, 2.4, 5.8, 3.3, _contents_paras(pack, 18))
     if pack.demo:
-        title_lines.append((pack.text("demo"), True, red, 24))
-    box(slide, 0.8, 1.0, 11.7, 5.6, title_lines)
+        box(slide, 0.8, 5.95, 11.7, 0.7, [Para.of(pack.text("demo"), 24, bold=True, colour=WHITE)],
+            align=PP_ALIGN.CENTER, fill=DEMO_RED)  # fmt: skip
     footer(slide)
 
-    for chunk in _summary_chunks(pack.summary):
+    heading = pack.summary[0].heading
+    for i, paras in enumerate(summary_pages):
         slide = prs.slides.add_slide(blank)
-        box(slide, 0.5, 0.3, 12.3, 0.8, [(chunk[0], True, dark, 28)])
-        box(slide, 0.5, 1.1, 12.3, 5.7, list(chunk[1:]), size=14)
+        title = heading if i == 0 else f"{heading} {pack.text('continued')}"
+        box(slide, 0.45, 0.3, 12.4, 0.8, [Para.of(title, 30, bold=True)])
+        box(slide, 0.45, 1.2, 12.4, 5.6, paras)
         footer(slide)
 
     for page in pack.pages:
         slide = prs.slides.add_slide(blank)
-        heading = page.indicator.label(pack.lang)
-        sub = f"{page.area_name} · {page.period_label}" if page.period_label else page.area_name
-        box(slide, 0.4, 0.2, 12.5, 0.9, [(heading, True, dark, 24), (sub, False, grey, 14)])
+        box(slide, 0.45, 0.25, 12.4, 1.1, _title_paras(pack, page, 28), min_scale=0.7)
         if page.png is not None:
             slide.shapes.add_picture(
-                io.BytesIO(page.png), Inches(0.4), Inches(1.2), width=Inches(7.9)
+                io.BytesIO(page.png), Inches(0.45), Inches(1.45), Inches(8.1), Inches(5.4)
             )
-        box(slide, 8.5, 1.2, 4.5, 5.7, _side_lines(pack, page, dark, grey), size=11)
+            box(slide, 8.75, 1.45, 4.15, 5.4, _side_paras(pack, page, 14))
+        else:
+            box(slide, 0.45, 1.45, 12.4, 5.4, _side_paras(pack, page, 16))
         footer(slide)
 
     out = io.BytesIO()
@@ -435,56 +655,11 @@ def to_pptx(pack: BriefingPack) -> bytes:
     return out.getvalue()
 
 
-def _line(item: str | tuple) -> tuple[str, bool, object, float | None]:
-    """A paragraph as (text, bold, colour or None, size or None) from a text or a short tuple."""
-    if isinstance(item, str):
-        return item, False, None, None
-    words, bold, colour, size = (*item, None, None, None)[:4]
-    return words, bool(bold), colour, size
-
-
-def _summary_chunks(summary: Sequence[Section]) -> list[list]:
-    """The summary as slides: heading first, then at most SUMMARY_LINES_PER_SLIDE lines each."""
-    heading = summary[0].heading
-    lines: list = [(summary[0].text(), False, None, 16)]
-    for section in summary[1:]:
-        lines.append((section.heading, True, None, 14))
-        lines += [f"• {sentence}" for sentence in section.sentences]
-    chunks = []
-    for i in range(0, len(lines), SUMMARY_LINES_PER_SLIDE):
-        chunks.append([heading, *lines[i : i + SUMMARY_LINES_PER_SLIDE]])
-    return chunks
-
-
-def _side_lines(pack: BriefingPack, page: IndicatorPage, dark, grey) -> list:
-    lang = pack.lang
-    ind = page.indicator
-    lines: list = []
-    if page.fallback:
-        lines.append(
-            (pack.text("region_note", area=pack.area_name, region=page.area_name), False, grey)
-        )
-    lines += [
-        (f"{pack.text('latest')}: {page.latest}", True, dark, 13),
-        (f"{pack.text('variation')}: {page.variation}", False, dark),
-        (f"{pack.text('assurance')}: {page.assurance}", False, dark),
-        ("", False, dark),
-        (f"{pack.text('definition')}: {ind.definition(lang)}", False, dark),
-        (f"{pack.text('source')}: {ind.source}", False, dark),
-        (f"{pack.text('context')}: {ind.context(lang)}", False, grey),
-        ("", False, dark),
-        (pack.text("notes"), True, dark),
-    ]
-    if page.notes_hidden:
-        lines.append((pack.text("notes_hidden"), False, grey))
-    else:
-        lines += [(n, False, dark) for n in page.notes] or [(pack.text("no_notes"), False, grey)]
-    lines.append((pack.text("events"), True, dark))
-    lines += [(e, False, dark) for e in page.events] or [(pack.text("no_events"), False, grey)]
-    return lines
-
-
 # -- PDF ------------------------------------------------------------------------------------
+
+PAGE_W, PAGE_H = 297.0, 210.0  # mm, A4 landscape
+MARGIN = 12.0
+MM_PER_PT = 25.4 / 72
 
 
 def find_fonts() -> tuple[Path, Path]:
@@ -501,87 +676,100 @@ def find_fonts() -> tuple[Path, Path]:
 
 def to_pdf(pack: BriefingPack) -> bytes:
     """The pack as an A4 landscape PDF with an embedded font: title page, summary, one page per
-    indicator with its chart; every page's footer has "data t.o.m." and the demo marking."""
+    indicator with its chart; every page's footer has "data t.o.m." and the demo marking. Text
+    is measured and sized to fit as on the slides."""
     from fpdf import FPDF
 
     regular, bold = find_fonts()
     glyphs = _font_glyphs(regular)
+    measure = TextMeasure(regular, bold)
+    summary_pages = _paginate(
+        measure, _summary_paras(pack, 12), *_pt(PAGE_W - 2 * MARGIN, PAGE_H - 45)
+    )
+    total = 1 + len(summary_pages) + len(pack.pages)
 
     class _Pdf(FPDF):
         def footer(self) -> None:
-            self.set_y(-12)
+            self.set_y(-13)
             self.set_font("body", size=9)
-            if pack.demo:
-                self.set_text_color(176, 0, 32)
-            else:
-                self.set_text_color(89, 89, 89)
-            self.cell(0, 6, _printable(pack.footer, glyphs), align="L")
-            self.set_text_color(0, 0, 0)
+            self.set_text_color(*(DEMO_RED if pack.demo else MUTED))
+            self.cell(PAGE_W - 2 * MARGIN - 20, 6, _printable(pack.footer, glyphs), align="L")
+            self.set_text_color(*MUTED)
+            self.cell(20, 6, f"{self.page_no()} / {total}", align="R")
+            self.set_text_color(*INK)
 
     pdf = _Pdf(orientation="L", unit="mm", format="A4")
-    pdf.set_auto_page_break(auto=True, margin=16)
+    pdf.set_auto_page_break(auto=False)  # every block is measured to fit its page
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.add_font("body", "", str(regular))
     pdf.add_font("body", "B", str(bold))
     pdf.set_title(TEXTS[pack.lang]["title"])
     pdf.set_creator("Lägesbild")
 
-    def write(text: str, size: float = 11, style: str = "", colour=(0, 0, 0), height=None):
-        pdf.set_font("body", style, size)
-        pdf.set_text_color(*colour)
-        pdf.multi_cell(
-            0, height or size * 0.5, _printable(text, glyphs), new_x="LMARGIN", new_y="NEXT"
-        )
-        pdf.set_text_color(0, 0, 0)
+    def block(x: float, y: float, w: float, h: float, paras: list[Para], min_scale=0.6) -> None:
+        """Paragraphs fitted into the box x, y, w × h (mm), left-aligned."""
+        # 1 mm less than the box: fpdf's own wrapping may keep a word our measure would not
+        paras = measure.fit(paras, *_pt(w - 1, h), min_scale=min_scale)
+        pdf.set_left_margin(x)
+        pdf.set_right_margin(PAGE_W - x - w)
+        pdf.set_xy(x, y)
+        for i, para in enumerate(paras):
+            if i and para.space_before:
+                pdf.set_y(pdf.get_y() + para.space_before * MM_PER_PT)
+            line = para.size * LINE_HEIGHT * MM_PER_PT
+            for run in para.runs:
+                pdf.set_font("body", "B" if run.bold else "", para.size)
+                pdf.set_text_color(*(run.colour or INK))
+                pdf.write(line, _printable(run.text, glyphs))
+            pdf.ln(line)
+        pdf.set_margins(MARGIN, MARGIN, MARGIN)
+        pdf.set_text_color(*INK)
 
+    text_w = PAGE_W - 2 * MARGIN
     pdf.add_page()
-    pdf.ln(20)
-    write(pack.text("title"), 30, "B")
-    write(pack.text("subtitle"), 16, colour=(89, 89, 89))
-    pdf.ln(8)
-    for line in (
-        f"{pack.text('area')}: {pack.area_name}",
-        f"{pack.text('period')}: {pack.period_label}",
-        f"{pack.text('data_through')} {pack.data_through}",
-    ):
-        write(line, 16)
-    write(
-        f"{pack.text('made')}: {pack.made} · {pack.text('indicators')}: {len(pack.pages)}",
-        12,
-        colour=(89, 89, 89),
-    )
-    if pack.briefing:
-        write(pack.text("briefing"), 12, colour=(89, 89, 89))
+    block(MARGIN + 8, 22, text_w - 16, 16, [Para.of(pack.text("title"), 32, bold=True)])
+    block(MARGIN + 8, 38, text_w - 16, 10, [Para.of(pack.text("subtitle"), 16, colour=MUTED)])
+    block(MARGIN + 8, 60, 120, 90, _facts_paras(pack, 16))
+    block(MARGIN + 140, 60, text_w - 148, 90, _contents_paras(pack, 13))
     if pack.demo:
-        pdf.ln(6)
-        write(pack.text("demo"), 22, "B", colour=(176, 0, 32))
+        pdf.set_fill_color(*DEMO_RED)
+        pdf.rect(MARGIN + 8, 160, text_w - 16, 16, style="F")
+        pdf.set_xy(MARGIN + 8, 160)
+        pdf.set_font("body", "B", 18)
+        pdf.set_text_color(*WHITE)
+        pdf.cell(text_w - 16, 16, _printable(pack.text("demo"), glyphs), align="C")
+        pdf.set_text_color(*INK)
 
-    pdf.add_page()
-    write(pack.summary[0].heading, 20, "B", height=10)
-    write(pack.summary[0].text(), 12)
-    for section in pack.summary[1:]:
-        pdf.ln(2)
-        write(section.heading, 12, "B")
-        for sentence in section.sentences:
-            write(f"• {sentence}", 11)
+    heading = pack.summary[0].heading
+    for i, paras in enumerate(summary_pages):
+        pdf.add_page()
+        title = heading if i == 0 else f"{heading} {pack.text('continued')}"
+        block(MARGIN, MARGIN, text_w, 12, [Para.of(title, 22, bold=True)])
+        block(MARGIN, MARGIN + 16, text_w, PAGE_H - 45, paras)
 
+    chart_w = 190.0
+    chart_h = chart_w * CHART_PX[1] / CHART_PX[0]
     for page in pack.pages:
         pdf.add_page()
-        write(page.indicator.label(pack.lang), 18, "B", height=9)
-        sub = f"{page.area_name} · {page.period_label}" if page.period_label else page.area_name
-        write(sub, 11, colour=(89, 89, 89))
-        top = pdf.get_y() + 2
+        block(MARGIN, MARGIN - 2, text_w, 17, _title_paras(pack, page, 20), min_scale=0.7)
+        top = MARGIN + 18
         if page.png is not None:
-            pdf.image(io.BytesIO(page.png), x=pdf.l_margin, y=top, w=168)
-        pdf.set_xy(pdf.l_margin + 172, top)
-        pdf.set_left_margin(pdf.l_margin + 172)
-        for item in _side_lines(pack, page, (0, 0, 0), (89, 89, 89)):
-            words, is_bold, colour = item[0], item[1], item[2]
-            if not words:
-                pdf.ln(2)
-                continue
-            write(words, 9, "B" if is_bold else "", colour=colour, height=4.4)
-        pdf.set_left_margin(10)
+            pdf.image(io.BytesIO(page.png), x=MARGIN, y=top, w=chart_w, h=chart_h)
+            side_x = MARGIN + chart_w + 5
+            block(
+                side_x,
+                top,
+                PAGE_W - MARGIN - side_x,
+                PAGE_H - 16 - top,
+                _side_paras(pack, page, 11),
+            )
+        else:
+            block(MARGIN, top, text_w, PAGE_H - 16 - top, _side_paras(pack, page, 12))
     return bytes(pdf.output())
+
+
+def _pt(width_mm: float, height_mm: float) -> tuple[float, float]:
+    return width_mm / MM_PER_PT, height_mm / MM_PER_PT
 
 
 def _font_glyphs(path: Path) -> set[int] | None:

@@ -8,6 +8,7 @@ test marked slow; the others draw a stand-in PNG, since what they check is text.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -202,9 +203,11 @@ def test_notes_and_events_of_the_period_are_listed(obs):
         assert "mars 2025: Ny rutin" in text
         assert "Utanför perioden" not in text and "Gammal" not in text
     hidden = make(obs, ("reported_rape",), notes={"reported_rape": notes}, briefing_mode=True)
-    slide = flat(slide_texts(to_pptx(hidden))[-1])
-    assert "Kommentarer visas inte i dragningsläge." in slide
-    assert "Fler anmälningar" not in slide
+    slides = [flat(text) for text in slide_texts(to_pptx(hidden))]
+    # Said once, on the title slide; the indicator's slide has no empty "Notes" section.
+    assert "Kommentarer visas inte i dragningsläge." in slides[0]
+    assert "Kommentarer" not in slides[-1].replace("Kommentarer visas inte", "")
+    assert not any("Fler anmälningar" in text for text in slides)
 
 
 def test_briefing_mode_never_shows_a_suppressed_small_count(obs):
@@ -270,3 +273,139 @@ def test_both_languages_have_the_same_briefing_pack_words():
         k for k in en.TEXT if k.startswith("briefing_")
     }
     assert "briefing_pack" in sv.TEXT
+
+
+# -- Layout: what a staff member dropping the slides into a briefing would see -------------------
+
+EMU_PER_PT = 12700
+
+
+def text_boxes(pptx: bytes):
+    """(slide number, shape, paragraphs as textfit Paras) for every text box in the file."""
+    from exports.textfit import Para, Run
+
+    prs = Presentation(io.BytesIO(pptx))
+    for number, slide in enumerate(prs.slides, start=1):
+        for shape in slide.shapes:
+            if not shape.has_text_frame or not shape.text_frame.text:
+                continue
+            paras = []
+            for paragraph in shape.text_frame.paragraphs:
+                runs = tuple(Run(r.text, bool(r.font.bold)) for r in paragraph.runs)
+                size = max(r.font.size.pt for r in paragraph.runs)
+                before = paragraph.space_before.pt if paragraph.space_before is not None else 0
+                paras.append(Para(runs, size, before))
+            yield number, shape, paras, prs
+
+
+def test_no_text_runs_off_its_box_or_the_slide(obs):
+    from exports.textfit import TextMeasure
+
+    measure = TextMeasure(*briefing.find_fonts())
+    long_notes = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-09-01", "2026-08-01", "2026-07-01"]),
+            "text": ["En lång kommentar om vad som hänt och varför, med många ord. " * 6] * 3,
+            "author": ["Eva", "Per", "Ali"],
+        }
+    )
+    events = [(pd.Timestamp(f"2025-{m:02d}-01"), "Ny rutin för bevissäkring i hela regionen")
+              for m in range(1, 10)]  # fmt: skip
+    every = tuple(i.id for i in CATALOG.indicators)
+    for lang in ("sv", "en"):
+        pack = make(obs, every, lang=lang, notes={"reported_rape": long_notes},
+                    events={"reported_rape": events}, briefing_mode=lang == "en")  # fmt: skip
+        pptx = to_pptx(pack)
+        for number, shape, paras, prs in text_boxes(pptx):
+            assert shape.left >= 0 and shape.top >= 0, number
+            assert shape.left + shape.width <= prs.slide_width, number
+            assert shape.top + shape.height <= prs.slide_height, number
+            inset = shape.text_frame.margin_left + shape.text_frame.margin_right
+            width = (shape.width - inset) / EMU_PER_PT
+            height = (shape.height - 2 * shape.text_frame.margin_top) / EMU_PER_PT
+            assert measure.height(paras, width) <= height + 0.01, (number, shape.text_frame.text)
+            assert min(p.size for p in paras) >= 8, (number, shape.text_frame.text)
+        # Each indicator has its own page in the PDF too (nothing pushed onto an extra page).
+        pages = pdf_pages(to_pdf(pack))[1]
+        assert sum(pages) == len(every) and all(n == 1 for n in pages[-len(every) :])
+
+
+def test_the_pdf_keeps_every_word_on_its_page(obs):
+    notes = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-09-01"] * 3),
+            "text": ["Lång kommentar med många ord om läget i området. " * 8] * 3,
+            "author": ["Eva"] * 3,
+        }
+    )
+    pdf = to_pdf(make(obs, notes={"reported_rape": notes}))
+    reader = PdfReader(io.BytesIO(pdf))
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        spots = []
+
+        def visit(text, cm, tm, font, size, spots=spots):
+            if text.strip():
+                spots.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
+
+        page.extract_text(visitor_text=visit)
+        assert spots
+        for x, y in spots:
+            assert 0 <= x <= width and 0 <= y <= height, (x, y)
+
+
+def test_a_slide_chart_fills_its_area(obs):
+    rendered = []
+
+    def render(fig, scale=2):
+        rendered.append((fig.layout.width, fig.layout.height))
+        return _png(810, 540)
+
+    pptx = to_pptx(make(obs, ("reported_rape",), render=render))
+    assert rendered == [briefing.CHART_PX]
+    prs = Presentation(io.BytesIO(pptx))
+    picture = next(s for s in prs.slides[-1].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
+    assert picture.width >= 0.6 * prs.slide_width
+    assert picture.height >= 0.7 * prs.slide_height
+
+
+def test_empty_sections_are_left_out_and_shares_read_as_per_cent(obs):
+    pack = make(obs, ("reported_rape", "clearance_partner_assault"))
+    slides = [flat(text) for text in slide_texts(to_pptx(pack))]
+    rape, clearance = slides[-2], slides[-1]
+    for absent in ("Kommentarer", "Händelser", "Inga kommentarer", "Inga händelser"):
+        assert absent not in rape
+    assert "Måluppfyllelse" not in rape  # no target: no target line
+    assert "Måluppfyllelse: " in clearance
+    assert re.search(r"Senaste värde: \d+,\d % \(oktober 2026\)", clearance), clearance
+    assert "% andel" not in clearance
+
+
+def test_rare_events_hidden_by_disclosure_are_not_read_as_none(obs):
+    raw = obs.copy()
+    lethal = (raw["indicator_id"] == "lethal_violence_close_relations") & (
+        raw["period"] >= pd.Timestamp("2026-01-01")
+    )
+    raw.loc[lethal, "value"] = [2.0 if i % 3 == 0 else 0.0 for i in range(int(lethal.sum()))]
+    pack = make(apply_disclosure(raw, CATALOG, 5), ("lethal_violence_close_relations",),
+                briefing_mode=True)  # fmt: skip
+    texts = [flat(t) for t in slide_texts(to_pptx(pack)) + pdf_pages(to_pdf(pack))[0]]
+    for text in texts:
+        assert "0 hittills" not in text and "inga händelser" not in text, text
+    assert any(".. hittills under 2026 (för få fall för att visas)" in t for t in texts)
+    assert any(re.search(r"\d+ månader i perioden visas inte", t) for t in texts)
+
+
+def test_a_long_summary_continues_on_the_next_slide(obs):
+    from metrics.narrative import Section
+
+    pack = make(obs)
+    sentences = tuple(f"Mening nummer {i} om ett mål och dess indikatorer." for i in range(60))
+    long = dataclasses.replace(
+        pack, summary=(*pack.summary, Section("county_1", "Mål 1", sentences))
+    )
+    slides = [flat(text) for text in slide_texts(to_pptx(long))]
+    pages = [flat(text) for text in pdf_pages(to_pdf(long))[0]]
+    for texts in (slides, pages):
+        assert "Sammanfattning för oktober 2026 (forts.)" in texts[2]
+        assert "Mening nummer 59" in " ".join(texts)
