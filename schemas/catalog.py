@@ -1,18 +1,17 @@
-"""Pandera models and cross-reference rules that metrics/catalog.toml must pass before it is loaded."""
+"""Pandera schemas and cross-reference rules that metrics/catalog.toml must pass before it is loaded."""
 
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
-from pandera.typing import Series
 
 KINDS = ("count", "stock", "proportion", "median_days")
 DIRECTIONS = ("increase", "decrease", "neutral")
@@ -77,131 +76,42 @@ def _not_repeated(values: pd.Series) -> pd.Series:
     return ~values.map(repr).duplicated(keep=False)
 
 
-class GoalTable(pa.DataFrameModel):
-    """One row per [[goals]] entry."""
-
-    id: Series[object]
-    family: Series[object]
-    number: Series[object]
-    label_sv: Series[object]
-    label_en: Series[object]
-    short_sv: Series[object]
-    short_en: Series[object]
-    description_sv: Series[object]
-    description_en: Series[object]
-    headline_indicator: Series[object]
-
-    class Config:
-        strict = True
-
-    @pa.check("id", "headline_indicator", name="id", element_wise=True)
-    def _id(cls, value: object) -> bool:
-        return _is_id(value)
-
-    @pa.check("id", name="unique")
-    def _unique(cls, ids: pd.Series) -> pd.Series:
-        return _not_repeated(ids)
-
-    @pa.check("family", name="family", element_wise=True)
-    def _family(cls, value: object) -> bool:
-        return value in FAMILY_SIZES
-
-    @pa.check("number", name="positive_whole", element_wise=True)
-    def _number(cls, value: object) -> bool:
-        return _is_whole(value) and value >= 1
-
-    @pa.check(
-        "label_sv", "label_en", "description_sv", "description_en", name="text", element_wise=True
-    )
-    def _text(cls, value: object) -> bool:
-        return _is_text(value)
-
-    @pa.check("short_sv", "short_en", name="short_text", element_wise=True)
-    def _short(cls, value: object) -> bool:
-        return _is_text(value) and len(value) <= SHORT_LABEL_MAX
-
-    @pa.dataframe_check(name="number_in_family")
-    def _number_in_family(cls, goals: pd.DataFrame) -> pd.Series:
-        def fits(family: object, number: object) -> bool:
-            if family not in FAMILY_SIZES or not _is_whole(number):
-                return True  # reported by the family and number checks
-            return number <= FAMILY_SIZES[family]
-
-        return pd.Series(map(fits, goals["family"], goals["number"]), index=goals.index)
-
-    @pa.dataframe_check(name="number_unique")
-    def _number_unique(cls, goals: pd.DataFrame) -> pd.Series:
-        return ~goals[["family", "number"]].map(repr).duplicated(keep=False)
+# -- Checks: each is named after its message in _MESSAGES --------------------------------------
 
 
-class IndicatorTable(pa.DataFrameModel):
-    """One row per [[indicators]] entry; its target, baseline and breaks have their own tables."""
+def _cell(name: str, accept: Callable[[object], bool]) -> pa.Check:
+    """A check of each cell on its own."""
+    return pa.Check(accept, element_wise=True, name=name)
 
-    id: Series[object]
-    label_sv: Series[object]
-    label_en: Series[object]
-    kind: Series[object]
-    direction: Series[object]
-    unit_sv: Series[object]
-    unit_en: Series[object]
-    definition_sv: Series[object]
-    definition_en: Series[object]
-    source: Series[object]
-    owner: Series[object]
-    levels: Series[object]
-    goals: Series[object]
-    context_sv: Series[object]
-    context_en: Series[object]
-    rare: Series[object]
-    disclosure: Series[object]
 
-    class Config:
-        strict = True
+ID = _cell("id", _is_id)
+TEXT = _cell("text", _is_text)
+OPTIONAL_TEXT = _cell("optional_text", lambda value: isinstance(value, str))
+SHORT_TEXT = _cell("short_text", lambda value: _is_text(value) and len(value) <= SHORT_LABEL_MAX)
+FLAG = _cell("flag", lambda value: isinstance(value, bool))
+MONTH = _cell("month", _is_month)
+NON_NEGATIVE = _cell("non_negative", lambda value: _is_number(value) and value >= 0)
+POSITIVE_WHOLE = _cell("positive_whole", lambda value: _is_whole(value) and value >= 1)
+UNIQUE = pa.Check(_not_repeated, name="unique")
 
-    @pa.check("id", name="id", element_wise=True)
-    def _id(cls, value: object) -> bool:
-        return _is_id(value)
 
-    @pa.check("id", name="unique")
-    def _unique(cls, ids: pd.Series) -> pd.Series:
-        return _not_repeated(ids)
+def _rows(name: str, accept: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
+    """A check across the columns of each row (or across rows)."""
+    return pa.Check(accept, name=name)
 
-    @pa.check("kind", name="kind", element_wise=True)
-    def _kind(cls, value: object) -> bool:
-        return value in KINDS
 
-    @pa.check("direction", name="direction", element_wise=True)
-    def _direction(cls, value: object) -> bool:
-        return value in DIRECTIONS
+def _repeated_together(*columns: str) -> Callable[[pd.DataFrame], pd.Series]:
+    # repr() makes lists and other unhashable junk comparable; their type is reported elsewhere.
+    return lambda rows: ~rows[list(columns)].map(repr).duplicated(keep=False)
 
-    @pa.check("levels", name="levels", element_wise=True)
-    def _levels(cls, value: object) -> bool:
-        return _is_set_of(value, lambda level: level in LEVELS)
 
-    @pa.check("goals", name="goal_ids", element_wise=True)
-    def _goals(cls, value: object) -> bool:
-        return _is_set_of(value, _is_id)
+def _number_in_family(goals: pd.DataFrame) -> pd.Series:
+    def fits(family: object, number: object) -> bool:
+        if family not in FAMILY_SIZES or not _is_whole(number):
+            return True  # reported by the family and number checks
+        return number <= FAMILY_SIZES[family]
 
-    @pa.check(
-        "label_sv",
-        "label_en",
-        "unit_sv",
-        "unit_en",
-        "definition_sv",
-        "definition_en",
-        "source",
-        "owner",
-        "context_sv",
-        "context_en",
-        name="text",
-        element_wise=True,
-    )
-    def _text(cls, value: object) -> bool:
-        return _is_text(value)
-
-    @pa.check("rare", "disclosure", name="flag", element_wise=True)
-    def _flag(cls, value: object) -> bool:
-        return isinstance(value, bool)
+    return pd.Series(map(fits, goals["family"], goals["number"]), index=goals.index)
 
 
 def _share_in_range(rows: pd.DataFrame) -> pd.Series:
@@ -213,215 +123,179 @@ def _share_in_range(rows: pd.DataFrame) -> pd.Series:
     return pd.Series(map(fits, rows["kind"], rows["value"]), index=rows.index)
 
 
-class TargetTable(pa.DataFrameModel):
-    """One row per indicator with a target; kind and direction are copied from the indicator."""
+def _area_code(areas: pd.DataFrame) -> pd.Series:
+    def fits(code: object, level: object) -> bool:
+        if level not in _AREA_CODE:
+            return True  # reported by the level check
+        return isinstance(code, str) and _AREA_CODE[level].fullmatch(code) is not None
 
-    indicator_id: Series[object]
-    kind: Series[object]
-    direction: Series[object]
-    value: Series[object]
-    period: Series[object]
-    note_sv: Series[object]
-    note_en: Series[object]
-    illustrative: Series[object]
-
-    class Config:
-        strict = True
-
-    @pa.check("value", name="non_negative", element_wise=True)
-    def _value(cls, value: object) -> bool:
-        return _is_number(value) and value >= 0
-
-    @pa.check("period", name="month", element_wise=True)
-    def _period(cls, value: object) -> bool:
-        return _is_month(value)
-
-    @pa.check("note_sv", "note_en", name="optional_text", element_wise=True)
-    def _note(cls, value: object) -> bool:
-        return isinstance(value, str)
-
-    @pa.check("illustrative", name="flag", element_wise=True)
-    def _flag(cls, value: object) -> bool:
-        return isinstance(value, bool)
-
-    @pa.dataframe_check(name="target_needs_direction")
-    def _not_neutral(cls, targets: pd.DataFrame) -> pd.Series:
-        return targets["direction"] != "neutral"
-
-    @pa.dataframe_check(name="share_range")
-    def _share(cls, targets: pd.DataFrame) -> pd.Series:
-        return _share_in_range(targets)
+    return pd.Series(map(fits, areas["code"], areas["level"]), index=areas.index)
 
 
-class BaselineTable(pa.DataFrameModel):
-    """One row per indicator with a baseline; kind is copied from the indicator."""
-
-    indicator_id: Series[object]
-    kind: Series[object]
-    value: Series[object]
-    period: Series[object]
-    illustrative: Series[object]
-
-    class Config:
-        strict = True
-
-    @pa.check("value", name="non_negative", element_wise=True)
-    def _value(cls, value: object) -> bool:
-        return _is_number(value) and value >= 0
-
-    @pa.check("period", name="month", element_wise=True)
-    def _period(cls, value: object) -> bool:
-        return _is_month(value)
-
-    @pa.check("illustrative", name="flag", element_wise=True)
-    def _flag(cls, value: object) -> bool:
-        return isinstance(value, bool)
-
-    @pa.dataframe_check(name="share_range")
-    def _share(cls, baselines: pd.DataFrame) -> pd.Series:
-        return _share_in_range(baselines)
+def _bra_source_unique(rows: pd.DataFrame) -> pd.Series:
+    # Two entries for one BRÅ category and region would make the reading ambiguous.
+    key = [
+        (fold_bra_text(b), fold_bra_text(r)) if _is_text(b) and _is_text(r) else (repr(b), i)
+        for i, (b, r) in enumerate(zip(rows["brott"], rows["region"], strict=True))
+    ]
+    return ~pd.Series(key, index=rows.index).duplicated(keep=False)
 
 
-class BreakTable(pa.DataFrameModel):
-    """One row per series break: the first month of the new series and why it broke."""
-
-    indicator_id: Series[object]
-    period: Series[object]
-    reason_sv: Series[object]
-    reason_en: Series[object]
-
-    class Config:
-        strict = True
-
-    @pa.check("period", name="month", element_wise=True)
-    def _period(cls, value: object) -> bool:
-        return _is_month(value)
-
-    @pa.check("reason_sv", "reason_en", name="text", element_wise=True)
-    def _reason(cls, value: object) -> bool:
-        return _is_text(value)
-
-    @pa.dataframe_check(name="break_unique")
-    def _unique(cls, breaks: pd.DataFrame) -> pd.Series:
-        return ~breaks[["indicator_id", "period"]].map(repr).duplicated(keep=False)
+def _bra_region_unique(regions: pd.Series) -> pd.Series:
+    return _not_repeated(regions.map(lambda r: fold_bra_text(r) if _is_text(r) else repr(r)))
 
 
-class AreaTable(pa.DataFrameModel):
-    """One row per [[areas]] entry."""
-
-    code: Series[object]
-    name_sv: Series[object]
-    name_en: Series[object]
-    level: Series[object]
-    police_area: Series[object] = pa.Field(nullable=True)
-
-    class Config:
-        strict = True
-
-    @pa.check("code", name="unique")
-    def _unique(cls, codes: pd.Series) -> pd.Series:
-        return _not_repeated(codes)
-
-    @pa.check("name_sv", "name_en", name="text", element_wise=True)
-    def _name(cls, value: object) -> bool:
-        return _is_text(value)
-
-    @pa.check("level", name="level", element_wise=True)
-    def _level(cls, value: object) -> bool:
-        return value in LEVELS
-
-    @pa.check("police_area", name="police_area_code", element_wise=True)
-    def _police_area(cls, value: object) -> bool:
-        return isinstance(value, str) and _AREA_CODE["police_area"].fullmatch(value) is not None
-
-    @pa.dataframe_check(name="area_code")
-    def _code(cls, areas: pd.DataFrame) -> pd.Series:
-        def fits(code: object, level: object) -> bool:
-            if level not in _AREA_CODE:
-                return True  # reported by the level check
-            return isinstance(code, str) and _AREA_CODE[level].fullmatch(code) is not None
-
-        return pd.Series(map(fits, areas["code"], areas["level"]), index=areas.index)
-
-    @pa.dataframe_check(name="police_area_for_municipality")
-    def _police_area_level(cls, areas: pd.DataFrame) -> pd.Series:
-        return areas["police_area"].isna() | (areas["level"] == "municipality")
+def _table(
+    columns: Mapping[str, Sequence[pa.Check]],
+    checks: Sequence[pa.Check] = (),
+    *,
+    nullable: tuple[str, ...] = (),
+) -> pa.DataFrameSchema:
+    """A catalog table: exactly these columns (plain Python values), each with its checks."""
+    return pa.DataFrameSchema(
+        {
+            name: pa.Column(object, checks=list(column_checks), nullable=name in nullable)
+            for name, column_checks in columns.items()
+        },
+        checks=list(checks),
+        strict=True,
+    )
 
 
-class PopulationTable(pa.DataFrameModel):
-    """One row per (area, year) inhabitants figure from the [areas.population] tables."""
+GOAL_TABLE = _table(
+    {
+        "id": [ID, UNIQUE],
+        "family": [_cell("family", lambda value: value in FAMILY_SIZES)],
+        "number": [POSITIVE_WHOLE],
+        "label_sv": [TEXT],
+        "label_en": [TEXT],
+        "short_sv": [SHORT_TEXT],
+        "short_en": [SHORT_TEXT],
+        "description_sv": [TEXT],
+        "description_en": [TEXT],
+        "headline_indicator": [ID],
+    },
+    [
+        _rows("number_in_family", _number_in_family),
+        _rows("number_unique", _repeated_together("family", "number")),
+    ],
+)
+"""One row per [[goals]] entry."""
 
-    area_code: Series[object]
-    year: Series[object]
-    inhabitants: Series[object]
+INDICATOR_TABLE = _table(
+    {
+        "id": [ID, UNIQUE],
+        "label_sv": [TEXT],
+        "label_en": [TEXT],
+        "kind": [_cell("kind", lambda value: value in KINDS)],
+        "direction": [_cell("direction", lambda value: value in DIRECTIONS)],
+        "unit_sv": [TEXT],
+        "unit_en": [TEXT],
+        "definition_sv": [TEXT],
+        "definition_en": [TEXT],
+        "source": [TEXT],
+        "owner": [TEXT],
+        "levels": [_cell("levels", lambda value: _is_set_of(value, lambda lv: lv in LEVELS))],
+        "goals": [_cell("goal_ids", lambda value: _is_set_of(value, _is_id))],
+        "context_sv": [TEXT],
+        "context_en": [TEXT],
+        "rare": [FLAG],
+        "disclosure": [FLAG],
+    }
+)
+"""One row per [[indicators]] entry; its target, baseline and breaks have their own tables."""
 
-    class Config:
-        strict = True
+TARGET_TABLE = _table(
+    {
+        "indicator_id": [],
+        "kind": [],
+        "direction": [],
+        "value": [NON_NEGATIVE],
+        "period": [MONTH],
+        "note_sv": [OPTIONAL_TEXT],
+        "note_en": [OPTIONAL_TEXT],
+        "illustrative": [FLAG],
+    },
+    [
+        _rows("target_needs_direction", lambda targets: targets["direction"] != "neutral"),
+        _rows("share_range", _share_in_range),
+    ],
+)
+"""One row per indicator with a target; kind and direction are copied from the indicator."""
 
-    @pa.check("year", name="year", element_wise=True)
-    def _year(cls, value: object) -> bool:
-        return _is_whole(value) and 1900 <= value <= 2100
+BASELINE_TABLE = _table(
+    {
+        "indicator_id": [],
+        "kind": [],
+        "value": [NON_NEGATIVE],
+        "period": [MONTH],
+        "illustrative": [FLAG],
+    },
+    [_rows("share_range", _share_in_range)],
+)
+"""One row per indicator with a baseline; kind is copied from the indicator."""
 
-    @pa.check("inhabitants", name="positive_whole", element_wise=True)
-    def _inhabitants(cls, value: object) -> bool:
-        return _is_whole(value) and value >= 1
+BREAK_TABLE = _table(
+    {"indicator_id": [], "period": [MONTH], "reason_sv": [TEXT], "reason_en": [TEXT]},
+    [_rows("break_unique", _repeated_together("indicator_id", "period"))],
+)
+"""One row per series break: the first month of the new series and why it broke."""
 
+AREA_TABLE = _table(
+    {
+        "code": [UNIQUE],
+        "name_sv": [TEXT],
+        "name_en": [TEXT],
+        "level": [_cell("level", lambda value: value in LEVELS)],
+        "police_area": [
+            _cell(
+                "police_area_code",
+                lambda value: (
+                    isinstance(value, str)
+                    and _AREA_CODE["police_area"].fullmatch(value) is not None
+                ),
+            )
+        ],
+    },
+    [
+        _rows("area_code", _area_code),
+        _rows(
+            "police_area_for_municipality",
+            lambda areas: areas["police_area"].isna() | (areas["level"] == "municipality"),
+        ),
+    ],
+    nullable=("police_area",),
+)
+"""One row per [[areas]] entry."""
 
-class BraMappingTable(pa.DataFrameModel):
-    """One row per [[bra_mapping]] entry: a BRÅ category in a BRÅ region, read as an indicator
-    in an area. Optional `note_sv` is shown to the analyst whenever the mapping is used."""
+POPULATION_TABLE = _table(
+    {
+        "area_code": [],
+        "year": [_cell("year", lambda value: _is_whole(value) and 1900 <= value <= 2100)],
+        "inhabitants": [POSITIVE_WHOLE],
+    }
+)
+"""One row per (area, year) inhabitants figure from the [areas.population] tables."""
 
-    brott: Series[object]
-    region: Series[object]
-    indicator_id: Series[object]
-    area_code: Series[object]
-    note_sv: Series[object]
-
-    class Config:
-        strict = True
-
-    @pa.check("brott", "region", "area_code", name="text", element_wise=True)
-    def _text(cls, value: object) -> bool:
-        return _is_text(value)
-
-    @pa.check("indicator_id", name="id", element_wise=True)
-    def _id(cls, value: object) -> bool:
-        return _is_id(value)
-
-    @pa.check("note_sv", name="optional_text", element_wise=True)
-    def _note(cls, value: object) -> bool:
-        return isinstance(value, str)
-
-    @pa.dataframe_check(name="bra_source_unique")
-    def _source_unique(cls, rows: pd.DataFrame) -> pd.Series:
-        # Two entries for one BRÅ category and region would make the reading ambiguous.
-        key = [
-            (fold_bra_text(b), fold_bra_text(r)) if _is_text(b) and _is_text(r) else (repr(b), i)
-            for i, (b, r) in enumerate(zip(rows["brott"], rows["region"], strict=True))
-        ]
-        return ~pd.Series(key, index=rows.index).duplicated(keep=False)
-
-    @pa.dataframe_check(name="bra_target_unique")
-    def _target_unique(cls, rows: pd.DataFrame) -> pd.Series:
+BRA_MAPPING_TABLE = _table(
+    {
+        "brott": [TEXT],
+        "region": [TEXT],
+        "indicator_id": [ID],
+        "area_code": [TEXT],
+        "note_sv": [OPTIONAL_TEXT],
+    },
+    [
+        _rows("bra_source_unique", _bra_source_unique),
         # One BRÅ category per indicator and area: a file then never holds two values for a cell.
-        return ~rows[["indicator_id", "area_code"]].map(repr).duplicated(keep=False)
+        _rows("bra_target_unique", _repeated_together("indicator_id", "area_code")),
+    ],
+)
+"""One row per [[bra_mapping]] entry: a BRÅ category in a BRÅ region, read as an indicator
+in an area. Optional `note_sv` is shown to the analyst whenever the mapping is used."""
 
-
-class BraIgnoredRegionTable(pa.DataFrameModel):
-    """One row per bra_ignored_regions entry: a BRÅ region whose rows are skipped, not stored."""
-
-    region: Series[object]
-
-    class Config:
-        strict = True
-
-    @pa.check("region", name="text", element_wise=True)
-    def _text(cls, value: object) -> bool:
-        return _is_text(value)
-
-    @pa.check("region", name="unique")
-    def _unique(cls, regions: pd.Series) -> pd.Series:
-        return _not_repeated(regions.map(lambda r: fold_bra_text(r) if _is_text(r) else repr(r)))
+BRA_IGNORED_REGION_TABLE = _table({"region": [TEXT, pa.Check(_bra_region_unique, name="unique")]})
+"""One row per bra_ignored_regions entry: a BRÅ region whose rows are skipped, not stored."""
 
 
 @dataclass(frozen=True)
@@ -587,22 +461,22 @@ class CatalogTables:
 
 @dataclass(frozen=True)
 class _Table:
-    model: type[pa.DataFrameModel]
+    schema: pa.DataFrameSchema
     entity: str  # whose entries the rows belong to
     key: str  # the column that names the entry
     prefix: str = ""  # how the TOML file spells the table's fields, e.g. "target."
 
 
 _TABLES = {
-    "goals": _Table(GoalTable, "goals", "id"),
-    "indicators": _Table(IndicatorTable, "indicators", "id"),
-    "targets": _Table(TargetTable, "indicators", "indicator_id", "target."),
-    "baselines": _Table(BaselineTable, "indicators", "indicator_id", "baseline."),
-    "breaks": _Table(BreakTable, "indicators", "indicator_id", "breaks."),
-    "areas": _Table(AreaTable, "areas", "code"),
-    "populations": _Table(PopulationTable, "areas", "area_code", "population."),
-    "bra_mappings": _Table(BraMappingTable, "bra_mapping", "brott"),
-    "bra_ignored_regions": _Table(BraIgnoredRegionTable, "bra_ignored_regions", "region"),
+    "goals": _Table(GOAL_TABLE, "goals", "id"),
+    "indicators": _Table(INDICATOR_TABLE, "indicators", "id"),
+    "targets": _Table(TARGET_TABLE, "indicators", "indicator_id", "target."),
+    "baselines": _Table(BASELINE_TABLE, "indicators", "indicator_id", "baseline."),
+    "breaks": _Table(BREAK_TABLE, "indicators", "indicator_id", "breaks."),
+    "areas": _Table(AREA_TABLE, "areas", "code"),
+    "populations": _Table(POPULATION_TABLE, "areas", "area_code", "population."),
+    "bra_mappings": _Table(BRA_MAPPING_TABLE, "bra_mapping", "brott"),
+    "bra_ignored_regions": _Table(BRA_IGNORED_REGION_TABLE, "bra_ignored_regions", "region"),
 }
 
 _DEFAULTS = {
@@ -621,7 +495,7 @@ _NESTED = {"indicators": ("target", "baseline", "breaks"), "areas": ("population
 
 
 def _columns(table: str) -> tuple[str, ...]:
-    return tuple(_TABLES[table].model.to_schema().columns)
+    return tuple(_TABLES[table].schema.columns)
 
 
 def _allowed_keys(table: str) -> set[str]:
@@ -763,7 +637,7 @@ class _Shaper:
 def _schema_problems(name: str, frame: pd.DataFrame) -> list[Problem]:
     table = _TABLES[name]
     try:
-        table.model.validate(frame, lazy=True)
+        table.schema.validate(frame, lazy=True)
     except SchemaErrors as errors:
         cases = errors.failure_cases
     else:
