@@ -756,7 +756,11 @@ def _bra_problems(tables: CatalogTables) -> list[Problem]:
         for i, lv in zip(tables.indicators["id"], tables.indicators["levels"], strict=True)
         if _is_id(i)
     }
-    area_levels = dict(zip(tables.areas["code"], tables.areas["level"], strict=True))
+    area_levels = {
+        code: level
+        for code, level in zip(tables.areas["code"], tables.areas["level"], strict=True)
+        if isinstance(code, str)  # other codes are reported by the area checks
+    }
     mappings = tables.bra_mappings
     for position, row in mappings.iterrows():
         label = _label(row, "brott", position)
@@ -782,7 +786,8 @@ def _bra_problems(tables: CatalogTables) -> list[Problem]:
                 )
             )
         elif (
-            indicator in levels
+            _is_id(indicator)
+            and indicator in levels
             and _is_text(area)
             and isinstance(levels[indicator], list)
             and area_levels[area] not in levels[indicator]

@@ -231,3 +231,11 @@ def test_a_region_cannot_be_both_mapped_and_ignored(raw):
         "ignorerad / ignored BRÅ region region stockholm, field region: the region is both "
         "mapped and ignored"
     ]
+
+
+def test_a_code_or_id_of_the_wrong_type_is_reported_not_a_crash(raw):
+    raw["areas"][1]["code"] = {"a": 1}
+    raw["bra_mapping"] = [_BRA | {"indicator_id": ["clearance_rape"]}]
+    messages = _messages(raw)
+    assert any("fält indicator_id" in m and "inget giltigt id" in m for m in messages)
+    assert any("fält code" in m for m in messages)
