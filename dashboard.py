@@ -27,66 +27,49 @@ lang = state.get("lang")
 # or setup page, before any page is registered (ui/session.py, auth/).
 user = gate(lang)
 
-# Each url_path is its file's name: Streamlit also knows the files in pages/ by those names before
-# the first run registers this navigation, so any other path would show a "Page not found"
-# dialog on the first visit to a link. The default page is served at "/" whatever its path.
-read_pages = [
-    st.Page(
-        "pages/overview.py",
-        title=t("nav_overview", lang),
-        icon=":material/dashboard:",
-        url_path="lagesbild",
-        default=True,
-    ),
-    st.Page("pages/goals.py", title=t("nav_goals", lang), icon=":material/flag:", url_path="goals"),
-    st.Page(
-        "pages/indicator.py",
-        title=t("nav_indicator", lang),
-        icon=":material/show_chart:",
-        url_path="indicator",
-    ),
-    st.Page(
-        "pages/catalog.py",
-        title=t("nav_catalog", lang),
-        icon=":material/menu_book:",
-        url_path="catalog",
-    ),
-]
-# Pages a role may not use are not registered at all, so a typed URL cannot reach them either.
-work_pages = (
-    [
-        st.Page(
-            "pages/upload.py",
-            title=t("nav_upload", lang),
-            icon=":material/upload:",
-            url_path="upload",
+# The navigation as data: (section title key, the role it needs, its pages), and per page
+# (file in pages/, url_path, title key, icon). Each url_path is its file's name: Streamlit also
+# knows the files in pages/ by those names before the first run registers this navigation, so
+# any other path would show a "Page not found" dialog on the first visit to a link. The first
+# page is the default, served at "/" whatever its path.
+NAVIGATION = (
+    (
+        "nav_section_read",
+        "viewer",
+        (
+            ("overview", "lagesbild", "nav_overview", "dashboard"),
+            ("goals", "goals", "nav_goals", "flag"),
+            ("indicator", "indicator", "nav_indicator", "show_chart"),
+            ("catalog", "catalog", "nav_catalog", "menu_book"),
         ),
-        st.Page(
-            "pages/history.py",
-            title=t("nav_history", lang),
-            icon=":material/history:",
-            url_path="history",
+    ),
+    (
+        "nav_section_work",
+        "analyst",
+        (
+            ("upload", "upload", "nav_upload", "upload"),
+            ("history", "history", "nav_history", "history"),
+            ("events", "events", "nav_events", "event"),
         ),
-        st.Page(
-            "pages/events.py",
-            title=t("nav_events", lang),
-            icon=":material/event:",
-            url_path="events",
-        ),
-    ]
-    if user.can("analyst")
-    else []
+    ),
+    ("audit_section", "admin", (("audit", "audit", "audit_nav", "policy"),)),
 )
-sections = {t("nav_section_read", lang): read_pages}
-if work_pages and user.can("analyst"):
-    sections[t("nav_section_work", lang)] = work_pages
-if user.can("admin"):
-    sections[t("audit_section", lang)] = [
-        st.Page(
-            "pages/audit.py", title=t("audit_nav", lang), icon=":material/policy:", url_path="audit"
-        )
-    ]
 
+# Pages a role may not use are not registered at all, so a typed URL cannot reach them either.
+sections = {
+    t(section, lang): [
+        st.Page(
+            f"pages/{name}.py",
+            title=t(title, lang),
+            icon=f":material/{icon}:",
+            url_path=url_path,
+            default=name == "overview",
+        )
+        for name, url_path, title, icon in pages
+    ]
+    for section, role, pages in NAVIGATION
+    if user.can(role)
+}
 page = st.navigation(sections)
 apply_page_layout()
 draw_sidebar(user, catalog)
