@@ -17,6 +17,7 @@ from storage.observations import (
     latest_period,
     latest_periods,
     load_observations,
+    load_observations_with_checksums,
 )
 from storage.uploads import (
     UndoConflict,
@@ -58,6 +59,7 @@ __all__ = [
     "list_events",
     "list_uploads",
     "load_observations",
+    "load_observations_with_checksums",
     "open_database",
     "plan_upload",
     "record_audit",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import duckdb
 import pandas as pd
 
 from storage.database import Database
@@ -35,25 +36,63 @@ def load_observations(
     except for proportions. An empty result still has all columns.
     """
     with db.reading() as con:
-        frame = con.execute(
-            """SELECT indicator_id, area_code, period, value, denominator, status, note, upload_id
-               FROM observations
-               WHERE (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?, indicator_id))
-                 AND (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?, area_code))
-                 AND (CAST(? AS DATE) IS NULL OR period >= ?)
-                 AND (CAST(? AS DATE) IS NULL OR period <= ?)
-               ORDER BY indicator_id, area_code, period""",
-            [
-                _list(indicator_ids),
-                _list(indicator_ids),
-                _list(area_codes),
-                _list(area_codes),
-                start,
-                start,
-                end,
-                end,
-            ],
-        ).df()
+        return _select(con, indicator_ids, area_codes, start, end)
+
+
+def load_observations_with_checksums(
+    db: Database,
+    *,
+    indicator_ids: Sequence[str],
+    area_codes: Sequence[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> tuple[pd.DataFrame, dict[str, tuple[int, int]]]:
+    """`load_observations` with, from the same read, a checksum of each indicator's stored cells.
+
+    The checksum covers every area and month of the indicator (not only the rows returned):
+    (number of cells, sum of a hash of area, month, value and denominator). Equal checksums mean
+    the same cells with the same values, so a decision taken on an indicator's cells in one read
+    (disclosure control) can be checked against the rows of another. No commit can fall between
+    the rows and the checksums. An indicator without rows has the checksum (0, 0).
+    """
+    ids = _list(indicator_ids)
+    with db.reading() as con:
+        frame = _select(con, ids, area_codes, start, end)
+        sums = con.execute(
+            """SELECT indicator_id, count(*), sum(hash(area_code, period, value, denominator))
+               FROM observations WHERE list_contains(?, indicator_id) GROUP BY indicator_id""",
+            [ids],
+        ).fetchall()
+    found = {str(i): (int(n), int(h)) for i, n, h in sums}
+    return frame, {i: found.get(i, (0, 0)) for i in ids}
+
+
+def _select(
+    con: duckdb.DuckDBPyConnection,
+    indicator_ids: Sequence[str] | None,
+    area_codes: Sequence[str] | None,
+    start: date | None,
+    end: date | None,
+) -> pd.DataFrame:
+    frame = con.execute(
+        """SELECT indicator_id, area_code, period, value, denominator, status, note, upload_id
+           FROM observations
+           WHERE (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?, indicator_id))
+             AND (CAST(? AS VARCHAR[]) IS NULL OR list_contains(?, area_code))
+             AND (CAST(? AS DATE) IS NULL OR period >= ?)
+             AND (CAST(? AS DATE) IS NULL OR period <= ?)
+           ORDER BY indicator_id, area_code, period""",
+        [
+            _list(indicator_ids),
+            _list(indicator_ids),
+            _list(area_codes),
+            _list(area_codes),
+            start,
+            start,
+            end,
+            end,
+        ],
+    ).df()
     frame["period"] = pd.to_datetime(frame["period"])
     return frame[OBSERVATION_COLUMNS]
 

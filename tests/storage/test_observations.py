@@ -1,0 +1,53 @@
+"""Bound reads of observations: filters, and checksums of an indicator's cells from the same read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from ingest.pipeline import ingest_upload
+from storage import load_observations, load_observations_with_checksums
+from tests.conftest import TODAY
+
+
+def test_filters_by_indicator_area_and_end(seeded_db):
+    rows = load_observations(
+        seeded_db,
+        indicator_ids=["reported_partner_violence_women", "clearance_rape"],
+        area_codes=["STHLM"],
+        end=date(2026, 2, 1),
+    )
+    assert list(zip(rows["indicator_id"], rows["period"].dt.strftime("%Y-%m"), strict=True)) == [
+        ("clearance_rape", "2026-01"),
+        ("clearance_rape", "2026-02"),
+        ("reported_partner_violence_women", "2026-01"),
+        ("reported_partner_violence_women", "2026-02"),
+    ]
+    assert load_observations(seeded_db, indicator_ids=[]).empty
+
+
+def test_rows_with_checksums_are_the_rows_load_observations_gives(seeded_db):
+    filters = dict(indicator_ids=["reported_partner_violence_women"], area_codes=["0180"])
+    rows, sums = load_observations_with_checksums(seeded_db, **filters)
+    pd.testing.assert_frame_equal(rows, load_observations(seeded_db, **filters))
+    assert set(sums) == {"reported_partner_violence_women"}
+    count, _ = sums["reported_partner_violence_women"]
+    assert count == 4  # every stored cell of the indicator, not only the rows returned
+
+
+def test_a_checksum_changes_with_any_cell_of_its_indicator_and_only_then(seeded_db):
+    ids = ["reported_partner_violence_women", "clearance_rape", "reported_rape"]
+    _, before = load_observations_with_checksums(seeded_db, indicator_ids=ids)
+    assert before["reported_rape"] == (0, 0)
+    _, again = load_observations_with_checksums(seeded_db, indicator_ids=ids, area_codes=["X"])
+    assert again == before
+    revised = (
+        b"indicator_id,period,area_code,value\nreported_partner_violence_women,2026-01,0180,301\n"
+    )
+    report = ingest_upload(seeded_db, revised, "rev.csv", user="t", today=TODAY)
+    assert report.status == "committed", report.errors
+    _, after = load_observations_with_checksums(seeded_db, indicator_ids=ids)
+    assert after["reported_partner_violence_women"] != before["reported_partner_violence_women"]
+    assert after["reported_partner_violence_women"][0] == 4
+    assert after["clearance_rape"] == before["clearance_rape"]
