@@ -12,7 +12,7 @@ import pandas as pd
 from metrics.formatting import format_number
 
 if TYPE_CHECKING:
-    from metrics.catalog import Catalog
+    from metrics.catalog import Catalog, Indicator
 
 Lang = Literal["sv", "en"]
 
@@ -98,6 +98,86 @@ def apply_disclosure(
     with other indicators gives. Cutting areas or months before protecting is never safe.
     """
     return suppress(obs, catalog, threshold)
+
+
+def protects(indicator: Indicator) -> bool:
+    """True when disclosure control can hide the indicator's values (a median is not a count)."""
+    return indicator.disclosure and indicator.kind != "median_days"
+
+
+@dataclass(frozen=True)
+class HiddenCells:
+    """Which monthly cells of one indicator disclosure control hid, decided on all its cells.
+
+    Lets a page show a cut (some areas, some months) of an indicator protected as a whole
+    without holding the whole protected frame: ``hidden_cells`` records the decision from
+    ``apply_disclosure``'s result for every row of the indicator; ``hide_cells`` applies it to a
+    cut of the same stored data (the caller makes sure it is the same, e.g. by a checksum).
+    ``areas`` None = nothing is ever hidden (an indicator disclosure control leaves alone).
+    """
+
+    indicator_id: str
+    areas: tuple[str, ...] | None
+    keys: np.ndarray
+    """Sorted keys (position in ``areas``, month number) of the hidden cells."""
+    reasons: np.ndarray
+    """"primary" or "secondary" for each key."""
+
+    @classmethod
+    def none(cls, indicator_id: str) -> HiddenCells:
+        return cls(indicator_id, None, np.zeros(0, dtype="int64"), np.zeros(0, dtype=object))
+
+    def locate(self, area_codes: pd.Series, periods: pd.Series) -> np.ndarray:
+        """Position in ``keys`` of each cell, or -1 where it is shown. ValueError for a cell of
+        an area the decision never saw (a cut of other data than was protected)."""
+        if self.areas is None:
+            return np.full(len(area_codes), -1)
+        position = pd.Index(self.areas).get_indexer(area_codes.astype(str))
+        if (position < 0).any():
+            raise ValueError(f"{self.indicator_id}: cells of areas disclosure control never saw")
+        keys = _cell_keys(position, periods)
+        at = np.minimum(np.searchsorted(self.keys, keys), max(len(self.keys) - 1, 0))
+        hit = (self.keys[at] == keys) if len(self.keys) else np.zeros(len(keys), dtype=bool)
+        return np.where(hit, at, -1)
+
+
+def hidden_cells(protected: pd.DataFrame, indicator_id: str) -> HiddenCells:
+    """The decision in ``apply_disclosure``'s result for every monthly row of one indicator."""
+    if "period_end" in protected.columns:
+        raise ValueError("hidden_cells: monthly rows only (no period_end)")
+    rows = protected[protected["indicator_id"] == indicator_id]
+    codes = rows["area_code"].astype(str)
+    areas = tuple(sorted(codes.unique()))
+    keys = _cell_keys(pd.Index(areas).get_indexer(codes), rows["period"])
+    hidden = rows["suppressed"].to_numpy(dtype=bool)
+    order = np.argsort(keys[hidden], kind="stable")
+    reasons = rows["suppression_reason"].to_numpy(dtype=object)[hidden][order]
+    return HiddenCells(indicator_id, areas, keys[hidden][order], reasons)
+
+
+def hide_cells(cut: pd.DataFrame, decisions: Mapping[str, HiddenCells]) -> pd.DataFrame:
+    """A cut of observations (monthly rows, any areas and months) as ``apply_disclosure`` of
+    every row of its indicators would show it: same columns, same cells hidden.
+
+    decisions: one ``HiddenCells`` per indicator in the cut (KeyError if one is missing).
+    """
+    if "period_end" in cut.columns:
+        raise ValueError("hide_cells: monthly rows only (no period_end)")
+    reasons = np.full(len(cut), None, dtype=object)
+    positions = pd.Series(np.arange(len(cut))).groupby(
+        cut["indicator_id"].astype(str).to_numpy(), sort=False
+    )
+    for indicator_id, rows in positions:
+        decision = decisions[str(indicator_id)]
+        rows = rows.to_numpy()
+        part = cut.iloc[rows]
+        at = decision.locate(part["area_code"], part["period"])
+        reasons[rows[at >= 0]] = decision.reasons[at[at >= 0]]
+    return _blank(cut.copy(), reasons)
+
+
+def _cell_keys(area_positions: np.ndarray, periods: pd.Series) -> np.ndarray:
+    return (np.asarray(area_positions, dtype="int64") << 17) | _months(periods)
 
 
 def suppress(
