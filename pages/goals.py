@@ -33,7 +33,7 @@ st.header(goal_label(goal.id))
 st.markdown(f"*{goal.label(lang)}*")
 st.caption(goal.description(lang))
 
-obs = data.observations(f.briefing)
+obs = data.goal_observations(f.briefing, goal.id, f.area)
 through = data.data_through()
 for indicator in catalog.indicators_for_goal(goal.id):
     st.subheader(indicator.label(lang))

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.catalog import Catalog, load_catalog
-from metrics.disclosure import apply_disclosure
+from metrics.disclosure import HiddenCells, apply_disclosure, hidden_cells, hide_cells, protects
 from metrics.overview import REGION, GoalCard, build_overview
 from metrics.progress import Assessment
 from storage import (
@@ -17,6 +17,7 @@ from storage import (
     list_comments,
     list_events,
     load_observations,
+    load_observations_with_checksums,
     open_database,
 )
 
@@ -40,21 +41,101 @@ def version() -> tuple[int, ...]:
     return database().version()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _observations(db_version: tuple[int, ...], briefing: bool) -> pd.DataFrame:
-    obs = load_observations(database())
-    if briefing:
-        # Disclosure control before anything is drawn or exported: suppressed cells lose their
-        # value here, so no page can show or export them.
-        obs = apply_disclosure(obs, catalog(), DISCLOSURE_THRESHOLD)
-    elif "suppressed" not in obs.columns:
-        obs = obs.assign(suppressed=False)
-    return obs
+# -- observations ---------------------------------------------------------------------------
+#
+# Disclosure control protects an indicator as a whole (a cell can be recovered by subtraction
+# across areas), never a cut of it; and no relation crosses indicators. So briefing mode decides
+# per indicator, on all its stored cells, which cells to hide (`_decision`, cached per data
+# version and indicator: a list of cells, not the values), and every page reads only the rows it
+# shows and hides those cells in them (`_read`). The rows and a checksum of each indicator's
+# stored cells come from one read; a decision is used only if it was taken on cells with the
+# same checksum, else the indicator is protected again from a fresh read and cut in memory.
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _decision(
+    db_version: tuple[int, ...], indicator_id: str
+) -> tuple[tuple[int, int], HiddenCells]:
+    """Briefing mode only: which cells of the indicator disclosure control hides, decided on
+    every area and month of it, with the checksum of the cells it was decided on."""
+    rows, checksums = load_observations_with_checksums(database(), indicator_ids=[indicator_id])
+    protected = apply_disclosure(rows, catalog(), DISCLOSURE_THRESHOLD)
+    return checksums[indicator_id], hidden_cells(protected, indicator_id)
+
+
+def _read(
+    db_version: tuple[int, ...],
+    briefing: bool,
+    indicator_ids: tuple[str, ...],
+    area_codes: tuple[str, ...] | None,
+    end: pd.Timestamp | None,
+) -> pd.DataFrame:
+    """The indicators' rows at the areas (None = all) up to `end` (None = all months), in one
+    bound query; in briefing mode with disclosure control applied as to the whole indicator."""
+    db = database()
+    last = None if end is None else end.date()
+    codes = None if area_codes is None else list(area_codes)
+    if not briefing:
+        obs = load_observations(db, indicator_ids=list(indicator_ids), area_codes=codes, end=last)
+        return obs.assign(suppressed=False)
+    rows, checksums = load_observations_with_checksums(
+        db, indicator_ids=list(indicator_ids), area_codes=codes, end=last
+    )
+    decisions: dict[str, HiddenCells] = {}
+    stale: list[str] = []
+    for indicator_id in indicator_ids:
+        if not protects(catalog().indicator(indicator_id)):
+            decisions[indicator_id] = HiddenCells.none(indicator_id)
+            continue
+        checksum, decision = _decision(db_version, indicator_id)
+        if checksum == checksums[indicator_id]:
+            decisions[indicator_id] = decision
+        else:
+            stale.append(indicator_id)
+    protected = hide_cells(rows[~rows["indicator_id"].isin(stale)], decisions)
+    if stale:
+        # The data changed between the decision and this read: protect these indicators whole,
+        # from one read, and cut the protected rows.
+        fresh = apply_disclosure(
+            load_observations(db, indicator_ids=stale), catalog(), DISCLOSURE_THRESHOLD
+        )
+        if codes is not None:
+            fresh = fresh[fresh["area_code"].isin(codes)]
+        if end is not None:
+            fresh = fresh[fresh["period"] <= end]
+        protected = pd.concat([protected, fresh]).sort_values(
+            ["indicator_id", "area_code", "period"], ignore_index=True
+        )
+    return protected
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _observations(
+    db_version: tuple[int, ...],
+    briefing: bool,
+    indicator_ids: tuple[str, ...],
+    area_codes: tuple[str, ...] | None,
+) -> pd.DataFrame:
+    return _read(db_version, briefing, indicator_ids, area_codes, None)
+
+
+def indicator_observations(briefing: bool, indicator_id: str) -> pd.DataFrame:
+    """Every area and month of one indicator (the indicator page), protected in briefing mode."""
+    return _observations(version(), briefing, (indicator_id,), None)
+
+
+def goal_observations(briefing: bool, goal_id: str, area: str) -> pd.DataFrame:
+    """Every month of a goal's indicators at the area and the region (where an indicator is not
+    reported for the area, the page shows the region), protected in briefing mode."""
+    ids = tuple(i.id for i in catalog().indicators_for_goal(goal_id))
+    return _observations(version(), briefing, ids, tuple(dict.fromkeys([area, REGION])))
 
 
 def observations(briefing: bool) -> pd.DataFrame:
-    """All observations, protected by disclosure control in briefing mode."""
-    return _observations(version(), briefing)
+    """All observations, protected by disclosure control in briefing mode (the briefing pack;
+    pages read only what they show)."""
+    ids = tuple(i.id for i in catalog().indicators)
+    return _observations(version(), briefing, ids, None)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -80,19 +161,13 @@ def is_demo() -> bool:
 def _overview(
     db_version: tuple[int, ...], briefing: bool, area: str, period: pd.Timestamp | None
 ) -> tuple[dict[str, Assessment], list[GoalCard]]:
-    codes = list(dict.fromkeys([area, REGION]))
-    if briefing:
-        # Disclosure protects the frame as a whole (a cell can be recovered by subtraction
-        # across areas), so the protected frame is cut, never the other way round.
-        obs = _observations(db_version, True)
-        obs = obs[obs["area_code"].isin(codes)]
-        if period is not None:
-            obs = obs[obs["period"] <= period]
-    else:
-        # Only the rows an overview reads (the area's and the region's, up to the period), in
-        # one bound query: at national scale that is thousands of rows, not millions.
-        end = None if period is None else period.date()
-        obs = load_observations(database(), area_codes=codes, end=end)
+    # Only the rows an overview reads (the area's and the region's, up to the period), in one
+    # bound query: at national scale thousands of rows, not millions. In briefing mode every
+    # indicator's decision is taken on all its areas first (the first visit after an upload
+    # pays for that once).
+    codes = tuple(dict.fromkeys([area, REGION]))
+    ids = tuple(i.id for i in catalog().indicators)
+    obs = _read(db_version, briefing, ids, codes, period)
     return build_overview(obs, catalog(), area, period)
 
 

@@ -96,13 +96,52 @@ def test_every_cached_reader_of_values_is_keyed_on_the_mode():
 
     from ui import data
 
+    # Taken in briefing mode only, and returns which cells to hide, not values.
+    briefing_only = {"_decision"}
     checked = []
     for name, fn in vars(data).items():
         wrapped = getattr(fn, "__wrapped__", None)
-        if wrapped is None:
+        if wrapped is None or name in briefing_only:
             continue
         source = inspect.getsource(wrapped)
-        if "load_observations" in source or "_observations(" in source:
+        if "load_observations" in source or "_observations(" in source or "_read(" in source:
             assert "briefing" in inspect.signature(wrapped).parameters, name
             checked.append(name)
     assert {"_observations", "_overview"} <= set(checked)
+    assert "DataFrame" not in str(inspect.signature(data._decision.__wrapped__).return_annotation)
+
+
+@pytest.mark.parametrize("briefing", [False, True])
+def test_pages_read_only_their_rows_and_see_what_the_whole_frame_shows(data, briefing):
+    whole = data.observations(briefing)
+    one = data.indicator_observations(briefing, "reported_rape")
+    assert set(one["indicator_id"]) == {"reported_rape"}
+    expected = whole[whole["indicator_id"] == "reported_rape"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(one.reset_index(drop=True), expected)
+    goal = data.goal_observations(briefing, "county_3", "0128")
+    assert set(goal["area_code"]) == {"0128", "STHLM"}
+    (assert_protected if briefing else assert_full)(goal)
+
+
+def test_a_decision_taken_on_other_data_is_never_applied(data, fresh_db, monkeypatch):
+    """Even if the cache key misses a commit, a decision is only used on the cells it was
+    taken on (checksum): here Salem's January becomes a small count after the decision."""
+    monkeypatch.setattr(data, "version", lambda: (1,))
+    january = data.indicator_observations(True, "reported_rape")
+    assert not salem(january, "2026-01-01")["suppressed"]
+    revised = b"indicator_id,period,area_code,value\nreported_rape,2026-01,0128,1\n"
+    assert ingest_upload(fresh_db, revised, "rev.csv", user="t", today=TODAY).status == "committed"
+    rows = data.goal_observations(True, "county_3", "0128")
+    cell = salem(rows, "2026-01-01")
+    assert cell["suppressed"] and math.isnan(cell["value"])
+    assert_protected(rows)
+
+
+def salem(obs: pd.DataFrame, month: str) -> pd.Series:
+    cell = obs[
+        (obs["indicator_id"] == "reported_rape")
+        & (obs["area_code"] == "0128")
+        & (obs["period"] == pd.Timestamp(month))
+    ]
+    assert len(cell) == 1
+    return cell.iloc[0]
