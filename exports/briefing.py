@@ -217,7 +217,8 @@ def build_pack(
         briefing mode, since free text may name what disclosure control hides.
     events: per indicator id, (month, label) in the pack's language; drawn on the chart and
         listed when they fall in the period.
-    render: figure -> PNG bytes (default: `charts.figure_to_png`, headless Chromium).
+    render: figure -> PNG bytes (default: `charts.figure_to_png`, headless Chromium); the figure
+        comes sized CHART_PX, the chart area of a slide.
     Raises BriefingError when no indicator is chosen and KeyError for an unknown id or area.
     """
     if not selection.indicator_ids:
@@ -624,7 +625,7 @@ def to_pptx(pack: BriefingPack) -> bytes:
     box(slide, 0.8, 0.6, 11.7, 1.0, [Para.of(pack.text("title"), 40, bold=True)])
     box(slide, 0.8, 1.55, 11.7, 0.55, [Para.of(pack.text("subtitle"), 20, colour=MUTED)])
     box(slide, 0.8, 2.4, 5.6, 3.3, _facts_paras(pack, 22))
-    box(slide, 6.7, 2.4, 5.8, 3.3, _contents_paras(pack, 18))
+    box(slide, 6.7, 2.4, 5.8, 3.4 if pack.demo else 4.4, _contents_paras(pack, 18))
     if pack.demo:
         box(slide, 0.8, 5.95, 11.7, 0.7, [Para.of(pack.text("demo"), 24, bold=True, colour=WHITE)],
             align=PP_ALIGN.CENTER, fill=DEMO_RED)  # fmt: skip
@@ -730,7 +731,7 @@ def to_pdf(pack: BriefingPack) -> bytes:
     block(MARGIN + 8, 22, text_w - 16, 16, [Para.of(pack.text("title"), 32, bold=True)])
     block(MARGIN + 8, 38, text_w - 16, 10, [Para.of(pack.text("subtitle"), 16, colour=MUTED)])
     block(MARGIN + 8, 60, 120, 90, _facts_paras(pack, 16))
-    block(MARGIN + 140, 60, text_w - 148, 90, _contents_paras(pack, 13))
+    block(MARGIN + 140, 60, text_w - 148, 95 if pack.demo else 125, _contents_paras(pack, 13))
     if pack.demo:
         pdf.set_fill_color(*DEMO_RED)
         pdf.rect(MARGIN + 8, 160, text_w - 16, 16, style="F")
