@@ -531,18 +531,27 @@ def _summary_paras(pack: BriefingPack, size: float) -> list[Para]:
 
 
 def _paginate(
-    measure: TextMeasure, paras: list[Para], width: float, height: float
+    measure: TextMeasure, paras: list[Para], width: float, height: float, continued: str
 ) -> list[list[Para]]:
-    """Paragraphs split into pages that each fit ``width`` × ``height`` pt; a heading (bold,
-    alone) is never the last paragraph of a page, and a page never starts with space."""
+    """Paragraphs split into pages that each fit ``width`` × ``height`` pt. A heading (bold,
+    alone) is never the last paragraph of a page; a page that goes on under a heading starts
+    with that heading and ``continued``; a page never starts with space."""
     pages: list[list[Para]] = [[]]
+    heading: Para | None = None
     for para in paras:
         current = pages[-1]
         if current and measure.height([*current, para], width) > height:
-            carried = [current.pop()] if len(current) > 1 and _is_heading(current[-1]) else []
-            pages.append([*carried, para])
+            if len(current) > 1 and _is_heading(current[-1]):
+                pages.append([current.pop(), para])
+            elif heading is not None and not _is_heading(para):
+                again = Para((Run(f"{heading.text} {continued}", True),), heading.size)
+                pages.append([again, para])
+            else:
+                pages.append([para])
         else:
             current.append(para)
+        if _is_heading(para):
+            heading = para
     return [[dataclasses.replace(page[0], space_before=0), *page[1:]] for page in pages if page]
 
 
@@ -612,7 +621,9 @@ def to_pptx(pack: BriefingPack) -> bytes:
         return shape
 
     slides_total = 1 + len(pack.pages)
-    summary_pages = _paginate(measure, _summary_paras(pack, 16), *inner(12.4, 5.6))
+    summary_pages = _paginate(
+        measure, _summary_paras(pack, 16), *inner(12.4, 5.6), pack.text("continued")
+    )
     slides_total += len(summary_pages)
 
     def footer(slide) -> None:
@@ -685,7 +696,10 @@ def to_pdf(pack: BriefingPack) -> bytes:
     glyphs = _font_glyphs(regular)
     measure = TextMeasure(regular, bold)
     summary_pages = _paginate(
-        measure, _summary_paras(pack, 12), *_pt(PAGE_W - 2 * MARGIN, PAGE_H - 45)
+        measure,
+        _summary_paras(pack, 12),
+        *_pt(PAGE_W - 2 * MARGIN, PAGE_H - 45),
+        pack.text("continued"),
     )
     total = 1 + len(summary_pages) + len(pack.pages)
 

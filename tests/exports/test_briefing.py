@@ -408,4 +408,5 @@ def test_a_long_summary_continues_on_the_next_slide(obs):
     pages = [flat(text) for text in pdf_pages(to_pdf(long))[0]]
     for texts in (slides, pages):
         assert "Sammanfattning för oktober 2026 (forts.)" in texts[2]
+        assert "Mål 1 (forts.)" in texts[2]  # the goal's heading goes on with it
         assert "Mening nummer 59" in " ".join(texts)
