@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import warnings
@@ -188,19 +189,380 @@ def xmr(
     return XmrResult(points, periods, variation, assurance, messages)
 
 
+def xmr_batch(
+    series: Sequence[Sequence[float] | pd.Series | np.ndarray],
+    improvement: Improvement | Sequence[Improvement] = "increase",
+    target: float | None | Sequence[float | None] = None,
+    fix_after_n_points: int | None = None,
+    rebase_at: Sequence[Iterable[int] | None] | None = None,
+    screen_outliers: bool = True,
+) -> list[XmrResult]:
+    """``xmr`` for many series in one vectorised pass: result k equals ``xmr(series[k], ...)``.
+
+    improvement, target: one for all series or one per series; rebase_at: None or one entry
+    (positions, or None) per series; fix_after_n_points and screen_outliers apply to all. Values,
+    units, edge cases, errors and ShortPeriodWarnings (in series order) are those of ``xmr``.
+
+    Every period of every series becomes a row of one NaN-padded matrix, so the statistics and
+    rules run once over all of them instead of once per period (an overview charts a hundred
+    series per click and reads only their icons). Each result's frames are made when first
+    read, as slices of one frame for all series. Pinned to ``xmr`` by tests/metrics/test_spc.py
+    (identical frames, icons and warnings).
+    """
+    n = len(series)
+    improvements = _per_series(improvement, n, "improvement", lambda v: isinstance(v, str))
+    targets = _per_series(target, n, "target", lambda v: v is None or not _is_sequence(v))
+    rebases = [None] * n if rebase_at is None else list(rebase_at)
+    if len(rebases) != n:
+        raise ValueError(
+            f"xmr_batch: rebase_at needs one entry per series ({n}), not {len(rebases)}"
+        )
+    fix_n = _checked_fix(fix_after_n_points)
+
+    inputs = []  # (k, y, index, direction, starts) of the series that get a chart
+    results: list[XmrResult | None] = [None] * n
+    for k, values in enumerate(series):
+        y, index = _as_float_array(values)
+        direction = _direction_of(improvements[k])
+        if y.size == 0 or bool(np.isnan(y).all()):
+            results[k] = XmrResult(
+                _empty_frame(POINT_COLUMNS), _empty_frame(PERIOD_COLUMNS), None, None, []
+            )
+            continue
+        inputs.append((k, y, index, direction, _period_starts(rebases[k], y.size)))
+    if inputs:
+        _chart_batch(inputs, targets, fix_n, screen_outliers, results)
+    return results  # type: ignore[return-value]
+
+
+def _is_sequence(value: object) -> bool:
+    return isinstance(value, (Sequence, np.ndarray, pd.Series)) and not isinstance(value, str)
+
+
+def _per_series(value, n: int, name: str, is_single) -> list:
+    if is_single(value):
+        return [value] * n
+    values = list(value)
+    if len(values) != n:
+        raise ValueError(f"xmr_batch: {name} needs one value per series ({n}), not {len(values)}")
+    return values
+
+
+def _chart_batch(inputs, targets, fix_n, screen_outliers, results) -> None:
+    """Fill ``results`` for the series in ``inputs``: each period one row of a padded matrix."""
+    rows = []  # (input number, period number, start, stop)
+    for j, (_, y, _, _, starts) in enumerate(inputs):
+        stops = [*starts[1:], y.size]
+        rows += [(j, p, a, b) for p, (a, b) in enumerate(zip(starts, stops, strict=True))]
+    lengths = np.array([b - a for _, _, a, b in rows])
+    width = int(lengths.max())
+    valid = np.arange(width) < lengths[:, None]
+    y = np.full(valid.shape, np.nan)
+    y[valid] = np.concatenate([inputs[j][1][a:b] for j, _, a, b in rows])
+    stats = _period_statistics(y, valid, lengths, fix_n, screen_outliers)
+    rules = _rules_rows(y, stats["relative"], stats["outside"], stats["close"])
+
+    # Points of every series, series after series: the padded cells dropped.
+    each = np.repeat(np.arange(len(rows)), lengths)
+    starts = np.array([a for _, _, a, _ in rows])
+    position = np.arange(valid.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    series_of_row = np.array([j for j, _, _, _ in rows])
+    direction = np.array([inputs[j][3] for j, _, _, _ in rows])[each]
+    scalars = ("mean", "lpl", "upl", "near_lpl", "near_upl", "mrbar")
+    arrays = {
+        "position": starts[each] + position,
+        "period": np.array([p for _, p, _, _ in rows])[each],
+        "value": y[valid],
+        **{name: stats[name][each] for name in scalars},
+        "moving_range": stats["moving_range"][valid],
+        "moving_range_used": stats["used"][valid],
+        "in_baseline": stats["in_baseline"][valid],
+        "relative_to_mean": stats["relative"][valid],
+        "outside_limits": stats["outside"][valid],
+        "close_to_limits": stats["close"][valid],
+        **{name: column[valid] for name, column in rules.items()},
+    }
+    arrays["point_type"] = _point_types_mixed(arrays["special_cause_direction"], direction)
+    period_arrays = {
+        "period": np.array([p for _, p, _, _ in rows]),
+        "start": starts,
+        "end": starts + lengths - 1,
+        "n": lengths,
+        "n_values": stats["n_values"],
+        "n_baseline": stats["n_baseline"],
+        **{name: stats[name] for name in scalars},
+        "short": stats["n_values"] < SHORT_PERIOD,
+    }
+    row_bounds = np.searchsorted(series_of_row, np.arange(len(inputs) + 1)).tolist()
+    point_bounds = np.concatenate([[0], np.cumsum(lengths)])[row_bounds].tolist()
+    frames = _BatchFrames(
+        arrays, period_arrays, point_bounds, row_bounds, [index for _, _, index, _, _ in inputs]
+    )
+    short = set(np.flatnonzero(period_arrays["short"]).tolist())
+    lpl, upl = stats["lpl"].tolist(), stats["upl"].tolist()
+    point_types = arrays["point_type"]
+    for j, (k, values, _, direction_k, _) in enumerate(inputs):
+        first, last = row_bounds[j], row_bounds[j + 1]
+        messages = [
+            _short_period_message(
+                int(period_arrays["period"][r]),
+                int(period_arrays["start"][r]),
+                int(period_arrays["end"][r]),
+                int(stats["n_values"][r]),
+            )
+            for r in range(first, last)
+            if r in short
+        ]
+        for message in messages:
+            warnings.warn(message, ShortPeriodWarning, stacklevel=3)
+        present = np.flatnonzero(~np.isnan(values))
+        variation = str(point_types[point_bounds[j] + present[-1]])
+        assurance = _assurance(targets[k], direction_k, lpl[last - 1], upl[last - 1])
+        results[k] = _BatchResult(frames, j, variation, assurance, messages)
+
+
+class _BatchFrames:
+    """The points and periods of all charts of one ``xmr_batch`` call, kept as arrays; the
+    frames are made when a chart's frames are first read (an overview reads the icons of a
+    hundred charts and draws none of them)."""
+
+    def __init__(
+        self,
+        point_arrays: dict[str, np.ndarray],
+        period_arrays: dict[str, np.ndarray],
+        point_bounds: list[int],
+        row_bounds: list[int],
+        indexes: list[pd.Index],
+    ) -> None:
+        self._point_arrays, self._period_arrays = point_arrays, period_arrays
+        self._point_bounds, self._row_bounds, self._indexes = point_bounds, row_bounds, indexes
+
+    @functools.cached_property
+    def _points(self) -> pd.DataFrame:
+        arrays = self._point_arrays
+        return pd.DataFrame({name: _typed(arrays[name], dt) for name, dt in POINT_COLUMNS.items()})
+
+    @functools.cached_property
+    def _periods(self) -> pd.DataFrame:
+        arrays = self._period_arrays
+        return pd.DataFrame({name: _typed(arrays[name], dt) for name, dt in PERIOD_COLUMNS.items()})
+
+    def points(self, j: int) -> pd.DataFrame:
+        cut = slice(self._point_bounds[j], self._point_bounds[j + 1])
+        return self._points.iloc[cut].set_axis(self._indexes[j])
+
+    def periods(self, j: int) -> pd.DataFrame:
+        first, last = self._row_bounds[j], self._row_bounds[j + 1]
+        return self._periods.iloc[first:last].set_axis(pd.RangeIndex(last - first))
+
+
+class _BatchResult(XmrResult):
+    """An ``XmrResult`` of ``xmr_batch``: the same fields, its two frames made on first read."""
+
+    def __init__(
+        self,
+        frames: _BatchFrames,
+        j: int,
+        variation: str | None,
+        assurance: str | None,
+        messages: list[str],
+    ) -> None:
+        # Not the dataclass' __init__: points and periods are the properties below.
+        object.__setattr__(self, "_frames", (frames, j))
+        object.__setattr__(self, "variation", variation)
+        object.__setattr__(self, "assurance", assurance)
+        object.__setattr__(self, "warnings", messages)
+
+    @functools.cached_property
+    def points(self) -> pd.DataFrame:  # type: ignore[override]
+        frames, j = self._frames
+        return frames.points(j)
+
+    @functools.cached_property
+    def periods(self) -> pd.DataFrame:  # type: ignore[override]
+        frames, j = self._frames
+        return frames.periods(j)
+
+
+def _period_statistics(
+    y: np.ndarray,
+    valid: np.ndarray,
+    lengths: np.ndarray,
+    fix_n: int | None,
+    screen_outliers: bool,
+) -> dict[str, np.ndarray]:
+    """``_chart_period`` for every row of ``y`` (one period each, NaN-padded past ``lengths``)."""
+    width = y.shape[1]
+    baseline_size = lengths if fix_n is None else np.full(lengths.shape, fix_n)
+    in_baseline = np.arange(width) < baseline_size[:, None]
+    mean = _nanmean_rows(y, in_baseline)
+
+    moving_range = np.full(y.shape, np.nan)
+    moving_range[:, 1:] = np.abs(np.diff(y, axis=1))
+    used = in_baseline & ~np.isnan(moving_range)
+    mrbar = _nanmean_rows(moving_range, used)
+    if screen_outliers:
+        with np.errstate(invalid="ignore"):
+            used &= moving_range < OUTLIER_MR_FACTOR * mrbar[:, None]
+        mrbar = _nanmean_rows(moving_range, used)
+
+    lpl, upl = mean - LIMIT_FACTOR * mrbar, mean + LIMIT_FACTOR * mrbar
+    near_lpl, near_upl = mean - NEAR_LIMIT_FACTOR * mrbar, mean + NEAR_LIMIT_FACTOR * mrbar
+    with np.errstate(invalid="ignore"):
+        relative = np.sign(y - mean[:, None])
+        outside = (y > upl[:, None]) | (y < lpl[:, None])
+        close = ~outside & ((y < near_lpl[:, None]) | (y > near_upl[:, None]))
+    present = ~np.isnan(y)
+    return {
+        "mean": mean,
+        "mrbar": mrbar,
+        "lpl": lpl,
+        "upl": upl,
+        "near_lpl": near_lpl,
+        "near_upl": near_upl,
+        "moving_range": moving_range,
+        "used": used,
+        "in_baseline": in_baseline,
+        "relative": relative,
+        "outside": outside,
+        "close": close,
+        "n_values": present.sum(axis=1),
+        "n_baseline": (present & in_baseline).sum(axis=1),
+    }
+
+
+def _nanmean_rows(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``_nanmean`` of each row's cells where ``mask`` holds, to the last bit.
+
+    Cells left out are summed as zeros in their place: adding zero never changes a running sum,
+    so each row's extended-precision sum (and the residual pass) is the one ``_nanmean`` makes.
+    """
+    finite = mask & ~np.isnan(x)
+    count = finite.sum(axis=1)
+    wide = np.where(finite, x, 0.0).astype(np.longdouble)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.cumsum(wide, axis=1)[:, -1] / count
+        ok = np.isfinite(mean)
+        residual = np.where(finite, wide - mean[:, None], 0.0)
+        mean[ok] += np.cumsum(residual, axis=1)[ok, -1] / count[ok]
+    mean[count == 0] = np.nan
+    return mean.astype(np.float64)
+
+
+def _rules_rows(
+    y: np.ndarray, relative: np.ndarray, outside: np.ndarray, close: np.ndarray
+) -> dict[str, np.ndarray]:
+    """``_rules`` for every row of ``y`` at once (padding is NaN, so no window reaches into it)."""
+    rows, width = y.shape
+    above, below = relative == 1, relative == -1
+
+    run_end = _window_all_rows(above, RUN_LENGTH) | _window_all_rows(below, RUN_LENGTH)
+    run = _part_of_rows(run_end, RUN_LENGTH)
+
+    steps = np.diff(y, axis=1)
+    with np.errstate(invalid="ignore"):
+        rising, falling = steps > 0, steps < 0
+    trend_end = np.zeros((rows, width), dtype=bool)
+    trend_end[:, 1:] = _window_all_rows(rising, TREND_LENGTH - 1) | _window_all_rows(
+        falling, TREND_LENGTH - 1
+    )
+    trend = _part_of_rows(trend_end, TREND_LENGTH)
+    step_sign = np.sign(steps)
+    left = np.concatenate([np.zeros((rows, 1)), step_sign], axis=1)
+    right = np.concatenate([step_sign, step_sign[:, -1:]], axis=1) if width > 1 else left
+    use_right = trend & np.concatenate([trend[:, 1:], np.zeros((rows, 1), dtype=bool)], axis=1)
+    trend_direction = np.where(np.where(use_right, right, left) == 1, 1.0, -1.0)
+
+    two_in_three = close & _in_two_of_three_rows(above, below, close)
+
+    side = np.where(relative > 0, 1.0, -1.0)
+    flags = {"outside_limits": outside, "trend": trend, "two_in_three": two_in_three, "run": run}
+    signs = {"outside_limits": side, "trend": trend_direction, "two_in_three": side, "run": side}
+    rule = np.full(y.shape, None, dtype=object)
+    direction = np.zeros(y.shape)
+    for name in reversed(RULES):
+        rule[flags[name]] = name
+        direction[flags[name]] = signs[name][flags[name]]
+    return {
+        "rule_outside_limits": outside,
+        "rule_trend": trend,
+        "rule_two_in_three": two_in_three,
+        "rule_run": run,
+        "special_cause": direction != 0,
+        "special_cause_rule": rule,
+        "special_cause_direction": direction,
+    }
+
+
+def _window_all_rows(mask: np.ndarray, width: int) -> np.ndarray:
+    """``_window_all`` along each row."""
+    out = np.zeros(mask.shape, dtype=bool)
+    if mask.shape[1] >= width:
+        windows = np.lib.stride_tricks.sliding_window_view(mask, width, axis=1)
+        out[:, width - 1 :] = windows.all(axis=2)
+    return out
+
+
+def _part_of_rows(ends: np.ndarray, width: int) -> np.ndarray:
+    """``_part_of`` along each row."""
+    padded = np.concatenate([ends, np.zeros((ends.shape[0], width - 1), dtype=bool)], axis=1)
+    return np.lib.stride_tricks.sliding_window_view(padded, width, axis=1).any(axis=2)
+
+
+def _in_two_of_three_rows(above: np.ndarray, below: np.ndarray, close: np.ndarray) -> np.ndarray:
+    """``_in_two_of_three_window`` along each row."""
+    hit = np.zeros(close.shape, dtype=bool)
+    if close.shape[1] < 3:
+        return hit
+    same_side = _window_all_rows(above, 3) | _window_all_rows(below, 3)
+    two_close = np.lib.stride_tricks.sliding_window_view(close, 3, axis=1).sum(axis=2) >= 2
+    window_ok = same_side[:, 2:] & two_close
+    for offset in range(3):
+        hit[:, offset : offset + window_ok.shape[1]] |= window_ok
+    return hit
+
+
+def _point_types_mixed(signal_direction: np.ndarray, improvement: np.ndarray) -> np.ndarray:
+    """``_point_types`` with an improvement direction per point."""
+    neutral = improvement == 0
+    oriented = np.where(neutral, signal_direction, signal_direction * improvement)
+    choices = [
+        neutral & (oriented > 0),
+        neutral & (oriented < 0),
+        ~neutral & (oriented > 0),
+        ~neutral & (oriented < 0),
+    ]
+    names = [
+        "special_cause_neutral_high",
+        "special_cause_neutral_low",
+        "special_cause_improvement",
+        "special_cause_concern",
+    ]
+    return np.select(choices, names, default="common_cause").astype(object)
+
+
 def _typed(values: np.ndarray, dtype: str) -> np.ndarray | pd.Series:
     """A column in its declared dtype ("str": pandas' text dtype, None becoming missing)."""
     if dtype == "str":
-        return pd.Series(values, dtype="object").astype("str").array
+        # The few distinct texts converted once and taken by code (a text column holds a handful
+        # of names, and converting every cell cost more than the statistics).
+        codes, names = pd.factorize(values)
+        return pd.array(list(names), dtype="str").take(codes, allow_fill=True)
     return values.astype(dtype, copy=False)
 
 
 def _as_float_array(
     values: Sequence[float] | pd.Series | np.ndarray,
 ) -> tuple[np.ndarray, pd.Index]:
-    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="object")
-    numbers = pd.to_numeric(series, errors="raise")
-    y = numbers.to_numpy(dtype="float64", na_value=np.nan)
+    if isinstance(values, pd.Series) and values.dtype == "float64":
+        # Already numbers (what the overview passes): to_numeric would hand back the same.
+        series, y = values, values.to_numpy(dtype="float64", copy=True)
+    else:
+        series = (
+            values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="object")
+        )
+        numbers = pd.to_numeric(series, errors="raise")
+        y = numbers.to_numpy(dtype="float64", na_value=np.nan)
     if np.isinf(y).any():
         raise ValueError("xmr: values must be finite numbers or NaN for a missing month")
     index = series.index if isinstance(values, pd.Series) else pd.RangeIndex(len(y))

@@ -1,6 +1,7 @@
 """XmR limits and Making Data Count signals, by example (many from NHSRplotthedots' own tests) and by invariant."""
 
 import math
+import pickle
 import warnings
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from metrics.spc import POINT_TYPES, ShortPeriodWarning, xmr
+from metrics.spc import POINT_TYPES, ShortPeriodWarning, XmrResult, xmr, xmr_batch
 
 pytestmark = pytest.mark.filterwarnings("error::metrics.spc.ShortPeriodWarning")
 
@@ -432,3 +433,106 @@ def test_reversing_the_improvement_direction_swaps_improvement_and_concern(data)
     swap = {IMP: CON, CON: IMP, C: C}
     assert down.tolist() == [swap[t] for t in up]
     assert neutral.tolist() == [{IMP: HIGH, CON: LOW, C: C}[t] for t in up]
+
+
+# --- many series at once ------------------------------------------------------------------------
+
+
+def same_chart(batch, alone) -> None:
+    """Two XmR results are the same to the last bit: frames, dtypes, index, icons and warnings."""
+    pd.testing.assert_frame_equal(batch.points, alone.points, check_exact=True)
+    pd.testing.assert_frame_equal(batch.periods, alone.periods, check_exact=True)
+    assert (batch.variation, batch.assurance, batch.warnings) == (
+        alone.variation,
+        alone.assurance,
+        alone.warnings,
+    )
+
+
+@st.composite
+def charts(draw):
+    """Several series as an overview passes them (with an index of months) or as lists, each
+    with its own direction, target and rebase; sometimes limits held after 12+ points."""
+    drawn = draw(st.lists(series(), min_size=1, max_size=6))
+    dated = draw(st.booleans())
+    values = [
+        pd.Series(v, index=pd.date_range("2020-01-01", periods=len(v), freq="MS"), dtype=float)
+        if dated
+        else v
+        for v, _ in drawn
+    ]
+    improvements = draw(
+        st.lists(st.sampled_from(["increase", "decrease", "neutral"]), min_size=len(drawn),
+                 max_size=len(drawn))
+    )  # fmt: skip
+    targets = draw(
+        st.lists(st.none() | st.integers(-60, 60).map(float), min_size=len(drawn),
+                 max_size=len(drawn))
+    )  # fmt: skip
+    fix = draw(st.none() | st.integers(12, 20))
+    screen = draw(st.booleans())
+    return values, improvements, targets, [r for _, r in drawn], fix, screen
+
+
+@SETTINGS
+@given(charts())
+def test_a_batch_gives_exactly_what_each_series_gives_alone(chart):
+    values, improvements, targets, rebases, fix, screen = chart
+    with warnings.catch_warnings(record=True) as batch_warnings:
+        warnings.simplefilter("always")
+        batch = xmr_batch(values, improvements, targets, fix, rebases, screen)
+    with warnings.catch_warnings(record=True) as alone_warnings:
+        warnings.simplefilter("always")
+        alone = [
+            xmr(v, improvements[k], targets[k], fix, rebases[k], screen)
+            for k, v in enumerate(values)
+        ]
+    assert len(batch) == len(values)
+    for one, other in zip(batch, alone, strict=True):
+        same_chart(one, other)
+    assert [str(w.message) for w in batch_warnings] == [str(w.message) for w in alone_warnings]
+
+
+def test_a_batch_takes_one_direction_and_target_for_all_and_keeps_the_order():
+    values = [RNORM_123, [], BASE + [16.0], [math.nan] * 3, list(range(13))]
+    batch = quiet_batch(values, improvement="decrease", target=0.5)
+    for result, v in zip(batch, values, strict=True):
+        same_chart(result, quiet_xmr(v, improvement="decrease", target=0.5))
+    assert batch[1].points.empty and batch[3].variation is None
+    assert quiet_batch([]) == []
+
+
+def quiet_batch(values, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ShortPeriodWarning)
+        return xmr_batch(values, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"improvement": ["increase"]}, "one value per series"),
+        ({"target": [1.0, 2.0, 3.0]}, "one value per series"),
+        ({"rebase_at": [None]}, "one entry per series"),
+        ({"rebase_at": [None, [13]]}, "outside the series"),
+        ({"improvement": ["increase", "up"]}, "improvement"),
+        ({"fix_after_n_points": 11}, ">= 12"),
+    ],
+)
+def test_a_batch_checks_its_arguments_as_xmr_does(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        xmr_batch([BASE + [10.0], BASE + [10.0]], **kwargs)
+
+
+def test_a_batch_warns_for_each_short_period_in_series_order():
+    with pytest.warns(ShortPeriodWarning) as caught:
+        batch = xmr_batch([BASE + [10.0], [1.0, 2.0], BASE * 2 + [10.0] * 5], rebase_at=[
+            None, None, [24]])  # fmt: skip
+    assert [str(w.message) for w in caught] == batch[1].warnings + batch[2].warnings
+    assert batch[0].warnings == [] and "positions 24-28" in batch[2].warnings[0]
+
+
+def test_a_batch_result_is_an_xmr_result_that_survives_pickling():
+    (result,) = xmr_batch([BASE + [16.0]], target=[20.0])
+    assert isinstance(result, XmrResult)
+    same_chart(pickle.loads(pickle.dumps(result)), xmr(BASE + [16.0], target=20.0))
