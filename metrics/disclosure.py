@@ -120,12 +120,16 @@ class HiddenCells:
     areas: tuple[str, ...] | None
     keys: np.ndarray
     """Sorted keys (position in ``areas``, month number) of the hidden cells."""
-    reasons: np.ndarray
-    """"primary" or "secondary" for each key."""
+    primary: np.ndarray
+    """For each key: True = hidden as a small count itself, False = hidden as a secondary."""
 
     @classmethod
     def none(cls, indicator_id: str) -> HiddenCells:
-        return cls(indicator_id, None, np.zeros(0, dtype="int64"), np.zeros(0, dtype=object))
+        return cls(indicator_id, None, np.zeros(0, dtype="int64"), np.zeros(0, dtype=bool))
+
+    def reasons(self, at: np.ndarray) -> np.ndarray:
+        """``suppression_reason`` of the cells at positions `at` in ``keys``."""
+        return np.where(self.primary[at], "primary", "secondary").astype(object)
 
     def locate(self, area_codes: pd.Series, periods: pd.Series) -> np.ndarray:
         """Position in ``keys`` of each cell, or -1 where it is shown. ValueError for a cell of
@@ -151,8 +155,8 @@ def hidden_cells(protected: pd.DataFrame, indicator_id: str) -> HiddenCells:
     keys = _cell_keys(pd.Index(areas).get_indexer(codes), rows["period"])
     hidden = rows["suppressed"].to_numpy(dtype=bool)
     order = np.argsort(keys[hidden], kind="stable")
-    reasons = rows["suppression_reason"].to_numpy(dtype=object)[hidden][order]
-    return HiddenCells(indicator_id, areas, keys[hidden][order], reasons)
+    primary = rows["suppression_reason"].to_numpy(dtype=object)[hidden][order] == "primary"
+    return HiddenCells(indicator_id, areas, keys[hidden][order], primary)
 
 
 def hide_cells(cut: pd.DataFrame, decisions: Mapping[str, HiddenCells]) -> pd.DataFrame:
@@ -172,7 +176,7 @@ def hide_cells(cut: pd.DataFrame, decisions: Mapping[str, HiddenCells]) -> pd.Da
         rows = rows.to_numpy()
         part = cut.iloc[rows]
         at = decision.locate(part["area_code"], part["period"])
-        reasons[rows[at >= 0]] = decision.reasons[at[at >= 0]]
+        reasons[rows[at >= 0]] = decision.reasons(at[at >= 0])
     return _blank(cut.copy(), reasons)
 
 
@@ -334,8 +338,9 @@ class _Protector:
         owner = np.repeat(np.arange(len(flat)), sizes)
         by_member = np.argsort(self.members, kind="stable")
         self.members_sorted, self.owner_sorted = self.members[by_member], owner[by_member]
-        self.levels = self._stock_levels() if kind == "stock" else []
-        self.rows = [tuple(row) for row in self.q[: self.n].tolist()] if kind == "stock" else []
+        self.levels = (
+            self._stock_levels(area_ids) if kind == "stock" else np.zeros((0, 0), dtype="int64")
+        )
 
     # -- structure -------------------------------------------------------------------------
 
@@ -436,25 +441,30 @@ class _Protector:
         return changed
 
     def _sweep_stock_steps(self) -> bool:
-        """Hide a stock level whose rise since the previous shown level is a small count."""
-        if self.kind != "stock":
+        """Hide a stock level whose rise since the previous shown level is a small count.
+
+        Each area's levels are read in month order, all areas at once: step k looks at every
+        area's k-th level, against that area's latest level still shown."""
+        if self.kind != "stock" or not self.levels.size:
             return False
-        low, high = _TOL, self.t - _TOL
         changed = False
-        hidden = self.hidden
-        for cells in self.levels:
-            previous: tuple[float, ...] | None = None
-            for i in cells:
-                if hidden[i]:
-                    continue
-                row = self.rows[i]
-                if previous is not None and any(
-                    low < a - b < high for a, b in zip(row, previous, strict=True)
-                ):
-                    self._hide(i, "secondary")
-                    changed = True
-                    continue
-                previous = row
+        areas = len(self.levels)
+        previous = np.zeros((areas, self.q.shape[1]))
+        has_previous = np.zeros(areas, dtype=bool)
+        for k in range(self.levels.shape[1]):
+            cells = self.levels[:, k]
+            at = np.flatnonzero(cells >= 0)
+            cells = cells[at]
+            shown = ~self.hidden[cells]
+            small = has_previous[at] & self._small_rows(self.q[cells] - previous[at])
+            hide = shown & small
+            if hide.any():
+                self.hidden[cells[hide]] = True
+                self.reason[cells[hide]] = "secondary"
+                changed = True
+            keep = shown & ~hide
+            previous[at[keep]] = self.q[cells[keep]]
+            has_previous[at[keep]] = True
         return changed
 
     def _audit(self) -> bool:
@@ -485,15 +495,18 @@ class _Protector:
             )
         )
 
-    def _stock_levels(self) -> list[list[int]]:
-        """Per area, its single-month cells with a known level, in month order."""
+    def _stock_levels(self, area_ids: np.ndarray) -> np.ndarray:
+        """Areas × their single-month cells with a known level, in month order (-1 = none)."""
         single = np.flatnonzero((self.starts == self.ends) & self.known[: self.n])
-        ordered = sorted(single.tolist(), key=lambda i: (self.areas[i], self.starts[i], i))
-        levels: list[list[int]] = []
-        for i in ordered:
-            if not levels or self.areas[levels[-1][0]] != self.areas[i]:
-                levels.append([])
-            levels[-1].append(i)
+        single = single[np.lexsort((single, self.starts[single], area_ids[single]))]
+        if not len(single):
+            return np.zeros((0, 0), dtype="int64")
+        area = area_ids[single]
+        first = np.flatnonzero(np.r_[True, area[1:] != area[:-1]])
+        row = np.cumsum(np.r_[True, area[1:] != area[:-1]]) - 1
+        position = np.arange(len(single)) - first[row]
+        levels = np.full((len(first), int(position.max()) + 1), -1, dtype="int64")
+        levels[row, position] = single
         return levels
 
     @staticmethod
