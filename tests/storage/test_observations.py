@@ -8,6 +8,7 @@ import pandas as pd
 
 from ingest.pipeline import ingest_upload
 from storage import load_observations, load_observations_with_checksums
+from storage.observations import CELL_COLUMNS
 from tests.conftest import TODAY
 
 
@@ -51,3 +52,12 @@ def test_a_checksum_changes_with_any_cell_of_its_indicator_and_only_then(seeded_
     assert after["reported_partner_violence_women"] != before["reported_partner_violence_women"]
     assert after["reported_partner_violence_women"][0] == 4
     assert after["clearance_rape"] == before["clearance_rape"]
+
+
+def test_cells_only_reads_what_disclosure_control_needs(seeded_db):
+    full, sums = load_observations_with_checksums(seeded_db, indicator_ids=["clearance_rape"])
+    cells, same = load_observations_with_checksums(
+        seeded_db, indicator_ids=["clearance_rape"], cells_only=True
+    )
+    assert list(cells.columns) == CELL_COLUMNS and same == sums
+    pd.testing.assert_frame_equal(cells, full[CELL_COLUMNS])
