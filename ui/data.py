@@ -45,26 +45,32 @@ def version() -> tuple[int, ...]:
 #
 # Disclosure control protects an indicator as a whole (a cell can be recovered by subtraction
 # across areas), never a cut of it; and no relation crosses indicators. So briefing mode decides
-# per indicator, on all its stored cells, which cells to hide (`_decision`, cached per data
-# version and indicator: a list of cells, not the values), and every page reads only the rows it
-# shows and hides those cells in them (`_read`). The rows and a checksum of each indicator's
-# stored cells come from one read; a decision is used only if it was taken on cells with the
-# same checksum, else the indicator is protected again from a fresh read and cut in memory.
+# per indicator, on all its stored cells, which cells to hide (`_decision`: a list of cells, not
+# values), and every page reads only the rows it shows and hides those cells in them (`_read`).
+# The rows and a checksum of each indicator's stored cells come from one read; a decision is
+# cached under that checksum and checked against it when it is taken, so it is only ever applied
+# to the cells it was taken on, and an upload re-decides only the indicators it changed.
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _decision(
-    db_version: tuple[int, ...], indicator_id: str
-) -> tuple[tuple[int, int], HiddenCells]:
+class _Changed(Exception):
+    """The indicator's stored cells changed between two reads."""
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _decision(catalog_key: int, indicator_id: str, checksum: tuple[int, int]) -> HiddenCells:
     """Briefing mode only: which cells of the indicator disclosure control hides, decided on
-    every area and month of it, with the checksum of the cells it was decided on."""
-    rows, checksums = load_observations_with_checksums(database(), indicator_ids=[indicator_id])
+    every area and month of it (cells with this checksum, under the catalog `catalog_key`).
+    Raises _Changed, and caches nothing, when the stored cells no longer have the checksum."""
+    rows, checksums = load_observations_with_checksums(
+        database(), indicator_ids=[indicator_id], cells_only=True
+    )
+    if checksums[indicator_id] != checksum:
+        raise _Changed(indicator_id)
     protected = apply_disclosure(rows, catalog(), DISCLOSURE_THRESHOLD)
-    return checksums[indicator_id], hidden_cells(protected, indicator_id)
+    return hidden_cells(protected, indicator_id)
 
 
 def _read(
-    db_version: tuple[int, ...],
     briefing: bool,
     indicator_ids: tuple[str, ...],
     area_codes: tuple[str, ...] | None,
@@ -81,23 +87,23 @@ def _read(
     rows, checksums = load_observations_with_checksums(
         db, indicator_ids=list(indicator_ids), area_codes=codes, end=last
     )
+    key = hash(catalog())
     decisions: dict[str, HiddenCells] = {}
-    stale: list[str] = []
+    changed: list[str] = []
     for indicator_id in indicator_ids:
         if not protects(catalog().indicator(indicator_id)):
             decisions[indicator_id] = HiddenCells.none(indicator_id)
             continue
-        checksum, decision = _decision(db_version, indicator_id)
-        if checksum == checksums[indicator_id]:
-            decisions[indicator_id] = decision
-        else:
-            stale.append(indicator_id)
-    protected = hide_cells(rows[~rows["indicator_id"].isin(stale)], decisions)
-    if stale:
-        # The data changed between the decision and this read: protect these indicators whole,
-        # from one read, and cut the protected rows.
+        try:
+            decisions[indicator_id] = _decision(key, indicator_id, checksums[indicator_id])
+        except _Changed:
+            changed.append(indicator_id)
+    protected = hide_cells(rows[~rows["indicator_id"].isin(changed)], decisions)
+    if changed:
+        # A commit fell between the two reads: protect these indicators whole, from one read,
+        # and cut the protected rows.
         fresh = apply_disclosure(
-            load_observations(db, indicator_ids=stale), catalog(), DISCLOSURE_THRESHOLD
+            load_observations(db, indicator_ids=changed), catalog(), DISCLOSURE_THRESHOLD
         )
         if codes is not None:
             fresh = fresh[fresh["area_code"].isin(codes)]
@@ -116,7 +122,7 @@ def _observations(
     indicator_ids: tuple[str, ...],
     area_codes: tuple[str, ...] | None,
 ) -> pd.DataFrame:
-    return _read(db_version, briefing, indicator_ids, area_codes, None)
+    return _read(briefing, indicator_ids, area_codes, None)
 
 
 def indicator_observations(briefing: bool, indicator_id: str) -> pd.DataFrame:
@@ -167,7 +173,7 @@ def _overview(
     # pays for that once).
     codes = tuple(dict.fromkeys([area, REGION]))
     ids = tuple(i.id for i in catalog().indicators)
-    obs = _read(db_version, briefing, ids, codes, period)
+    obs = _read(briefing, ids, codes, period)
     return build_overview(obs, catalog(), area, period)
 
 

@@ -137,6 +137,30 @@ def test_a_decision_taken_on_other_data_is_never_applied(data, fresh_db, monkeyp
     assert_protected(rows)
 
 
+def test_a_commit_between_the_read_and_the_decision_is_caught(data, fresh_db, monkeypatch):
+    """The page's rows are read, then a commit lands before the decision reads the indicator:
+    the decision (taken on the new cells) must not be applied to the old rows, where it would
+    show Salem's March (2) because the new March (20) needs no protection."""
+    read = data.load_observations_with_checksums
+    calls = []
+
+    def read_then_commit(*args, **kwargs):
+        result = read(*args, **kwargs)
+        if not calls:
+            revised = b"indicator_id,period,area_code,value\nreported_rape,2026-03,0128,20\n"
+            report = ingest_upload(fresh_db, revised, "rev.csv", user="t", today=TODAY)
+            assert report.status == "committed"
+        calls.append(kwargs)
+        return result
+
+    monkeypatch.setattr(data, "load_observations_with_checksums", read_then_commit)
+    rows = data.indicator_observations(True, "reported_rape")
+    assert len(calls) == 2  # the page's read and the decision's read
+    assert salem(rows, "2026-03-01")["value"] == 20  # protected again from one fresh read
+    shown = rows.loc[~rows["suppressed"], "value"]
+    assert not ((shown > 0) & (shown < 5)).any()
+
+
 def salem(obs: pd.DataFrame, month: str) -> pd.Series:
     cell = obs[
         (obs["indicator_id"] == "reported_rape")
