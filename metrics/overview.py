@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics.aggregate import YearOnYear, aggregate_areas, split_by_indicator, year_on_year
+from metrics.aggregate import YearOnYear, area_series, year_on_year
 from metrics.catalog import Catalog, Goal, Indicator
-from metrics.progress import Assessment, GoalRollup, assess_catalog, rollup_goal
+from metrics.progress import Assessment, GoalRollup, assess_area_series, rollup_goal
 
 REGION = "STHLM"
 
@@ -37,23 +37,17 @@ def build_overview(
 ) -> tuple[dict[str, Assessment], list[GoalCard]]:
     """Assess every indicator at `area_code` (region for indicators not reported there) and
     build one card per goal in catalog order. `period` None means the latest month with data."""
-    assessments = assess_catalog(obs, catalog, area_code, period=period)
-    if area_code != REGION:
-        # Indicators not reported for this area are read at the region, so a goal card is never
-        # empty just because its indicators are regional.
-        regional = [i for i in catalog.indicators if area_code not in catalog.valid_areas(i.id)]
-        if regional:
-            sub = obs[obs["indicator_id"].isin([i.id for i in regional])]
-            region_reading = assess_catalog(sub, catalog, REGION, period=period)
-            for indicator in regional:
-                assessments[indicator.id] = region_reading[indicator.id]
-    parts = split_by_indicator(obs)
+    # Indicators not reported for this area are read at the region, so a goal card is never
+    # empty just because its indicators are regional. All are read in one pass over the rows.
+    areas = [reading_area(catalog, i.id, area_code) for i in catalog.indicators]
+    table = area_series(obs, catalog.indicators, areas)
+    assessments = assess_area_series(table, catalog.indicators, period=period)
     cards = []
     for goal in catalog.goals:
         headline = catalog.indicator(goal.headline_indicator)
         fallback = area_code not in catalog.valid_areas(headline.id)
         where = REGION if fallback else area_code
-        series = aggregate_areas(parts.get(headline.id, obs.iloc[0:0]), headline, [where])
+        series = table.series(headline.id)
         if period is not None and not series.empty:
             series = series[series.index <= period]
         members = [assessments[i.id] for i in catalog.indicators_for_goal(goal.id)]
@@ -70,3 +64,12 @@ def build_overview(
             )
         )
     return assessments, cards
+
+
+def reading_area(catalog: Catalog, indicator_id: str, area_code: str) -> str | None:
+    """Where the overview reads an indicator for `area_code`: there when it is reported there,
+    else at the region; None when neither reports it."""
+    valid = catalog.valid_areas(indicator_id)
+    if area_code in valid:
+        return area_code
+    return REGION if area_code != REGION and REGION in valid else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections import Counter
@@ -9,10 +10,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 import pandas as pd
 
-from metrics.aggregate import aggregate_areas, month_range, split_by_indicator
-from metrics.spc import XmrResult, xmr
+from metrics.aggregate import (
+    AreaSeries,
+    aggregate_areas,
+    area_series,
+    month_range,
+    split_by_indicator,
+)
+from metrics.spc import ShortPeriodWarning, XmrResult, xmr, xmr_batch
 
 if TYPE_CHECKING:
     from metrics.catalog import Catalog, Indicator
@@ -185,6 +193,14 @@ PROGRESS_STATUSES: dict[str, tuple[str, str]] = {
 
 
 def _month(period: str | pd.Timestamp) -> pd.Timestamp:
+    # Cached: an overview asks for the same few months hundreds of times, and pandas' period
+    # round trip costs a tenth of a millisecond. The result does not depend on the input's
+    # resolution (always microseconds), so equal inputs may share it.
+    return _month_of(period)
+
+
+@functools.lru_cache(maxsize=1024)
+def _month_of(period: str | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(period).to_period("M").to_timestamp()
 
 
@@ -322,8 +338,13 @@ def trajectory(
     months = month_range(start, end) if end >= start else pd.DatetimeIndex([], name="period")
     steps = len(months) - 1
     b, t = float(baseline.value), float(target.value)
-    values = [t if steps <= 0 else b + (t - b) * i / steps for i in range(len(months))]
+    values = [_on_line(b, t, steps, i) for i in range(len(months))]
     return pd.Series(values, index=months, name="value", dtype="float64")
+
+
+def _on_line(b: float, t: float, steps: int, i: int) -> float:
+    """The trajectory's value ``i`` months after the baseline month, ``steps`` months long."""
+    return t if steps <= 0 else b + (t - b) * i / steps
 
 
 def expected_at(
@@ -335,15 +356,21 @@ def expected_at(
 ) -> float | None:
     """The trajectory's value in ``period``; the target value after the target month (the
     target is to be held), None before the baseline month or without a trajectory."""
-    line = trajectory(indicator, baseline=baseline, target=target)
-    if line.empty:
+    baseline = baseline if baseline is not None else indicator.baseline
+    target = target if target is not None else indicator.target
+    if baseline is None or target is None:
         return None
-    month = _month(period)
-    if month < line.index[0]:
+    # The trajectory's value, computed for the one month instead of drawing the whole line.
+    start, end, month = _month(baseline.period), _month(target.period), _month(period)
+    b, t = float(baseline.value), float(target.value)
+    if end < start or month < start:
         return None
-    if month > line.index[-1]:
-        return float(line.iloc[-1])
-    return float(line.loc[month])
+    steps = _months_between(start, end)
+    return _on_line(b, t, steps, min(_months_between(start, month), steps))
+
+
+def _months_between(first: pd.Timestamp, last: pd.Timestamp) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month
 
 
 # ---------------------------------------------------------------------------------------------
@@ -517,6 +544,58 @@ def assess_indicator(
     events of the latest 12 months. Fewer than MIN_POINTS values → category "too_little_data"
     (the XmR readings are still given, for the chart).
     """
+    values = _monthly_values(series, period)
+    settled = _assess_without_xmr(indicator, values)
+    if settled is not None:
+        return settled
+    target, positions = _xmr_inputs(indicator, values)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = xmr(
+            values,
+            improvement=indicator.direction,
+            target=target,
+            rebase_at=positions,
+        )
+    return _assess_with_xmr(indicator, values, result, [str(w.message) for w in caught])
+
+
+def assess_area_series(
+    table: AreaSeries,
+    indicators: Iterable[Indicator],
+    *,
+    period: pd.Timestamp | str | None = None,
+) -> dict[str, Assessment]:
+    """``assess_indicator(indicator, table.series(indicator.id), period=period)`` for each of
+    ``indicators`` (all in ``table``), in their order, with the XmR charts of all of them
+    computed in one batch (``xmr_batch``) instead of one by one."""
+    month = _month(period) if period is not None else None
+    out: dict[str, Assessment] = {}
+    charted: list[tuple[Indicator, pd.Series]] = []
+    for indicator in indicators:
+        values = _row_values(table, table.row(indicator.id), month)
+        settled = _assess_without_xmr(indicator, values)
+        out[indicator.id] = settled  # a placeholder in its place when charted below
+        if settled is None:
+            charted.append((indicator, values))
+    inputs = [_xmr_inputs(indicator, values) for indicator, values in charted]
+    with warnings.catch_warnings():
+        # xmr_batch keeps each chart's warnings in its result, as assess_indicator collects them.
+        warnings.simplefilter("ignore", ShortPeriodWarning)
+        results = xmr_batch(
+            [values for _, values in charted],
+            improvement=[indicator.direction for indicator, _ in charted],
+            target=[target for target, _ in inputs],
+            rebase_at=[positions for _, positions in inputs],
+        )
+    for (indicator, values), result in zip(charted, results, strict=True):
+        out[indicator.id] = _assess_with_xmr(indicator, values, result, list(result.warnings))
+    return out
+
+
+def _monthly_values(series: pd.DataFrame, period: pd.Timestamp | str | None) -> pd.Series:
+    """The series' values up to ``period``, from its first to its last month with a value
+    (empty when it has none)."""
     values = series["value"].astype("float64") if not series.empty else pd.Series(dtype="float64")
     index = values.index
     # aggregate_areas' months (a monthly range in microseconds) are already what this
@@ -533,6 +612,23 @@ def assess_indicator(
         values = values[values.index <= _month(period)]
     present = values.dropna()
     if present.empty:
+        return present
+    return values.loc[present.index[0] : present.index[-1]]
+
+
+def _row_values(table: AreaSeries, row: int, month: pd.Timestamp | None) -> pd.Series:
+    """``_monthly_values(table.series(...), month)`` read straight from the table's arrays."""
+    stop = len(table.months) if month is None else table.months.searchsorted(month, "right")
+    present = np.flatnonzero(~np.isnan(table.value[row, :stop]))
+    if present.size == 0:
+        return pd.Series(dtype="float64")
+    cut = slice(int(present[0]), int(present[-1]) + 1)
+    return pd.Series(table.value[row, cut], index=table.months[cut], name="value")
+
+
+def _assess_without_xmr(indicator: Indicator, values: pd.Series) -> Assessment | None:
+    """The assessment of a series with no values or of a rare event; None when it needs XmR."""
+    if values.empty:
         return Assessment(
             indicator.id,
             None,
@@ -545,38 +641,43 @@ def assess_indicator(
             None,
             compute_progress(indicator, None),
         )
-    values = values.loc[present.index[0] : present.index[-1]]
-    last_period, last_value = present.index[-1], float(present.iloc[-1])
-    n_points = len(present)
+    if not indicator.rare:
+        return None
+    last_period, last_value = values.index[-1], float(values.iloc[-1])
+    rare = rare_event_summary(values, as_of=last_period)
+    progress = compute_progress(indicator, rare.events_last_12_months, period=last_period)
+    return Assessment(
+        indicator.id,
+        last_period,
+        last_value,
+        _count_values(values),
+        "rare_event",
+        None,
+        None,
+        None,
+        None,
+        progress,
+        rare,
+    )
 
-    if indicator.rare:
-        rare = rare_event_summary(values, as_of=last_period)
-        progress = compute_progress(indicator, rare.events_last_12_months, period=last_period)
-        return Assessment(
-            indicator.id,
-            last_period,
-            last_value,
-            n_points,
-            "rare_event",
-            None,
-            None,
-            None,
-            None,
-            progress,
-            rare,
-        )
 
+def _count_values(values: pd.Series) -> int:
+    return int(np.count_nonzero(~np.isnan(values.to_numpy(dtype="float64"))))
+
+
+def _xmr_inputs(indicator: Indicator, values: pd.Series) -> tuple[float | None, list[int]]:
+    """The target and the rebase positions an indicator's XmR chart takes."""
     target = indicator.target.value if indicator.target is not None else None
-    positions = _break_positions(indicator, values.index)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = xmr(
-            values,
-            improvement=indicator.direction,
-            target=target,
-            rebase_at=positions,
-        )
-    messages = [str(w.message) for w in caught]
+    return target, _break_positions(indicator, values.index)
+
+
+def _assess_with_xmr(
+    indicator: Indicator, values: pd.Series, result: XmrResult, messages: list[str]
+) -> Assessment:
+    """The assessment of a series (non-empty, first and last month with a value) read on XmR."""
+    last_period, last_value = values.index[-1], float(values.iloc[-1])
+    n_points = _count_values(values)
+    target = indicator.target.value if indicator.target is not None else None
     if n_points < MIN_POINTS:
         messages.insert(
             0,
@@ -650,6 +751,13 @@ def assess_catalog(
     no valid area among them, or no data, gets category "no_data".
     """
     codes = (area_codes,) if isinstance(area_codes, str) else tuple(area_codes)
+    if len(codes) == 1:
+        # One area: every series read in one pass and every chart in one batch.
+        areas = [
+            codes[0] if codes[0] in catalog.valid_areas(i.id) else None for i in catalog.indicators
+        ]
+        table = area_series(obs, catalog.indicators, areas)
+        return assess_area_series(table, catalog.indicators, period=period)
     parts = split_by_indicator(obs)
     empty = obs.iloc[0:0]
     out: dict[str, Assessment] = {}

@@ -1,11 +1,15 @@
 """Shortcuts taken for speed give exactly what the general code gives.
 
 The overview reads only the selected area's and the region's rows (ui/data.py); aggregate_areas
-reads one area without grouping; the upload reader takes canonical months and plain numbers by
-a vectorised path. Each is checked here against the general path on the same input.
+reads one area without grouping; area_series reads every indicator's series in one pass and
+assess_area_series charts them in one XmR batch; the upload reader takes canonical months and
+plain numbers by a vectorised path. Each is checked here against the general path on the same
+input.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -14,9 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.normalise import parse_numbers, parse_periods
-from metrics.aggregate import aggregate_areas, split_by_indicator
+from metrics.aggregate import aggregate_areas, area_series, split_by_indicator
 from metrics.catalog import load_catalog
-from metrics.overview import REGION, build_overview
+from metrics.overview import REGION, build_overview, reading_area
+from metrics.progress import assess_area_series, assess_catalog, assess_indicator
 
 CATALOG = load_catalog()
 
@@ -69,6 +74,77 @@ def test_split_by_indicator_keeps_every_row_once_in_order(demo_obs):
     for indicator_id, part in parts.items():
         pd.testing.assert_frame_equal(part, demo_obs[demo_obs["indicator_id"] == indicator_id])
     assert split_by_indicator(demo_obs.iloc[0:0]) == {}
+
+
+def same_assessment(fast, general) -> None:
+    """Two assessments read the same, their XmR frames included."""
+    for field in dataclasses.fields(fast):
+        a, b = getattr(fast, field.name), getattr(general, field.name)
+        if field.name == "spc":
+            assert (a is None) == (b is None)
+            if a is not None:
+                pd.testing.assert_frame_equal(a.points, b.points, check_exact=True)
+                pd.testing.assert_frame_equal(a.periods, b.periods, check_exact=True)
+                assert (a.variation, a.assurance, a.warnings) == (
+                    b.variation,
+                    b.assurance,
+                    b.warnings,
+                )
+        elif field.name == "rare" and a is not None:
+            pd.testing.assert_frame_equal(a.per_year, b.per_year)
+            assert dataclasses.replace(a, per_year=None) == dataclasses.replace(b, per_year=None)
+        else:
+            assert a == b, (fast.indicator_id, field.name, a, b)
+
+
+@pytest.mark.parametrize("area", ["STHLM", "PO_SYD", "0180", "0980"])
+def test_area_series_reads_each_indicator_as_aggregate_areas_does(demo_obs, area):
+    areas = [reading_area(CATALOG, i.id, area) for i in CATALOG.indicators]
+    table = area_series(demo_obs, CATALOG.indicators, areas)
+    for indicator, where in zip(CATALOG.indicators, areas, strict=True):
+        general = aggregate_areas(demo_obs, indicator, [] if where is None else [where])
+        pd.testing.assert_frame_equal(table.series(indicator.id), general, check_exact=True)
+    # Rows in another order read the same; no area at all reads nothing.
+    shuffled = demo_obs.sample(frac=1.0, random_state=1)
+    again = area_series(shuffled, CATALOG.indicators, [area] * len(CATALOG.indicators))
+    first = CATALOG.indicators[0]
+    pd.testing.assert_frame_equal(again.series(first.id), aggregate_areas(demo_obs, first, [area]))
+    nowhere = area_series(demo_obs, CATALOG.indicators, [None] * len(CATALOG.indicators))
+    assert all(nowhere.series(i.id).empty for i in CATALOG.indicators)
+
+
+def test_area_series_refuses_two_rows_for_one_month(demo_obs):
+    first = demo_obs.iloc[[0]]
+    with pytest.raises(ValueError, match="more than one row per area and month"):
+        area_series(
+            pd.concat([demo_obs, first]), CATALOG.indicators, ["STHLM"] * len(CATALOG.indicators)
+        )
+    assert area_series(
+        demo_obs.iloc[0:0], CATALOG.indicators, ["STHLM"] * len(CATALOG.indicators)
+    ).months.empty
+
+
+@pytest.mark.parametrize("area", ["STHLM", "PO_NORD", "0180", "0127"])
+@pytest.mark.parametrize("period", [None, "2026-07", "2023-02"])
+def test_one_batch_of_charts_reads_as_one_indicator_at_a_time(demo_obs, area, period):
+    month = None if period is None else pd.Timestamp(period + "-01")
+    fast = assess_catalog(demo_obs, CATALOG, area, period=month)
+    for indicator in CATALOG.indicators:
+        valid = [area] if area in CATALOG.valid_areas(indicator.id) else []
+        series = aggregate_areas(demo_obs, indicator, valid)
+        same_assessment(fast[indicator.id], assess_indicator(indicator, series, period=month))
+    # build_overview reads indicators not reported in the area at the region.
+    assessments, _ = build_overview(demo_obs, CATALOG, area, month)
+    for indicator in CATALOG.indicators:
+        where = reading_area(CATALOG, indicator.id, area)
+        series = aggregate_areas(demo_obs, indicator, [where])
+        same_assessment(
+            assessments[indicator.id], assess_indicator(indicator, series, period=month)
+        )
+    table = area_series(demo_obs, CATALOG.indicators, [area] * len(CATALOG.indicators))
+    assert list(assess_area_series(table, CATALOG.indicators[:3], period=month)) == [
+        i.id for i in CATALOG.indicators[:3]
+    ]
 
 
 MONTHS = ["2026-03", "2026-3", "2026-13", "1899-01", "2026-03-15", "2026M03", "202603",

@@ -164,6 +164,28 @@ def test_trajectory_is_linear_monthly_from_baseline_to_target():
     assert same.tolist() == [0.4]
 
 
+@given(
+    st.integers(0, 40),
+    st.integers(-6, 40),
+    st.integers(-10, 60),
+    st.sampled_from([(0.2, 0.4), (1 / 3, 2 / 3), (100.0, 0.0), (17.0, 17.0)]),
+)
+def test_expected_at_reads_the_trajectory_in_every_month(start, length, at, values):
+    """expected_at computes one month's value of the line: exactly what the drawn line has there
+    (None before it, the last value after it, None without a line)."""
+    first = pd.Timestamp("2022-01-01") + pd.DateOffset(months=start)
+    last = first + pd.DateOffset(months=length)
+    month = pd.Timestamp("2022-01-01") + pd.DateOffset(months=at)
+    ind = indicator("increase", (values[0], f"{first:%Y-%m}"), (values[1], f"{last:%Y-%m}"))
+    line = trajectory(ind)
+    if line.empty or month < line.index[0]:
+        expected = None
+    else:
+        expected = float(line.iloc[-1] if month > line.index[-1] else line.loc[month])
+    assert expected_at(ind, month) == expected
+    assert expected_at(ind, f"{month:%Y-%m}") == expected
+
+
 # --- icons ----------------------------------------------------------------------------------
 
 
