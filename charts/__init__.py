@@ -8,7 +8,7 @@ from charts.areas import area_comparison_figure
 from charts.context import ChartContext
 from charts.describe import describe_trend
 from charts.render import RenderError, figure_to_png, plotly_config
-from charts.spark import sparkline_figure
+from charts.spark import sparkline_svg
 from charts.trend import trend_figure
 
 __all__ = [
@@ -18,6 +18,6 @@ __all__ = [
     "describe_trend",
     "figure_to_png",
     "plotly_config",
-    "sparkline_figure",
+    "sparkline_svg",
     "trend_figure",
 ]

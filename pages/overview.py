@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from charts import sparkline_figure
+from charts import sparkline_svg
 from i18n import t
 from metrics.formatting import format_month
 from metrics.narrative import monthly_summary
@@ -79,11 +79,9 @@ def draw_card(card: GoalCard) -> None:
                     t("vs_last_year", lang, month=format_month(card.yoy.previous_period, lang))
                 )
         if not card.series.empty:
-            st.plotly_chart(
-                sparkline_figure(card.series.tail(36), percent=ind.kind == "proportion"),
-                config={"staticPlot": True},
-                theme=None,
-                key=f"spark_{goal.id}",
+            st.markdown(
+                sparkline_svg(card.series.tail(36), percent=ind.kind == "proportion", lang=lang),
+                unsafe_allow_html=True,
             )
         st.markdown(
             badge_html(a.variation_icon, lang) + "<br>" + badge_html(a.assurance_icon, lang),

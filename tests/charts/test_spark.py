@@ -1,33 +1,81 @@
-"""Sparklines for overview cards: no axes or frame, the latest value marked."""
+"""Sparklines for overview cards: a small inline SVG, the latest value marked, with its words."""
+
+import re
+import xml.etree.ElementTree as ET
 
 import numpy as np
+import pandas as pd
 
-from charts import sparkline_figure
+from charts import sparkline_svg
+from metrics.formatting import NBSP
 from tests.charts.helpers import monthly
 
+SVG = "{http://www.w3.org/2000/svg}"
 
-def test_a_sparkline_has_no_axes_legend_or_text_and_the_asked_height():
-    fig = sparkline_figure(monthly([3, 5, 4, 6]), height=48)
-    layout = fig.layout
-    assert layout.height == 48
-    assert layout.xaxis.visible is False and layout.yaxis.visible is False
-    assert layout.showlegend is False
-    assert not layout.annotations and not layout.title.text
+
+def parsed(markup: str) -> ET.Element:
+    return ET.fromstring(markup)
+
+
+def dots(svg: ET.Element) -> list[ET.Element]:
+    """The latest value's mark: zero-length strokes with round caps (a dot, open if two)."""
+    return [p for p in svg.iter(f"{SVG}path") if p.get("fill") != "none"]
+
+
+def test_a_sparkline_is_one_image_with_its_words_and_the_asked_height():
+    svg = parsed(sparkline_svg(monthly([3, 5, 4, 6]), height=48))
+    assert svg.tag == f"{SVG}svg" and svg.get("height") == "48" and svg.get("width") == "100%"
+    words = svg.get("aria-label")
+    assert svg.get("role") == "img" and svg.find(f"{SVG}title").text == words
+    assert words == "Linjediagram januari 2024–april 2024: lägst 3, högst 6, senast 6 i april 2024."
+    # No axes, legend or text drawn: only the line and the latest value's dot.
+    assert {child.tag for child in svg} == {f"{SVG}title", f"{SVG}path"}
 
 
 def test_the_latest_value_is_marked_open_when_preliminary():
     series = monthly([3, 5, 4, 6, np.nan], status=["final"] * 3 + ["preliminary"] * 2)
-    line, last = sparkline_figure(series).data
-    assert list(last.x) == [series.index[3]] and list(last.y) == [6]
-    assert last.marker.symbol == "circle-open"
-    assert last.hovertext[0] == "april 2024: 6"
+    svg = parsed(sparkline_svg(series))
+    outer, inner = dots(svg)
+    assert outer.get("d") == inner.get("d")  # the open dot: a white centre on the dark one
+    assert float(inner.get("stroke-width")) < float(outer.get("stroke-width"))
+    assert svg.get("aria-label").endswith("senast 6 i april 2024 (preliminärt).")
+    final = parsed(sparkline_svg(monthly([3, 5, 4, 6])))
+    assert len(dots(final)) == 1
 
 
-def test_shares_hover_as_percentages():
-    fig = sparkline_figure(monthly([0.2, 0.25]), percent=True)
-    assert fig.data[-1].hovertext[0] == "februari 2024: 25,0\u00a0%"
+def test_the_dot_sits_on_the_latest_value_and_the_line_spans_the_drawing():
+    svg = parsed(sparkline_svg(monthly([3, 5, 4, 6, np.nan]), height=60))
+    line = next(p for p in svg.iter(f"{SVG}path") if p.get("fill") == "none")
+    points = [tuple(map(float, xy)) for xy in re.findall(r"([\d.]+) ([\d.]+)", line.get("d"))]
+    (dot,) = dots(svg)
+    assert tuple(map(float, re.findall(r"[\d.]+", dot.get("d"))[:2])) == points[-1]
+    ys = [y for _, y in points]
+    # The highest value is drawn highest (smallest y), all inside the drawing.
+    assert min(ys) == points[-1][1] and 0 < min(ys) < max(ys) < 60
 
 
-def test_an_empty_or_all_missing_series_gives_a_blank_sparkline():
-    assert len(sparkline_figure(monthly([])).data) == 1
-    assert len(sparkline_figure(monthly([np.nan, np.nan])).data) == 1
+def test_a_missing_month_leaves_a_gap_and_a_lone_value_is_a_dot():
+    svg = parsed(sparkline_svg(monthly([3, 5, np.nan, 4, np.nan, 6, 7])))
+    line = next(p for p in svg.iter(f"{SVG}path") if p.get("fill") == "none")
+    assert line.get("d").count("M") == 3  # 3-5, the lone 4, 6-7
+    assert svg.get("aria-label").startswith("Linjediagram januari 2024–juli 2024: lägst 3,")
+
+
+def test_shares_are_worded_as_percentages_and_english_follows_the_language():
+    svg = parsed(sparkline_svg(monthly([0.2, 0.25]), percent=True))
+    assert f"högst 25,0{NBSP}%" in svg.get("aria-label")
+    english = parsed(sparkline_svg(monthly([0.2, 0.25]), percent=True, lang="en"))
+    assert english.get("aria-label").startswith("Line chart January 2024–February 2024: lowest")
+
+
+def test_a_series_of_values_without_status_and_unsorted_months_draws_in_month_order():
+    index = pd.DatetimeIndex(["2024-03-01", "2024-01-01", "2024-02-01"], name="period")
+    svg = parsed(sparkline_svg(pd.Series([9.0, 1.0, 5.0], index=index)))
+    assert svg.get("aria-label").endswith("senast 9 i mars 2024.")
+
+
+def test_an_empty_or_all_missing_series_gives_a_blank_sparkline_that_says_so():
+    for series in (monthly([]), monthly([np.nan, np.nan])):
+        svg = parsed(sparkline_svg(series))
+        assert svg.get("aria-label") == "Linjediagram: uppgift saknas."
+        assert not list(svg.iter(f"{SVG}path"))
