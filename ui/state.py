@@ -171,15 +171,23 @@ def bound_month_range(
     is stored as "" so that a shared link keeps following the latest month.
     """
     container = container or st
-    widget_key = "_w_period"
     options = [f"{m:%Y-%m}" for m in months]
     first, last = options[0], options[-1]
     start = get("start") or first
     end = get("end") or last
     start = min(max(start, first), last)
     end = min(max(end, start), last)
-    if st.session_state.get(widget_key) != (start, end):
-        st.session_state[widget_key] = (start, end)
+    # The selection is the slider's starting value, never written into it: Streamlit warns about
+    # a widget given both. When the slider shows another range than the selection (the data
+    # grew by a month while the session was open, so "to the latest" moved), a new slider takes
+    # its place.
+    generation = st.session_state.get("_w_period_generation", 0)
+    widget_key = f"_w_period_{generation}" if generation else "_w_period"
+    shown = st.session_state.get(widget_key)
+    if shown is not None and tuple(shown) != (start, end):
+        generation += 1
+        st.session_state["_w_period_generation"] = generation
+        widget_key = f"_w_period_{generation}"
 
     def copy() -> None:
         chosen = st.session_state[widget_key]
@@ -193,7 +201,7 @@ def bound_month_range(
         # A range default makes Streamlit read the widget back as a range: without it the two
         # values the browser sends on every rerun are read as "no valid value", the slider falls
         # back to its first month and the period collapsed to January 2019 on any click.
-        value=(first, last),
+        value=(start, end),
         key=widget_key,
         format_func=lambda m: format_func(pd.Timestamp(m + "-01")),
         on_change=copy,
