@@ -45,7 +45,7 @@ def build_overview(
     cards = []
     for goal in catalog.goals:
         headline = catalog.indicator(goal.headline_indicator)
-        fallback = area_code not in catalog.valid_areas(headline.id)
+        fallback = not _reported_at(catalog, headline, area_code)
         where = REGION if fallback else area_code
         series = table.series(headline.id)
         if period is not None and not series.empty:
@@ -69,7 +69,16 @@ def build_overview(
 def reading_area(catalog: Catalog, indicator_id: str, area_code: str) -> str | None:
     """Where the overview reads an indicator for `area_code`: there when it is reported there,
     else at the region; None when neither reports it."""
-    valid = catalog.valid_areas(indicator_id)
-    if area_code in valid:
+    indicator = catalog.indicator(indicator_id)
+    if _reported_at(catalog, indicator, area_code):
         return area_code
-    return REGION if area_code != REGION and REGION in valid else None
+    return REGION if area_code != REGION and _reported_at(catalog, indicator, REGION) else None
+
+
+def _reported_at(catalog: Catalog, indicator: Indicator, area_code: str) -> bool:
+    """`area_code in catalog.valid_areas(indicator.id)`, without listing every area of the
+    catalog (a national catalog has hundreds, and an overview asks for every indicator)."""
+    try:
+        return catalog.area(area_code).level in indicator.levels
+    except KeyError:
+        return False
