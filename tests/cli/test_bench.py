@@ -34,9 +34,16 @@ def test_bench_quick_runs_end_to_end(tmp_path):
     )
     out = done.stdout.decode()
     assert done.returncode == 0, out + done.stderr.decode()
-    for heading in ("1. Ingest", "2./3. Overview", "4. First chart", "5. Server memory"):
+    for heading in (
+        "1. Ingest",
+        "2./3. Overview",
+        "4. First chart",
+        "5. Server memory",
+        "6. Other pages",
+    ):
         assert heading in out
     assert "ratio ingest/parse" in out and "filter change, national" in out
+    assert "indicator page" in out and "overview in briefing mode" in out
     written = out.rsplit("Numbers written to ", 1)[1].strip()
     report = json.loads((ROOT / written).read_text())
     (ROOT / written).unlink()
@@ -45,3 +52,6 @@ def test_bench_quick_runs_end_to_end(tmp_path):
     assert report["ingest"]["rows"] == 100_000
     assert report["memory"]["sessions"] == 5 and report["memory"]["rss_all_sessions_mb"] > 0
     assert report["overview"]["national"]["filter_changes"]
+    pages = report["pages"]
+    assert pages["indicator_page"]["filter_changes"] and pages["goal_page"]["first_visit"]
+    assert pages["briefing_overview"]["next_session"]["wall"] > 0
