@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import streamlit as st
 
@@ -133,8 +135,17 @@ def indicator_observations(briefing: bool, indicator_id: str) -> pd.DataFrame:
 def goal_observations(briefing: bool, goal_id: str, area: str) -> pd.DataFrame:
     """Every month of a goal's indicators at the area and the region (where an indicator is not
     reported for the area, the page shows the region), protected in briefing mode."""
-    ids = tuple(i.id for i in catalog().indicators_for_goal(goal_id))
-    return _observations(version(), briefing, ids, tuple(dict.fromkeys([area, REGION])))
+    ids = [i.id for i in catalog().indicators_for_goal(goal_id)]
+    return area_observations(briefing, ids, [area, REGION])
+
+
+def area_observations(
+    briefing: bool, indicator_ids: Sequence[str], area_codes: Sequence[str]
+) -> pd.DataFrame:
+    """Every month of the indicators at the areas (e.g. the briefing pack's indicators at its
+    area and the region), protected in briefing mode as the whole indicators would be."""
+    codes = tuple(dict.fromkeys(area_codes))
+    return _observations(version(), briefing, tuple(indicator_ids), codes)
 
 
 def observations(briefing: bool) -> pd.DataFrame:

@@ -121,6 +121,9 @@ def test_pages_read_only_their_rows_and_see_what_the_whole_frame_shows(data, bri
     goal = data.goal_observations(briefing, "county_3", "0128")
     assert set(goal["area_code"]) == {"0128", "STHLM"}
     (assert_protected if briefing else assert_full)(goal)
+    some = data.area_observations(briefing, ["reported_rape"], ["0128"])
+    expected = whole[(whole["indicator_id"] == "reported_rape") & (whole["area_code"] == "0128")]
+    pd.testing.assert_frame_equal(some.reset_index(drop=True), expected.reset_index(drop=True))
 
 
 def test_a_decision_taken_on_other_data_is_never_applied(data, fresh_db, monkeypatch):
