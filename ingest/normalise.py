@@ -57,10 +57,15 @@ class Normalised:
     assumptions: list[str] = field(default_factory=list)
 
 
-def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+def text_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column's cells as stripped text ("" for every row when the column is missing)."""
     if column not in frame.columns:
         return pd.Series([""] * len(frame), index=frame.index, dtype="object")
-    cells = frame[column]
+    return stripped(frame[column])
+
+
+def stripped(cells: pd.Series) -> pd.Series:
+    """Text cells with surrounding whitespace removed; missing cells become ""."""
     if isinstance(cells.dtype, pd.StringDtype) and not cells.hasnans:
         # Text as the reader gives it (Arrow-backed, no missing cells): strip it where it is,
         # without a round trip through Python objects (seconds for a million rows).
@@ -188,8 +193,67 @@ def _parse_periods_general(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Se
     return year, month, day_dropped
 
 
+def read_indicators(text: pd.Series) -> pd.Series:
+    """Indicator ids as written (stripped text), in the catalog's lower case."""
+    return text.str.lower()
+
+
+def read_areas(text: pd.Series, known: set[str]) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Area codes from stripped text: (codes, upper-cased text, lost_zero).
+
+    Excel turns "0180" into 180. A 1-3 digit number that is a known code with its leading zeros
+    is that code (lost_zero True, so the caller can say so).
+    """
+    area = text.str.upper()
+    padded = area.str.zfill(4)
+    lost_zero = area.str.fullmatch(r"\d{1,3}") & padded.isin(known)
+    return area.where(~lost_zero, padded), area, lost_zero
+
+
+def read_statuses(text: pd.Series) -> pd.Series:
+    """ "final"/"preliminary" from the status words of STATUS_WORDS (NaN for any other word)."""
+    return map_values(text.str.lower(), STATUS_WORDS)
+
+
+def read_notes(note: pd.Series) -> pd.Series:
+    """Notes as text. Our own exports (and Excel users) write ' before text that looks like a
+    formula; it is read back as the text it protects, so an export re-ingests unchanged."""
+    # (Only cells starting with ' can change: the look-ahead runs in Python, so only on those.)
+    quoted = note.str.startswith("'")
+    if bool(quoted.any()):
+        note = note.where(~quoted, note[quoted].str.replace(r"^'(?='*[=+\-@])", "", regex=True))
+    return note
+
+
+def lost_zero_note(count: int, written: str, read: str) -> str:
+    return (
+        f"{count} områdeskoder saknade inledande nolla (t.ex. {written} → {read}), som Excel "
+        "tar bort; nollan lades till."
+    )
+
+
+def ignored_denominators_note(count: int) -> str:
+    return (
+        f"{count} rader har en nämnare för en indikator som inte är en andel; nämnaren ignorerades."
+    )
+
+
+def day_dropped_note(count: int, example: str) -> str:
+    return f"{count} datum angav en dag (t.ex. {example}); de lästes som sin månad."
+
+
+PERIOD_UNKNOWN = "Månaden ”{v}” känns inte igen. Skriv den som 2026-03, 2026M03 eller mars 2026."
+STATUS_UNKNOWN = (
+    "Statusen ”{v}” känns inte igen. Skriv slutlig eller preliminär (eller lämna tomt för slutlig)."
+)
+
+
 def normalise_rows(rows: pd.DataFrame, catalog: Catalog) -> Normalised:
-    """Typed columns from text ones. Every cell that cannot be read is an error naming its row."""
+    """Typed columns from text ones. Every cell that cannot be read is an error naming its row.
+
+    Each cell is read on its own (no reading depends on another cell), which is what lets
+    ingest.precheck read a clean file once per distinct text.
+    """
     out = pd.DataFrame({"excel_row": rows["excel_row"].astype("int64")}, index=rows.index)
     errors: list[UploadError] = []
     assumptions: list[str] = []
@@ -199,73 +263,52 @@ def normalise_rows(rows: pd.DataFrame, catalog: Catalog) -> Normalised:
         for i in mask[mask].index:
             errors.append(UploadError(int(excel_row[i]), column, raw[i], message.format(v=raw[i])))
 
-    indicator = _text(rows, "indicator_id")
-    out["indicator_id"] = indicator.str.lower()
+    out["indicator_id"] = read_indicators(text_column(rows, "indicator_id"))
 
-    area_raw = _text(rows, "area_code")
-    area = area_raw.str.upper()
-    # Excel turns "0180" into 180. A 3-digit number that is a known code with its zero is that code.
-    known = {a.code for a in catalog.areas}
-    padded = area.str.zfill(4)
-    lost_zero = area.str.fullmatch(r"\d{1,3}") & padded.isin(known)
+    area, written, lost_zero = read_areas(
+        text_column(rows, "area_code"), {a.code for a in catalog.areas}
+    )
     if lost_zero.any():
         assumptions.append(
-            f"{int(lost_zero.sum())} områdeskoder saknade inledande nolla (t.ex. "
-            f"{area[lost_zero].iloc[0]} → {padded[lost_zero].iloc[0]}), som Excel tar bort; "
-            "nollan lades till."
+            lost_zero_note(
+                int(lost_zero.sum()), written[lost_zero].iloc[0], area[lost_zero].iloc[0]
+            )
         )
-    out["area_code"] = area.where(~lost_zero, padded)
+    out["area_code"] = area
 
-    period_raw = _text(rows, "period")
+    period_raw = text_column(rows, "period")
     periods, period_ok, day_dropped = parse_periods(period_raw)
     out["period"] = periods
-    add_errors(
-        ~period_ok,
-        "period",
-        period_raw,
-        "Månaden ”{v}” känns inte igen. Skriv den som 2026-03, 2026M03 eller mars 2026.",
-    )
+    add_errors(~period_ok, "period", period_raw, PERIOD_UNKNOWN)
     if day_dropped.any():
         assumptions.append(
-            f"{int(day_dropped.sum())} datum angav en dag (t.ex. {period_raw[day_dropped].iloc[0]}); "
-            "de lästes som sin månad."
+            day_dropped_note(int(day_dropped.sum()), period_raw[day_dropped].iloc[0])
         )
 
     for column, label in (("value", "Värdet"), ("denominator", "Nämnaren")):
-        raw = _text(rows, column)
+        raw = text_column(rows, column)
         values, ok = parse_numbers(raw)
         percent = raw.str.endswith("%")
         out[column] = values
-        add_errors(
-            percent,
-            column,
-            raw,
-            f"{label} ”{{v}}” är en procentsats. Ange antal: täljaren i value (värde) och "
-            "basen i denominator (nämnare).",
-        )
-        add_errors(
-            ~ok & ~percent,
-            column,
-            raw,
-            f"{label} ”{{v}}” är inget tal. Skriv siffror, med decimalkomma vid behov "
-            "(t.ex. 1 234,5).",
-        )
+        add_errors(percent, column, raw, percent_message(label))
+        add_errors(~ok & ~percent, column, raw, number_message(label))
 
-    status_raw = _text(rows, "status")
-    status = map_values(status_raw.str.lower(), STATUS_WORDS)
+    status_raw = text_column(rows, "status")
+    status = read_statuses(status_raw)
     out["status"] = status
-    add_errors(
-        status.isna(),
-        "status",
-        status_raw,
-        "Statusen ”{v}” känns inte igen. Skriv slutlig eller preliminär (eller lämna tomt för slutlig).",
-    )
-    # Our own exports (and Excel users) write ' before text that looks like a formula; read it
-    # back as the text it protects, so an export re-ingests unchanged.
-    # (Only cells starting with ' can change: the look-ahead runs in Python, so only on those.)
-    note = _text(rows, "note")
-    quoted = note.str.startswith("'")
-    if bool(quoted.any()):
-        note = note.where(~quoted, note[quoted].str.replace(r"^'(?='*[=+\-@])", "", regex=True))
-    out["note"] = note
+    add_errors(status.isna(), "status", status_raw, STATUS_UNKNOWN)
+    out["note"] = read_notes(text_column(rows, "note"))
     return Normalised(frame=out, errors=errors, assumptions=assumptions)
+
+
+def percent_message(label: str) -> str:
+    return (
+        f"{label} ”{{v}}” är en procentsats. Ange antal: täljaren i value (värde) och "
+        "basen i denominator (nämnare)."
+    )
+
+
+def number_message(label: str) -> str:
+    return (
+        f"{label} ”{{v}}” är inget tal. Skriv siffror, med decimalkomma vid behov (t.ex. 1 234,5)."
+    )

@@ -9,7 +9,8 @@ from datetime import date
 import pandas as pd
 
 from ingest import bra
-from ingest.normalise import normalise_rows
+from ingest.normalise import ignored_denominators_note, normalise_rows
+from ingest.precheck import precheck_rows
 from ingest.reader import DELIMITERS, read_upload
 from metrics.catalog import Catalog, load_catalog
 from schemas.upload import UploadError, map_values, validate_rows
@@ -127,8 +128,16 @@ def check_upload(
         if rows.empty:
             checked.errors = _sorted(checked.errors)
             return checked
-    elif "status" not in rows.columns:
-        checked.assumptions.append("Kolumnen status saknas: alla rader räknas som slutliga.")
+    else:
+        if "status" not in rows.columns:
+            checked.assumptions.append("Kolumnen status saknas: alla rader räknas som slutliga.")
+        # A clean file is checked in one pass over its distinct values; anything else (and any
+        # broken rule) goes the detailed way below, which names every problem.
+        clean = precheck_rows(rows, catalog, current_month(today))
+        if clean is not None:
+            checked.assumptions += clean.assumptions
+            checked.frame = clean.frame
+            return checked
     normalised = normalise_rows(rows, catalog)
     checked.assumptions += normalised.assumptions
     frame = normalised.frame
@@ -137,10 +146,7 @@ def check_upload(
     checked.errors = _sorted(checked.errors + normalised.errors + rule_errors)
     ignored_denominators = _ignored_denominators(frame, catalog)
     if ignored_denominators:
-        checked.assumptions.append(
-            f"{ignored_denominators} rader har en nämnare för en indikator som inte är en andel; "
-            "nämnaren ignorerades."
-        )
+        checked.assumptions.append(ignored_denominators_note(ignored_denominators))
     if checked.ok:
         kinds = map_values(frame["indicator_id"], {i.id: i.kind for i in catalog.indicators})
         frame.loc[kinds != "proportion", "denominator"] = float("nan")

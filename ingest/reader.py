@@ -107,7 +107,7 @@ def _choose_delimiter(header_line: str) -> str:
 
 def read_upload(data: bytes, file_name: str = "") -> ReadFile:
     """Read an upload into text rows. Never raises for bad content: problems become errors."""
-    if not data or not data.strip():
+    if not data or re.search(rb"\S", data) is None:
         return _whole_file_error(
             "Filen är tom. Välj en CSV-fil med en rubrikrad och minst en rad data."
         )
@@ -121,10 +121,15 @@ def read_upload(data: bytes, file_name: str = "") -> ReadFile:
         return _whole_file_error(
             "Filen innehåller binära data och kan inte läsas som text. Spara den som CSV."
         )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # A UTF-8 file with plain newlines goes to pyarrow as it came; others are re-encoded.
+    body = data if encoding == "UTF-8" else None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        body = None
     # Only the first lines are looked at here; the body goes to pyarrow as one piece (splitting
     # a million lines into Python strings and joining them again costs more than parsing them).
-    first_line, newline, remainder = text.partition("\n")
+    end = text.find("\n")
+    first_line, newline = (text, "") if end < 0 else (text[:end], "\n")
     if bra.is_bra_header(first_line):
         return _read_bra(text.split("\n"), encoding)
     excel_offset = 0
@@ -133,7 +138,8 @@ def read_upload(data: bytes, file_name: str = "") -> ReadFile:
     if re.fullmatch(r'"?sep=.?"?', first_line.strip(), flags=re.IGNORECASE):
         hinted = first_line.strip().strip('"')[4:5]
         has_header = bool(newline)
-        text = remainder
+        text = text[end + 1 :] if newline else ""
+        body = None
         first_line = text.partition("\n")[0]
         excel_offset = 0
         delimiter = hinted if hinted in DELIMITERS else _choose_delimiter(first_line)
@@ -145,7 +151,8 @@ def read_upload(data: bytes, file_name: str = "") -> ReadFile:
     if not result.readable:
         return result
 
-    body = text.encode("utf-8")
+    if body is None:
+        body = text.encode("utf-8")
     shape_problems: list[tuple[int | None, str]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -214,10 +221,15 @@ def read_upload(data: bytes, file_name: str = "") -> ReadFile:
     keep = [c for c in UPLOAD_COLUMNS if c in frame.columns] + ["excel_row"]
     frame = frame[keep]
     # Rows where every cell is empty (Excel's ";;;;" lines, blank lines) are not data.
+    # (A row with text in its first column is not empty: only the others are looked at further.)
     cells = frame.drop(columns="excel_row")
-    empty = cells.apply(lambda s: s.str.strip() == "").all(axis=1) if len(frame) else []
-    if len(frame) and empty.any():
-        frame = frame[~empty].reset_index(drop=True)
+    if len(frame) and len(cells.columns):
+        empty = cells.iloc[:, 0].str.strip() == ""
+        if empty.any() and len(cells.columns) > 1:
+            rest = cells.loc[empty, cells.columns[1:]]
+            empty[empty] = rest.apply(lambda s: s.str.strip() == "").all(axis=1)
+        if empty.any():
+            frame = frame[~empty].reset_index(drop=True)
     if frame.empty and not result.errors:
         result.errors.append(
             UploadError(None, None, None, "Filen har en rubrikrad men inga rader med data.")
@@ -229,6 +241,8 @@ def read_upload(data: bytes, file_name: str = "") -> ReadFile:
 def _row_numbers(n: int, skipped: list[int], *, first: int) -> pd.Series:
     """Number n rows consecutively from `first`, leaving out the numbers in `skipped`."""
     skip = np.unique(np.asarray([s for s in skipped if s >= first], dtype="int64"))
+    if not len(skip):
+        return pd.Series(np.arange(first, first + n, dtype="int64"))
     candidates = np.arange(first, first + n + len(skip), dtype="int64")
     return pd.Series(candidates[~np.isin(candidates, skip)][:n], dtype="int64")
 
