@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from i18n import t
 from metrics.catalog import load_catalog
 from ui import state
+from ui.entry import entered
 from ui.layout import apply_page_layout
 from ui.session import draw_account, gate
 from ui.sidebar import draw_sidebar
+
+# Absolute, so that a page file run on its own (ui/entry.py) still finds its siblings.
+PAGES = Path(__file__).resolve().parent / "pages"
 
 st.set_page_config(
     page_title="Lägesbild",
@@ -59,7 +65,7 @@ NAVIGATION = (
 sections = {
     t(section, lang): [
         st.Page(
-            f"pages/{name}.py",
+            PAGES / f"{name}.py",
             title=t(title, lang),
             icon=f":material/{icon}:",
             url_path=url_path,
@@ -75,4 +81,6 @@ apply_page_layout()
 draw_sidebar(user, catalog)
 draw_account(user, lang)
 state.sync_url()
-page.run()
+# The page checks that it runs from here (ui/entry.py: Streamlit's old pages/ mode would run it alone).
+with entered():
+    page.run()

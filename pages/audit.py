@@ -9,7 +9,10 @@ from exports.csv_export import to_excel_csv
 from i18n import t
 from ui import state
 from ui.audit_log import LIMIT, action_label, audit_entries, audit_table
+from ui.entry import require_entry
 from ui.session import current_user
+
+require_entry()  # before anything is drawn: only runs that came through dashboard.py's gate
 
 # The navigation only offers this page to admins; the check here holds even if that changes.
 require(current_user(), "admin")

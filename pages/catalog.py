@@ -8,7 +8,10 @@ import streamlit as st
 from exports.csv_export import to_excel_csv
 from i18n import t
 from ui import data, state
+from ui.entry import require_entry
 from ui.indicator_panel import draw_definition
+
+require_entry()  # before anything is drawn: only runs that came through dashboard.py's gate
 
 f = state.filters()
 lang = f.lang

@@ -12,7 +12,10 @@ from i18n import t
 from metrics.formatting import format_month
 from storage import CommentaryError, add_event, delete_event
 from ui import data, state
+from ui.entry import require_entry
 from ui.session import current_user
+
+require_entry()  # before anything is drawn: only runs that came through dashboard.py's gate
 
 f = state.filters()
 lang = f.lang

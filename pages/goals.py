@@ -6,8 +6,11 @@ import streamlit as st
 
 from i18n import t
 from ui import data, state
+from ui.entry import require_entry
 from ui.indicator_panel import draw_indicator
 from ui.sidebar import draw_marking, draw_no_data
+
+require_entry()  # before anything is drawn: only runs that came through dashboard.py's gate
 
 f = state.filters()
 lang = f.lang

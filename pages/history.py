@@ -8,8 +8,11 @@ from i18n import t
 from metrics.formatting import format_number
 from ui import state
 from ui import upload_review as review
+from ui.entry import require_entry
 from ui.session import current_user
 from ui.sidebar import draw_marking
+
+require_entry()  # before anything is drawn: only runs that came through dashboard.py's gate
 
 f = state.filters()
 lang = f.lang

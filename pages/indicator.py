@@ -9,9 +9,11 @@ from i18n import t
 from metrics.formatting import format_month
 from ui import data, state
 from ui.components import format_value
+from ui.entry import require_entry
 from ui.indicator_panel import draw_area_comparison, draw_indicator
 from ui.sidebar import draw_marking, draw_no_data
 
+require_entry()  # before anything is drawn: only runs that came through dashboard.py's gate
 f = state.filters()
 lang = f.lang
 catalog = data.catalog()

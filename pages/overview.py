@@ -12,9 +12,11 @@ from metrics.overview import GoalCard
 from ui import data, state
 from ui.briefing import draw_briefing_pack
 from ui.components import badge_html, format_change, format_value
+from ui.entry import require_entry
 from ui.layout import card_grid
 from ui.sidebar import draw_marking, draw_no_data
 
+require_entry()  # before anything is drawn: only runs that came through dashboard.py's gate
 f = state.filters()
 lang = f.lang
 catalog = data.catalog()
