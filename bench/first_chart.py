@@ -1,20 +1,33 @@
-"""Time to first chart: the overview in a fresh Chromium, next to a bare Streamlit page with one chart.
+"""Time to first chart or card drawn, in a fresh Chromium: the dashboard's pages next to a bare
+Streamlit page with one Plotly chart.
 
     python -m bench.first_chart [--db PATH] [--runs 3] [--json]
 
 Starts two servers on 127.0.0.1 from this checkout: the dashboard (local mode, viewer) over the
 database at PATH (a new demo database when no --db is given), and a bare Streamlit page that
-draws one Plotly line with `st.plotly_chart`. Each server gets one untimed load first (it fills
-Streamlit's and the dashboard's caches; reported as `cold_first_load_s`). Then, `runs` times and
-alternating between the two, a new Chromium process opens the page and the page itself records,
-in seconds from navigation start (`performance.now()`):
+draws one Plotly line with `st.plotly_chart`. Three pages are loaded:
 
-- `first_chart_s`: the first Plotly chart has its traces drawn;
-- `all_charts_s`: every chart the page should have (13 cards on the overview, 1 on the bare page)
-  has its traces drawn and Streamlit is idle (script run over, no element still loading).
+- the overview, whose goal cards each draw a sparkline as inline SVG (`svg.lb-spark`, no Plotly);
+- the indicator page (`/indicator?ind=reported_rape`), whose trend and area comparison are
+  Plotly charts, as on the bare page;
+- the bare page.
 
-Prints medians and the ratios overview / bare page. Speed is read from ratios on the same
-machine in the same run: absolute seconds depend on the machine and on what else it is doing.
+Each page gets one untimed load first (it fills Streamlit's and the dashboard's caches; reported
+as `cold_first_load_s`). Then, `runs` times and alternating between the pages, a new Chromium
+process opens the page and the page itself records, in seconds from navigation start
+(`performance.now()`):
+
+- `first_chart_s`: the first chart is drawn: a Plotly chart with its traces, or a sparkline SVG
+  with its line (a `<path>`);
+- `all_charts_s`: at least the charts the page should have (13 cards on the overview, 1 on the
+  other pages) are drawn, every Plotly chart on the page has its traces, and Streamlit is idle
+  (script run over, no element still loading).
+
+Prints medians and the ratios page / bare page. The overview's ratio compares its first
+sparkline card with the bare page's first Plotly chart (different drawings: read it as time to
+the first picture); the indicator page's compares Plotly with Plotly. Speed is read from ratios
+on the same machine in the same run: absolute seconds depend on the machine and on what else it
+is doing.
 """
 
 from __future__ import annotations
@@ -56,14 +69,18 @@ st.plotly_chart(go.Figure(go.Scatter(x=months, y=[(m * 37) % 23 for m in months]
 
 # Installed before the page's own scripts: a DOM observer notes when the first chart and when all
 # `expected` charts are drawn, from inside the page, so no polling round trip adds to the times.
+# A chart is a Plotly chart (drawn once it has a trace) or an overview card's sparkline SVG (drawn
+# once it has its line; a card without data has none and is not counted as drawn).
 RECORDER = """(expected) => {
   const times = (window.__firstChart = { first: null, all: null });
   const check = () => {
-    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-    const drawn = charts.filter(c => c.querySelector('.js-plotly-plot g.trace')).length;
+    const plotly = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    const plotlyDrawn = plotly.filter(c => c.querySelector('.js-plotly-plot g.trace')).length;
+    const sparks = [...document.querySelectorAll('svg.lb-spark')];
+    const drawn = plotlyDrawn + sparks.filter(s => s.querySelector('path')).length;
     if (drawn > 0 && times.first === null) times.first = performance.now();
     const app = document.querySelector('[data-testid="stApp"]');
-    if (times.all === null && drawn >= expected && drawn === charts.length && app
+    if (times.all === null && drawn >= expected && plotlyDrawn === plotly.length && app
         && app.getAttribute('data-test-script-state') === 'notRunning'
         && !document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')) {
       times.all = performance.now();
@@ -159,12 +176,18 @@ def _demo_database(folder: Path) -> Path:
     return path
 
 
+INDICATOR = "reported_rape"  # in the real and the national catalog; Plotly trend and comparison
+PAGES = ("overview", "indicator", "bare")
+
+
 def measure_first_chart(db_path: str | Path, runs: int = 3) -> dict:
-    """Time to first chart and to all charts: the overview over `db_path` against a bare page.
+    """Time to the first chart and to all charts drawn: the overview (sparkline cards) and the
+    indicator page (Plotly charts) over `db_path`, each against a bare one-chart Plotly page.
 
     Returns per page the times of each run and their medians (seconds from navigation start),
-    the cold first load of each server, and `ratio_first_chart` / `ratio_all_charts` (overview
-    median over bare-page median). Needs Debian's Chromium at /usr/bin/chromium.
+    the cold first load of each page, and per dashboard page `ratio_first_chart` /
+    `ratio_all_charts` (its median over the bare page's median). Needs Debian's Chromium at
+    /usr/bin/chromium.
     """
     from playwright.sync_api import sync_playwright
 
@@ -183,7 +206,12 @@ def measure_first_chart(db_path: str | Path, runs: int = 3) -> dict:
         try:
             servers.append(_start(ROOT / "dashboard.py", env))
             servers.append(_start(bare_script, {}))
-            targets = {"overview": (servers[0][1] + "/", cards), "bare": (servers[1][1] + "/", 1)}
+            app, bare = servers[0][1], servers[1][1]
+            targets = {
+                "overview": (app + "/", cards),
+                "indicator": (f"{app}/indicator?ind={INDICATOR}", 1),
+                "bare": (bare + "/", 1),
+            }
             times: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in targets}
             cold: dict[str, float] = {}
             with sync_playwright() as p:
@@ -197,18 +225,19 @@ def measure_first_chart(db_path: str | Path, runs: int = 3) -> dict:
         finally:
             for proc, _ in servers:
                 _stop(proc)
-    overview, bare = (_summary(*times[k]) for k in ("overview", "bare"))
-    return {
-        "runs": runs,
-        "overview_charts": cards,
-        "overview": overview,
-        "bare": bare,
-        "cold_first_load_s": cold,
-        "ratio_first_chart": round(
-            overview["median_first_chart_s"] / bare["median_first_chart_s"], 2
-        ),
-        "ratio_all_charts": round(overview["median_all_charts_s"] / bare["median_all_charts_s"], 2),
-    }
+    result: dict = {"runs": runs, "overview_charts": cards, "indicator_id": INDICATOR}
+    for name in PAGES:
+        result[name] = _summary(*times[name])
+    result["cold_first_load_s"] = cold
+    for name in ("overview", "indicator"):
+        page, yardstick = result[name], result["bare"]
+        result[name]["ratio_first_chart"] = round(
+            page["median_first_chart_s"] / yardstick["median_first_chart_s"], 2
+        )
+        result[name]["ratio_all_charts"] = round(
+            page["median_all_charts_s"] / yardstick["median_all_charts_s"], 2
+        )
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,21 +253,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    o, b = result["overview"], result["bare"]
     print(f"Time from navigation start, fresh Chromium, median of {result['runs']} (seconds)")
-    print(f"{'':28}{'first chart':>12}{'all charts':>12}")
-    print(
-        f"{'overview (' + str(result['overview_charts']) + ' charts)':28}"
-        f"{o['median_first_chart_s']:>12.2f}{o['median_all_charts_s']:>12.2f}"
-    )
-    print(
-        f"{'bare page (1 chart)':28}{b['median_first_chart_s']:>12.2f}{b['median_all_charts_s']:>12.2f}"
-    )
-    print(
-        f"{'ratio overview / bare':28}{result['ratio_first_chart']:>12.2f}{result['ratio_all_charts']:>12.2f}"
-    )
-    print(f"runs: overview {o['all_charts_s']}, bare {b['all_charts_s']}")
-    print(f"cold first load after server start (all charts): {result['cold_first_load_s']}")
+    print(f"{'':34}{'first drawn':>12}{'all drawn':>12}{'ratio first':>13}{'ratio all':>11}")
+    labels = {
+        "overview": f"overview ({result['overview_charts']} sparkline cards)",
+        "indicator": "indicator page (Plotly)",
+        "bare": "bare page (1 Plotly chart)",
+    }
+    for name in PAGES:
+        r = result[name]
+        ratios = (
+            f"{r['ratio_first_chart']:>13.2f}{r['ratio_all_charts']:>11.2f}"
+            if name != "bare"
+            else ""
+        )
+        print(
+            f"{labels[name]:34}{r['median_first_chart_s']:>12.2f}{r['median_all_charts_s']:>12.2f}{ratios}"
+        )
+    print("runs (all drawn): " + ", ".join(f"{n} {result[n]['all_charts_s']}" for n in PAGES))
+    print(f"cold first load after server start (all drawn): {result['cold_first_load_s']}")
     return 0
 
 
