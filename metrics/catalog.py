@@ -276,10 +276,21 @@ class Catalog:
         """The indicator's goals in its declared order (primary first); KeyError if unknown."""
         return tuple(self.goal(g) for g in self.indicator(indicator_id).goals)
 
+    @cached_property
+    def _valid_areas(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """valid_areas' answers so far, per tuple of levels (filled on first use of each)."""
+        return {}
+
     def valid_areas(self, indicator_id: str) -> tuple[str, ...]:
         """Codes of the areas at the indicator's levels, in catalog order; KeyError if unknown."""
+        # Pages ask this for many indicators on every run (290 areas each at national scale);
+        # the catalog is immutable, so each set of levels is listed once.
         levels = self.indicator(indicator_id).levels
-        return tuple(area.code for area in self.areas if area.level in levels)
+        found = self._valid_areas.get(levels)
+        if found is None:
+            found = tuple(area.code for area in self.areas if area.level in levels)
+            self._valid_areas[levels] = found
+        return found
 
     def population(self, area_code: str, year: int) -> int | None:
         """Inhabitants of the area in `year`, or the nearest year the catalog knows.

@@ -1,5 +1,6 @@
 """The declared catalog honours the design brief's contract, and broken catalogs fail loudly."""
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -261,6 +262,21 @@ def test_valid_areas_follow_the_indicator_levels(catalog):
     assert catalog.valid_areas("gryning_staff_recruited") == ("STHLM",)
     assert catalog.valid_areas("clearance_rape") == ("STHLM", *POLICE_AREAS)
     assert catalog.valid_areas("victims_supported") == ("STHLM", *MUNICIPALITIES)
+
+
+def test_valid_areas_are_listed_once_per_set_of_levels_and_stay_the_same(catalog):
+    # Answers are kept per set of levels: asking again, or for another indicator at the same
+    # levels, gives the same areas in catalog order.
+    for _ in range(2):
+        for indicator in catalog.indicators:
+            assert catalog.valid_areas(indicator.id) == tuple(
+                a.code for a in catalog.areas if a.level in indicator.levels
+            )
+    with pytest.raises(KeyError):
+        catalog.valid_areas("no_such_indicator")
+    # The kept answers are not part of the catalog's value (pages key caches on its hash).
+    fresh = dataclasses.replace(catalog)
+    assert fresh == catalog and hash(fresh) == hash(catalog)
 
 
 # --- population ---------------------------------------------------------------------------------
