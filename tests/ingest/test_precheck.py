@@ -198,7 +198,7 @@ def both_ways(data: bytes):
     return detailed, taken == [True]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=files(clean_rows(), clean=True))
 def test_a_clean_file_takes_the_one_pass_way_with_the_same_result(data):
     detailed, fast = both_ways(data)
@@ -206,7 +206,7 @@ def test_a_clean_file_takes_the_one_pass_way_with_the_same_result(data):
     assert fast
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=files(any_rows()))
 def test_any_file_gets_the_same_result_either_way(data):
     detailed, fast = both_ways(data)
@@ -214,7 +214,7 @@ def test_any_file_gets_the_same_result_either_way(data):
         assert detailed.ok
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=files(almost_clean_rows(), clean=True))
 def test_a_file_breaking_one_rule_gets_the_same_result_either_way(data):
     both_ways(data)

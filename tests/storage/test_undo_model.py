@@ -62,7 +62,7 @@ STEP = st.one_of(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(STEP, min_size=1, max_size=8))
 def test_uploads_and_undos_follow_the_model(steps):
     with tempfile.TemporaryDirectory() as folder:
