@@ -22,8 +22,11 @@ from storage import (
     load_observations_with_checksums,
     open_database,
 )
+from storage.observations import OBSERVATION_COLUMNS
 
 DISCLOSURE_THRESHOLD = 5  # counts 1..4 are suppressed in briefing mode
+# What the overview's readings use of a row (not its note or upload).
+READING_COLUMNS = ("indicator_id", "area_code", "period", "value", "denominator", "status")
 
 
 @st.cache_resource(show_spinner=False)
@@ -77,14 +80,25 @@ def _read(
     indicator_ids: tuple[str, ...],
     area_codes: tuple[str, ...] | None,
     end: pd.Timestamp | None,
+    columns: Sequence[str] = OBSERVATION_COLUMNS,
 ) -> pd.DataFrame:
     """The indicators' rows at the areas (None = all) up to `end` (None = all months), in one
-    bound query; in briefing mode with disclosure control applied as to the whole indicator."""
+    bound query; in briefing mode with disclosure control applied as to the whole indicator.
+    columns: what to read outside briefing mode (briefing mode reads every column)."""
     db = database()
     last = None if end is None else end.date()
     codes = None if area_codes is None else list(area_codes)
     if not briefing:
-        obs = load_observations(db, indicator_ids=list(indicator_ids), area_codes=codes, end=last)
+        # Every indicator of the catalog is no filter at all: a list of a hundred ids would be
+        # checked on every stored row.
+        every = set(indicator_ids) >= {i.id for i in catalog().indicators}
+        ids = None if every else list(indicator_ids)
+        obs = load_observations(db, indicator_ids=ids, area_codes=codes, end=last, columns=columns)
+        if every:
+            # Rows of an indicator no longer in the catalog are left out, as the list would.
+            known = obs["indicator_id"].isin(indicator_ids)
+            if not known.all():
+                obs = obs[known].reset_index(drop=True)
         return obs.assign(suppressed=False)
     rows, checksums = load_observations_with_checksums(
         db, indicator_ids=list(indicator_ids), area_codes=codes, end=last
@@ -184,7 +198,7 @@ def _overview(
     # pays for that once).
     codes = tuple(dict.fromkeys([area, REGION]))
     ids = tuple(i.id for i in catalog().indicators)
-    obs = _read(briefing, ids, codes, period)
+    obs = _read(briefing, ids, codes, period, columns=READING_COLUMNS)
     return build_overview(obs, catalog(), area, period)
 
 

@@ -172,3 +172,25 @@ def salem(obs: pd.DataFrame, month: str) -> pd.Series:
     ]
     assert len(cell) == 1
     return cell.iloc[0]
+
+
+def test_every_indicator_is_read_without_listing_them_and_gives_only_the_catalogs(data, fresh_db):
+    # A row of an indicator the catalog no longer declares (written past the upload checks).
+    with fresh_db.writing() as con:
+        con.execute(
+            "INSERT INTO observations VALUES ('retired_indicator', 'STHLM', DATE '2026-01-01', "
+            "3, NULL, 'final', '', 1)"
+        )
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    from metrics.catalog import load_catalog
+    from storage import load_observations
+
+    ids = [i.id for i in load_catalog().indicators]
+    listed = load_observations(fresh_db, indicator_ids=ids).assign(suppressed=False)
+    whole = data.observations(False)
+    assert "retired_indicator" not in set(whole["indicator_id"])
+    pd.testing.assert_frame_equal(whole, listed)
+    assessments, cards = data.overview(False, "0128", None)
+    assert "retired_indicator" not in assessments
+    assert assessments["reported_rape"].value == 2
