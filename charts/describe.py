@@ -13,6 +13,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "sv": {
         "no_data": "{head}: uppgift saknas.",
         "latest": "Senaste värde: {value} i {month}.",
+        "latest_hidden": "Senaste månaden, {month}, visas inte (för få fall för att visas).",
+        "hidden_one": "1 månad i perioden visas inte (för få fall för att visas).",
+        "hidden_many": "{n} månader i perioden visas inte (för få fall för att visas).",
         "preliminary": " (preliminärt)",
         "change": "Förändring jämfört med {month} ({previous}): {change}.",
         "unchanged": "Oförändrat jämfört med {month} ({previous}).",
@@ -43,6 +46,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "no_data": "{head}: no data.",
         "latest": "Latest value: {value} in {month}.",
+        "latest_hidden": "The latest month, {month}, is not shown (too few cases to show).",
+        "hidden_one": "1 month of the period is not shown (too few cases to show).",
+        "hidden_many": "{n} months of the period are not shown (too few cases to show).",
         "preliminary": " (preliminary)",
         "change": "Change from {month} ({previous}): {change}.",
         "unchanged": "Unchanged from {month} ({previous}).",
@@ -99,8 +105,10 @@ def describe_trend(
         head = f"{head}, {ctx.period_label}"
     months = theme.months(series.index)
     values = pd.to_numeric(series["value"], errors="coerce").to_numpy(dtype="float64")
+    hidden = np.zeros(len(values), dtype=bool)
     if "suppressed" in series.columns:
-        values = np.where(series["suppressed"].fillna(False).astype(bool), np.nan, values)
+        hidden = series["suppressed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        values = np.where(hidden, np.nan, values)
     values = pd.Series(values, index=months)
     status = (
         pd.Series(series["status"].astype("object").to_numpy(), index=months)
@@ -108,8 +116,9 @@ def describe_trend(
         else pd.Series("final", index=months)
     )
     order = np.argsort(months.to_numpy(), kind="stable")
-    values, status = values.iloc[order], status.iloc[order]
+    values, status, hidden = values.iloc[order], status.iloc[order], hidden[order]
     present = values.dropna()
+    n_hidden = int(hidden.sum())
 
     def fmt(value: float, with_unit: bool = True) -> str:
         if percent:
@@ -120,7 +129,12 @@ def describe_trend(
         return f"{text} {unit}" if unit and with_unit else text
 
     sentences: list[str]
-    if present.empty:
+    if n_hidden and hidden[-1]:
+        # The latest month is hidden: say so, not an older month's value as the latest.
+        sentences = [f"{head}."]
+        month_text = format_month(values.index[-1], lang)
+        sentences.append(words["latest_hidden"].format(month=month_text))
+    elif present.empty:
         sentences = [words["no_data"].format(head=head)]
     else:
         sentences = [f"{head}."]
@@ -134,6 +148,9 @@ def describe_trend(
         if spc_points is not None and len(spc_points) == len(series):
             spc = spc_points.iloc[order].set_axis(values.index)
             sentences += _spc_sentences(spc, values, month, direction, percent, lang, fmt)
+    if n_hidden:
+        key = "hidden_one" if n_hidden == 1 else "hidden_many"
+        sentences.append(words[key].format(n=n_hidden))
     credit = "credit" if ctx.source else "through"
     sentences.append(words[credit].format(source=ctx.source, through=ctx.data_through))
     if ctx.demo:

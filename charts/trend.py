@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from charts import theme
 from charts.context import ChartContext, Lang
+from metrics.disclosure import SUPPRESSED_TEXT
 from metrics.formatting import format_month
 from metrics.progress import VARIATION_ICONS, Icon, variation_icon
 
@@ -43,6 +44,7 @@ class _Points:
     lpl: np.ndarray
     upl: np.ndarray
     period: np.ndarray
+    hidden: np.ndarray  # True where disclosure control hid the month
 
 
 def trend_figure(
@@ -64,7 +66,9 @@ def trend_figure(
 
     series: indexed by month (Timestamp, any day) with ``value`` (float, NaN for a missing month;
         for ``percent`` the share 0..1) and ``status`` ("final" | "preliminary"; missing →
-        final). An optional boolean ``suppressed`` column hides those months' values entirely.
+        final). An optional boolean ``suppressed`` column hides those months' values entirely:
+        each is marked ".." at the foot of the plot (hover: too few cases to show, no value) and
+        the footer says how many months are hidden.
     unit: the y-axis title (e.g. "brott"); for ``percent`` the axis is drawn in per cent.
     spc_points: ``xmr(...).points`` aligned with ``series`` by position (same length and order),
         with ``mean``, ``lpl``, ``upl`` and ``point_type`` (NaN rows draw nothing; an empty frame,
@@ -135,6 +139,11 @@ def trend_figure(
 
     markers, notes = _markers(breaks, events, points, ctx)
     label_px = _draw_markers(fig, markers, points)
+    n_hidden = int(points.hidden.sum())
+    if n_hidden:
+        _draw_hidden(fig, points, ctx)
+        key = "hidden_months_one" if n_hidden == 1 else "hidden_months"
+        notes.append(ctx.text(key).format(n=n_hidden))
     headroom = label_px / PLOT_HEIGHT
 
     frame = theme.frame_geometry(
@@ -183,8 +192,9 @@ def _points(
     order = np.argsort(x.to_numpy(), kind="stable")
     x = x[order]
     value = pd.to_numeric(series["value"], errors="coerce").to_numpy(dtype="float64")[order]
+    hidden = np.zeros(n, dtype=bool)
     if "suppressed" in series.columns:
-        hidden = series["suppressed"].fillna(False).astype(bool).to_numpy()[order]
+        hidden = series["suppressed"].astype("boolean").fillna(False).to_numpy(dtype=bool)[order]
         value = np.where(hidden, np.nan, value)
     status = (
         series["status"] if "status" in series.columns else pd.Series("final", index=series.index)
@@ -207,7 +217,7 @@ def _points(
             _icon(kind, direction, value[i] * scale >= mean[i]) if np.isfinite(value[i]) else None
             for i, kind in enumerate(types)
         ]
-    return _Points(x, value * scale, preliminary, icons, mean, lpl, upl, period)
+    return _Points(x, value * scale, preliminary, icons, mean, lpl, upl, period, hidden)
 
 
 def _whole_numbers(values: np.ndarray) -> bool:
@@ -541,6 +551,25 @@ def _label_lines(text: str) -> list[str]:
     if len(lines) > 2:
         lines = [lines[0], lines[1].rstrip(" .,;") + " …"]
     return lines
+
+
+def _draw_hidden(fig: go.Figure, points: _Points, ctx: ChartContext) -> None:
+    """ ".." at the foot of the plot on each month disclosure control hid: the month is there,
+    its value is not shown (the hover says why and holds no value)."""
+    for month in points.x[points.hidden]:
+        fig.add_annotation(
+            text=SUPPRESSED_TEXT,
+            hovertext=f"{format_month(month, ctx.lang)}: {ctx.text('suppressed')}",
+            xref="x",
+            yref="paper",
+            x=month,
+            y=0,
+            yanchor="bottom",
+            yshift=2,
+            showarrow=False,
+            font={"size": theme.SMALL_SIZE, "color": theme.INK},
+            name="hidden",
+        )
 
 
 def _draw_markers(fig: go.Figure, markers: list[_Marker], points: _Points) -> int:

@@ -77,6 +77,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "rare_hidden": ".. hittills under {year} (för få fall för att visas)",
         "briefing_short": "Röjandeskydd: .. = för få fall för att visas",
         "too_few": "för få mätpunkter för en bedömning",
+        "hidden_reading": "ingen bedömning – för många månader dolda (för få fall)",
+        "latest_hidden": ".. i {month} (för få fall för att visas)",
         "hidden_one": "1 månad i perioden visas inte (för få fall).",
         "hidden_many": "{n} månader i perioden visas inte (för få fall).",
         "contents": "Indikatorer ({n})",
@@ -114,6 +116,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "rare_hidden": ".. so far in {year} (too few cases to show)",
         "briefing_short": "Disclosure control: .. = too few cases to show",
         "too_few": "too few points for a reading",
+        "hidden_reading": "no reading – too many months hidden (too few cases)",
+        "latest_hidden": ".. in {month} (too few cases to show)",
         "hidden_one": "1 month of the period is not shown (too few cases).",
         "hidden_many": "{n} months of the period are not shown (too few cases).",
         "contents": "Indicators ({n})",
@@ -162,6 +166,8 @@ class IndicatorPage:
     variation_icon: Icon | None = None
     assurance_icon: Icon | None = None
     too_little_data: bool = False
+    hidden_reading: bool = False
+    """No reading: disclosure control hides too much of the series (``hides_reading``)."""
     hidden_months: int = 0
     """Months of the period not shown because disclosure control suppressed them."""
 
@@ -320,14 +326,7 @@ def _indicator_page(
     else:
         period_label = chart.context.period_label
         first = chart.series.index.min()
-        year = pd.Timestamp(end).year
-        if indicator.rare and any(month.year == year for month in hidden):
-            # The year's count would leave out the suppressed months ("0 so far" where there
-            # were some): say it cannot be shown, and keep it out of the summary too.
-            latest = texts["rare_hidden"].format(year=year)
-            assessment = dataclasses.replace(chart.assessment, rare=None)
-        else:
-            latest = _latest_text(indicator, chart.assessment, lang)
+        latest = _latest_text(indicator, chart.assessment, lang)
     shown_events = tuple(
         f"{format_month(month, lang)}: {label}"
         for month, label in sorted(events, key=lambda e: pd.Timestamp(e[0]))
@@ -351,6 +350,7 @@ def _indicator_page(
             assessment.assurance_icon if assessment and indicator.target is not None else None
         ),
         too_little_data=bool(assessment and assessment.category == "too_little_data"),
+        hidden_reading=bool(assessment and assessment.category == "hidden"),
         hidden_months=len(hidden),
     )
     return page, assessment
@@ -385,11 +385,16 @@ def _hidden_months(
 def _latest_text(indicator: Indicator, assessment: Assessment, lang: Lang) -> str:
     if indicator.rare and assessment.rare is not None:
         rare = assessment.rare
+        if rare.events_this_year is None:
+            # A hidden month of the year may hold events: not "0 so far".
+            return TEXTS[lang]["rare_hidden"].format(year=rare.as_of.year)
         count = format_number(rare.events_this_year, lang, 0)
         text = TEXTS[lang]["rare_latest"].format(count=count, year=rare.as_of.year)
-        if rare.last_event is not None:
+        if rare.last_event is not None and rare.last_event_known:
             text += TEXTS[lang]["rare_last"].format(month=format_month(rare.last_event, lang))
         return text
+    if assessment.latest_hidden:
+        return TEXTS[lang]["latest_hidden"].format(month=format_month(assessment.period, lang))
     value = _format_value(indicator, assessment.value, lang)
     if indicator.kind != "proportion":  # "24,1 %", not "24,1 % andel"
         value = f"{value} {indicator.unit(lang)}"
@@ -467,6 +472,8 @@ def _side_paras(pack: BriefingPack, page: IndicatorPage, body: float) -> list[Pa
     )
     if page.variation_icon is not None:
         paras.append(_icon_para(pack.text("variation"), page.variation_icon, lang, body))
+    elif page.hidden_reading:
+        paras.append(Para.of(f"{pack.text('variation')}: {pack.text('hidden_reading')}", body))
     elif page.too_little_data:
         paras.append(Para.of(f"{pack.text('variation')}: {pack.text('too_few')}", body))
     if page.assurance_icon is not None:

@@ -33,6 +33,18 @@ TEXT: dict[str, str] = {
     "summary_details": "The signals per goal, with what is worth knowing",
     "rare_card": "events so far in {year}; {months} months since the latest. The target is zero.",
     "rare_card_one": "events so far in {year}; 1 month since the latest. The target is zero.",
+    "rare_card_hidden": ".. so far in {year} (too few cases to show). The target is zero.",
+    "rare_card_hidden_last": (
+        "events so far in {year}; when the latest occurred cannot be shown (too few cases). "
+        "The target is zero."
+    ),
+    "rare_card_none": "events so far in {year}; none since {first}. The target is zero.",
+    "latest_hidden": "{month}: .. (too few cases to show)",
+    "no_reading_hidden": (
+        "No reading: disclosure control hides too many months ({n} of {months}) or the latest "
+        "one, so a signal cannot be told apart from what is hidden."
+    ),
+    "rollup_hidden": "no reading (hidden values)",
     "summary_heading": "This month's summary",
     "county_goals": "The county's eight goals",
     "gryning_areas": "Initiativ Gryning – five areas",

@@ -33,6 +33,18 @@ TEXT: dict[str, str] = {
     "summary_details": "Signalerna per mål, med det som är bra att veta",
     "rare_card": "händelser hittills {year}; {months} månader sedan den senaste. Målet är noll.",
     "rare_card_one": "händelser hittills {year}; 1 månad sedan den senaste. Målet är noll.",
+    "rare_card_hidden": ".. hittills {year} (för få fall för att visas). Målet är noll.",
+    "rare_card_hidden_last": (
+        "händelser hittills {year}; när den senaste inträffade kan inte visas (för få fall). "
+        "Målet är noll."
+    ),
+    "rare_card_none": "händelser hittills {year}; inga sedan {first}. Målet är noll.",
+    "latest_hidden": "{month}: .. (för få fall för att visas)",
+    "no_reading_hidden": (
+        "Ingen bedömning: röjandeskyddet döljer för många månader ({n} av {months}) eller den "
+        "senaste, så en signal kan inte skiljas från det som döljs."
+    ),
+    "rollup_hidden": "ingen bedömning (dolda värden)",
     "summary_heading": "Månadens sammanfattning",
     "county_goals": "Länets åtta mål",
     "gryning_areas": "Initiativ Gryning – fem områden",

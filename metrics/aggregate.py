@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 if TYPE_CHECKING:
     from metrics.catalog import Catalog, Indicator
 
-SERIES_COLUMNS = ("value", "numerator", "denominator", "status")
+SERIES_COLUMNS = ("value", "numerator", "denominator", "status", "suppressed")
 """A *series* is a DataFrame indexed by ``period`` (first day of each month, no month left out)
 with these columns:
 
@@ -26,7 +26,11 @@ with these columns:
   proportion); NaN for median_days.
 - denominator: the base of a proportion; NaN for the other kinds.
 - status: "preliminary" if any contributing row is preliminary, else "final"; NaN where the month
-  has no data.
+  has no data (or is hidden).
+- suppressed: True where disclosure control hid the month (briefing mode: a row of one of the
+  areas has ``suppressed`` True); value, numerator and denominator are then NaN, never a partial
+  sum. A hidden month is part of the series (its first and last month count hidden months too),
+  so a chart and a reading can say it is hidden instead of dropping it.
 """
 ADDITIVE_KINDS = ("count", "stock")
 RATE_KINDS = ("count", "stock")
@@ -43,6 +47,7 @@ def empty_series() -> pd.DataFrame:
             "numerator": pd.Series(dtype="float64", index=index),
             "denominator": pd.Series(dtype="float64", index=index),
             "status": pd.Series(dtype="object", index=index),
+            "suppressed": pd.Series(dtype="bool", index=index),
         }
     )
 
@@ -106,14 +111,16 @@ def aggregate_areas(
         if one is not None:
             return one
     rows = obs[(obs["indicator_id"] == indicator.id) & obs["area_code"].isin(codes)]
-    rows = rows[rows["value"].notna()]
+    hidden_rows = rows[_hidden(rows)]
+    rows = rows[rows["value"].notna().to_numpy() & ~_hidden(rows)]
     if indicator.kind == "proportion":
         rows = rows[rows["denominator"].notna()]
     if rows.duplicated(["area_code", "period"]).any():
         raise ValueError(
             f"aggregate_areas: more than one row per area and month for {indicator.id!r}"
         )
-    if rows.empty and (start is None or end is None):
+    hidden_months = _as_months(hidden_rows["period"]) if len(hidden_rows) else None
+    if rows.empty and hidden_months is None and (start is None or end is None):
         return empty_series()
 
     groups = rows.groupby("period")
@@ -143,7 +150,21 @@ def aggregate_areas(
     )
     if require_all:
         series.loc[n_areas < len(codes), ["value", "numerator", "denominator"]] = np.nan
+    series["suppressed"] = False
+    if hidden_months is not None:
+        series.index = pd.DatetimeIndex(series.index).to_period("M").to_timestamp()
+        series = series.reindex(series.index.union(hidden_months))
+        series.loc[hidden_months, ["value", "numerator", "denominator"]] = np.nan
+        series.loc[hidden_months, "status"] = None
+        series["suppressed"] = series.index.isin(hidden_months)
     return _complete(series, start, end)
+
+
+def _hidden(rows: pd.DataFrame) -> np.ndarray:
+    """Rows disclosure control hid (``suppressed`` True; False without the column)."""
+    if "suppressed" not in rows.columns:
+        return np.zeros(len(rows), dtype=bool)
+    return rows["suppressed"].to_numpy(dtype=bool, na_value=False)
 
 
 def split_by_indicator(obs: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -166,8 +187,9 @@ class AreaSeries:
 
     ids: the indicators, in the order given; months: every month from the first to the last
     month with a row of any of them. value, numerator, denominator (floats, NaN where missing)
-    and reported, preliminary (bools) are arrays of one row per indicator and one column per
-    month, holding what ``aggregate_areas(obs, indicator, [area])`` gives for those months.
+    and reported, preliminary, hidden (bools; hidden: disclosure control hid the cell) are arrays
+    of one row per indicator and one column per month, holding what
+    ``aggregate_areas(obs, indicator, [area])`` gives for those months.
     """
 
     ids: tuple[str, ...]
@@ -177,6 +199,7 @@ class AreaSeries:
     denominator: np.ndarray
     reported: np.ndarray
     preliminary: np.ndarray
+    hidden: np.ndarray
 
     def row(self, indicator_id: str) -> int:
         """The row of an indicator (ValueError when it is not among ``ids``)."""
@@ -186,7 +209,7 @@ class AreaSeries:
         """The indicator's series, equal to ``aggregate_areas(obs, indicator, [area])``: from
         its first to its last month with a row, ``empty_series()`` when it has none."""
         k = self.row(indicator_id)
-        present = np.flatnonzero(self.reported[k])
+        present = np.flatnonzero(self.reported[k] | self.hidden[k])
         if present.size == 0:
             return empty_series()
         cut = slice(int(present[0]), int(present[-1]) + 1)
@@ -202,6 +225,7 @@ class AreaSeries:
                 "numerator": self.numerator[k, cut],
                 "denominator": self.denominator[k, cut],
                 "status": pd.Series(status, index=index, dtype=object),
+                "suppressed": self.hidden[k, cut],
             },
             index=index,
         )
@@ -224,7 +248,7 @@ def area_series(
     if not ids or obs.empty:
         nothing = np.full((len(ids), 0), np.nan)
         none = np.zeros((len(ids), 0), dtype=bool)
-        return AreaSeries(ids, empty_series().index, nothing, nothing, nothing, none, none)
+        return AreaSeries(ids, empty_series().index, nothing, nothing, nothing, none, none, none)
     # Codes of the distinct texts (factorize is Arrow's dictionary encoding), then the few
     # distinct texts looked up: hashing every cell as a Python string cost more than the rest.
     id_codes, id_names = pd.factorize(obs["indicator_id"])
@@ -241,24 +265,31 @@ def area_series(
     if not np.issubdtype(stamps.dtype, np.datetime64):
         stamps = pd.to_datetime(obs["period"]).to_numpy()
     is_proportion = kinds == "proportion"
-    mask = (wanted >= 0) & (area_codes == area_of[k]) & ~np.isnan(values) & ~np.isnat(stamps)
+    cell = (wanted >= 0) & (area_codes == area_of[k]) & ~np.isnat(stamps)
+    hiding = cell & _hidden(obs)
+    mask = cell & ~hiding & ~np.isnan(values)
     mask &= ~(is_proportion[k] & np.isnan(bases))
+    k_hidden, hidden_stamps = k[hiding], stamps[hiding]
     k, values, bases, stamps = k[mask], values[mask], bases[mask], stamps[mask]
     preliminary = _equal(obs["status"], "preliminary")[mask]
+    every = np.concatenate([k, k_hidden])
 
     shape = (len(ids), 0)
     months = empty_series().index
-    if mask.any():
+    if len(every):
         month = stamps.astype("datetime64[M]")
-        first, last = month.min(), month.max()
+        hidden_month = hidden_stamps.astype("datetime64[M]")
+        both = np.concatenate([month, hidden_month])
+        first, last = both.min(), both.max()
         unit = np.datetime_data(stamps.dtype)[0]
         months = month_range(
             pd.Timestamp(first.astype(f"datetime64[{unit}]")),
             pd.Timestamp(last.astype(f"datetime64[{unit}]")),
         )
         at = (month - first).astype("int64")
+        hidden_at = (hidden_month - first).astype("int64")
         shape = (len(ids), len(months))
-        cells = k * shape[1] + at
+        cells = every * shape[1] + np.concatenate([at, hidden_at])
         counts = np.bincount(cells, minlength=shape[0] * shape[1])
         if counts.max() > 1:
             twice = ids[int(np.argmax(counts > 1) // shape[1])]
@@ -266,6 +297,9 @@ def area_series(
     value, numerator, denominator = (np.full(shape, np.nan) for _ in range(3))
     reported = np.zeros(shape, dtype=bool)
     flagged = np.zeros(shape, dtype=bool)
+    hidden = np.zeros(shape, dtype=bool)
+    if len(k_hidden):
+        hidden[k_hidden, hidden_at] = True
     if mask.any():
         reported[k, at] = True
         flagged[k, at] = preliminary
@@ -279,7 +313,7 @@ def area_series(
         denominator[kp, ap] = bp
         with np.errstate(invalid="ignore", divide="ignore"):
             value[kp, ap] = np.where(bp > 0, vp / bp, np.nan)
-    return AreaSeries(ids, months, value, numerator, denominator, reported, flagged)
+    return AreaSeries(ids, months, value, numerator, denominator, reported, flagged, hidden)
 
 
 def _one_area(
@@ -296,17 +330,22 @@ def _one_area(
     # Arrays, not a filtered frame: copying every column of the matching rows cost more than
     # the rest of the work.
     values = obs["value"].to_numpy(dtype="float64", na_value=np.nan)
-    mask = _equal(obs["indicator_id"], indicator.id) & _equal(obs["area_code"], code)
-    mask &= ~np.isnan(values)
+    mine = _equal(obs["indicator_id"], indicator.id) & _equal(obs["area_code"], code)
+    hidden_rows = mine & _hidden(obs)
+    mask = mine & ~np.isnan(values) & ~hidden_rows
     if indicator.kind == "proportion":
         bases = obs["denominator"].to_numpy(dtype="float64", na_value=np.nan)
         mask &= ~np.isnan(bases)
     stamps = obs["period"].to_numpy()
     if not mask.any() or not np.issubdtype(stamps.dtype, np.datetime64):
         return None
+    hidden_stamps = stamps[hidden_rows]
     stamps = stamps[mask]
     months = stamps.astype("datetime64[M]")
+    hidden_months = hidden_stamps.astype("datetime64[M]")
     if np.isnat(stamps).any() or not (months.astype(stamps.dtype) == stamps).all():
+        return None
+    if np.isnat(hidden_stamps).any():
         return None
     if len(np.unique(months)) != len(months):
         raise ValueError(
@@ -315,8 +354,11 @@ def _one_area(
     order = np.argsort(months, kind="stable")
     bounds = [pd.Timestamp(p) for p in (start, end) if p is not None]
     bounds += [pd.Timestamp(stamps[order[0]]), pd.Timestamp(stamps[order[-1]])]
+    if len(hidden_stamps):
+        bounds += [pd.Timestamp(hidden_stamps.min()), pd.Timestamp(hidden_stamps.max())]
     index = month_range(min(bounds), max(bounds))
-    at = (months[order] - index[0].to_datetime64().astype("datetime64[M]")).astype("int64")
+    origin = index[0].to_datetime64().astype("datetime64[M]")
+    at = (months[order] - origin).astype("int64")
     value = values[mask][order]
     columns = {name: np.full(len(index), np.nan) for name in ("value", "numerator", "denominator")}
     if indicator.kind == "proportion":
@@ -333,9 +375,16 @@ def _one_area(
     status = np.full(len(index), None, dtype=object)
     preliminary = _equal(obs["status"], "preliminary")[mask]
     status[at] = np.where(preliminary[order], "preliminary", "final")
+    suppressed = np.zeros(len(index), dtype=bool)
+    suppressed[(hidden_months - origin).astype("int64")] = True
     # status stays object (None where missing), as the general path leaves it
     return pd.DataFrame(
-        {**columns, "status": pd.Series(status, index=index, dtype=object)}, index=index
+        {
+            **columns,
+            "status": pd.Series(status, index=index, dtype=object),
+            "suppressed": suppressed,
+        },
+        index=index,
     )
 
 
@@ -363,6 +412,8 @@ def _complete(
     series = series.sort_index()
     out = series.reindex(month_range(min(bounds), max(bounds)))
     out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
+    if "suppressed" in out.columns:
+        out["suppressed"] = out["suppressed"].astype("boolean").fillna(False).astype(bool)
     return out
 
 

@@ -33,6 +33,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "count_too_little_data": "har för få mätpunkter för att bedöma",
         "count_rare_event": "följs som sällsynta händelser",
         "count_rare_event_one": "följs som sällsynt händelse",
+        "count_hidden": "kan inte bedömas eftersom för många värden är dolda (röjandeskydd)",
         "count_stale": "saknar uppgift för {month}",
         "improvement": "{ref}: {label} visar en förbättring som inte är slumpmässig (särskild orsak).",
         "concern": "{ref}: {label} visar en försämring som inte är slumpmässig (särskild orsak).",
@@ -50,6 +51,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "rare_events": "{ref}: {label}: {count} {events} hittills under {year}, senast i {last}.",
         "rare_none_since": "{ref}: {label}: inga händelser hittills under {year}; senast i {last}.",
         "rare_none": "{ref}: {label}: inga händelser sedan {first}.",
+        "rare_hidden": "{ref}: {label}: .. hittills under {year} (för få fall för att visas).",
+        "rare_none_hidden_last": (
+            "{ref}: {label}: inga händelser hittills under {year}; när den senaste inträffade "
+            "kan inte visas (för få fall för att visas)."
+        ),
         "event_one": "händelse",
         "event_many": "händelser",
         "rare_target": "Målet är {target}.",
@@ -75,6 +81,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "count_too_little_data_one": "has too few data points to judge",
         "count_rare_event": "are followed as rare events",
         "count_rare_event_one": "is followed as a rare event",
+        "count_hidden": "cannot be read because too many values are hidden (disclosure control)",
         "count_stale": "have no figure for {month}",
         "count_stale_one": "has no figure for {month}",
         "improvement": "{ref}: {label} – an improvement that is not random (special cause).",
@@ -93,6 +100,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "rare_events": "{ref}: {label}: {count} {events} so far in {year}, the latest in {last}.",
         "rare_none_since": "{ref}: {label}: no events so far in {year}; the latest in {last}.",
         "rare_none": "{ref}: {label}: no events since {first}.",
+        "rare_hidden": "{ref}: {label}: .. so far in {year} (too few cases to show).",
+        "rare_none_hidden_last": (
+            "{ref}: {label}: no events so far in {year}; when the latest occurred cannot be "
+            "shown (too few cases to show)."
+        ),
         "event_one": "event",
         "event_many": "events",
         "rare_target": "The target is {target}.",
@@ -103,7 +115,7 @@ TEXTS: dict[str, dict[str, str]] = {
 
 _COUNT_ORDER = ("improvement", "concern", "common_cause")
 """Always in the count line, even at 0; the other categories only when present."""
-_COUNT_OPTIONAL = ("neutral", "too_little_data", "rare_event", "stale")
+_COUNT_OPTIONAL = ("neutral", "too_little_data", "rare_event", "hidden", "stale")
 _SPECIAL = ("improvement", "concern", "neutral")
 
 
@@ -136,7 +148,9 @@ def monthly_summary(
     event with data. Each such indicator gets one sentence naming it and the goal, its
     assurance sentence if it has a target, and the catalog's context note (the caveat travels
     with the indicator). Indicators with common cause variation, too little data, or no value in
-    ``period`` (stale) appear only in the count line; ``assurance_for_common_cause=True`` adds
+    ``period`` (stale), or too much hidden by disclosure control to read (hidden) appear only
+    in the count line; a rare event with hidden months never reads as "none" or as a count that
+    leaves them out (".. so far"); ``assurance_for_common_cause=True`` adds
     "the target is consistently met/missed" for common cause indicators too.
     The count line counts each indicator once; an indicator in two goals is described in both.
     """
@@ -264,7 +278,12 @@ def _rare_sentences(assessment: Assessment, ref: str, label: str, lang: Lang) ->
     rare = assessment.rare
     assert rare is not None and rare.as_of is not None
     year = rare.as_of.year
-    if rare.last_event is None:
+    # A month disclosure control hid may hold events: never "none" or a count that leaves it out.
+    if rare.events_this_year is None:
+        sentences = [texts["rare_hidden"].format(ref=ref, label=label, year=year)]
+    elif not rare.last_event_known and not rare.events_this_year:
+        sentences = [texts["rare_none_hidden_last"].format(ref=ref, label=label, year=year)]
+    elif rare.last_event is None:
         first = format_month(rare.first_period, lang)
         sentences = [texts["rare_none"].format(ref=ref, label=label, first=first)]
     elif rare.events_this_year:

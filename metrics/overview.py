@@ -59,7 +59,9 @@ def build_overview(
                 fallback=fallback,
                 assessment=assessments[headline.id],
                 series=series,
-                yoy=year_on_year(series, headline),
+                # At the assessment's month: when disclosure control hid the latest month, the
+                # change is not known, rather than one of an older month.
+                yoy=year_on_year(series, headline, assessments[headline.id].period),
                 rollup=rollup_goal(members),
             )
         )

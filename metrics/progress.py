@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import warnings
@@ -165,10 +166,16 @@ VARIATION_CATEGORIES = (
     "common_cause",
     "too_little_data",
     "rare_event",
+    "hidden",
     "no_data",
 )
 """How an assessment is counted in roll-ups: the four XmR readings, then indicators that are
-not read on XmR (fewer than MIN_POINTS values, rare events, no data at all)."""
+not read on XmR (fewer than MIN_POINTS values, rare events, too much hidden by disclosure
+control — see ``hides_reading`` —, no data at all)."""
+HIDDEN_SHARE = 0.25
+"""More than this share of a series' months hidden by disclosure control: no XmR reading. The
+hidden values are not missing at random (they are the small counts, 1-4, and cells that would
+give them away), so a chart of the rest has its mean and limits lifted."""
 ASSURANCE_CATEGORIES = ("pass", "fail", "hit_and_miss", "no_assurance")
 """no_assurance: no target, a neutral indicator, or not read on XmR."""
 
@@ -381,24 +388,51 @@ def _months_between(first: pd.Timestamp, last: pd.Timestamp) -> int:
 class RareEventSummary:
     """Rare events (e.g. deaths) read as counts and time since the last one, not on XmR.
 
-    per_year: DataFrame indexed by year with ``events`` (sum of reported months) and
-        ``months_reported`` (a year with fewer than 12 is partial).
-    last_event: first day of the latest month with at least one event; None if none.
-    months_since_last: whole months from last_event to as_of (0 = an event in the as_of month).
-    events_this_year: events in as_of's year up to as_of; meets_target: that equals the target.
+    Months disclosure control hid (briefing mode) are not zero events: a hidden month may hold
+    some, so every count or date it could change is None ("cannot be shown"), never a number
+    that leaves it out.
+
+    per_year: DataFrame indexed by year with ``events`` (sum of the shown months: only a lower
+        bound where ``months_hidden`` > 0), ``months_reported`` (shown months; a year with fewer
+        than 12 is partial) and ``months_hidden``.
+    total: events in all shown months; None when any month is hidden.
+    last_event: first day of the latest shown month with at least one event; None if none.
+        ``last_event_known`` is False when a hidden month comes after it (or, without a shown
+        event, when any month is hidden): the latest event may be later.
+    months_since_last: whole months from last_event to as_of (0 = an event in the as_of month);
+        None without an event or when the latest event is not known.
+    events_this_year: events in as_of's year up to as_of, None when one of its months is hidden;
+        events_last_12_months likewise for the 12 months to as_of. meets_target: events_this_year
+        equals the target (None when not known).
+    hidden_months: the hidden months up to as_of, in time order.
     """
 
     per_year: pd.DataFrame
-    total: int
+    total: int | None
     first_period: pd.Timestamp | None
     as_of: pd.Timestamp | None
     last_event: pd.Timestamp | None
     last_event_count: int
     months_since_last: int | None
-    events_last_12_months: int
-    events_this_year: int
+    events_last_12_months: int | None
+    events_this_year: int | None
     target: float
     meets_target: bool | None
+    hidden_months: tuple[pd.Timestamp, ...] = ()
+
+    @property
+    def last_event_known(self) -> bool:
+        """True when no hidden month comes after ``last_event`` (or, without one, none at all)."""
+        if self.last_event is None:
+            return not self.hidden_months
+        return all(month < self.last_event for month in self.hidden_months)
+
+    @property
+    def hidden_this_year(self) -> int:
+        """Hidden months in as_of's year."""
+        if self.as_of is None:
+            return 0
+        return sum(month.year == self.as_of.year for month in self.hidden_months)
 
 
 def rare_event_summary(
@@ -406,27 +440,45 @@ def rare_event_summary(
     *,
     as_of: pd.Timestamp | str | None = None,
     target: float = 0.0,
+    hidden: pd.Series | None = None,
 ) -> RareEventSummary:
     """Counts per year, the last event and months since it, against a target (default 0).
 
-    series: a series frame (its ``value`` column) or a Series of monthly counts indexed by
-        period; NaN months are not reported (they count as no event but are not counted as
-        reported months). Months after ``as_of`` are ignored; as_of defaults to the latest month
-        with a value. Empty input gives zero counts and None dates.
+    series: a series frame (its ``value`` column, and ``suppressed`` when it has one) or a
+        Series of monthly counts indexed by period; NaN months that are not hidden are not
+        reported (they count as no event but are not counted as reported months).
+    hidden: True for the months disclosure control hid (default: the frame's ``suppressed``
+        column, else none). A hidden month is never read as zero events: counts and dates it
+        could change are None (see RareEventSummary).
+    Months after ``as_of`` are ignored; as_of defaults to the latest month with a value or
+    hidden. Empty input gives zero counts and None dates.
     """
     values = series["value"] if isinstance(series, pd.DataFrame) else series
+    if hidden is None and isinstance(series, pd.DataFrame) and "suppressed" in series.columns:
+        hidden = series["suppressed"]
     values = values.astype("float64")
+    hidden_at = pd.DatetimeIndex([])
+    if hidden is not None and len(hidden):
+        flags = hidden.astype("boolean").fillna(False).astype(bool)
+        hidden_at = pd.DatetimeIndex(flags.index[flags.to_numpy()]).to_period("M").to_timestamp()
     if len(values):
         values.index = pd.DatetimeIndex(values.index).to_period("M").to_timestamp()
         values = values.sort_index()
     reported = values.dropna()
-    month = _month(as_of) if as_of is not None else (reported.index[-1] if len(reported) else None)
+    reported = reported[~reported.index.isin(hidden_at)]
+    known = reported.index.union(hidden_at)
+    month = _month(as_of) if as_of is not None else (known[-1] if len(known) else None)
     if month is not None:
-        values = values[values.index <= month]
         reported = reported[reported.index <= month]
-    if reported.empty or month is None:
+        hidden_at = hidden_at[hidden_at <= month].sort_values()
+    hidden_months = tuple(pd.Timestamp(m) for m in hidden_at)
+    if month is None or (reported.empty and not hidden_months):
         empty = pd.DataFrame(
-            {"events": pd.Series(dtype="int64"), "months_reported": pd.Series(dtype="int64")}
+            {
+                "events": pd.Series(dtype="int64"),
+                "months_reported": pd.Series(dtype="int64"),
+                "months_hidden": pd.Series(dtype="int64"),
+            }
         )
         empty.index.name = "year"
         return RareEventSummary(empty, 0, None, month, None, 0, None, 0, 0, target, None)
@@ -435,29 +487,43 @@ def rare_event_summary(
     per_year = pd.DataFrame(
         {"events": by_year.sum().astype("int64"), "months_reported": by_year.size()}
     )
-    per_year = per_year.reindex(range(per_year.index.min(), month.year + 1), fill_value=0)
+    hidden_years = pd.Series(1, index=hidden_at.year).groupby(level=0).sum()
+    first_year = min([*per_year.index, *hidden_years.index])
+    per_year = per_year.reindex(range(first_year, month.year + 1), fill_value=0)
+    per_year["months_hidden"] = hidden_years.reindex(per_year.index, fill_value=0).astype("int64")
     per_year.index.name = "year"
     events = reported[reported > 0]
     last = events.index[-1] if len(events) else None
-    since = None
-    if last is not None:
-        since = (month.year - last.year) * 12 + (month.month - last.month)
     window_start = month - pd.DateOffset(months=11)
-    last_12 = int(reported[reported.index >= window_start].sum())
-    this_year = int(reported[reported.index.year == month.year].sum())
-    return RareEventSummary(
+
+    def known_sum(inside: pd.Series, months: pd.DatetimeIndex) -> int | None:
+        # A hidden month in the span may hold events: the sum is not known.
+        return None if len(months) else int(inside.sum())
+
+    last_12 = known_sum(
+        reported[reported.index >= window_start], hidden_at[hidden_at >= window_start]
+    )
+    this_year = known_sum(
+        reported[reported.index.year == month.year], hidden_at[hidden_at.year == month.year]
+    )
+    summary = RareEventSummary(
         per_year=per_year,
-        total=int(reported.sum()),
-        first_period=reported.index[0],
+        total=None if hidden_months else int(reported.sum()),
+        first_period=known[known <= month][0],
         as_of=month,
         last_event=last,
         last_event_count=int(events.iloc[-1]) if last is not None else 0,
-        months_since_last=since,
+        months_since_last=None,
         events_last_12_months=last_12,
         events_this_year=this_year,
         target=target,
-        meets_target=this_year == target,
+        meets_target=None if this_year is None else this_year == target,
+        hidden_months=hidden_months,
     )
+    if last is not None and summary.last_event_known:
+        since = (month.year - last.year) * 12 + (month.month - last.month)
+        summary = dataclasses.replace(summary, months_since_last=since)
+    return summary
 
 
 # ---------------------------------------------------------------------------------------------
@@ -495,8 +561,12 @@ def assurance_icon(assurance: str | None) -> Icon | None:
 class Assessment:
     """Where one indicator stands in one area: the reading leadership sees.
 
-    period/value: the latest month with a value (None when there is none).
-    category: a VARIATION_CATEGORIES entry (how roll-ups and the narrative count it).
+    period/value: the latest month with a value (None when there is none); when disclosure
+        control hid the latest month (``latest_hidden``), period is that month and value None,
+        never an older month's value.
+    category: a VARIATION_CATEGORIES entry (how roll-ups and the narrative count it); "hidden"
+        when disclosure control hides too much for a reading (``hides_reading``).
+    hidden_months: months of the series up to ``period`` that disclosure control hid.
     variation / assurance: the XmR readings of the last point (None for rare events or without
         data); their icons are None likewise. Assurance is also None when the latest value
         contradicts it (a "consistently fails" reading beside a value that meets the target, or
@@ -519,11 +589,15 @@ class Assessment:
     rare: RareEventSummary | None = None
     warnings: tuple[str, ...] = ()
     spc: XmrResult | None = field(default=None, compare=False, repr=False)
+    hidden_months: int = 0
+    latest_hidden: bool = False
 
     @property
     def assurance_category(self) -> str:
         """pass / fail / hit_and_miss, or no_assurance (also when not read on XmR)."""
-        if self.category in ("too_little_data", "rare_event", "no_data") or not self.assurance:
+        if self.category in ("too_little_data", "rare_event", "hidden", "no_data") or not (
+            self.assurance
+        ):
             return "no_assurance"
         return _ASSURANCE_BY_XMR[self.assurance]
 
@@ -544,10 +618,11 @@ def assess_indicator(
     events of the latest 12 months. Fewer than MIN_POINTS values → category "too_little_data"
     (the XmR readings are still given, for the chart).
     """
-    values = _monthly_values(series, period)
-    settled = _assess_without_xmr(indicator, values)
+    values, hidden = _monthly_values(series, period)
+    settled = _assess_without_xmr(indicator, values, hidden)
     if settled is not None:
         return settled
+    values = _shown(values)
     target, positions = _xmr_inputs(indicator, values)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -557,7 +632,8 @@ def assess_indicator(
             target=target,
             rebase_at=positions,
         )
-    return _assess_with_xmr(indicator, values, result, [str(w.message) for w in caught])
+    messages = [str(w.message) for w in caught]
+    return _assess_with_xmr(indicator, values, result, messages, int(hidden.sum()))
 
 
 def assess_area_series(
@@ -572,12 +648,14 @@ def assess_area_series(
     month = _month(period) if period is not None else None
     out: dict[str, Assessment] = {}
     charted: list[tuple[Indicator, pd.Series]] = []
+    n_hidden: dict[str, int] = {}
     for indicator in indicators:
-        values = _row_values(table, table.row(indicator.id), month)
-        settled = _assess_without_xmr(indicator, values)
+        values, hidden = _row_values(table, table.row(indicator.id), month)
+        settled = _assess_without_xmr(indicator, values, hidden)
         out[indicator.id] = settled  # a placeholder in its place when charted below
         if settled is None:
-            charted.append((indicator, values))
+            charted.append((indicator, _shown(values)))
+            n_hidden[indicator.id] = int(hidden.sum())
     inputs = [_xmr_inputs(indicator, values) for indicator, values in charted]
     with warnings.catch_warnings():
         # xmr_batch keeps each chart's warnings in its result, as assess_indicator collects them.
@@ -589,14 +667,25 @@ def assess_area_series(
             rebase_at=[positions for _, positions in inputs],
         )
     for (indicator, values), result in zip(charted, results, strict=True):
-        out[indicator.id] = _assess_with_xmr(indicator, values, result, list(result.warnings))
+        out[indicator.id] = _assess_with_xmr(
+            indicator, values, result, list(result.warnings), n_hidden[indicator.id]
+        )
     return out
 
 
-def _monthly_values(series: pd.DataFrame, period: pd.Timestamp | str | None) -> pd.Series:
-    """The series' values up to ``period``, from its first to its last month with a value
-    (empty when it has none)."""
+def _monthly_values(
+    series: pd.DataFrame, period: pd.Timestamp | str | None
+) -> tuple[pd.Series, pd.Series]:
+    """The series' values up to ``period`` and which months disclosure control hid (bools, its
+    ``suppressed`` column), from its first to its last month with a value or hidden (both empty
+    when it has neither)."""
     values = series["value"].astype("float64") if not series.empty else pd.Series(dtype="float64")
+    if not series.empty and "suppressed" in series.columns:
+        flags = series["suppressed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        values = values.where(~flags, np.nan)
+        hidden = pd.Series(flags, index=values.index)
+    else:
+        hidden = pd.Series(False, index=values.index, dtype=bool)
     index = values.index
     # aggregate_areas' months (a monthly range in microseconds) are already what this
     # normalisation gives; only other indexes pay for it.
@@ -606,28 +695,55 @@ def _monthly_values(series: pd.DataFrame, period: pd.Timestamp | str | None) -> 
         and index.dtype == "datetime64[us]"
     )
     if len(values) and not normalised:
-        values.index = pd.DatetimeIndex(values.index).to_period("M").to_timestamp()
-        values = values.sort_index()
+        months = pd.DatetimeIndex(values.index).to_period("M").to_timestamp()
+        values.index = months
+        hidden.index = months
+        values, hidden = values.sort_index(), hidden.sort_index()
     if period is not None and len(values):
         values = values[values.index <= _month(period)]
-    present = values.dropna()
-    if present.empty:
-        return present
-    return values.loc[present.index[0] : present.index[-1]]
+        hidden = hidden[hidden.index <= _month(period)]
+    present = np.flatnonzero(values.notna().to_numpy() | hidden.to_numpy())
+    if present.size == 0:
+        return pd.Series(dtype="float64"), pd.Series(dtype=bool)
+    cut = slice(int(present[0]), int(present[-1]) + 1)
+    return values.iloc[cut], hidden.iloc[cut]
 
 
-def _row_values(table: AreaSeries, row: int, month: pd.Timestamp | None) -> pd.Series:
+def _row_values(
+    table: AreaSeries, row: int, month: pd.Timestamp | None
+) -> tuple[pd.Series, pd.Series]:
     """``_monthly_values(table.series(...), month)`` read straight from the table's arrays."""
     stop = len(table.months) if month is None else table.months.searchsorted(month, "right")
-    present = np.flatnonzero(~np.isnan(table.value[row, :stop]))
+    hidden = table.hidden[row, :stop]
+    present = np.flatnonzero(~np.isnan(table.value[row, :stop]) | hidden)
     if present.size == 0:
-        return pd.Series(dtype="float64")
+        return pd.Series(dtype="float64"), pd.Series(dtype=bool)
     cut = slice(int(present[0]), int(present[-1]) + 1)
-    return pd.Series(table.value[row, cut], index=table.months[cut], name="value")
+    index = table.months[cut]
+    values = pd.Series(np.where(hidden[cut], np.nan, table.value[row, cut]), index=index)
+    return values.rename("value"), pd.Series(hidden[cut], index=index)
 
 
-def _assess_without_xmr(indicator: Indicator, values: pd.Series) -> Assessment | None:
-    """The assessment of a series with no values or of a rare event; None when it needs XmR."""
+def _shown(values: pd.Series) -> pd.Series:
+    """The values from the first to the last month with a value (what XmR reads)."""
+    present = np.flatnonzero(values.notna().to_numpy())
+    return values.iloc[int(present[0]) : int(present[-1]) + 1]
+
+
+def hides_reading(n_values: int, n_hidden: int, latest_hidden: bool) -> bool:
+    """True when disclosure control hides too much of a series to read it on XmR: the latest
+    month is hidden, or hidden months leave fewer than MIN_POINTS values, or more than
+    HIDDEN_SHARE of the months are hidden (docs/spc.md)."""
+    if n_hidden == 0:
+        return False
+    return latest_hidden or n_values < MIN_POINTS or n_hidden > HIDDEN_SHARE * (n_values + n_hidden)
+
+
+def _assess_without_xmr(
+    indicator: Indicator, values: pd.Series, hidden: pd.Series
+) -> Assessment | None:
+    """The assessment of a series with no values, of a rare event or of a series disclosure
+    control hides too much of (``hides_reading``); None when it needs XmR."""
     if values.empty:
         return Assessment(
             indicator.id,
@@ -641,23 +757,34 @@ def _assess_without_xmr(indicator: Indicator, values: pd.Series) -> Assessment |
             None,
             compute_progress(indicator, None),
         )
-    if not indicator.rare:
+    n_values, n_hidden = _count_values(values), int(hidden.sum())
+    latest_hidden = bool(hidden.iloc[-1])
+    last_period = values.index[-1]
+    last_value = None if latest_hidden else float(values.iloc[-1])
+    if indicator.rare:
+        rare = rare_event_summary(values, as_of=last_period, hidden=hidden)
+        progress = compute_progress(indicator, rare.events_last_12_months, period=last_period)
+        category = "rare_event"
+    elif n_values == 0 or hides_reading(n_values, n_hidden, latest_hidden):
+        rare = None
+        progress = compute_progress(indicator, last_value, period=last_period)
+        category = "hidden"
+    else:
         return None
-    last_period, last_value = values.index[-1], float(values.iloc[-1])
-    rare = rare_event_summary(values, as_of=last_period)
-    progress = compute_progress(indicator, rare.events_last_12_months, period=last_period)
     return Assessment(
         indicator.id,
         last_period,
         last_value,
-        _count_values(values),
-        "rare_event",
+        n_values,
+        category,
         None,
         None,
         None,
         None,
         progress,
         rare,
+        hidden_months=n_hidden,
+        latest_hidden=latest_hidden,
     )
 
 
@@ -672,7 +799,11 @@ def _xmr_inputs(indicator: Indicator, values: pd.Series) -> tuple[float | None, 
 
 
 def _assess_with_xmr(
-    indicator: Indicator, values: pd.Series, result: XmrResult, messages: list[str]
+    indicator: Indicator,
+    values: pd.Series,
+    result: XmrResult,
+    messages: list[str],
+    hidden_months: int = 0,
 ) -> Assessment:
     """The assessment of a series (non-empty, first and last month with a value) read on XmR."""
     last_period, last_value = values.index[-1], float(values.iloc[-1])
@@ -713,6 +844,7 @@ def _assess_with_xmr(
         None,
         tuple(messages),
         result,
+        hidden_months=hidden_months,
     )
 
 

@@ -11,7 +11,13 @@ from metrics.narrative import monthly_summary
 from metrics.overview import GoalCard
 from ui import data, state
 from ui.briefing import draw_briefing_pack
-from ui.components import badge_html, format_change, format_value
+from ui.components import (
+    badge_html,
+    format_change,
+    format_value,
+    no_reading_text,
+    rare_card_text,
+)
 from ui.entry import require_entry
 from ui.layout import card_grid
 from ui.sidebar import draw_marking, draw_no_data
@@ -58,13 +64,14 @@ def draw_card(card: GoalCard) -> None:
         st.caption(label, help=ind.definition(lang))
         if ind.rare and a.rare is not None:
             # Rare events are not read month on month: the year so far against the target of
-            # zero, and the time since the latest event.
+            # zero, and the time since the latest event (".." where disclosure control hid a
+            # month that may hold some: a hidden month is never zero events).
             st.metric(
                 label,
                 format_value(ind, a.rare.events_this_year, lang),
                 label_visibility="collapsed",
             )
-            st.caption(t("rare_card", lang, year=period.year, months=a.rare.months_since_last))
+            st.caption(rare_card_text(a.rare, period.year, lang))
         else:
             delta = format_change(ind, card.yoy.change, card.yoy.change_relative, lang)
             # The change against last year is shown without good/bad colours: two points are not
@@ -80,6 +87,8 @@ def draw_card(card: GoalCard) -> None:
                 st.caption(
                     t("vs_last_year", lang, month=format_month(card.yoy.previous_period, lang))
                 )
+            if a.latest_hidden:
+                st.caption(t("latest_hidden", lang, month=format_month(a.period, lang)))
         if not card.series.empty:
             st.markdown(
                 sparkline_svg(card.series.tail(36), percent=ind.kind == "proportion", lang=lang),
@@ -89,6 +98,8 @@ def draw_card(card: GoalCard) -> None:
             badge_html(a.variation_icon, lang) + "<br>" + badge_html(a.assurance_icon, lang),
             unsafe_allow_html=True,
         )
+        if a.category == "hidden":
+            st.caption(no_reading_text(a, lang))
         counts = {k: v for k, v in card.rollup.variation.items() if v}
         st.caption(
             t("signals", lang, n=card.rollup.n_indicators)

@@ -410,3 +410,15 @@ def test_a_long_summary_continues_on_the_next_slide(obs):
         assert "Sammanfattning för oktober 2026 (forts.)" in texts[2]
         assert "Mål 1 (forts.)" in texts[2]  # the goal's heading goes on with it
         assert "Mening nummer 59" in " ".join(texts)
+
+
+def test_a_hidden_latest_month_is_named_with_dots_not_an_older_months_value(obs):
+    # Salem (0128) in the demo data: victims supported is hidden in October 2026.
+    pack = make(
+        apply_disclosure(obs, CATALOG, 5), ("victims_supported",), area="0128", briefing_mode=True
+    )
+    texts = [flat(t) for t in slide_texts(to_pptx(pack))]
+    page = texts[-1]
+    assert "Senaste värde: .. i oktober 2026 (för få fall för att visas)" in page, page
+    assert "Variation: ingen bedömning – för många månader dolda (för få fall)" in page
+    assert "Slumpmässig variation" not in page

@@ -1,0 +1,121 @@
+"""Briefing mode never states something false about what disclosure control hides (demo data).
+
+In the demo data disclosure control hides months of lethal violence at the region (every month
+with a death), most months of protected housing in Haninge (0136) and the latest month of
+victims supported in Salem (0128). A hidden month is not zero events, not a missing month and
+not an older month's value.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+HANINGE, SALEM = "0136", "0128"
+
+
+@pytest.fixture(scope="module")
+def demo_db_path(tmp_path_factory):
+    from demo.load import load_demo
+    from storage import open_database
+
+    path = tmp_path_factory.mktemp("truth") / "demo.duckdb"
+    db = open_database(path)
+    db.ensure()
+    assert load_demo(db, end="2026-10").status == "committed"
+    return path
+
+
+def run(monkeypatch, db_path, page: str | None = None, **params) -> AppTest:
+    monkeypatch.setenv("LAGESBILD_DB", str(db_path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def metric(at: AppTest, label_starts: str) -> str:
+    found = [m.value for m in at.metric if str(m.label).startswith(label_starts)]
+    assert found, [m.label for m in at.metric]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "hidden", "false_words"),
+    [
+        (
+            "sv",
+            "Dödligt våld",
+            ".. hittills under 2026 (för få fall för att visas)",
+            ("inga händelser sedan", "inga händelser hittills"),
+        ),
+        (
+            "en",
+            "Lethal violence",
+            ".. so far in 2026 (too few cases to show)",
+            ("no events since", "no events so far"),
+        ),
+    ],
+)
+def test_a_rare_event_with_hidden_months_is_never_zero_on_the_card_or_in_the_summary(
+    monkeypatch, demo_db_path, lang, label, hidden, false_words
+):
+    at = run(monkeypatch, demo_db_path, area=HANINGE, brief="1", lang=lang)
+    text = texts(at)
+    assert metric(at, label) == ".."
+    card = ".. hittills 2026" if lang == "sv" else ".. so far in 2026"
+    assert card in text
+    assert hidden in text
+    for words in false_words:
+        assert words not in text
+
+
+def test_a_hidden_latest_month_shows_dots_and_its_month_on_the_card(monkeypatch, demo_db_path):
+    at = run(monkeypatch, demo_db_path, area=SALEM, brief="1")
+    assert metric(at, "Våldsutsatta") == ".."
+    text = texts(at)
+    assert "oktober 2026: .. (för få fall för att visas)" in text
+    # no reading on a series whose latest month is hidden, and the reason says so
+    assert "Ingen bedömning: röjandeskyddet döljer" in text
+
+
+def test_the_same_cards_outside_briefing_mode_show_numbers(monkeypatch, demo_db_path):
+    at = run(monkeypatch, demo_db_path, area=SALEM)
+    assert metric(at, "Våldsutsatta") != ".."
+    assert metric(at, "Dödligt våld") != ".."
+    assert "för få fall" not in texts(at)
+
+
+def test_the_trend_chart_marks_hidden_months_and_says_how_many(monkeypatch, demo_db_path):
+    at = run(
+        monkeypatch,
+        demo_db_path,
+        "pages/indicator.py",
+        ind="protected_housing_placements",
+        area=HANINGE,
+        brief="1",
+    )
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    hidden = [a for a in figure["layout"]["annotations"] if a.get("name") == "hidden"]
+    assert hidden and all(a["text"] == ".." for a in hidden)
+    footer = " ".join(a["text"] for a in figure["layout"]["annotations"])
+    assert f"{len(hidden)} månader dolda (..)" in footer
+    summary = texts(at)
+    assert f"{len(hidden)} månader i perioden visas inte (för få fall för att visas)" in summary
+    assert "Slumpmässig variation" not in summary
