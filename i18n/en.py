@@ -41,7 +41,7 @@ TEXT: dict[str, str] = {
     "rare_card_none": "events so far in {year}; none since {first}. The target is zero.",
     "latest_hidden": "{month}: .. (too few cases to show)",
     "no_reading_hidden": (
-        "No reading: disclosure control hides too many months ({n} of {months}) or the latest "
+        "No reading: disclosure control hides too many months ({hidden} of {total}) or the latest "
         "one, so a signal cannot be told apart from what is hidden."
     ),
     "rollup_hidden": "no reading (hidden values)",

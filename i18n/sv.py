@@ -41,7 +41,7 @@ TEXT: dict[str, str] = {
     "rare_card_none": "händelser hittills {year}; inga sedan {first}. Målet är noll.",
     "latest_hidden": "{month}: .. (för få fall för att visas)",
     "no_reading_hidden": (
-        "Ingen bedömning: röjandeskyddet döljer för många månader ({n} av {months}) eller den "
+        "Ingen bedömning: röjandeskyddet döljer för många månader ({hidden} av {total}) eller den "
         "senaste, så en signal kan inte skiljas från det som döljs."
     ),
     "rollup_hidden": "ingen bedömning (dolda värden)",

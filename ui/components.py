@@ -78,4 +78,4 @@ def rare_card_text(rare: RareEventSummary, year: int, lang: str) -> str:
 def no_reading_text(assessment: Assessment, lang: str) -> str:
     """Why an indicator with too much hidden by disclosure control gets no reading."""
     months = assessment.n_points + assessment.hidden_months
-    return t("no_reading_hidden", lang, n=assessment.hidden_months, months=months)
+    return t("no_reading_hidden", lang, hidden=assessment.hidden_months, total=months)
