@@ -25,40 +25,59 @@ def compare_areas(
     window = obs[
         (obs["indicator_id"] == indicator.id) & (obs["period"] >= start) & (obs["period"] <= end)
     ]
-    # One pass splits the window by area (a mask per area was most of the indicator page's time
-    # at national scale: 290 scans).
-    parts = dict(tuple(window.groupby("area_code", sort=False, observed=True)))
-    nothing = window.iloc[0:0]
+    # Everything per area in a few grouped passes over the window, then one row per area from
+    # plain numbers (a mask per area was most of the indicator page's time at national scale).
+    areas = window["area_code"]
+    rows_in = areas.value_counts(sort=False)
+    suppressed = (
+        window["suppressed"].fillna(False).astype(bool)
+        if "suppressed" in window.columns
+        else pd.Series(False, index=window.index)
+    )
+    hidden = suppressed.groupby(areas, sort=False, observed=True).any()
+    values = window["value"].astype("float64")
+    if indicator.kind in ("count", "proportion"):
+        both = values.notna()
+        if indicator.kind == "proportion":
+            both &= window["denominator"].astype("float64").notna()
+        complete = both.groupby(areas, sort=False, observed=True).all()
+        totals = (
+            window.assign(value=values)
+            .groupby(areas, sort=False, observed=True)[
+                ["value", "denominator"] if indicator.kind == "proportion" else ["value"]
+            ]
+            .sum()
+        )
+    else:
+        at_end = window[window["period"] == end]
+        last = dict(zip(at_end["area_code"], at_end["value"].astype("float64"), strict=True))
     rows = []
     for code in catalog.valid_areas(indicator.id):
         area = catalog.area(code)
         if area.level == "region":
             continue
-        part = parts.get(code, nothing)
-        hidden = bool(part.get("suppressed", pd.Series(False, index=part.index)).any())
         population = catalog.population(code, end.year)
         if indicator.kind in ("count", "stock") and population is None:
             continue  # no rate without a population (police areas): left out, not shown as ".."
         value = np.nan
         if indicator.kind == "count":
-            if len(part) == months and part["value"].notna().all():
-                value = rate_per_100k(part["value"].sum(), population) or np.nan
+            if rows_in.get(code, 0) == months and complete[code]:
+                value = rate_per_100k(totals.at[code, "value"], population) or np.nan
         elif indicator.kind == "stock":
-            last = part[part["period"] == end]
-            if len(last) and last["value"].notna().all():
-                value = rate_per_100k(float(last["value"].iloc[0]), population) or np.nan
+            level = last.get(code, np.nan)
+            if not pd.isna(level):
+                value = rate_per_100k(level, population) or np.nan
         elif indicator.kind == "proportion":
-            if len(part) and part[["value", "denominator"]].notna().all().all():
-                value = share(part["value"].sum(), part["denominator"].sum())
+            if rows_in.get(code, 0) and complete[code]:
+                value = share(totals.at[code, "value"], totals.at[code, "denominator"])
         else:
-            last = part[part["period"] == end]
-            value = float(last["value"].iloc[0]) if len(last) else np.nan
+            value = last.get(code, np.nan)
         rows.append(
             {
                 "area_code": code,
                 "level": area.level,
                 "value": value,
-                "suppressed": hidden and pd.isna(value),
+                "suppressed": bool(hidden.get(code, False)) and pd.isna(value),
                 "population": population,
             }
         )
