@@ -16,7 +16,6 @@ from i18n import t
 from metrics.catalog import Catalog
 from metrics.formatting import format_month
 from metrics.overview import REGION
-from storage import load_observations
 from ui import data
 from ui.state import Filters
 
@@ -34,13 +33,10 @@ def chosen_indicators(
 
 def _observations(briefing: bool, indicator_ids: tuple[str, ...], area: str) -> pd.DataFrame:
     """The rows the pack reads: the indicators at the area and at the region (for indicators not
-    reported at the area). In briefing mode they are cut from the protected frame every page uses,
-    so the pack shows exactly what the pages show."""
-    codes = list(dict.fromkeys([area, REGION]))
-    if briefing:
-        obs = data.observations(True)
-        return obs[obs["indicator_id"].isin(indicator_ids) & obs["area_code"].isin(codes)]
-    return load_observations(data.database(), indicator_ids=list(indicator_ids), area_codes=codes)
+    reported at the area), in one bound read. In briefing mode disclosure control is applied as
+    to the whole indicators (the decision every page uses), so the pack shows exactly what the
+    pages show, without protecting every indicator of the catalog."""
+    return data.area_observations(briefing, indicator_ids, [area, REGION])
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
