@@ -80,10 +80,11 @@ def build_indicator_chart(
     events: (month, label in ``lang``), drawn as dotted lines.
     rolling_label: when given, a rolling 12-month line under that legend name (computed on the
         whole series, so the first months shown have a full year behind them).
-    None when the area has no value in the period (the caller says so in words).
+    None when the area has no value in the period and no month hidden by disclosure control
+    (the caller says so in words); months that are all hidden are drawn as hidden.
     """
     series = period_series(obs, indicator, area_code, start, end)
-    if series.empty or series["value"].notna().sum() == 0:
+    if series.empty or not (series["value"].notna().any() or series["suppressed"].any()):
         return None
     assessment = assess_indicator(indicator, series)
     first, last = series.index.min(), series.index.max()

@@ -5,56 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from charts import ChartContext, area_comparison_figure, plotly_config, trend_figure
+from charts import ChartContext, area_comparison_figure, plotly_config
 from charts.describe import describe_trend
+from charts.indicator import build_indicator_chart
 from i18n import t
-from metrics.aggregate import aggregate_areas, rolling_12
 from metrics.catalog import Catalog, Indicator
 from metrics.compare import compare_areas, reference_band
 from metrics.formatting import format_month
-from metrics.progress import Assessment, assess_indicator, trajectory
+from metrics.progress import Assessment
 from ui import data
 from ui.commentary import draw_commentary
-from ui.components import badges, format_value
+from ui.components import badges, format_value, no_reading_text
 from ui.state import Filters
-
-
-def indicator_series(
-    obs: pd.DataFrame, indicator: Indicator, area: str, f: Filters
-) -> pd.DataFrame:
-    """The indicator's monthly series for one area, limited to the selected period."""
-    series = aggregate_areas(obs, indicator, [area])
-    if series.empty:
-        return series
-    if f.start is not None:
-        series = series[series.index >= f.start]
-    if f.end is not None:
-        series = series[series.index <= f.end]
-    return series
-
-
-def chart_context(
-    indicator: Indicator,
-    catalog: Catalog,
-    area: str,
-    series: pd.DataFrame,
-    f: Filters,
-    *,
-    demo: bool,
-    through: pd.Timestamp,
-) -> ChartContext:
-    lang = f.lang
-    first, last = series.index.min(), series.index.max()
-    return ChartContext(
-        title=indicator.label(lang),
-        area_label=catalog.area(area).name(lang),
-        period_label=f"{format_month(first, lang)}–{format_month(last, lang)}",
-        source=indicator.source,
-        data_through=format_month(through, lang),
-        demo=demo,
-        lang=lang,
-        filename=f"lagesbild_{indicator.id}_{area}_{last:%Y-%m}",
-    )
 
 
 def draw_indicator(
@@ -76,56 +38,42 @@ def draw_indicator(
     """
     lang = f.lang
     area = f.area if f.area in catalog.valid_areas(indicator.id) else "STHLM"
-    series = indicator_series(obs, indicator, area, f)
-    if series.empty or series["value"].notna().sum() == 0:
-        st.info(f"{indicator.label(lang)}: {t('rollup_no_data', lang)}.")
-        return None
-    assessment = assess_indicator(indicator, series)
-    ctx = chart_context(indicator, catalog, area, series, f, demo=demo, through=through)
-    percent = indicator.kind == "proportion"
-    spc_points = assessment.spc.points.reindex(series.index) if assessment.spc is not None else None
-    target = None
-    if indicator.target is not None:
-        line = trajectory(indicator)
-        if line.empty:
-            line = pd.Series(indicator.target.value, index=series.index)
-        target = line[(line.index >= series.index.min()) & (line.index <= series.index.max())]
-    breaks = [(pd.Timestamp(b.period + "-01"), b.reason(lang)) for b in indicator.breaks]
-    rolling = None
-    if (
-        st.session_state.get(f"roll_{key}")
+    rolling = (
+        bool(st.session_state.get(f"roll_{key}"))
         and indicator.kind in ("count", "proportion")
         and not f.briefing
-    ):
-        rolling = rolling_12(aggregate_areas(obs, indicator, [area]), indicator)["value"].reindex(
-            series.index
-        )
-    unit = indicator.unit(lang)
-    fig = trend_figure(
-        series,
-        ctx,
-        unit=unit,
-        percent=percent,
-        spc_points=None if indicator.rare else spc_points,
-        target=target,
-        breaks=breaks,
-        events=data.chart_events(indicator.id, lang),
-        rolling=rolling,
-        rolling_label=t("rolling_label", lang),
-        direction=indicator.direction,
     )
+    chart = build_indicator_chart(
+        obs,
+        catalog,
+        indicator,
+        area,
+        start=f.start,
+        end=f.end,
+        lang=lang,
+        demo=demo,
+        data_through=through,
+        events=data.chart_events(indicator.id, lang),
+        rolling_label=t("rolling_label", lang) if rolling else None,
+    )
+    if chart is None:
+        st.info(f"{indicator.label(lang)}: {t('rollup_no_data', lang)}.")
+        return None
+    series, assessment, ctx = chart.series, chart.assessment, chart.context
     chart_col, info_col = st.columns([3, 2]) if show_definition else (st.container(), None)
     with chart_col:
-        st.plotly_chart(fig, config=plotly_config(ctx), theme=None, key=f"chart_{key}")
+        st.plotly_chart(chart.figure, config=plotly_config(ctx), theme=None, key=f"chart_{key}")
         badges([assessment.variation_icon, assessment.assurance_icon], lang)
-        if assessment.category == "too_little_data":
+        if assessment.category == "hidden":
+            st.caption(no_reading_text(assessment, lang))
+        elif assessment.category == "too_little_data":
             st.caption(t("too_few_points", lang))
         if indicator.kind in ("count", "proportion") and not f.briefing:
             st.checkbox(t("show_rolling", lang), key=f"roll_{key}")
         st.caption(
             t("chart_summary", lang)
             + ": "
-            + describe_trend(series, ctx, None if indicator.rare else spc_points, unit, percent)
+            + describe_trend(series, ctx, chart.spc_points, chart.unit, chart.percent)
         )
         with st.expander(t("data_table", lang)):
             table = pd.DataFrame(

@@ -119,3 +119,10 @@ def test_the_trend_chart_marks_hidden_months_and_says_how_many(monkeypatch, demo
     summary = texts(at)
     assert f"{len(hidden)} månader i perioden visas inte (för få fall för att visas)" in summary
     assert "Slumpmässig variation" not in summary
+
+
+def test_a_goal_page_gives_no_reading_where_the_latest_month_is_hidden(monkeypatch, demo_db_path):
+    at = run(monkeypatch, demo_db_path, "pages/goals.py", goal="county_4", area=SALEM, brief="1")
+    text = texts(at)
+    assert "Ingen bedömning: röjandeskyddet döljer" in text
+    assert "Senaste månaden, oktober 2026, visas inte (för få fall för att visas)." in text
