@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -43,3 +44,29 @@ def seeded_db(fresh_db):
     )
     assert report.status == "committed", report.errors
     return fresh_db
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory) -> Path:
+    """The demo data through 2026-10, loaded once through the real ingest. Read it, or copy it
+    (`demo_copy`) before writing: tests that write must not see each other's changes."""
+    from demo.load import load_demo
+    from storage import open_database
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    db = open_database(path)
+    db.ensure()
+    assert load_demo(db, end="2026-10").status == "committed"
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_copy(demo_db_file, tmp_path_factory):
+    """A function giving a fresh copy of the demo database in its own folder."""
+
+    def copy(name: str = "demo") -> Path:
+        target = tmp_path_factory.mktemp(name) / "demo.duckdb"
+        shutil.copy(demo_db_file, target)
+        return target
+
+    return copy

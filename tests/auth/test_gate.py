@@ -27,15 +27,8 @@ SECRETS = {
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    from demo.load import load_demo
-    from storage import open_database
-
-    path = tmp_path_factory.mktemp("gate") / "demo.duckdb"
-    db = open_database(path)
-    db.ensure()
-    assert load_demo(db, end="2026-10").status == "committed"
-    return path
+def demo_db(demo_copy) -> Path:
+    return demo_copy("gate")
 
 
 @pytest.fixture

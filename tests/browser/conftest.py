@@ -72,15 +72,9 @@ def start_server(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, s
 
 
 @pytest.fixture(scope="session")
-def browser_demo_db(tmp_path_factory) -> Path:
-    from demo.load import load_demo
-    from storage import open_database
-
-    path = tmp_path_factory.mktemp("browser") / "demo.duckdb"
-    db = open_database(path)
-    db.ensure()
-    assert load_demo(db, end="2026-10").status == "committed"
-    return path
+def browser_demo_db(demo_copy) -> Path:
+    """The browser tests' own copy of the demo database (their server writes to it)."""
+    return demo_copy("browser")
 
 
 @pytest.fixture(scope="session")

@@ -14,15 +14,8 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    from demo.load import load_demo
-    from storage import open_database
-
-    path = tmp_path_factory.mktemp("pack") / "demo.duckdb"
-    db = open_database(path)
-    db.ensure()
-    assert load_demo(db, end="2026-10").status == "committed"
-    return path
+def demo_db(demo_copy):
+    return demo_copy("pack")
 
 
 def overview(monkeypatch, db_path, **params) -> AppTest:

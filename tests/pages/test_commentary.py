@@ -17,14 +17,8 @@ NOTE = "Ärendebalansen växte i somras när två utredare slutade; nya börjar 
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    from demo.load import load_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    db = open_database(path)
-    db.ensure()
-    assert load_demo(db, end="2026-10").status == "committed"
-    return path
+def demo_template(demo_copy):
+    return demo_copy("demo")
 
 
 @pytest.fixture

@@ -12,15 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def demo_db_path(tmp_path_factory):
-    from demo.load import load_demo
-    from storage import open_database
-
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    db = open_database(path)
-    db.ensure()
-    assert load_demo(db, end="2026-10").status == "committed"
-    return path
+def demo_db_path(demo_copy):
+    return demo_copy("demo")
 
 
 def indicator_page(monkeypatch, db_path, **params) -> AppTest:
