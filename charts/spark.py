@@ -14,11 +14,19 @@ from metrics.formatting import format_month
 TEXTS: dict[str, dict[str, str]] = {
     "sv": {
         "line": "Linjediagram {first}–{last}: lägst {low}, högst {high}, senast {value} i {month}",
+        "line_hidden": (
+            "Linjediagram {first}–{last}: lägst visade {low}, högst visade {high}, senast visade "
+            "{value} i {month}; {n} månader dolda (för få fall för att visas)"
+        ),
         "preliminary": " (preliminärt)",
         "no_data": "Linjediagram: uppgift saknas",
     },
     "en": {
         "line": "Line chart {first}–{last}: lowest {low}, highest {high}, latest {value} in {month}",
+        "line_hidden": (
+            "Line chart {first}–{last}: lowest shown {low}, highest shown {high}, latest shown "
+            "{value} in {month}; {n} months hidden (too few cases to show)"
+        ),
         "preliminary": " (preliminary)",
         "no_data": "Line chart: no data",
     },
@@ -47,7 +55,9 @@ def sparkline_svg(
         are shares 0..1, worded as per cent.
     height: in px; the width follows the card. The text alternative (``aria-label`` and
         ``<title>``) names the months shown, the lowest, highest and latest value; an empty or
-        all-missing series gives a blank drawing that says "no data".
+        all-missing series gives a blank drawing that says "no data". Months disclosure control
+        hid (a ``suppressed`` column) are gaps, and the words say "shown" and how many are
+        hidden: a hidden month may be lower than the lowest shown, or later than the latest.
     An SVG, not a Plotly figure: thirteen figures built and serialised on every run of the
     overview were most of its server time, and the picture has nothing to hover or zoom.
     """
@@ -66,18 +76,24 @@ def sparkline_svg(
         else np.full(len(frame), "final", dtype=object)
     )
     scale = 100.0 if percent else 1.0
+    hidden = np.zeros(len(values), dtype=bool)
+    if "suppressed" in frame.columns:
+        hidden = frame["suppressed"].astype("boolean").fillna(False).to_numpy(dtype=bool)[order]
+        values = np.where(hidden, np.nan, values)
     present = np.flatnonzero(np.isfinite(values))
     shapes = []
     if present.size:
         last = int(present[-1])
         preliminary = status[last] == "preliminary"
+        span = np.flatnonzero(np.isfinite(values) | hidden)
 
         def say(v: float) -> str:
             return theme.format_value(v, lang, percent=percent)
 
-        label = words["line"].format(
-            first=format_month(months[int(present[0])], lang),
-            last=format_month(months[last], lang),
+        label = words["line_hidden" if hidden.any() else "line"].format(
+            n=int(hidden.sum()),
+            first=format_month(months[int(span[0])], lang),
+            last=format_month(months[int(span[-1])], lang),
             low=say(float(np.nanmin(values))),
             high=say(float(np.nanmax(values))),
             value=say(float(values[last])),

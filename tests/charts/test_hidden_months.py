@@ -54,3 +54,14 @@ def test_the_words_count_hidden_months_inside_the_period(ctx):
     text = describe_trend(series([2, 5]), ctx, unit="brott")
     assert "Senaste värde: 63 brott i december 2025." in text
     assert "2 månader i perioden visas inte (för få fall för att visas)." in text
+
+
+def test_a_sparkline_with_hidden_months_says_shown_and_how_many_are_hidden():
+    import re
+
+    from charts import sparkline_svg
+
+    svg = sparkline_svg(series([0, 23]))
+    label = re.search(r'aria-label="([^"]*)"', svg).group(1)
+    assert label.startswith("Linjediagram januari 2024–december 2025: lägst visade 41")
+    assert "senast visade 62 i november 2025; 2 månader dolda (för få fall för att visas)" in label
