@@ -258,13 +258,18 @@ def suppress(
 
 
 def _blank(out: pd.DataFrame, reasons: np.ndarray) -> pd.DataFrame:
-    """Mark the cells with a reason as suppressed and blank their values (in place)."""
+    """Mark the cells with a reason as suppressed and blank their values (in place).
+
+    A hidden cell's note goes too: free text may say what the value was ("3 anmälningar …").
+    """
     hidden = ~pd.isna(reasons)
     out["suppressed"] = hidden
     out["suppression_reason"] = pd.Series(reasons, index=out.index, dtype=object)
     for column in ("value", "denominator", *DERIVED_COLUMNS):
         if column in out.columns:
             out[column] = out[column].astype("float64").mask(hidden)
+    if "note" in out.columns and hidden.any():
+        out["note"] = out["note"].mask(hidden, "")
     return out
 
 

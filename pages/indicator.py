@@ -61,11 +61,15 @@ st.dataframe(table, width="stretch")
 
 
 def rows_as_csv() -> bytes:
-    """The rows shown, as a CSV Excel opens; made only when the button is clicked."""
-    download = rows.assign(period=rows["period"].dt.strftime("%Y-%m"))[
-        ["indicator_id", "period", "area_code", "value", "denominator", "status", "note"]
-    ]
-    return to_excel_csv(download)
+    """The rows shown, as a CSV Excel opens; made only when the button is clicked.
+
+    In briefing mode without notes, as in the briefing pack: a note is free text and may say
+    what disclosure control hides, even on a cell that is shown.
+    """
+    columns = ["indicator_id", "period", "area_code", "value", "denominator", "status"]
+    if not f.briefing:
+        columns.append("note")
+    return to_excel_csv(rows.assign(period=rows["period"].dt.strftime("%Y-%m"))[columns])
 
 
 st.download_button(

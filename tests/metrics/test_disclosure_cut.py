@@ -95,3 +95,18 @@ def test_a_cut_with_cells_the_decision_never_saw_is_refused(demo_obs):
 def test_an_empty_cut(demo_obs):
     out = hide_cells(demo_obs.iloc[:0], {})
     assert out.empty and {"suppressed", "suppression_reason"} <= set(out.columns)
+
+
+def test_a_hidden_cells_note_is_blanked_with_its_value(demo_obs):
+    # A note is free text and may say what the value was ("3 anmälningar från Visby").
+    rows = demo_obs[demo_obs["indicator_id"] == "reported_rape"].copy()
+    rows["note"] = "värdet var " + rows["value"].astype(int).astype(str)
+    protected = apply_disclosure(rows, CATALOG)
+    hidden = protected["suppressed"]
+    assert hidden.any() and (~hidden).any()
+    assert (protected.loc[hidden, "note"] == "").all()
+    assert (protected.loc[~hidden, "note"] == rows.loc[~hidden, "note"]).all()
+    decision = hidden_cells(protected, "reported_rape")
+    cut = hide_cells(rows, {"reported_rape": decision})
+    assert (cut.loc[cut["suppressed"], "note"] == "").all()
+    assert not cut["note"].str.contains("värdet var [1-4]$").any()
