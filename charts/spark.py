@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -11,13 +12,17 @@ from charts import theme
 from charts.context import Lang
 from metrics.formatting import format_month
 
-TEXTS: dict[str, dict[str, str]] = {
+TEXTS: dict[str, dict[str, Any]] = {
     "sv": {
         "line": "Linjediagram {first}–{last}: lägst {low}, högst {high}, senast {value} i {month}",
         "line_hidden": (
             "Linjediagram {first}–{last}: lägst visade {low}, högst visade {high}, senast visade "
-            "{value} i {month}; {n} månader dolda (för få fall för att visas)"
+            "{value} i {month}; {hidden} (för få fall för att visas)"
         ),
+        "all_hidden": (
+            "Linjediagram {first}–{last}: inga värden visas, {hidden} (för få fall för att visas)"
+        ),
+        "hidden": ("{n} månad dold", "{n} månader dolda"),
         "preliminary": " (preliminärt)",
         "no_data": "Linjediagram: uppgift saknas",
     },
@@ -25,8 +30,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "line": "Line chart {first}–{last}: lowest {low}, highest {high}, latest {value} in {month}",
         "line_hidden": (
             "Line chart {first}–{last}: lowest shown {low}, highest shown {high}, latest shown "
-            "{value} in {month}; {n} months hidden (too few cases to show)"
+            "{value} in {month}; {hidden} (too few cases to show)"
         ),
+        "all_hidden": (
+            "Line chart {first}–{last}: no values shown, {hidden} (too few cases to show)"
+        ),
+        "hidden": ("{n} month hidden", "{n} months hidden"),
         "preliminary": " (preliminary)",
         "no_data": "Line chart: no data",
     },
@@ -81,6 +90,8 @@ def sparkline_svg(
         hidden = frame["suppressed"].astype("boolean").fillna(False).to_numpy(dtype=bool)[order]
         values = np.where(hidden, np.nan, values)
     present = np.flatnonzero(np.isfinite(values))
+    n_hidden = int(hidden.sum())
+    hidden_words = words["hidden"][n_hidden != 1].format(n=n_hidden)
     shapes = []
     if present.size:
         last = int(present[-1])
@@ -91,7 +102,7 @@ def sparkline_svg(
             return theme.format_value(v, lang, percent=percent)
 
         label = words["line_hidden" if hidden.any() else "line"].format(
-            n=int(hidden.sum()),
+            hidden=hidden_words,
             first=format_month(months[int(span[0])], lang),
             last=format_month(months[int(span[-1])], lang),
             low=say(float(np.nanmin(values))),
@@ -111,6 +122,14 @@ def sparkline_svg(
         shapes.append(_dot(dot, theme.INK, MARKER_SIZE))
         if preliminary:
             shapes.append(_dot(dot, theme.BACKGROUND, MARKER_SIZE - 2 * 1.6))
+    elif hidden.any():
+        # Every month with data is hidden: that is not "no data".
+        span = np.flatnonzero(hidden)
+        label = words["all_hidden"].format(
+            hidden=hidden_words,
+            first=format_month(months[int(span[0])], lang),
+            last=format_month(months[int(span[-1])], lang),
+        )
     else:
         label = words["no_data"]
     text = html.escape(label + ".")

@@ -79,3 +79,21 @@ def test_an_empty_or_all_missing_series_gives_a_blank_sparkline_that_says_so():
         svg = parsed(sparkline_svg(series))
         assert svg.get("aria-label") == "Linjediagram: uppgift saknas."
         assert not list(svg.iter(f"{SVG}path"))
+
+
+def test_a_series_whose_every_month_is_hidden_says_hidden_not_no_data():
+    series = monthly([3, 2, 4, 1]).assign(suppressed=True)
+    svg = parsed(sparkline_svg(series))
+    assert svg.get("aria-label") == (
+        "Linjediagram januari 2024–april 2024: inga värden visas, 4 månader dolda "
+        "(för få fall för att visas)."
+    )
+    english = parsed(sparkline_svg(series.iloc[:1], lang="en")).get("aria-label")
+    assert english == (
+        "Line chart January 2024–January 2024: no values shown, 1 month hidden "
+        "(too few cases to show)."
+    )
+    assert not list(svg.iter(f"{SVG}path"))
+    # One hidden month among shown ones: "1 månad dold", not "1 månader dolda".
+    one = monthly([30, 20, 40, 10]).assign(suppressed=[False, True, False, False])
+    assert "; 1 månad dold (för få" in parsed(sparkline_svg(one)).get("aria-label")
