@@ -103,6 +103,13 @@ def _diff(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> UploadDiff:
     counts = dict(
         con.execute("SELECT change, count(*) FROM upload_diff GROUP BY change").fetchall()
     )
+    if sum(counts.values()) != len(frame):
+        # Without a primary key (migration 3) one stored row per cell rests on commit_upload:
+        # a row of the file that met two stored rows means that promise was broken somewhere.
+        raise RuntimeError(
+            "Databasen har två rader för samma indikator, område och månad; "
+            "inget sparades. Kontakta förvaltaren."
+        )
     revisions = con.execute(_REVISIONS_SQL).df()
     return UploadDiff(
         inserted=int(counts.get("insert", 0)),
@@ -143,6 +150,9 @@ def commit_upload(
     against what is stored now. A file that changes nothing (a re-upload) records no upload and
     returns `upload_id=None`. A revised cell keeps its previous state in `observation_changes`;
     an inserted cell needs no log row, since it carries the upload's id (see `undo_upload`).
+
+    The frame must hold each (indicator, area, month) once, as the upload rules require
+    (`duplicate_key`): the table has no primary key, and this diff is what keeps one row a cell.
     """
     now = datetime.now(UTC).replace(tzinfo=None)
     with db.writing() as con:

@@ -141,6 +141,25 @@ def test_an_insert_leaves_no_log_row_until_it_is_undone(fresh_db):
     assert list(upload_changes(fresh_db, record.upload_id)["new_value"]) == [1.0, 2.0]
 
 
+def test_a_commit_refuses_a_store_that_holds_a_cell_twice(fresh_db):
+    """No primary key since migration 3: a cell stored twice (by a writer that broke the rule)
+    is found by the next commit touching it, which stores nothing."""
+    commit_upload(fresh_db, frame({0: (1.0, "final")}), file_name="a", file_sha256="x", user="m")
+    with fresh_db.writing() as con:
+        con.execute("INSERT INTO observations SELECT * FROM observations")
+    with pytest.raises(RuntimeError, match="två rader för samma indikator"):
+        commit_upload(
+            fresh_db,
+            frame({0: (2.0, "final"), 1: (3.0, "final")}),
+            file_name="b",
+            file_sha256="y",
+            user="m",
+        )
+    assert len(load_observations(fresh_db)) == 2  # the two copies, nothing added
+    with fresh_db.reading() as con:
+        assert con.execute("SELECT count(*) FROM uploads").fetchall() == [(1,)]
+
+
 def test_a_version_2_database_keeps_its_history_and_undo(tmp_path, catalog):
     """Built with migrations 1-2 and the old log (a row per inserted cell), then migrated."""
     path = tmp_path / "v2.duckdb"
