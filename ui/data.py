@@ -163,8 +163,9 @@ def area_observations(
 
 
 def observations(briefing: bool) -> pd.DataFrame:
-    """All observations, protected by disclosure control in briefing mode (the briefing pack;
-    pages read only what they show)."""
+    """All observations, protected by disclosure control in briefing mode. No page reads this (at
+    national scale it is millions of rows; pages and the briefing pack read only what they show):
+    tests compare the bound reads with it."""
     ids = tuple(i.id for i in catalog().indicators)
     return _observations(version(), briefing, ids, None)
 
