@@ -48,6 +48,13 @@ STATUS_WORDS = {
 }
 
 
+# Numbers from this size up are not read: from 10^15 a float no longer holds every whole number
+# with the digits written (exact up to 2^53 ≈ 9.007 × 10^15, so the limit keeps a margin), and
+# Excel keeps 15 significant digits, so a larger number has usually lost digits there already. A
+# monthly count in the region is in the thousands: such a number is a pasted id or merged cells.
+NUMBER_LIMIT = 1e15
+
+
 @dataclass
 class Normalised:
     """Typed rows (NaN/NaT where a cell did not parse) plus the errors and assumptions found."""
@@ -92,7 +99,10 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Accepts "1 234,5", "1234.5", "1.234,5", "1,234.5", a Unicode minus, and spaces (also no-break)
     as thousands separators. A lone comma is a decimal comma ("0,5"). Empty cells are NaN with
-    parsed_ok True (whether empty is allowed is the validator's call).
+    parsed_ok True (whether empty is allowed is the validator's call). Cells that are not a
+    number are NaN with parsed_ok False; so are "inf", "nan" and numbers of NUMBER_LIMIT or more
+    in size, which a float would not hold as written ("1e400" is infinity,
+    "9007199254740993" would be stored as ...992): `too_large_numbers` tells those apart.
     """
     # Fast path: empty cells and plain whole numbers of up to 15 digits (exact as floats), which
     # is what scripts and most Excel files write, are read in one vectorised cast; only the other
@@ -114,6 +124,30 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _parse_numbers_general(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    values, blank = _numbers_as_written(raw)
+    ok = blank | (values.abs() < NUMBER_LIMIT)  # (False for NaN and ±inf)
+    return values.where(ok), ok
+
+
+def too_large_numbers(raw: pd.Series, parsed_ok: pd.Series) -> pd.Series:
+    """Which cells parse_numbers did not read are numbers too large to store exactly.
+
+    A number written with digits whose size is NUMBER_LIMIT or more (also one beyond a float's
+    range, like "1e400"); "inf", "Infinity" and "nan" have no digits and are not numbers at all.
+    Only the unread cells are read again (none in a clean file).
+    """
+    large = pd.Series(False, index=raw.index)
+    unread = raw[~parsed_ok]
+    if len(unread):
+        digits = unread.str.contains(r"[0-9]", regex=True)
+        large[~parsed_ok] = digits & (_numbers_as_written(unread)[0].abs() >= NUMBER_LIMIT)
+    return large
+
+
+def _numbers_as_written(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Stripped texts read as floats in the accepted notations, and whether each is blank (no
+    characters once separators are removed). NaN for what is not a number; as large as written
+    (infinity beyond a float's range): the caller checks the size."""
     text = raw.str.replace(r"[\s\u00a0\u202f']", "", regex=True).str.replace("\u2212", "-")
     both = text.str.contains(",", regex=False) & text.str.contains(".", regex=False)
     comma_last = text.str.rfind(",") > text.str.rfind(".")
@@ -121,9 +155,8 @@ def _parse_numbers_general(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = text.where(~(both & comma_last), text.str.replace(".", "", regex=False))
     text = text.where(~(both & ~comma_last), text.str.replace(",", "", regex=False))
     text = text.str.replace(",", ".", regex=False)
-    values = pd.to_numeric(text.where(text != "", None), errors="coerce").astype(float)
-    ok = (text == "") | values.notna()
-    return values, ok
+    blank = text == ""
+    return pd.to_numeric(text.where(~blank, None), errors="coerce").astype(float), blank
 
 
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -289,9 +322,11 @@ def normalise_rows(rows: pd.DataFrame, catalog: Catalog) -> Normalised:
         raw = text_column(rows, column)
         values, ok = parse_numbers(raw)
         percent = raw.str.endswith("%")
+        large = too_large_numbers(raw, ok)
         out[column] = values
         add_errors(percent, column, raw, percent_message(label))
-        add_errors(~ok & ~percent, column, raw, number_message(label))
+        add_errors(large & ~percent, column, raw, too_large_message(label))
+        add_errors(~ok & ~large & ~percent, column, raw, number_message(label))
 
     status_raw = text_column(rows, "status")
     status = read_statuses(status_raw)
@@ -311,4 +346,11 @@ def percent_message(label: str) -> str:
 def number_message(label: str) -> str:
     return (
         f"{label} ”{{v}}” är inget tal. Skriv siffror, med decimalkomma vid behov (t.ex. 1 234,5)."
+    )
+
+
+def too_large_message(label: str) -> str:
+    return (
+        f"{label} ”{{v}}” är ett för stort tal för att kunna lagras exakt (högst "
+        "999 999 999 999 999). Kontrollera cellen: har ett id eller flera tal hamnat i den?"
     )

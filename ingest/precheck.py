@@ -162,6 +162,8 @@ def precheck_rows(
 
     numbers = {}
     for name, column in (("value", value), ("denominator", den)):
+        # (ok is False also for inf, nan and numbers too large to hold exactly: the detailed path
+        # names them.)
         parsed, ok = parse_numbers(column.texts)
         if not ok.all() or column.texts.str.endswith("%").any() or (parsed < 0).any():
             return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ingest.normalise import parse_numbers, parse_periods
+from ingest.normalise import parse_numbers, parse_periods, too_large_numbers
 
 
 @pytest.mark.parametrize(
@@ -26,10 +26,27 @@ def test_numbers(text, expected):
     assert ok.iloc[0] and values.iloc[0] == expected
 
 
-@pytest.mark.parametrize("text", ["abc", "12 st", "1,2,3"])
+@pytest.mark.parametrize("text", ["abc", "12 st", "1,2,3", "inf", "-Infinity", "nan", "∞"])
 def test_non_numbers_are_flagged(text):
     values, ok = parse_numbers(pd.Series([text]))
     assert not ok.iloc[0] and pd.isna(values.iloc[0])
+    assert not too_large_numbers(pd.Series([text]), ok).iloc[0]
+
+
+@pytest.mark.parametrize(
+    "text", ["1e400", "-1e400", "1e15", "9007199254740993", "1 000 000 000 000 000,0"]
+)
+def test_numbers_too_large_to_hold_exactly_are_flagged(text):
+    values, ok = parse_numbers(pd.Series([text]))
+    assert not ok.iloc[0] and pd.isna(values.iloc[0])
+    assert too_large_numbers(pd.Series([text]), ok).iloc[0]
+
+
+@pytest.mark.parametrize("text", ["999999999999999", "-999 999 999 999 999", "999999999999999,5"])
+def test_numbers_just_below_the_limit_are_read_exactly(text):
+    values, ok = parse_numbers(pd.Series([text]))
+    expected = float(text.replace(" ", "").replace(",", "."))
+    assert ok.iloc[0] and values.iloc[0] == expected
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import io
 from unittest import mock
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,7 +38,11 @@ ODD_AREAS = ["STHLM", "sthlm", " 0180", "180", "9999", "", "PO_NORD", "0114", "1
 GOOD_PERIODS = ["2026-03", "2026-01", "2025-12", "2026-03-01", "2026M02", "mars 2026", "202604"]
 ODD_PERIODS = ["2026-03-15", "2026-12", "2026-13", "", "abc", " 2026-05 "]
 GOOD_NUMBERS = ["1", "0", "12", "755", "120", "1 234", "007"]
-ODD_NUMBERS = ["1,5", "1.5", "-1", "", "5%", "x", "2.0", "−3", "1e3", "nan", "inf"]
+# Numbers a float cannot hold as written: not finite, or too large to keep every digit.
+NON_FINITE = ["inf", "Infinity", "-inf", "+inf", "nan", "NaN"]
+TOO_LARGE = ["1e400", "-1e400", "9007199254740993", "1 000 000 000 000 000", "1e15"]
+ODD_NUMBERS = ["1,5", "1.5", "-1", "", "5%", "x", "2.0", "−3", "1e3", "999999999999999",
+               *NON_FINITE, *TOO_LARGE]  # fmt: skip
 STATUSES = ["", "final", "slutlig", "prel", "Preliminär", "P", "maybe"]
 NOTES = ["", "ok", "'=SUMMA(A1)", "'hej", " mellanslag ", "semi;kolon", 'citat "x"']
 
@@ -133,6 +138,8 @@ def almost_clean_rows(draw):
                 "unknown",
                 "percent",
                 "empty",
+                "non_finite",
+                "too_large",
             ]
         )
     )
@@ -160,6 +167,9 @@ def almost_clean_rows(draw):
         row[3] = row[3] + "%"
     elif broken == "empty":
         row[draw(st.sampled_from([1, 3]))] = ""
+    elif broken in ("non_finite", "too_large"):
+        cells = NON_FINITE if broken == "non_finite" else TOO_LARGE
+        row[draw(st.sampled_from([3, 4]))] = draw(st.sampled_from(cells))
     return rows
 
 
@@ -218,3 +228,47 @@ def test_any_file_gets_the_same_result_either_way(data):
 @given(data=files(almost_clean_rows(), clean=True))
 def test_a_file_breaking_one_rule_gets_the_same_result_either_way(data):
     both_ways(data)
+
+
+@st.composite
+def unholdable_number_rows(draw):
+    """Clean rows with one value or denominator a float cannot hold as written."""
+    rows = draw(clean_rows())
+    row = draw(st.sampled_from(rows))
+    row[draw(st.sampled_from([3, 4]))] = draw(st.sampled_from(NON_FINITE + TOO_LARGE))
+    return rows
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=files(unholdable_number_rows(), clean=True))
+def test_a_number_a_float_cannot_hold_is_named_either_way(data):
+    detailed, fast = both_ways(data)
+    assert not fast and not detailed.ok
+    named = [e for e in detailed.errors if e.value in NON_FINITE + TOO_LARGE]
+    assert named and all(e.column in ("value", "denominator") for e in named)
+
+
+@pytest.mark.parametrize(
+    ("column", "text", "message"),
+    [
+        ("value", "inf", "Värdet ”inf” är inget tal."),
+        ("value", "-Infinity", "Värdet ”-Infinity” är inget tal."),
+        ("denominator", "nan", "Nämnaren ”nan” är inget tal."),
+        ("value", "1e400", "Värdet ”1e400” är ett för stort tal för att kunna lagras exakt"),
+        (
+            "denominator",
+            "9007199254740993",
+            "Nämnaren ”9007199254740993” är ett för stort tal för att kunna lagras exakt",
+        ),
+    ],
+)
+def test_a_number_a_float_cannot_hold_is_left_to_the_detailed_path(column, text, message):
+    cells = {"value": "13", "denominator": "20", column: text}
+    data = (
+        "indicator_id,period,area_code,value,denominator\n"
+        f"clearance_rape,2026-03,STHLM,{cells['value']},{cells['denominator']}\n"
+    ).encode()
+    detailed, fast = both_ways(data)
+    assert not fast and not detailed.ok
+    assert [(e.row, e.column, e.value) for e in detailed.errors][0] == (2, column, text)
+    assert detailed.errors[0].message.startswith(message)

@@ -119,6 +119,60 @@ def test_unreadable_value_and_month(catalog):
     assert [(r, c, v) for r, c, v, _ in found] == [(2, "period", "hösten"), (2, "value", "abc")]
 
 
+@pytest.mark.parametrize("text", ["inf", "Infinity", "-inf", "+inf", "nan", "NaN"])
+def test_infinity_and_nan_are_not_numbers(catalog, text):
+    [(row, column, value, message)] = errors_of(f"reported_rape;2026-03;STHLM;{text};\n", catalog)
+    assert (row, column, value) == (2, "value", text)
+    assert message == (
+        f"Värdet ”{text}” är inget tal. Skriv siffror, med decimalkomma vid behov (t.ex. 1 234,5)."
+    )
+
+
+def test_infinite_denominator_is_not_a_number(catalog):
+    found = errors_of("clearance_rape;2026-03;STHLM;13;Infinity\n", catalog)
+    assert (
+        2,
+        "denominator",
+        "Infinity",
+        "Nämnaren ”Infinity” är inget tal. Skriv siffror, med decimalkomma vid behov "
+        "(t.ex. 1 234,5).",
+    ) in found
+
+
+@pytest.mark.parametrize(
+    "text", ["1e400", "-1e400", "9007199254740993", "1 000 000 000 000 000", "1e15", "1,5e20"]
+)
+def test_a_number_too_large_to_store_exactly(catalog, text):
+    [(row, column, value, message)] = errors_of(f"reported_rape;2026-03;STHLM;{text};\n", catalog)
+    assert (row, column, value) == (2, "value", text)
+    assert message == (
+        f"Värdet ”{text}” är ett för stort tal för att kunna lagras exakt (högst "
+        "999 999 999 999 999). Kontrollera cellen: har ett id eller flera tal hamnat i den?"
+    )
+
+
+def test_a_denominator_too_large_to_store_exactly(catalog):
+    found = errors_of("clearance_rape;2026-03;STHLM;13;9007199254740993\n", catalog)
+    assert (
+        2,
+        "denominator",
+        "9007199254740993",
+        "Nämnaren ”9007199254740993” är ett för stort tal för att kunna lagras exakt (högst "
+        "999 999 999 999 999). Kontrollera cellen: har ett id eller flera tal hamnat i den?",
+    ) in found
+
+
+def test_the_largest_number_stored_exactly_is_accepted(catalog):
+    checked = check_upload(
+        (HEADER + "reported_rape;2026-03;STHLM;999 999 999 999 999;\n").encode(),
+        "f.csv",
+        catalog,
+        today=TODAY,
+    )
+    assert checked.ok, checked.errors
+    assert checked.frame["value"].iloc[0] == 999_999_999_999_999
+
+
 def test_missing_value(catalog):
     [(row, column, _, message)] = errors_of("reported_rape;2026-03;STHLM;;\n", catalog)
     assert (row, column) == (2, "value") and message.startswith("Värde saknas.")
