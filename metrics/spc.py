@@ -495,7 +495,8 @@ def _rules_rows(
 
 
 def _window_all_rows(mask: np.ndarray, width: int) -> np.ndarray:
-    """``_window_all`` along each row."""
+    """Along each row: True at i when mask[i - width + 1 .. i] are all True (False where the
+    window is short)."""
     out = np.zeros(mask.shape, dtype=bool)
     if mask.shape[1] >= width:
         windows = np.lib.stride_tricks.sliding_window_view(mask, width, axis=1)
@@ -504,13 +505,20 @@ def _window_all_rows(mask: np.ndarray, width: int) -> np.ndarray:
 
 
 def _part_of_rows(ends: np.ndarray, width: int) -> np.ndarray:
-    """``_part_of`` along each row."""
+    """Along each row: True at i when a window of ``width`` points ending at i .. i + width - 1
+    is flagged."""
     padded = np.concatenate([ends, np.zeros((ends.shape[0], width - 1), dtype=bool)], axis=1)
     return np.lib.stride_tricks.sliding_window_view(padded, width, axis=1).any(axis=2)
 
 
 def _in_two_of_three_rows(above: np.ndarray, below: np.ndarray, close: np.ndarray) -> np.ndarray:
-    """``_in_two_of_three_window`` along each row."""
+    """Along each row: True at i when some window of 3 consecutive points holding i has all
+    three on the same side of the mean (none on it, none missing) and at least two of them close
+    to a limit.
+
+    A point beyond a limit is not "close" (the package counts only the band between 2 and 3
+    sigma), but it does count as being on its side of the mean.
+    """
     hit = np.zeros(close.shape, dtype=bool)
     if close.shape[1] < 3:
         return hit
@@ -691,83 +699,11 @@ def _rules(
 ) -> dict[str, np.ndarray]:
     """Flag each rule for every point of one period and pick the signal by precedence.
 
-    Comparisons with NaN are False, so a window holding a missing value never signals.
+    Comparisons with NaN are False, so a window holding a missing value never signals. One
+    period is one row of ``_rules_rows``: the rules are written once, for the batch.
     """
-    above, below = relative == 1, relative == -1
-
-    run_end = _window_all(above, RUN_LENGTH) | _window_all(below, RUN_LENGTH)
-    run = _part_of(run_end, RUN_LENGTH)
-
-    steps = np.diff(y)
-    with np.errstate(invalid="ignore"):
-        rising, falling = steps > 0, steps < 0
-    trend_end = np.concatenate(
-        [[False], _window_all(rising, TREND_LENGTH - 1) | _window_all(falling, TREND_LENGTH - 1)]
-    )
-    trend = _part_of(trend_end, TREND_LENGTH)
-    # A trend point takes the direction of the step to its right when its right neighbour is in
-    # a trend too, else of the step to its left; the package calls anything but +1 "decreasing".
-    step_sign = np.sign(steps)
-    left = np.concatenate([[0.0], step_sign])
-    right = np.concatenate([step_sign, step_sign[-1:]]) if step_sign.size else left
-    use_right = trend & np.concatenate([trend[1:], [False]])
-    trend_direction = np.where(np.where(use_right, right, left) == 1, 1.0, -1.0)
-
-    two_in_three = close & _in_two_of_three_window(above, below, close)
-
-    # Later assignments win, so go from the weakest rule (last in RULES) to the strongest.
-    side = np.where(relative > 0, 1.0, -1.0)
-    flags = {"outside_limits": outside, "trend": trend, "two_in_three": two_in_three, "run": run}
-    signs = {"outside_limits": side, "trend": trend_direction, "two_in_three": side, "run": side}
-    rule = np.full(y.size, None, dtype=object)
-    direction = np.zeros(y.size)
-    for name in reversed(RULES):
-        rule[flags[name]] = name
-        direction[flags[name]] = signs[name][flags[name]]
-    return {
-        "rule_outside_limits": outside,
-        "rule_trend": trend,
-        "rule_two_in_three": two_in_three,
-        "rule_run": run,
-        "special_cause": direction != 0,
-        "special_cause_rule": rule,
-        "special_cause_direction": direction,
-    }
-
-
-def _window_all(mask: np.ndarray, width: int) -> np.ndarray:
-    """True at i when mask[i - width + 1 .. i] are all True (False where the window is short)."""
-    out = np.zeros(mask.size, dtype=bool)
-    if mask.size >= width:
-        windows = np.lib.stride_tricks.sliding_window_view(mask, width)
-        out[width - 1 :] = windows.all(axis=1)
-    return out
-
-
-def _part_of(ends: np.ndarray, width: int) -> np.ndarray:
-    """True at i when a window of ``width`` points ending at i .. i + width - 1 is flagged."""
-    if ends.size == 0:
-        return ends.astype(bool)
-    padded = np.concatenate([ends, np.zeros(width - 1, dtype=bool)])
-    return np.lib.stride_tricks.sliding_window_view(padded, width).any(axis=1)
-
-
-def _in_two_of_three_window(above: np.ndarray, below: np.ndarray, close: np.ndarray) -> np.ndarray:
-    """True at i when some window of 3 consecutive points holding i has all three on the same
-    side of the mean (none on it, none missing) and at least two of them close to a limit.
-
-    A point beyond a limit is not "close" (the package counts only the band between 2 and 3
-    sigma), but it does count as being on its side of the mean.
-    """
-    hit = np.zeros(close.size, dtype=bool)
-    if close.size < 3:
-        return hit
-    same_side = _window_all(above, 3) | _window_all(below, 3)
-    two_close = np.lib.stride_tricks.sliding_window_view(close, 3).sum(axis=1) >= 2
-    window_ok = same_side[2:] & two_close
-    for offset in range(3):
-        hit[offset : offset + window_ok.size] |= window_ok
-    return hit
+    flags = _rules_rows(y[None, :], relative[None, :], outside[None, :], close[None, :])
+    return {name: values[0] for name, values in flags.items()}
 
 
 def _point_types(signal_direction: np.ndarray, improvement_direction: int) -> np.ndarray:
