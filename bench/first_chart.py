@@ -35,14 +35,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+from bench.server import start_streamlit, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -92,48 +89,6 @@ RECORDER = """(expected) => {
   });
   setInterval(check, 50);
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    """`streamlit run script` on a free loopback port, from the checkout (its .streamlit config)."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"streamlit did not start: {script}")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def _load_once(playwright, url: str, expected: int) -> tuple[float, float]:
@@ -204,8 +159,8 @@ def measure_first_chart(db_path: str | Path, runs: int = 3) -> dict:
         }
         servers = []
         try:
-            servers.append(_start(ROOT / "dashboard.py", env))
-            servers.append(_start(bare_script, {}))
+            servers.append(start_streamlit(ROOT / "dashboard.py", env))
+            servers.append(start_streamlit(bare_script, {}))
             app, bare = servers[0][1], servers[1][1]
             targets = {
                 "overview": (app + "/", cards),
@@ -224,7 +179,7 @@ def measure_first_chart(db_path: str | Path, runs: int = 3) -> dict:
                         times[name][1].append(all_)
         finally:
             for proc, _ in servers:
-                _stop(proc)
+                stop(proc)
     result: dict = {"runs": runs, "overview_charts": cards, "indicator_id": INDICATOR}
     for name in PAGES:
         result[name] = _summary(*times[name])

@@ -24,23 +24,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench.server import HOST, free_port, start_streamlit, stop
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-HOST = "127.0.0.1"
 
 # What the sessions ask for: mostly the overview (url_path "" = the default page), sometimes
 # another read page; areas, periods and briefing mode vary so that several cache entries are hot.
@@ -91,58 +89,10 @@ _lock = threading.Lock()
 # -- the server ------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
 def start_app(db: Path, log: Path, port: int) -> subprocess.Popen:
     """`streamlit run dashboard.py` on loopback in local mode; returns once /_stcore/health is OK."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
-    env.update(LAGESBILD_MODE="local", LAGESBILD_DB=str(db), LAGESBILD_LOCAL_ROLE="viewer")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard.py"),
-            "--server.address",
-            HOST,
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the app exited at start-up; see {log}")
-        try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"the app did not answer within 90 s; see {log}")
-
-
-def stop_app(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+    env = {"LAGESBILD_MODE": "local", "LAGESBILD_DB": str(db), "LAGESBILD_LOCAL_ROLE": "viewer"}
+    return start_streamlit(ROOT / "dashboard.py", env, port=port, log=log)[0]
 
 
 def memory_mb(pid: int) -> tuple[float | None, float | None]:
@@ -402,7 +352,7 @@ def run_load(
         finally:
             _, peak = memory_mb(app.pid)
             report.server_peak_rss_mb = round(peak, 1) if peak else None
-            stop_app(app)
+            stop(app)
             if report.errors:
                 # The server log has the tracebacks users never see (showErrorDetails = none).
                 keep = ROOT / "bench-artifacts"

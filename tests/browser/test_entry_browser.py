@@ -11,6 +11,7 @@ import shutil
 
 import pytest
 
+from bench.server import stop
 from tests.browser import test_login
 from tests.browser.conftest import ROOT, start_server
 from tests.browser.test_login import SECRETS, WAIT, nav_links
@@ -36,8 +37,7 @@ def fresh_server(browser_demo_db, tmp_path):
 
     yield start
     for proc in procs:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
 
 
 def test_first_request_for_a_briefing_link_gets_the_gate_navigation_and_briefing_mode(

@@ -16,7 +16,8 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, ROOT, _free_port, start_server
+from bench.server import free_port, stop
+from tests.browser.conftest import ARTIFACTS, ROOT, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +55,7 @@ WAIT = 60_000  # ms: the first page of a fresh server compiles caches
 @pytest.fixture(scope="module")
 def idp():
     """oidc-provider-mock 0.3.4 as a process on a free loopback port, with the USERS predefined."""
-    port = _free_port()
+    port = free_port()
     args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)]
     for claims in USERS.values():
         args += ["--user-claims", json.dumps(claims)]
@@ -92,8 +93,7 @@ def app_url(idp, browser_demo_db, tmp_path_factory):
         },
     )
     yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop(proc)
 
 
 def sign_in(page, app_url, idp, who: str) -> None:

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
+from bench.server import stop
 from tests.browser.conftest import ROOT, start_server
 
 pytestmark = pytest.mark.browser
@@ -40,8 +41,7 @@ def upload_server(browser_demo_db, tmp_path_factory):
         },
     )
     yield url, path
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop(proc)
 
 
 def settle(page: Page) -> None:
