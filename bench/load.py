@@ -35,10 +35,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench.server import HOST, free_port, start_streamlit, stop
+from bench.server import CHROMIUM, CHROMIUM_ARGS, HOST, free_port, start_streamlit, stop
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 
 # What the sessions ask for: mostly the overview (url_path "" = the default page), sometimes
 # another read page; areas, periods and briefing mode vary so that several cache entries are hot.
@@ -204,9 +203,7 @@ def browsers(
 
     times: list[float] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pages = [browser.new_context().new_page() for _ in range(count)]
         i = 0
         while time.monotonic() < until:

@@ -8,19 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.server import start_streamlit, stop
+from bench.server import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CHART_DRAWN = '[data-testid="stPlotlyChart"] .js-plotly-plot g.trace'
 
 pytestmark = pytest.mark.browser
