@@ -5,8 +5,9 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-runtime
 DEVSTAMP:= $(VENV)/.installed-dev
 DB      ?= data/lagesbild.duckdb
+REPLICAS?= 2
 
-.PHONY: run test test-slow lint demo bench install install-dev clean
+.PHONY: run serve test test-slow lint demo bench install install-dev clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -30,6 +31,10 @@ demo: $(STAMP)
 
 run: demo
 	LAGESBILD_MODE=local LAGESBILD_DB=$(DB) $(BIN)/streamlit run dashboard.py --server.address 127.0.0.1 --server.port 8501
+
+# nginx (Debian's) in front of REPLICAS Streamlit processes on 127.0.0.1:8501, local mode.
+serve: demo
+	LAGESBILD_MODE=local $(BIN)/python manage.py serve --db $(DB) --replicas $(REPLICAS)
 
 test: $(DEVSTAMP)
 	$(BIN)/python -m pytest

@@ -3,6 +3,7 @@
     python manage.py ingest FILE [--db PATH] [--dry-run] [--json] [--user NAME]
     python manage.py undo UPLOAD_ID | uploads | export [--indicator ID] [--area CODE] [--out FILE]
     python manage.py demo | bench | backup --out DIR | restore FILE
+    python manage.py serve [--replicas N] [--port PORT] [--run-dir DIR]
 
 Exit codes: 0 done (or dry run passed), 1 rejected by validation or refused, 2 could not run.
 """
@@ -219,6 +220,52 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_benchmark(args)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import signal
+    import tempfile
+    import time
+
+    from deploy.serve import ServeError, start_cluster
+    from storage import open_database
+
+    db = open_database(args.db).path.resolve()
+    if not db.exists():
+        print(
+            f"Databasen {db} finns inte (skapa den med `manage.py demo` eller ingest).",
+            file=sys.stderr,
+        )
+        return EXIT_CANNOT_RUN
+    env = {"LAGESBILD_DB": str(db)}
+    run_dir = Path(args.run_dir or tempfile.mkdtemp(prefix="lagesbild-serve-"))
+    # systemd and container runtimes stop a service with SIGTERM: stop as on Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    print(f"Startar {args.replicas} repliker och nginx (katalog {run_dir}) …", file=sys.stderr)
+    try:
+        cluster = start_cluster(args.replicas, env, run_dir, port=args.port)
+    except ServeError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    print(f"Lägesbild: {cluster.url}  (nginx-konfiguration: {cluster.config}; Ctrl-C stoppar)")
+    code, reported = EXIT_OK, set()
+    try:
+        while True:
+            time.sleep(1)
+            for problem in set(cluster.problems()) - reported:
+                print(f"Varning: {problem}; se loggarna i {run_dir}.", file=sys.stderr)
+                reported.add(problem)
+            if cluster.nginx.poll() is not None or all(
+                p.poll() is not None for p in cluster.replicas
+            ):
+                code = EXIT_CANNOT_RUN
+                break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        cluster.stop()
+        print("Stoppade nginx och replikerna.", file=sys.stderr)
+    return code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="manage.py", description="Lägesbild: kommandon för drift och automation."
@@ -270,6 +317,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("backup", help="säkerhetskopians fil (.duckdb)")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser(
+        "serve", parents=[common], help="starta nginx och flera repliker på 127.0.0.1"
+    )
+    p.add_argument("--replicas", type=int, default=2, help="antal Streamlit-processer (1–16)")
+    p.add_argument("--port", type=int, default=8501, help="nginx port på 127.0.0.1 (8501)")
+    p.add_argument("--run-dir", help="katalog för nginx.conf, loggar och pid (standard: ny i /tmp)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("bench", parents=[common], help="mät prestanda i nationell skala")
     p.add_argument("--quick", action="store_true", help="mindre skala, för att prova kommandot")

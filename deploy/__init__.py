@@ -1,0 +1,1 @@
+"""Running Lägesbild: nginx in front of several Streamlit replicas (manage.py serve)."""
