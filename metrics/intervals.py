@@ -1,0 +1,255 @@
+"""Confidence intervals for counts, rates and shares, and the funnel limits that go with them.
+
+Methods (as Public Health England's PHEindicatormethods, used by Fingertips):
+- counts and rates (`rate_ci`, as `phe_rate`): exact Poisson limits from the chi-squared
+  distribution below 10 events, lower = chi2(α/2; 2O)/2 and upper = chi2(1-α/2; 2O+2)/2, and
+  Byar's approximation from 10 events up, lower = O(1 - 1/(9O) - z/(3√O))³ and
+  upper = (O+1)(1 - 1/(9(O+1)) + z/(3√(O+1)))³; the count's limits are divided by the population
+  and multiplied by `per`;
+- shares (`proportion_ci`, as `phe_proportion`): Wilson's score interval,
+  (2x + z² ∓ z√(z² + 4x(1-p))) / (2(n + z²)), as fractions 0..1.
+`level` is 0.95 or 0.998 (or any level in (0, 1)); z is the normal quantile 1 - (1-level)/2.
+
+The chi-squared quantiles come from the regularised incomplete gamma function written here
+(numpy and the standard library only); tests check them against scipy.
+
+Funnel limits (`rate_funnel`, `proportion_funnel`) are the inverse of the same intervals: at a
+population (or denominator) the upper limit is the value whose lower interval limit equals the
+benchmark, the lower limit the value whose upper limit equals it. A point lies outside the funnel
+exactly when its own interval excludes the benchmark, so the funnel and the words "högre/lägre än
+länet" never disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+
+LEVELS = (0.95, 0.998)
+"""The two levels the dashboard offers (95 % and 99,8 %)."""
+BYAR_FROM = 10
+"""From this many events Byar's approximation is used, below it the exact Poisson limits."""
+_SERIES_TERMS = 160
+_BISECTIONS = 60
+
+
+def z_value(level: float) -> float:
+    """The two-sided normal quantile for `level` (1.959964 for 0.95, 3.090232 for 0.998)."""
+    _check_level(level)
+    return NormalDist().inv_cdf(1 - (1 - level) / 2)
+
+
+# -- rates ----------------------------------------------------------------------------------
+
+
+def rate_ci(
+    count: float, population: float, per: float = 100_000, level: float = 0.95
+) -> tuple[float, float]:
+    """(lower, upper) of the rate count / population × per; NaNs when the population is not
+    positive or either input is missing. Raises ValueError for a negative count."""
+    lower, upper = rate_ci_array([count], [population], per=per, level=level)
+    return float(lower[0]), float(upper[0])
+
+
+def rate_ci_array(
+    counts: np.ndarray | list[float],
+    populations: np.ndarray | list[float],
+    per: float = 100_000,
+    level: float = 0.95,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`rate_ci` for arrays of counts and populations (same length); NaN where undefined."""
+    lower, upper = count_ci_array(counts, level)
+    population = np.asarray(populations, dtype="float64")
+    valid = np.isfinite(population) & (population > 0)
+    scale = np.where(valid, per / np.where(valid, population, 1.0), np.nan)
+    return lower * scale, upper * scale
+
+
+def count_ci_array(
+    counts: np.ndarray | list[float], level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) limits of Poisson counts: exact below 10, Byar from 10 up; NaN for NaN."""
+    z = z_value(level)
+    alpha = 1 - level
+    observed = np.asarray(counts, dtype="float64")
+    if (observed < 0).any():
+        raise ValueError("rate_ci: ett antal kan inte vara negativt / a count cannot be negative")
+    lower = np.full(observed.shape, np.nan)
+    upper = np.full(observed.shape, np.nan)
+    large = np.isfinite(observed) & (observed >= BYAR_FROM)
+    o = observed[large]
+    lower[large] = o * (1 - 1 / (9 * o) - z / (3 * np.sqrt(o))) ** 3
+    upper[large] = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * np.sqrt(o + 1))) ** 3
+    for index in np.flatnonzero(np.isfinite(observed) & (observed < BYAR_FROM)):
+        o = float(observed[index])
+        lower[index] = 0.0 if o == 0 else chi2_quantile(alpha / 2, 2 * o) / 2
+        upper[index] = chi2_quantile(1 - alpha / 2, 2 * o + 2) / 2
+    return lower, upper
+
+
+# -- shares ---------------------------------------------------------------------------------
+
+
+def proportion_ci(numerator: float, denominator: float, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score (lower, upper) of numerator / denominator as fractions 0..1; NaNs when the
+    denominator is not positive or missing. Raises ValueError when 0 <= numerator <= denominator
+    does not hold."""
+    lower, upper = proportion_ci_array([numerator], [denominator], level)
+    return float(lower[0]), float(upper[0])
+
+
+def proportion_ci_array(
+    numerators: np.ndarray | list[float],
+    denominators: np.ndarray | list[float],
+    level: float = 0.95,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`proportion_ci` for arrays (same length); NaN where the denominator is not positive."""
+    z = z_value(level)
+    x = np.asarray(numerators, dtype="float64")
+    n = np.asarray(denominators, dtype="float64")
+    valid = np.isfinite(x) & np.isfinite(n) & (n > 0)
+    if ((x[valid] < 0) | (x[valid] > n[valid])).any():
+        raise ValueError(
+            "proportion_ci: täljaren måste ligga mellan 0 och nämnaren / "
+            "the numerator must lie between 0 and the denominator"
+        )
+    lower, upper = _wilson(np.where(valid, x, 0.0), np.where(valid, n, 1.0), z)
+    return np.where(valid, lower, np.nan), np.where(valid, upper, np.nan)
+
+
+def _wilson(x: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+    p = x / n
+    root = z * np.sqrt(z**2 + 4 * x * (1 - p))
+    lower = (2 * x + z**2 - root) / (2 * (n + z**2))
+    upper = (2 * x + z**2 + root) / (2 * (n + z**2))
+    return np.clip(lower, 0.0, 1.0), np.clip(upper, 0.0, 1.0)
+
+
+# -- funnels --------------------------------------------------------------------------------
+
+
+def rate_funnel(
+    benchmark_rate: float, populations: np.ndarray, per: float = 100_000, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Funnel limits (lower, upper) in rate units at each population, around `benchmark_rate`
+    (per `per`): the rates whose interval (`rate_ci`, at `level`) just reaches the benchmark."""
+    population = np.asarray(populations, dtype="float64")
+    expected = benchmark_rate / per * population
+    alpha = 1 - level
+    z = z_value(level)
+
+    def reaches_from_above(o: np.ndarray) -> np.ndarray:
+        """lower limit of count o >= expected (o continuous)."""
+        exact = o < BYAR_FROM
+        safe = np.maximum(o, 1e-12)
+        byar = safe * (1 - 1 / (9 * safe) - z / (3 * np.sqrt(safe))) ** 3
+        hit = byar >= expected
+        hit[exact] = _gamma_p(o[exact], expected[exact]) <= alpha / 2
+        return hit
+
+    def reaches_from_below(o: np.ndarray) -> np.ndarray:
+        """upper limit of count o <= expected."""
+        exact = o < BYAR_FROM
+        p1 = o + 1
+        byar = p1 * (1 - 1 / (9 * p1) + z / (3 * np.sqrt(p1))) ** 3
+        hit = byar <= expected
+        hit[exact] = _gamma_p(p1[exact], expected[exact]) >= 1 - alpha / 2
+        return hit
+
+    top = np.maximum(expected * 4 + 50, 60.0)
+    upper_count = _bisect(reaches_from_above, np.zeros_like(expected), top, rising=True)
+    lower_count = _bisect(reaches_from_below, np.zeros_like(expected), top, rising=False)
+    # No count has an upper limit below the expected count when it is small: the limit is 0.
+    lower_count = np.where(reaches_from_below(np.zeros_like(expected)), lower_count, 0.0)
+    scale = per / population
+    return lower_count * scale, upper_count * scale
+
+
+def proportion_funnel(
+    benchmark_share: float, denominators: np.ndarray, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Funnel limits (lower, upper) as fractions at each denominator around `benchmark_share`:
+    the shares whose Wilson interval just reaches the benchmark."""
+    n = np.asarray(denominators, dtype="float64")
+    z = z_value(level)
+
+    def lower_reaches(p: np.ndarray) -> np.ndarray:
+        return _wilson(p * n, n, z)[0] >= benchmark_share
+
+    def upper_below(p: np.ndarray) -> np.ndarray:
+        return _wilson(p * n, n, z)[1] <= benchmark_share
+
+    zeros, ones = np.zeros_like(n), np.ones_like(n)
+    upper = _bisect(lower_reaches, zeros, ones, rising=True)
+    upper = np.where(lower_reaches(ones), upper, 1.0)
+    lower = _bisect(upper_below, zeros, ones, rising=False)
+    lower = np.where(upper_below(zeros), lower, 0.0)
+    return lower, upper
+
+
+def _bisect(predicate, low: np.ndarray, high: np.ndarray, *, rising: bool) -> np.ndarray:
+    """The boundary where `predicate` (monotone in its argument) changes, per element.
+
+    rising: False below the boundary and True above it (else the reverse)."""
+    low, high = low.astype("float64").copy(), high.astype("float64").copy()
+    for _ in range(_BISECTIONS):
+        middle = (low + high) / 2
+        hit = predicate(middle)
+        above = hit if rising else ~hit
+        high = np.where(above, middle, high)
+        low = np.where(above, low, middle)
+    return (low + high) / 2
+
+
+# -- chi-squared and the incomplete gamma function ---------------------------------------------
+
+
+def chi2_quantile(probability: float, df: float) -> float:
+    """The chi-squared quantile: x with P(X <= x) = probability for df degrees of freedom."""
+    if not 0 < probability < 1:
+        raise ValueError("probability must lie in (0, 1)")
+    target = np.array([probability])
+    half = np.array([df / 2])
+    low, high = 0.0, max(10.0, df * 4 + 60)
+    for _ in range(200):
+        middle = (low + high) / 2
+        if _gamma_p(half, np.array([middle / 2]))[0] < target[0]:
+            low = middle
+        else:
+            high = middle
+        if high - low < 1e-12 * max(1.0, high):
+            break
+    return (low + high) / 2
+
+
+_lgamma = np.vectorize(math.lgamma, otypes=[float])
+
+
+def _gamma_p(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The regularised lower incomplete gamma function P(a, x) by its power series, for the
+    shapes used here (0 <= a <= 11): P(0, x) = 1, and P(a, x) = 1 for x > 60 (1 - P(11, 60) is
+    below 1e-14)."""
+    a, x = np.broadcast_arrays(np.asarray(a, dtype="float64"), np.asarray(x, dtype="float64"))
+    if (a > 11).any():
+        raise ValueError("_gamma_p is written for shapes up to 11")
+    positive = a > 0
+    safe_a = np.where(positive, a, 1.0)
+    far = x > 60
+    safe_x = np.clip(x, 0.0, 60.0)
+    term = np.ones_like(safe_a) / safe_a
+    total = term.copy()
+    for k in range(1, _SERIES_TERMS):
+        term = term * safe_x / (safe_a + k)
+        total = total + term
+    with np.errstate(divide="ignore"):
+        log_prefix = safe_a * np.log(np.where(safe_x > 0, safe_x, 1.0)) - safe_x - _lgamma(safe_a)
+    value = np.where(safe_x > 0, np.exp(log_prefix) * total, 0.0)
+    value = np.where(far, 1.0, np.clip(value, 0.0, 1.0))
+    return np.where(positive, value, 1.0)
+
+
+def _check_level(level: float) -> None:
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie in (0, 1), got {level!r}")

@@ -1,0 +1,131 @@
+"""metrics.intervals against values computed independently: scipy's chi-squared quantiles for the
+exact Poisson limits, and Byar's and Wilson's published formulas written out here."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.stats import chi2, norm
+
+from metrics.intervals import (
+    chi2_quantile,
+    proportion_ci,
+    proportion_ci_array,
+    proportion_funnel,
+    rate_ci,
+    rate_ci_array,
+    rate_funnel,
+    z_value,
+)
+
+COUNTS = (0, 1, 9, 10, 11, 100, 10_000)
+LEVELS = (0.95, 0.998)
+POPULATION = 123_456
+
+
+def expected_count_limits(count: int, level: float) -> tuple[float, float]:
+    """Exact Poisson limits below 10 (chi-squared), Byar's approximation from 10 (PHE phe_rate)."""
+    alpha = 1 - level
+    if count < 10:
+        lower = 0.0 if count == 0 else chi2.ppf(alpha / 2, 2 * count) / 2
+        return lower, chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
+    z = norm.ppf(1 - alpha / 2)
+    lower = count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
+    upper = (count + 1) * (1 - 1 / (9 * (count + 1)) + z / (3 * math.sqrt(count + 1))) ** 3
+    return lower, upper
+
+
+def expected_wilson(x: int, n: int, level: float) -> tuple[float, float]:
+    """Wilson (1927): (p + z²/2n ∓ z√(p(1-p)/n + z²/4n²)) / (1 + z²/n)."""
+    z = norm.ppf(1 - (1 - level) / 2)
+    p = x / n
+    centre = p + z**2 / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    return (centre - half) / (1 + z**2 / n), (centre + half) / (1 + z**2 / n)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("count", COUNTS)
+def test_rate_ci_matches_exact_poisson_and_byar(count, level):
+    low, high = expected_count_limits(count, level)
+    got = rate_ci(count, POPULATION, per=100_000, level=level)
+    assert isinstance(got[0], float) and isinstance(got[1], float)
+    assert got[0] == pytest.approx(low / POPULATION * 100_000, rel=1e-9, abs=1e-12)
+    assert got[1] == pytest.approx(high / POPULATION * 100_000, rel=1e-9)
+    assert got[0] <= count / POPULATION * 100_000 <= got[1]
+
+
+def test_rate_ci_per_and_the_vectorised_variant_agree():
+    lows, highs = rate_ci_array(list(COUNTS), [POPULATION] * len(COUNTS), per=1000, level=0.998)
+    for count, low, high in zip(COUNTS, lows, highs, strict=True):
+        assert (low, high) == pytest.approx(rate_ci(count, POPULATION, per=1000, level=0.998))
+
+
+def test_rate_ci_without_a_population_is_nan_and_a_negative_count_is_refused():
+    assert all(math.isnan(v) for v in rate_ci(5, 0))
+    assert all(math.isnan(v) for v in rate_ci(5, float("nan")))
+    with pytest.raises(ValueError):
+        rate_ci(-1, 1000)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize(("x", "n"), [(0, 1), (0, 25), (25, 25), (1, 1), (3, 40), (40, 500)])
+def test_proportion_ci_is_wilson(x, n, level):
+    got = proportion_ci(x, n, level)
+    assert got == pytest.approx(expected_wilson(x, n, level), abs=1e-12)
+    if x == 0:
+        assert got[0] == 0.0
+    if x == n:
+        assert got[1] == pytest.approx(1.0)
+
+
+def test_proportion_ci_refuses_a_numerator_above_the_denominator_and_nan_without_base():
+    with pytest.raises(ValueError):
+        proportion_ci(5, 4)
+    assert all(math.isnan(v) for v in proportion_ci(0, 0))
+    lows, _ = proportion_ci_array([1, 2], [10, 0])
+    assert not math.isnan(lows[0]) and math.isnan(lows[1])
+
+
+@pytest.mark.parametrize(("p", "df"), [(0.025, 2), (0.975, 20), (0.001, 4), (0.999, 18)])
+def test_chi2_quantile_matches_scipy(p, df):
+    assert chi2_quantile(p, df) == pytest.approx(chi2.ppf(p, df), rel=1e-9)
+
+
+def test_z_values():
+    assert z_value(0.95) == pytest.approx(1.959964, abs=1e-6)
+    assert z_value(0.998) == pytest.approx(3.090232, abs=1e-6)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_point_is_outside_the_rate_funnel_exactly_when_its_interval_excludes_the_benchmark(
+    level,
+):
+    benchmark = 50.0
+    rng = np.random.default_rng(7)
+    populations = rng.integers(200, 300_000, 60).astype(float)
+    counts = rng.poisson(benchmark / 100_000 * populations * rng.uniform(0.3, 2.5, 60))
+    low, high = rate_funnel(benchmark, populations, level=level)
+    ci_low, ci_high = rate_ci_array(counts, populations, level=level)
+    rates = counts / populations * 100_000
+    for r, lo, hi, cl, ch in zip(rates, low, high, ci_low, ci_high, strict=True):
+        if min(abs(r - lo), abs(r - hi)) < 1e-6 * max(r, 1):
+            continue  # on the line: either answer is right
+        assert (r > hi or r < lo) == (cl > benchmark or ch < benchmark)
+    order = np.argsort(populations)
+    assert (np.diff((high - low)[order]) <= 1e-6).all()  # narrows as areas grow
+
+
+def test_a_point_is_outside_the_share_funnel_exactly_when_its_interval_excludes_the_benchmark():
+    benchmark = 0.3
+    n = np.array([5, 12, 40, 100, 400, 2000], dtype=float)
+    low, high = proportion_funnel(benchmark, n)
+    for size, lo, hi in zip(n, low, high, strict=True):
+        for x in range(int(size) + 1):
+            p = x / size
+            if min(abs(p - lo), abs(p - hi)) < 1e-9:
+                continue
+            ci = proportion_ci(x, size)
+            assert (p > hi or p < lo) == (ci[0] > benchmark or ci[1] < benchmark)
