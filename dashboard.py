@@ -41,7 +41,7 @@ user = gate(lang)
 NAVIGATION = (
     (
         "nav_section_read",
-        "viewer",
+        "public",
         (
             ("overview", "lagesbild", "nav_overview", "dashboard"),
             ("goals", "goals", "nav_goals", "flag"),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-ROLES = ("viewer", "analyst", "admin")
+ROLES = ("public", "viewer", "analyst", "admin")
+PUBLIC_ENV = "LAGESBILD_PUBLIC"
+"""A deployment setting: `LAGESBILD_PUBLIC=1` makes every session of this server a public one."""
 _RANK = {role: i for i, role in enumerate(ROLES)}
 
 
@@ -20,8 +22,33 @@ class User:
     local: bool  # local mode: one machine, no sign-in (shown on screen)
 
     def can(self, role: str) -> bool:
-        """True if this user's role is `role` or above (viewer < analyst < admin)."""
+        """True if this user's role is `role` or above (public < viewer < analyst < admin)."""
         return _RANK[self.role] >= _RANK[role]
+
+
+def public_deployment(environ: dict[str, str] | None = None) -> bool:
+    """True when the server is set up as a public deployment (`LAGESBILD_PUBLIC` is 1/true/yes).
+
+    Any other non-empty value is a typo the operator must hear about (ValueError), not a quiet
+    "off": a public server that lost its setting would show every small count.
+    """
+    value = (os.environ if environ is None else environ).get(PUBLIC_ENV, "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise ValueError(f"{PUBLIC_ENV} måste vara 1 eller 0, inte {value!r}")
+
+
+def protection_enforced(user: User | None, environ: dict[str, str] | None = None) -> bool:
+    """True when disclosure control is always on for this user: the `public` role, a public
+    deployment, or nobody known (fail closed). Decided from the server's settings and the
+    signed-in user only; nothing the browser sends (URL, widget, session state) takes part."""
+    try:
+        deployment = public_deployment(environ)
+    except ValueError:
+        return True
+    return user is None or user.role == "public" or deployment
 
 
 def local_user() -> User:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
 import pandas as pd
 
 # A cell starting with one of these is run as a formula by Excel and other spreadsheets.
@@ -18,12 +21,24 @@ def defuse_formula(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) or escaped else text
 
 
-def to_excel_csv(frame: pd.DataFrame, *, decimal: str = ",", sep: str = ";") -> bytes:
+HIDDEN_TEXT = ".."
+"""What a cell disclosure control hides says in a CSV, as in SCB's and BRÅ's tables."""
+
+
+def to_excel_csv(
+    frame: pd.DataFrame,
+    *,
+    decimal: str = ",",
+    sep: str = ";",
+    hidden: Mapping[str, object] | None = None,
+) -> bytes:
     """The frame as UTF-8 CSV with BOM, semicolon-separated with decimal comma by default.
 
     Swedish Excel opens this by double-click with å/ä/ö intact and numbers as numbers. Text cells
     that look like formulas are defused; numbers are written without thousands separators, whole
-    numbers without decimals.
+    numbers without decimals. hidden: column -> one bool per row; those cells read ".." (hidden
+    by disclosure control), whatever the frame holds there. Every CSV the app offers is written
+    here, so every download is defused the same way.
     """
     out = frame.copy()
     for column in out.columns:
@@ -32,6 +47,8 @@ def to_excel_csv(frame: pd.DataFrame, *, decimal: str = ",", sep: str = ";") -> 
             out[column] = series.map(lambda x: _number(x, decimal))
         else:
             out[column] = series.map(lambda x: "" if _missing(x) else defuse_formula(str(x)))
+    for column, mask in (hidden or {}).items():
+        out[column] = out[column].mask(np.asarray(mask, dtype=bool), HIDDEN_TEXT)
     return out.to_csv(index=False, sep=sep, lineterminator="\r\n").encode("utf-8-sig")
 
 

@@ -32,7 +32,10 @@ chosen = st.multiselect(
     default=actions,
     format_func=lambda a: action_label(a, lang),
 )
-table = audit_table(entries[entries["action"].isin(chosen)], lang)
+briefing = state.filters().briefing
+table = audit_table(entries[entries["action"].isin(chosen)], lang, briefing=briefing)
+if briefing:
+    st.caption(t("audit_briefing_details", lang))
 if len(entries) >= LIMIT:
     st.caption(t("audit_shown", lang, n=LIMIT))
 st.dataframe(table, hide_index=True, width="stretch")
@@ -40,6 +43,7 @@ st.download_button(
     t("audit_download", lang),
     to_excel_csv(table),
     file_name="lagesbild-logg.csv",
+    on_click="ignore",
     mime="text/csv",
     icon=":material/download:",
 )

@@ -8,8 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from auth import AccessDenied, require
+from exports.csv_export import to_excel_csv
 from i18n import t
 from metrics.formatting import format_month
+from metrics.redaction import mask_numbers
 from storage import CommentaryError, add_event, delete_event
 from ui import data, state
 from ui.entry import require_entry
@@ -27,6 +29,13 @@ if not user.can("analyst"):
     st.info(t("event_denied", lang, role=t(f"role_{user.role}", lang)))
     st.stop()
 st.markdown(t("event_intro", lang))
+if f.briefing:
+    st.caption(t("event_briefing_labels", lang))
+
+
+def shown(label: str) -> str:
+    """An event label as this page may show it: numbers masked in briefing mode (free text)."""
+    return mask_numbers(label) if f.briefing else label
 
 
 def indicator_label(indicator_id: str) -> str:
@@ -35,7 +44,7 @@ def indicator_label(indicator_id: str) -> str:
 
 def event_label(event: dict) -> str:
     label = event["label_sv"] if lang == "sv" else event["label_en"]
-    return f"#{event['id']} {format_month(event['period'], lang)}: {label}"
+    return f"#{event['id']} {format_month(event['period'], lang)}: {shown(label)}"
 
 
 def act(action, message_key: str, **kwargs) -> None:
@@ -96,20 +105,25 @@ with list_box:
     if events.empty:
         st.caption(t("event_none", lang))
     else:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("event_col_id", lang): events["id"],
-                    t("event_col_month", lang): [format_month(p, lang) for p in events["period"]],
-                    t("event_col_label_sv", lang): events["label_sv"],
-                    t("event_col_label_en", lang): events["label_en"],
-                    t("event_col_scope", lang): [
-                        ", ".join(indicator_label(i) for i in ids) or t("event_scope_all", lang)
-                        for ids in events["indicator_ids"]
-                    ],
-                    t("event_col_author", lang): events["author"],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        table = pd.DataFrame(
+            {
+                t("event_col_id", lang): events["id"],
+                t("event_col_month", lang): [format_month(p, lang) for p in events["period"]],
+                t("event_col_label_sv", lang): events["label_sv"].map(shown),
+                t("event_col_label_en", lang): events["label_en"].map(shown),
+                t("event_col_scope", lang): [
+                    ", ".join(indicator_label(i) for i in ids) or t("event_scope_all", lang)
+                    for ids in events["indicator_ids"]
+                ],
+                t("event_col_author", lang): events["author"],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.download_button(
+            t("event_download", lang),
+            to_excel_csv(table),
+            file_name="lagesbild_handelser.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
         )

@@ -38,7 +38,7 @@ if history.empty:
     st.stop()
 
 st.dataframe(
-    review.history_table(history, lang),
+    review.history_table(history, lang, f.briefing),
     hide_index=True,
     width="stretch",
     **review.history_table_layout(lang),
@@ -50,7 +50,7 @@ selected = st.selectbox(
     t("history_select", lang),
     ids,
     key="history_upload",
-    format_func=lambda upload_id: review.option_label(history, upload_id, lang),
+    format_func=lambda upload_id: review.option_label(history, upload_id, lang, f.briefing),
 )
 row = review.upload_row(history, selected)
 
@@ -58,10 +58,12 @@ st.subheader(t("history_changes_heading", lang, id=selected))
 if row["assumptions"] not in ("", "[]"):
     with st.expander(t("history_assumptions", lang)):
         st.markdown(review.assumptions_markdown(row["assumptions"]))
-cells = review.changes(selected)
+cells = review.changes(selected, f.briefing)
 if cells.empty:
     st.info(t("history_no_changes", lang))
 else:
+    if f.briefing:
+        st.caption(t("history_briefing_values", lang))
     st.dataframe(review.change_table(cells, lang), hide_index=True, width="stretch")
     if len(cells) > review.SHOWN_ROWS:
         st.caption(

@@ -64,12 +64,16 @@ def rows_as_csv() -> bytes:
     """The rows shown, as a CSV Excel opens; made only when the button is clicked.
 
     In briefing mode without notes, as in the briefing pack: a note is free text and may say
-    what disclosure control hides, even on a cell that is shown.
+    what disclosure control hides, even on a cell that is shown. A hidden cell reads "..".
     """
     columns = ["indicator_id", "period", "area_code", "value", "denominator", "status"]
     if not f.briefing:
         columns.append("note")
-    return to_excel_csv(rows.assign(period=rows["period"].dt.strftime("%Y-%m"))[columns])
+    hidden = rows["suppressed"].to_numpy(dtype=bool)
+    return to_excel_csv(
+        rows.assign(period=rows["period"].dt.strftime("%Y-%m"))[columns],
+        hidden={"value": hidden, "denominator": hidden & (indicator.kind == "proportion")},
+    )
 
 
 st.download_button(

@@ -9,7 +9,7 @@ from metrics.formatting import format_number
 from ui import data, state
 from ui import upload_review as review
 from ui.entry import require_entry
-from ui.session import current_user
+from ui.session import current_user, public_mode
 from ui.sidebar import draw_marking
 
 require_entry()  # before anything is drawn: only runs that came through dashboard.py's gate
@@ -23,6 +23,13 @@ if not current_user().can("analyst"):
     st.stop()
 st.caption(t("upload_intro", lang))
 draw_marking(lang)
+if f.briefing:
+    # A file's values are not stored yet, so no disclosure decision covers them: this page
+    # cannot protect what its preview shows, and shows counts only.
+    st.info(
+        t("upload_public_preview" if public_mode() else "upload_briefing_preview", lang),
+        icon=":material/visibility_off:",
+    )
 
 
 def draw_table(table, total: int, download, file_name: str, label: str, key: str, **layout) -> None:
@@ -104,6 +111,8 @@ def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
         st.markdown(
             f"**{t('upload_errors_heading', lang, n=format_number(len(preview.errors), lang))}**"
         )
+        if f.briefing:  # a problem names the value it is about
+            return
         draw_table(
             review.error_table(preview.errors.head(review.SHOWN_ROWS), lang),
             len(preview.errors),
@@ -123,7 +132,7 @@ def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
     cols[0].metric(t("upload_inserted", lang), format_number(preview.inserted, lang))
     cols[1].metric(t("upload_updated", lang), format_number(preview.updated, lang))
     cols[2].metric(t("upload_unchanged", lang), format_number(preview.unchanged, lang))
-    if preview.updated:
+    if preview.updated and not f.briefing:
         st.markdown(f"**{t('upload_revisions_heading', lang)}**")
         st.caption(t("upload_revisions_note", lang))
         draw_table(
@@ -169,7 +178,7 @@ contents = [(name, payload, review.sha256_of(payload)) for name, payload in payl
 review.forget_other_files({sha for _, _, sha in contents})
 for number, (name, payload, sha256) in enumerate(contents):
     with st.container(border=True):
-        st.subheader(name)
+        st.subheader(review.file_label(name, f.briefing))
         draw_file(name, payload, sha256, number)
 
 with st.expander(t("upload_guide_title", lang), expanded=not files):

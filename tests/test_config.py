@@ -30,6 +30,7 @@ OPTIONS = [
     "browser.gatherUsageStats",
     "client.showErrorDetails",
     "client.toolbarMode",
+    "client.disableDataExport",
     "server.address",
     "server.headless",
     "server.enableXsrfProtection",
@@ -82,6 +83,13 @@ def test_users_never_see_stack_traces(toml, effective):
 def test_toolbar_shows_no_developer_options(toml, effective):
     assert toml["client"]["toolbarMode"] == "viewer"
     assert effective["client.toolbarMode"] == "viewer"
+
+
+def test_tables_offer_no_download_of_their_own(toml, effective):
+    # st.dataframe's own CSV button writes formulas as they are (=HYPERLINK(...) runs in
+    # Excel) and ignores nothing: pages offer their own CSV (exports/csv_export.py) instead.
+    assert toml["client"]["disableDataExport"] is True
+    assert effective["client.disableDataExport"] is True
 
 
 def test_binds_to_loopback_unless_a_deployment_says_otherwise(toml, effective):
@@ -164,4 +172,4 @@ def test_the_secrets_example_holds_no_secret():
     example = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text())
     auth = example["auth"]
     assert auth["client_secret"].startswith("<") and auth["cookie_secret"].startswith("<")
-    assert set(example["lagesbild"]["groups"].values()) <= {"viewer", "analyst", "admin"}
+    assert set(example["lagesbild"]["groups"].values()) <= {"public", "viewer", "analyst", "admin"}

@@ -7,6 +7,7 @@ import json
 import pandas as pd
 
 from i18n import t
+from metrics.disclosure import SUPPRESSED_TEXT
 from storage import audit_log
 from ui import data
 
@@ -18,11 +19,12 @@ def audit_entries(limit: int = LIMIT) -> pd.DataFrame:
     return audit_log(data.database(), limit=limit)
 
 
-def audit_table(entries: pd.DataFrame, lang: str) -> pd.DataFrame:
+def audit_table(entries: pd.DataFrame, lang: str, *, briefing: bool = False) -> pd.DataFrame:
     """Columns time, user, event, details (translated headers); times in Europe/Stockholm.
 
     Unknown actions (added by later features) are shown by their code; details are the JSON
-    detail as "key: value" pairs.
+    detail as "key: value" pairs. In briefing mode the details are left out: they hold free text
+    (file names, event labels) that may quote a number disclosure control hides.
     """
     times = pd.to_datetime(entries["logged_at"]).dt.tz_localize("UTC")
     return pd.DataFrame(
@@ -32,7 +34,11 @@ def audit_table(entries: pd.DataFrame, lang: str) -> pd.DataFrame:
             ),
             t("audit_col_user", lang): entries["user_name"].astype(str),
             t("audit_col_action", lang): entries["action"].map(lambda a: action_label(a, lang)),
-            t("audit_col_detail", lang): entries["detail"].map(_detail_text),
+            t("audit_col_detail", lang): (
+                entries["detail"].map(lambda _: SUPPRESSED_TEXT)
+                if briefing
+                else entries["detail"].map(_detail_text)
+            ),
         }
     )
 

@@ -54,7 +54,7 @@ def _pack_files(
     for indicator_id in indicator_ids:
         where = area if area in catalog.valid_areas(indicator_id) else REGION
         notes[indicator_id] = data.comments(indicator_id, where)
-        events[indicator_id] = data.chart_events(indicator_id, lang)
+        events[indicator_id] = data.chart_events(indicator_id, lang, briefing)
     pack = build_pack(
         _observations(briefing, indicator_ids, area),
         catalog,

@@ -11,6 +11,7 @@ from metrics.catalog import Catalog, load_catalog
 from metrics.disclosure import HiddenCells, apply_disclosure, hidden_cells, hide_cells, protects
 from metrics.overview import REGION, GoalCard, build_overview
 from metrics.progress import Assessment
+from metrics.redaction import mask_numbers
 from storage import (
     Database,
     cell_history,
@@ -230,10 +231,15 @@ def events() -> pd.DataFrame:
     return _events(version(), None)
 
 
-def chart_events(indicator_id: str, lang: str) -> list[tuple[pd.Timestamp, str]]:
-    """(month, label) of the events that concern the indicator, for `trend_figure(events=...)`."""
+def chart_events(
+    indicator_id: str, lang: str, briefing: bool = False
+) -> list[tuple[pd.Timestamp, str]]:
+    """(month, label) of the events that concern the indicator, for `trend_figure(events=...)`.
+    In briefing mode numbers in a label other than dates read ".." (a label is free text)."""
     frame = _events(version(), indicator_id)
     labels = frame["label_sv"] if lang == "sv" else frame["label_en"]
+    if briefing:
+        labels = labels.map(mask_numbers)
     return list(zip(frame["period"], labels, strict=True))
 
 

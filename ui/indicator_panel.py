@@ -53,7 +53,7 @@ def draw_indicator(
         lang=lang,
         demo=demo,
         data_through=through,
-        events=data.chart_events(indicator.id, lang),
+        events=data.chart_events(indicator.id, lang, f.briefing),
         rolling_label=t("rolling_label", lang) if rolling else None,
     )
     if chart is None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import streamlit as st
 
-from auth import AccessDenied, User, local_user
+from auth import AccessDenied, User, local_user, protection_enforced
 from auth.mode import LOCAL, ModeError, check_local_request, check_local_server, decide_mode
 from auth.oidc import (
     RoleConfigError,
@@ -102,6 +102,20 @@ def current_user() -> User:
     if user is None:
         raise AccessDenied("Ingen inloggad användare med behörighet.")
     return user
+
+
+def public_mode() -> bool:
+    """True when this session is in public mode: disclosure control always on, not switchable.
+
+    Decided on the server on every call from the signed-in user's role (`public`) and the
+    deployment (`LAGESBILD_PUBLIC=1`); nobody signed in counts as public (fail closed). No URL
+    parameter, widget value or session state takes part.
+    """
+    try:
+        user = current_user()
+    except AccessDenied:
+        user = None
+    return protection_enforced(user)
 
 
 # -- the gate, before navigation ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from i18n import t
 from metrics.catalog import Catalog
 from metrics.formatting import format_month
 from ui import data, state
+from ui.session import public_mode
 
 
 def draw_sidebar(user: User, catalog: Catalog) -> None:
@@ -41,9 +42,15 @@ def draw_sidebar(user: User, catalog: Catalog) -> None:
                 format_func=lambda m: format_month(m, lang),
                 container=sb,
             )
-    state.bound_toggle(
-        t("briefing_mode", lang), "briefing", container=sb, help=t("briefing_help", lang)
-    )
+    if public_mode():
+        # No toggle to turn: the protection is decided on the server (ui/session.public_mode).
+        # The selection follows it only so that a copied link says brief=1.
+        state.put("briefing", "1")
+        sb.info(t("public_mode_on", lang), icon=":material/public:")
+    else:
+        state.bound_toggle(
+            t("briefing_mode", lang), "briefing", container=sb, help=t("briefing_help", lang)
+        )
     sb.divider()
     if user.local:
         sb.caption(t("local_mode", lang))
@@ -61,7 +68,9 @@ def draw_marking(lang: str) -> None:
     through = data.data_through()
     if data.is_demo():
         st.warning(t("demo_banner", lang), icon=":material/science:")
-    if state.filters().briefing:
+    if public_mode():
+        st.info(t("public_on", lang), icon=":material/public:")
+    elif state.filters().briefing:
         st.info(t("briefing_on", lang), icon=":material/visibility_off:")
     if through is not None:
         st.caption(t("data_through", lang, month=format_month(through, lang)))

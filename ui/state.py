@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.catalog import Catalog
+from ui.session import public_mode
 
 # URL parameter per selection. Only UI selections live in session state, never facts.
 URL_KEYS = {
@@ -92,13 +93,14 @@ def put(name: str, value: str) -> None:
 
 
 def filters() -> Filters:
-    """The current selections, typed."""
+    """The current selections, typed. In public mode (ui/session.public_mode, decided on the
+    server) briefing is always on, whatever the URL, widget or session state say."""
     return Filters(
         lang=get("lang"),
         area=get("area"),
         start=_month(get("start")) if get("start") else None,
         end=_month(get("end")) if get("end") else None,
-        briefing=get("briefing") == "1",
+        briefing=get("briefing") == "1" or public_mode(),
         goal=get("goal"),
         indicator=get("indicator"),
     )

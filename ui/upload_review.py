@@ -21,7 +21,9 @@ from exports.csv_export import to_excel_csv
 from i18n import t
 from ingest.pipeline import check_upload, ingest_upload
 from metrics.catalog import Catalog
+from metrics.disclosure import SUPPRESSED_TEXT
 from metrics.formatting import format_number, format_percent
+from metrics.redaction import mask_numbers, protect_changes
 from storage import (
     DatabaseBusy,
     UndoConflict,
@@ -263,7 +265,8 @@ def new_values_layout(lang: str) -> dict:
 
 
 def changes_csv(changes: pd.DataFrame, lang: str) -> bytes | Callable[[], bytes]:
-    """Every revised or inserted cell with raw numbers, as CSV for Swedish Excel.
+    """Every revised or inserted cell with its numbers, as CSV for Swedish Excel; ".." where
+    briefing mode hides a value (`changes(..., briefing=True)`).
 
     Long lists come back as a function that builds the file when the download is clicked, so a
     million-row preview does not spend its time writing a CSV nobody asked for.
@@ -289,7 +292,11 @@ def _changes_csv(changes: pd.DataFrame, lang: str) -> bytes:
             "new_status": changes["new_status"],
         }
     )
-    return to_excel_csv(out)
+    if "old_hidden" not in changes.columns:
+        return to_excel_csv(out)
+    old, new = changes["old_hidden"].to_numpy(), changes["new_hidden"].to_numpy()
+    hidden = {"old_value": old, "old_denominator": old, "new_value": new, "new_denominator": new}
+    return to_excel_csv(out, hidden=hidden)
 
 
 def errors_csv(errors: pd.DataFrame, lang: str) -> bytes | Callable[[], bytes]:
@@ -318,14 +325,22 @@ def _area_names(codes: pd.Series, catalog: Catalog, lang: str) -> pd.Series:
 
 
 def _values(frame: pd.DataFrame, prefix: str, catalog: Catalog, lang: str) -> list[str]:
-    """Values as people read them; a proportion as "19 av 104 (18,3 %)"; none (a new cell) "–"."""
+    """Values as people read them; a proportion as "19 av 104 (18,3 %)"; none (a new cell) "–";
+    hidden by briefing mode (`{prefix}hidden`, from `changes(..., briefing=True)`) ".."."""
     kinds = {i.id: i.kind for i in catalog.indicators}
     value_col = "old_value" if prefix == "old_" else "new_value"
+    hidden = frame.get(prefix + "hidden", pd.Series(False, index=frame.index))
     out = []
-    for ind, value, den in zip(
-        frame["indicator_id"], frame[value_col], frame[prefix + "denominator"], strict=True
+    for ind, value, den, secret in zip(
+        frame["indicator_id"],
+        frame[value_col],
+        frame[prefix + "denominator"],
+        hidden,
+        strict=True,
     ):
-        if pd.isna(value):
+        if secret:
+            out.append(SUPPRESSED_TEXT)
+        elif pd.isna(value):
             out.append("–")
         elif kinds.get(ind) == "proportion" and not pd.isna(den) and den:
             share = format_percent(value / den, lang, decimals=1)
@@ -431,9 +446,20 @@ def _changes(db_version: tuple[int, ...], upload_id: int) -> pd.DataFrame:
     return upload_changes(data.database(), upload_id)
 
 
-def changes(upload_id: int) -> pd.DataFrame:
-    """The cells one upload changed (upload_changes), cached per database version."""
-    return _changes(data.version(), upload_id)
+def changes(upload_id: int, briefing: bool = False) -> pd.DataFrame:
+    """The cells one upload changed (upload_changes), cached per database version.
+
+    In briefing mode a value is shown only where it is the cell's current value and disclosure
+    control shows the cell now (metrics.redaction.protect_changes, on ui/data's protected read
+    of the cells' indicators and areas); the others are NaN, flagged `old_hidden`/`new_hidden`.
+    """
+    cells = _changes(data.version(), upload_id)
+    if not briefing or cells.empty:
+        return cells
+    current = data.area_observations(
+        True, sorted(cells["indicator_id"].unique()), sorted(cells["area_code"].unique())
+    )
+    return protect_changes(cells, current, data.catalog())
 
 
 def local_time(stamp: object) -> str:
@@ -454,14 +480,22 @@ def upload_status(row: pd.Series, lang: str) -> str:
     return t("history_undone", lang, user=row["undone_by"], time=local_time(row["undone_at"]))
 
 
-def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
+def file_label(file_name: str, briefing: bool) -> str:
+    """An upload's file name as shown: in briefing mode with numbers other than dates masked
+    (a name is free text: "salem_3_fall.csv")."""
+    return mask_numbers(file_name) if briefing else file_name
+
+
+def history_table(history: pd.DataFrame, lang: str, briefing: bool = False) -> pd.DataFrame:
     """The uploads list for people: who, when (Swedish time), file, counts, status, demo."""
     return pd.DataFrame(
         {
             t("history_col_id", lang): history["upload_id"].astype(int),
             t("history_col_time", lang): history["uploaded_at"].map(local_time),
             t("history_col_user", lang): history["user_name"],
-            t("history_col_file", lang): history["file_name"],
+            t("history_col_file", lang): history["file_name"].map(
+                lambda name: file_label(name, briefing)
+            ),
             t("history_col_rows", lang): history["rows"],
             t("history_col_inserted", lang): history["inserted"],
             t("history_col_updated", lang): history["updated"],
@@ -504,7 +538,7 @@ def upload_row(history: pd.DataFrame, upload_id: int) -> pd.Series | None:
     return None if rows.empty else rows.iloc[0]
 
 
-def option_label(history: pd.DataFrame, upload_id: int, lang: str) -> str:
+def option_label(history: pd.DataFrame, upload_id: int, lang: str, briefing: bool = False) -> str:
     row = upload_row(history, upload_id)
     if row is None:
         return f"#{upload_id}"
@@ -512,7 +546,7 @@ def option_label(history: pd.DataFrame, upload_id: int, lang: str) -> str:
         "history_option",
         lang,
         id=upload_id,
-        file=row["file_name"],
+        file=file_label(row["file_name"], briefing),
         time=local_time(row["uploaded_at"]),
         user=row["user_name"],
     )

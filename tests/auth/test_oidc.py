@@ -129,4 +129,4 @@ def test_invalid_rules_are_refused(section):
 
 
 def test_roles_are_ordered():
-    assert ROLES == ("viewer", "analyst", "admin")
+    assert ROLES == ("public", "viewer", "analyst", "admin")

@@ -100,3 +100,9 @@ def test_no_text_cell_ever_starts_a_formula(texts):
     frame = pd.DataFrame({"note": texts, "area_name": list(reversed(texts))})
     rows = cells(to_excel_csv(frame))
     assert not any(dangerous(c) for r in rows for c in r)
+
+
+def test_hidden_cells_read_two_dots_whatever_the_frame_holds():
+    frame = pd.DataFrame({"value": [3.0, 61.0, float("nan")], "note": ["=1+1", "a", "b"]})
+    rows = cells(to_excel_csv(frame, hidden={"value": [True, False, True]}))
+    assert rows[1:] == [["..", "'=1+1"], ["61", "a"], ["..", "b"]]

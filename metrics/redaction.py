@@ -1,0 +1,74 @@
+"""What briefing and public mode may show beside the protected observations: a cell's history, and free text."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from metrics.catalog import Catalog
+from metrics.disclosure import protects
+
+KEY = ["indicator_id", "area_code", "period"]
+
+# A run of digits, with the separators numbers are written with ("1 234,5", "3.5", "12-15").
+_NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3})*(?:(?:[.,:/-]|(?<=\d{4})M)\d+)*")
+# What may stay of a number: a year, a month or a date (2026, 2026-03, 2026-03-15, 2026M03).
+_DATE = re.compile(r"(?:19|20)\d\d(?:[-M](?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
+MASK = ".."
+
+
+def mask_numbers(text: str) -> str:
+    """Free text with every number that is not a year or a date replaced by "..".
+
+    For texts people write (event labels, file names) that briefing mode shows: "3 anmälningar
+    i Salem 2026" -> ".. anmälningar i Salem 2026". A number written in words ("tre") stays:
+    texts where that matters (notes) are not shown at all in briefing mode.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        return match.group(0) if _DATE.fullmatch(match.group(0)) else MASK
+
+    return _NUMBER.sub(replace, text)
+
+
+def protect_changes(changes: pd.DataFrame, current: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """A list of changed cells (old and new value per cell, storage.upload_changes) as briefing
+    mode may show it.
+
+    current: the cells' current observations as disclosure control shows them (ui/data's
+        protected reads: value, denominator and ``suppressed`` per indicator, area and period).
+    A value of an indicator disclosure control protects is shown only where it is the cell's
+    current value (and denominator) and disclosure control shows the cell now: an earlier value
+    (a revised or undone one) was never checked against the totals of its time, and a hidden
+    cell stays hidden. Others become NaN with ``old_hidden``/``new_hidden`` True; a value that
+    never was (the old value of an inserted cell) stays NaN with its flag False. Indicators
+    disclosure control leaves alone (medians, ``disclosure = false``) are returned as they are.
+    """
+    out = changes.copy()
+    out["old_hidden"] = False
+    out["new_hidden"] = False
+    if out.empty:
+        return out
+    now = current[[*KEY, "value", "denominator", "suppressed"]].rename(
+        columns={"value": "_value", "denominator": "_denominator", "suppressed": "_suppressed"}
+    )
+    merged = out[KEY].merge(now, on=KEY, how="left")
+    guarded = out["indicator_id"].map(lambda i: protects(catalog.indicator(i))).to_numpy(bool)
+    shown_now = merged["_suppressed"].eq(False).to_numpy()
+    for side in ("old", "new"):
+        value, denominator = out[f"{side}_value"], out[f"{side}_denominator"]
+        same = _equal(value, merged["_value"]) & _equal(denominator, merged["_denominator"])
+        hidden = guarded & value.notna().to_numpy() & ~(shown_now & same)
+        out[f"{side}_hidden"] = hidden
+        out[f"{side}_value"] = value.astype("float64").mask(hidden)
+        out[f"{side}_denominator"] = denominator.astype("float64").mask(hidden)
+    return out
+
+
+def _equal(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Equal values, or both missing (a count has no denominator)."""
+    a = a.astype("float64").to_numpy()
+    b = b.astype("float64").to_numpy()
+    return (a == b) | (np.isnan(a) & np.isnan(b))
