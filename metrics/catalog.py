@@ -121,7 +121,8 @@ class Indicator:
     """One declared indicator; `kind` says how it aggregates, `direction` which way is better.
 
     `goals` lists goal ids, the primary goal first. `rare`: rare events, not read on a monthly
-    XmR chart. `disclosure`: small counts are suppressed in briefing mode.
+    XmR chart. `disclosure`: small counts are suppressed in briefing mode. `fix_after_n_points`:
+    each XmR period's limits come from its first n months and are held after (None: all).
     """
 
     id: str
@@ -144,6 +145,7 @@ class Indicator:
     context_en: str
     rare: bool
     disclosure: bool
+    fix_after_n_points: int | None = None
 
     def label(self, lang: Lang) -> str:
         return _in(lang, self.label_sv, self.label_en)

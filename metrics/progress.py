@@ -7,7 +7,7 @@ import functools
 import math
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -21,7 +21,7 @@ from metrics.aggregate import (
     month_range,
     split_by_indicator,
 )
-from metrics.spc import ShortPeriodWarning, XmrResult, xmr, xmr_batch
+from metrics.spc import ShortPeriodWarning, XmrResult, rebase_positions, xmr, xmr_batch
 
 if TYPE_CHECKING:
     from metrics.catalog import Catalog, Indicator
@@ -607,13 +607,17 @@ def assess_indicator(
     series: pd.DataFrame,
     *,
     period: pd.Timestamp | str | None = None,
+    rebases: Sequence[pd.Timestamp] = (),
 ) -> Assessment:
     """Read one indicator's monthly series: XmR variation and assurance, progress, rare events.
 
     series: a series frame (``aggregate_areas``), indexed by month with a ``value`` column; gaps
         are NaN. Months after ``period`` (default: all) are ignored.
+    rebases: months where the limits start again besides the catalog's series breaks (the
+        process changes analysts recorded: ``metrics.baselines.rebase_points``).
     The XmR chart uses the indicator's direction as improvement, its target (if any) for
-    assurance, and rebases at each catalog series break. Indicators flagged ``rare`` are not read
+    assurance, rebases at each catalog series break and at ``rebases``, and holds each period's
+    limits after the catalog's ``fix_after_n_points`` (if set). Indicators flagged ``rare`` are not read
     on XmR: they get a RareEventSummary and category "rare_event"; their progress uses the
     events of the latest 12 months. Fewer than MIN_POINTS values → category "too_little_data"
     (the XmR readings are still given, for the chart).
@@ -623,13 +627,14 @@ def assess_indicator(
     if settled is not None:
         return settled
     values = _shown(values)
-    target, positions = _xmr_inputs(indicator, values)
+    target, positions = _xmr_inputs(indicator, values, rebases)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = xmr(
             values,
             improvement=indicator.direction,
             target=target,
+            fix_after_n_points=indicator.fix_after_n_points,
             rebase_at=positions,
         )
     messages = [str(w.message) for w in caught]
@@ -641,10 +646,12 @@ def assess_area_series(
     indicators: Iterable[Indicator],
     *,
     period: pd.Timestamp | str | None = None,
+    rebases: Mapping[str, Sequence[pd.Timestamp]] | None = None,
 ) -> dict[str, Assessment]:
-    """``assess_indicator(indicator, table.series(indicator.id), period=period)`` for each of
-    ``indicators`` (all in ``table``), in their order, with the XmR charts of all of them
-    computed in one batch (``xmr_batch``) instead of one by one."""
+    """``assess_indicator(indicator, table.series(indicator.id), period=period,
+    rebases=rebases[indicator.id])`` for each of ``indicators`` (all in ``table``), in their
+    order, with the XmR charts of all of them computed in one batch (``xmr_batch``) instead of
+    one by one. rebases: months per indicator id (missing ids: none)."""
     month = _month(period) if period is not None else None
     out: dict[str, Assessment] = {}
     charted: list[tuple[Indicator, pd.Series]] = []
@@ -656,7 +663,10 @@ def assess_area_series(
         if settled is None:
             charted.append((indicator, _shown(values)))
             n_hidden[indicator.id] = int(hidden.sum())
-    inputs = [_xmr_inputs(indicator, values) for indicator, values in charted]
+    inputs = [
+        _xmr_inputs(indicator, values, (rebases or {}).get(indicator.id, ()))
+        for indicator, values in charted
+    ]
     with warnings.catch_warnings():
         # xmr_batch keeps each chart's warnings in its result, as assess_indicator collects them.
         warnings.simplefilter("ignore", ShortPeriodWarning)
@@ -664,6 +674,7 @@ def assess_area_series(
             [values for _, values in charted],
             improvement=[indicator.direction for indicator, _ in charted],
             target=[target for target, _ in inputs],
+            fix_after_n_points=[indicator.fix_after_n_points for indicator, _ in charted],
             rebase_at=[positions for _, positions in inputs],
         )
     for (indicator, values), result in zip(charted, results, strict=True):
@@ -792,10 +803,14 @@ def _count_values(values: pd.Series) -> int:
     return int(np.count_nonzero(~np.isnan(values.to_numpy(dtype="float64"))))
 
 
-def _xmr_inputs(indicator: Indicator, values: pd.Series) -> tuple[float | None, list[int]]:
-    """The target and the rebase positions an indicator's XmR chart takes."""
+def _xmr_inputs(
+    indicator: Indicator, values: pd.Series, rebases: Sequence[pd.Timestamp] = ()
+) -> tuple[float | None, list[int]]:
+    """The target and the rebase positions (series breaks and ``rebases``) an indicator's XmR
+    chart takes."""
     target = indicator.target.value if indicator.target is not None else None
-    return target, _break_positions(indicator, values.index)
+    months = [_month(b.period) for b in indicator.breaks] + list(rebases)
+    return target, rebase_positions(values.index, months)
 
 
 def _assess_with_xmr(
@@ -860,27 +875,19 @@ def _category(point_type: str | None) -> str:
     return "neutral"
 
 
-def _break_positions(indicator: Indicator, months: pd.DatetimeIndex) -> list[int]:
-    """Positions where a series break starts a new XmR period (first month on or after it)."""
-    positions = set()
-    for series_break in indicator.breaks:
-        at = months.searchsorted(_month(series_break.period))
-        if 0 < at < len(months):
-            positions.add(int(at))
-    return sorted(positions)
-
-
 def assess_catalog(
     obs: pd.DataFrame,
     catalog: Catalog,
     area_codes: Iterable[str] | str,
     *,
     period: pd.Timestamp | str | None = None,
+    rebases: Mapping[str, Sequence[pd.Timestamp]] | None = None,
 ) -> dict[str, Assessment]:
     """Assess every catalog indicator for an area (or a set of areas), in catalog order.
 
     Each indicator's series is ``aggregate_areas`` over the codes valid for it; an indicator with
-    no valid area among them, or no data, gets category "no_data".
+    no valid area among them, or no data, gets category "no_data". rebases: months per
+    indicator id where its limits start again besides its series breaks (``assess_indicator``).
     """
     codes = (area_codes,) if isinstance(area_codes, str) else tuple(area_codes)
     if len(codes) == 1:
@@ -889,7 +896,7 @@ def assess_catalog(
             codes[0] if codes[0] in catalog.valid_areas(i.id) else None for i in catalog.indicators
         ]
         table = area_series(obs, catalog.indicators, areas)
-        return assess_area_series(table, catalog.indicators, period=period)
+        return assess_area_series(table, catalog.indicators, period=period, rebases=rebases)
     parts = split_by_indicator(obs)
     empty = obs.iloc[0:0]
     out: dict[str, Assessment] = {}
@@ -897,7 +904,9 @@ def assess_catalog(
         valid = set(catalog.valid_areas(indicator.id))
         rows = parts.get(indicator.id, empty)
         series = aggregate_areas(rows, indicator, [c for c in codes if c in valid])
-        out[indicator.id] = assess_indicator(indicator, series, period=period)
+        out[indicator.id] = assess_indicator(
+            indicator, series, period=period, rebases=(rebases or {}).get(indicator.id, ())
+        )
     return out
 
 

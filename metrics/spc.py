@@ -193,14 +193,14 @@ def xmr_batch(
     series: Sequence[Sequence[float] | pd.Series | np.ndarray],
     improvement: Improvement | Sequence[Improvement] = "increase",
     target: float | None | Sequence[float | None] = None,
-    fix_after_n_points: int | None = None,
+    fix_after_n_points: int | None | Sequence[int | None] = None,
     rebase_at: Sequence[Iterable[int] | None] | None = None,
     screen_outliers: bool = True,
 ) -> list[XmrResult]:
     """``xmr`` for many series in one vectorised pass: result k equals ``xmr(series[k], ...)``.
 
-    improvement, target: one for all series or one per series; rebase_at: None or one entry
-    (positions, or None) per series; fix_after_n_points and screen_outliers apply to all. Values,
+    improvement, target, fix_after_n_points: one for all series or one per series; rebase_at:
+    None or one entry (positions, or None) per series; screen_outliers applies to all. Values,
     units, edge cases, errors and ShortPeriodWarnings (in series order) are those of ``xmr``.
 
     Every period of every series becomes a row of one NaN-padded matrix, so the statistics and
@@ -217,7 +217,10 @@ def xmr_batch(
         raise ValueError(
             f"xmr_batch: rebase_at needs one entry per series ({n}), not {len(rebases)}"
         )
-    fix_n = _checked_fix(fix_after_n_points)
+    fixes = [
+        _checked_fix(fix)
+        for fix in _per_series(fix_after_n_points, n, "fix_after_n_points", _is_single_fix)
+    ]
 
     inputs = []  # (k, y, index, direction, starts) of the series that get a chart
     results: list[XmrResult | None] = [None] * n
@@ -231,8 +234,12 @@ def xmr_batch(
             continue
         inputs.append((k, y, index, direction, _period_starts(rebases[k], y.size)))
     if inputs:
-        _chart_batch(inputs, targets, fix_n, screen_outliers, results)
+        _chart_batch(inputs, targets, fixes, screen_outliers, results)
     return results  # type: ignore[return-value]
+
+
+def _is_single_fix(value: object) -> bool:
+    return value is None or not _is_sequence(value)
 
 
 def _is_sequence(value: object) -> bool:
@@ -248,8 +255,9 @@ def _per_series(value, n: int, name: str, is_single) -> list:
     return values
 
 
-def _chart_batch(inputs, targets, fix_n, screen_outliers, results) -> None:
-    """Fill ``results`` for the series in ``inputs``: each period one row of a padded matrix."""
+def _chart_batch(inputs, targets, fixes, screen_outliers, results) -> None:
+    """Fill ``results`` for the series in ``inputs``: each period one row of a padded matrix;
+    ``fixes`` holds each series' fix_after_n_points (indexed like ``targets``)."""
     rows = []  # (input number, period number, start, stop)
     for j, (_, y, _, _, starts) in enumerate(inputs):
         stops = [*starts[1:], y.size]
@@ -259,7 +267,13 @@ def _chart_batch(inputs, targets, fix_n, screen_outliers, results) -> None:
     valid = np.arange(width) < lengths[:, None]
     y = np.full(valid.shape, np.nan)
     y[valid] = np.concatenate([inputs[j][1][a:b] for j, _, a, b in rows])
-    stats = _period_statistics(y, valid, lengths, fix_n, screen_outliers)
+    baseline_size = np.array(
+        [
+            length if fixes[inputs[j][0]] is None else fixes[inputs[j][0]]
+            for (j, _, _, _), length in zip(rows, lengths, strict=True)
+        ]
+    )
+    stats = _period_statistics(y, baseline_size, screen_outliers)
     rules = _rules_rows(y, stats["relative"], stats["outside"], stats["close"])
 
     # Points of every series, series after series: the padded cells dropped.
@@ -385,15 +399,12 @@ class _BatchResult(XmrResult):
 
 
 def _period_statistics(
-    y: np.ndarray,
-    valid: np.ndarray,
-    lengths: np.ndarray,
-    fix_n: int | None,
-    screen_outliers: bool,
+    y: np.ndarray, baseline_size: np.ndarray, screen_outliers: bool
 ) -> dict[str, np.ndarray]:
-    """``_chart_period`` for every row of ``y`` (one period each, NaN-padded past ``lengths``)."""
+    """``_chart_period`` for every row of ``y`` (one period each, NaN-padded past its length);
+    ``baseline_size``: per row, how many leading positions the limits come from (the period's
+    length, or its series' fix_after_n_points)."""
     width = y.shape[1]
-    baseline_size = lengths if fix_n is None else np.full(lengths.shape, fix_n)
     in_baseline = np.arange(width) < baseline_size[:, None]
     mean = _nanmean_rows(y, in_baseline)
 
@@ -607,6 +618,24 @@ def _period_starts(rebase_at: Iterable[int] | None, n: int) -> list[int]:
                 f"xmr: rebase_at position {position} is outside the series (0..{n - 1})"
             )
         positions.add(position)
+    return sorted(positions)
+
+
+def rebase_positions(months: pd.DatetimeIndex, rebases: Iterable[object]) -> list[int]:
+    """The ``rebase_at`` positions for rebase months on a monthly series: for each rebase month
+    (anything ``pd.Timestamp`` reads; the day is ignored), the position of the series' first
+    month on or after it. A rebase at or before the first month, or after the last, starts no
+    period and is left out (the package likewise ignores a date it cannot place); two rebases
+    landing on one position count once. ``months``: the series' months in time order."""
+    rebases = list(rebases)
+    if not rebases:
+        return []
+    index = pd.DatetimeIndex(months).to_period("M").to_timestamp()
+    positions = set()
+    for rebase in rebases:
+        at = int(index.searchsorted(pd.Timestamp(rebase).to_period("M").to_timestamp()))
+        if 0 < at < len(index):
+            positions.add(at)
     return sorted(positions)
 
 

@@ -13,6 +13,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from metrics.spc import MIN_FIX_POINTS
+
 KINDS = ("count", "stock", "proportion", "median_days")
 DIRECTIONS = ("increase", "decrease", "neutral")
 LEVELS = ("region", "police_area", "municipality")
@@ -201,9 +203,15 @@ INDICATOR_TABLE = _table(
         "context_en": [TEXT],
         "rare": [FLAG],
         "disclosure": [FLAG],
-    }
+        "fix_after_n_points": [
+            _cell("fix_after_n_points", lambda value: _is_whole(value) and value >= MIN_FIX_POINTS)
+        ],
+    },
+    nullable=("fix_after_n_points",),
 )
-"""One row per [[indicators]] entry; its target, baseline and breaks have their own tables."""
+"""One row per [[indicators]] entry; its target, baseline and breaks have their own tables.
+`fix_after_n_points` (optional): each XmR period's limits come from its first n months (n >= 12,
+as NHSRplotthedots requires) and are held for the rest of the period."""
 
 TARGET_TABLE = _table(
     {
@@ -429,6 +437,12 @@ _MESSAGES = {
         column="police_area",
     ),
     "year": _Message("{value} är inget årtal", "{value} is not a year"),
+    "fix_after_n_points": _Message(
+        f"ska vara ett heltal ≥ {MIN_FIX_POINTS} (antal månader som styrgränserna beräknas på), "
+        "fick {value}",
+        f"must be a whole number ≥ {MIN_FIX_POINTS} (months the control limits are computed "
+        "from), got {value}",
+    ),
     "bra_source_unique": _Message(
         "kategorin {value} mappas mer än en gång för samma region",
         "the category {value} is mapped more than once for the same region",
@@ -480,7 +494,7 @@ _TABLES = {
 }
 
 _DEFAULTS = {
-    "indicators": {"rare": False},
+    "indicators": {"rare": False, "fix_after_n_points": None},
     "targets": {"note_sv": "", "note_en": "", "illustrative": False},
     "baselines": {"illustrative": False},
     "bra_mappings": {"note_sv": ""},
@@ -822,7 +836,8 @@ def validate_catalog(raw: Mapping[str, Any]) -> tuple[CatalogTables, tuple[Probl
     """Shape parsed catalog TOML into tables and list every problem found, not only the first.
 
     The tables are only safe to build a catalog from when the problems are empty. Optional
-    fields get their defaults here: `rare` false, target notes "" and `illustrative` false.
+    fields get their defaults here: `rare` false, `fix_after_n_points` none, target notes "" and
+    `illustrative` false.
     """
     shaper = _Shaper()
     shaper.shape(raw)

@@ -19,6 +19,14 @@ from storage.observations import (
     load_observations,
     load_observations_with_checksums,
 )
+from storage.process_changes import (
+    PROCESS_CHANGE_COLUMNS,
+    ProcessChangeError,
+    add_event_with_process_change,
+    add_process_change,
+    list_process_changes,
+    remove_process_change,
+)
 from storage.uploads import (
     UndoConflict,
     UndoError,
@@ -36,6 +44,8 @@ from storage.uploads import (
 
 __all__ = [
     "COMMENT_KINDS",
+    "PROCESS_CHANGE_COLUMNS",
+    "ProcessChangeError",
     "CommentaryError",
     "Database",
     "DatabaseBusy",
@@ -45,6 +55,8 @@ __all__ = [
     "UploadRecord",
     "add_comment",
     "add_event",
+    "add_event_with_process_change",
+    "add_process_change",
     "audit_log",
     "cell_history",
     "commit_upload",
@@ -57,12 +69,14 @@ __all__ = [
     "latest_periods",
     "list_comments",
     "list_events",
+    "list_process_changes",
     "list_uploads",
     "load_observations",
     "load_observations_with_checksums",
     "open_database",
     "plan_upload",
     "record_audit",
+    "remove_process_change",
     "undo_upload",
     "upload_changes",
 ]

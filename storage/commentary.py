@@ -153,30 +153,51 @@ def add_event(
     English label falls back to the Swedish one. Raises CommentaryError (Swedish) for an empty
     or over-long label or an unknown indicator id.
     """
+    with db.writing() as con:
+        return insert_event(
+            con,
+            period=period,
+            label_sv=label_sv,
+            label_en=label_en,
+            indicator_ids=indicator_ids,
+            user=user,
+        )
+
+
+def insert_event(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    period: date | datetime | pd.Timestamp | str,
+    label_sv: str,
+    label_en: str = "",
+    indicator_ids: Sequence[str] = (),
+    user: str,
+) -> int:
+    """``add_event`` inside the caller's write transaction (storage only: a process change
+    recorded with its event is one transaction)."""
     month = _month(period)
     sv = _clean(label_sv, MAX_LABEL, "Händelsens text")
     en = _clean(label_en, MAX_LABEL, "Händelsens engelska text") if label_en.strip() else sv
     ids = list(dict.fromkeys(str(i) for i in indicator_ids))
-    with db.writing() as con:
-        unknown = [i for i in ids if not _known(con, "indicators", "indicator_id", i)]
-        if unknown:
-            raise CommentaryError("Okänd indikator: " + ", ".join(unknown) + ".")
-        event_id = int(con.execute("SELECT nextval('event_id_seq')").fetchall()[0][0])
-        con.execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
-            [event_id, month, sv, en, ids, user, _now()],
-        )
-        _audit(
-            con,
-            user,
-            "event_add",
-            {
-                "event_id": event_id,
-                "period": month.isoformat()[:7],
-                "label_sv": sv,
-                "indicator_ids": ids,
-            },
-        )
+    unknown = [i for i in ids if not _known(con, "indicators", "indicator_id", i)]
+    if unknown:
+        raise CommentaryError("Okänd indikator: " + ", ".join(unknown) + ".")
+    event_id = int(con.execute("SELECT nextval('event_id_seq')").fetchall()[0][0])
+    con.execute(
+        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+        [event_id, month, sv, en, ids, user, _now()],
+    )
+    _audit(
+        con,
+        user,
+        "event_add",
+        {
+            "event_id": event_id,
+            "period": month.isoformat()[:7],
+            "label_sv": sv,
+            "indicator_ids": ids,
+        },
+    )
     return event_id
 
 

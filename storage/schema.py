@@ -116,6 +116,21 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                  AND upload_id IN (SELECT upload_id FROM uploads WHERE undone_at IS NULL)""",
         ],
     ),
+    (
+        4,
+        "process changes: an event marked as changing the process of an indicator or a goal's",
+        [
+            "CREATE SEQUENCE process_change_id_seq START 1",
+            # One row per mark: an event changes the process of one indicator, or of every
+            # indicator of one goal (resolved through the catalog when read). The event's month
+            # is where the indicators' XmR limits start again. A removed mark keeps its row.
+            """CREATE TABLE process_changes (
+                id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL, indicator_id VARCHAR,
+                goal_id VARCHAR, author VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
+                removed_at TIMESTAMP, removed_by VARCHAR,
+                CHECK ((indicator_id IS NULL) <> (goal_id IS NULL)))""",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

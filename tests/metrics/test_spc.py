@@ -10,7 +10,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from metrics.spc import POINT_TYPES, ShortPeriodWarning, XmrResult, xmr, xmr_batch
+from metrics.spc import (
+    POINT_TYPES,
+    ShortPeriodWarning,
+    XmrResult,
+    rebase_positions,
+    xmr,
+    xmr_batch,
+)
 
 pytestmark = pytest.mark.filterwarnings("error::metrics.spc.ShortPeriodWarning")
 
@@ -536,3 +543,69 @@ def test_a_batch_result_is_an_xmr_result_that_survives_pickling():
     (result,) = xmr_batch([BASE + [16.0]], target=[20.0])
     assert isinstance(result, XmrResult)
     same_chart(pickle.loads(pickle.dumps(result)), xmr(BASE + [16.0], target=20.0))
+
+
+# --- rebases by month and limits fixed per segment (NHSRplotthedots' rebase semantics) -----------
+
+
+def test_rebase_months_become_positions_as_the_package_sets_its_rebase_column():
+    # ptd_add_rebase_column: ten dates, rebase at the 2nd and 7th -> rebase 0,1,0,0,0,0,1,0,0,0.
+    months = pd.date_range("2020-02-01", periods=10, freq="MS")
+    assert rebase_positions(months, [pd.Timestamp("2020-03-01"), "2020-08-15"]) == [1, 6]
+    # at or before the first month, after the last, or repeated: no new period
+    assert rebase_positions(months, ["2019-05", "2020-02", "2021-01", "2020-03", "2020-03"]) == [1]
+    # a rebase month the series lacks starts the period at the next month it has
+    assert rebase_positions(months.delete(1), ["2020-03"]) == [1]
+    assert rebase_positions(months, []) == []
+
+
+def test_a_rebase_sets_the_period_as_the_package_sets_rebase_group():
+    # ptd_spc_standard "it sets the rebase_group field": rebase at row 11 of 20
+    r = xmr(
+        RNORM_123 * 2,
+        rebase_at=rebase_positions(pd.date_range("2020-01", periods=40, freq="MS"), ["2021-09"]),
+    )
+    assert r.points["period"].tolist() == [0] * 20 + [1] * 20
+
+
+def test_fixing_after_n_points_changes_the_limits_as_in_the_package():
+    # ptd_spc_standard "setting fix_after_n_points changes the calculations" (20 points, n = 12)
+    fixed = xmr(RNORM_123, fix_after_n_points=12)
+    unfixed = xmr(RNORM_123)
+    assert fixed.points["lpl"].iloc[0] != unfixed.points["lpl"].iloc[0]
+    assert fixed.points["upl"].iloc[0] != unfixed.points["upl"].iloc[0]
+    assert fixed.periods["mean"].iloc[0] == pytest.approx(np.mean(RNORM_123[:12]))
+
+
+def test_each_segment_fixes_its_limits_on_its_own_first_n_points():
+    # The package numbers rows within each rebase group: fix_y = y where row_number() <= n.
+    second = [30.0, 34.0] * 6 + [50.0] * 3
+    r = xmr(BASE * 2 + second, fix_after_n_points=12, rebase_at=[24])
+    first_period, second_period = r.periods.itertuples()
+    assert (first_period.n_baseline, second_period.n_baseline) == (12, 12)
+    assert (first_period.mean, second_period.mean) == (10.0, 32.0)
+    assert second_period.upl == pytest.approx(32 + 2.66 * 4)
+    assert r.points["in_baseline"].tolist() == ([True] * 12 + [False] * 12) + (
+        [True] * 12 + [False] * 3
+    )
+    assert r.points["point_type"].iloc[-3:].tolist() == [IMP] * 3
+
+
+def test_a_batch_takes_fix_after_n_points_per_series():
+    series = [BASE + [10.0, 16.0], RNORM_123, BASE * 2]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ShortPeriodWarning)
+        batch = xmr_batch(series, fix_after_n_points=[12, None, 13], rebase_at=[None, [10], None])
+        alone = [
+            xmr(series[0], fix_after_n_points=12),
+            xmr(series[1], rebase_at=[10]),
+            xmr(series[2], fix_after_n_points=13),
+        ]
+    for got, expected in zip(batch, alone, strict=True):
+        pd.testing.assert_frame_equal(got.points, expected.points)
+        pd.testing.assert_frame_equal(got.periods, expected.periods)
+        assert got.variation == expected.variation
+    with pytest.raises(ValueError, match="one value per series"):
+        xmr_batch(series, fix_after_n_points=[12, None])
+    with pytest.raises(ValueError, match=">= 12"):
+        xmr_batch(series, fix_after_n_points=[12, None, 5])

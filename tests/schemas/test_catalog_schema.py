@@ -239,3 +239,17 @@ def test_a_code_or_id_of_the_wrong_type_is_reported_not_a_crash(raw):
     messages = _messages(raw)
     assert any("fält indicator_id" in m and "inget giltigt id" in m for m in messages)
     assert any("fält code" in m for m in messages)
+
+
+@pytest.mark.parametrize("value", [11, 12.0, True, "24"])
+def test_fix_after_n_points_is_a_whole_number_of_at_least_twelve(raw, value):
+    assert validate_catalog(raw)[0].indicators.loc[0, "fix_after_n_points"] is None
+    raw["indicators"][0]["fix_after_n_points"] = 24
+    assert _messages(raw) == []
+    raw["indicators"][0]["fix_after_n_points"] = value
+    assert _messages(raw) == [
+        f"indikator clearance_rape, fält fix_after_n_points: ska vara ett heltal ≥ 12 (antal "
+        f"månader som styrgränserna beräknas på), fick {value!r} / indicator clearance_rape, "
+        f"field fix_after_n_points: must be a whole number ≥ 12 (months the control limits are "
+        f"computed from), got {value!r}"
+    ]
