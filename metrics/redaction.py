@@ -33,16 +33,20 @@ def mask_numbers(text: str) -> str:
     return _NUMBER.sub(replace, text)
 
 
-def protect_changes(changes: pd.DataFrame, current: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+def protect_changes(
+    changes: pd.DataFrame, current: pd.DataFrame | None, catalog: Catalog
+) -> pd.DataFrame:
     """A list of changed cells (old and new value per cell, storage.upload_changes) as briefing
     mode may show it.
 
     current: the cells' current observations as disclosure control shows them (ui/data's
-        protected reads: value, denominator and ``suppressed`` per indicator, area and period).
+        protected reads: value, denominator and ``suppressed`` per indicator, area and period);
+        None when there are none to read (then no value is shown now).
     A value of an indicator disclosure control protects is shown only where it is the cell's
     current value (and denominator) and disclosure control shows the cell now: an earlier value
     (a revised or undone one) was never checked against the totals of its time, and a hidden
-    cell stays hidden. Others become NaN with ``old_hidden``/``new_hidden`` True; a value that
+    cell stays hidden (as does every value of an indicator no longer in the catalog). Others
+    become NaN with ``old_hidden``/``new_hidden`` True; a value that
     never was (the old value of an inserted cell) stays NaN with its flag False. Indicators
     disclosure control leaves alone (medians, ``disclosure = false``) are returned as they are.
     """
@@ -51,11 +55,16 @@ def protect_changes(changes: pd.DataFrame, current: pd.DataFrame, catalog: Catal
     out["new_hidden"] = False
     if out.empty:
         return out
-    now = current[[*KEY, "value", "denominator", "suppressed"]].rename(
-        columns={"value": "_value", "denominator": "_denominator", "suppressed": "_suppressed"}
-    )
-    merged = out[KEY].merge(now, on=KEY, how="left")
-    guarded = out["indicator_id"].map(lambda i: protects(catalog.indicator(i))).to_numpy(bool)
+    if current is None:
+        merged = out[KEY].assign(_value=np.nan, _denominator=np.nan, _suppressed=True)
+    else:
+        now = current[[*KEY, "value", "denominator", "suppressed"]].rename(
+            columns={"value": "_value", "denominator": "_denominator", "suppressed": "_suppressed"}
+        )
+        merged = out[KEY].merge(now, on=KEY, how="left")
+    known = {i.id: protects(i) for i in catalog.indicators}
+    # An indicator no longer in the catalog is protected: nothing says it may be shown.
+    guarded = out["indicator_id"].map(lambda i: known.get(i, True)).to_numpy(bool)
     shown_now = merged["_suppressed"].eq(False).to_numpy()
     for side in ("old", "new"):
         value, denominator = out[f"{side}_value"], out[f"{side}_denominator"]

@@ -456,10 +456,12 @@ def changes(upload_id: int, briefing: bool = False) -> pd.DataFrame:
     cells = _changes(data.version(), upload_id)
     if not briefing or cells.empty:
         return cells
-    current = data.area_observations(
-        True, sorted(cells["indicator_id"].unique()), sorted(cells["area_code"].unique())
-    )
-    return protect_changes(cells, current, data.catalog())
+    catalog = data.catalog()
+    known = {i.id for i in catalog.indicators}
+    ids = sorted(set(cells["indicator_id"]) & known)
+    areas = sorted(cells["area_code"].unique())
+    current = data.area_observations(True, ids, areas) if ids else None
+    return protect_changes(cells, current, catalog)
 
 
 def local_time(stamp: object) -> str:

@@ -69,3 +69,20 @@ def test_an_unprotected_indicator_is_left_as_it_is(catalog):
     )
     out = protect_changes(changes, current, catalog)
     assert not out["old_hidden"].any() and out["old_value"].tolist() == [3.0]
+
+
+def test_an_indicator_no_longer_in_the_catalog_is_hidden(catalog):
+    changes = cells(
+        change=["insert"],
+        old_value=[np.nan],
+        new_value=[40.0],
+        old_denominator=[np.nan],
+        new_denominator=[np.nan],
+    ).assign(indicator_id="retired_indicator")
+    # ui/upload_review reads no current value for it: none (another indicator's), or no read.
+    current = changes[["indicator_id", "area_code", "period"]].assign(
+        indicator_id="reported_rape", value=40.0, denominator=np.nan, suppressed=False
+    )
+    for now in (current, None):
+        out = protect_changes(changes, now, catalog)
+        assert out["new_hidden"].tolist() == [True] and np.isnan(out["new_value"][0])
