@@ -17,6 +17,8 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
+from i18n import t
+
 ROOT = Path(__file__).resolve().parents[2]
 HISTORY = "pages/history.py"
 KEY = ["indicator_id", "area_code", "period"]
@@ -196,3 +198,20 @@ def test_briefing_mode_can_be_turned_off_outside_public_mode(monkeypatch, demo_p
     at.toggle[0].set_value(False).run()
     assert at.query_params["brief"] == "0"
     assert not any("Dragningsläge" in str(i.value) for i in at.info)
+
+
+def test_the_upload_preview_in_briefing_mode_shows_no_value_of_the_file(monkeypatch, demo_path):
+    at = run(monkeypatch, demo_path, brief="1", page="pages/upload.py")
+    wrong = b"indicator_id,period,area_code,value\nreported_rape,2026-01,0128,3.5\n"
+    revised = b"indicator_id,period,area_code,value\nreported_rape,2026-01,STHLM,4\n"
+    files = [("fel.csv", wrong), ("rev.csv", revised)]
+    at.file_uploader(key="upload_files").set_value([(n, b, "text/csv") for n, b in files]).run()
+    assert not at.exception, at.exception
+    assert any("kan disclosure-kontrollen inte skydda" in str(i.value) for i in at.info)
+    shown = " ".join(str(m.value) for m in (*at.markdown, *at.caption, *at.error))
+    assert "3,5" not in shown and "3.5" not in shown  # the problem list names the value: not shown
+    assert t("upload_nothing_saved") in shown  # what happened to the file is said
+    # No table of the file's values: no problem list, no revisions (old -> new).
+    assert not at.dataframe or all("Nytt" not in d.value.columns for d in at.dataframe)
+    assert all("Värde" not in d.value.columns for d in at.dataframe)
+    assert "Reviderade värden" in {m.label for m in at.metric}  # counts are shown
