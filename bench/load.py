@@ -1,8 +1,11 @@
 """Load test: many sessions read the dashboard while an analyst ingests into the same database file.
 
     python -m bench.load --sessions 50 --seconds 60 [--browsers 2] [--think 15] [--db PATH]
+    python -m bench.load ... --replicas 1 2     # through nginx with 1, then 2 replicas
 
-Starts the app on 127.0.0.1 (local mode, viewer) over a demo database, then for `--seconds`:
+Starts the app on 127.0.0.1 (local mode, viewer) over a demo database, or with `--replicas N ...`
+`manage.py serve`'s nginx in front of N replicas (one run per N, each on a fresh copy, printed
+together), then for `--seconds`:
 - `--sessions` clients speak Streamlit's own websocket protocol (BackMsg/ForwardMsg protobufs,
   as the browser does): each opens the app with its own link (area, period, briefing mode), asks
   for a run of a page (mostly the overview), waits for `script_finished`, reads for about
@@ -15,8 +18,9 @@ Starts the app on 127.0.0.1 (local mode, viewer) over a demo database, then for 
 Counts as an error: an exception or error box in a page, a run that does not finish within
 `--timeout` seconds, a dropped connection, an upload that did not commit, or a committed upload
 missing from the database afterwards. Prints errors (must be 0), page-load times (median, 95th
-percentile, slowest), uploads and the server's peak resident memory (VmHWM); exit 0 only with no
-errors. Everything is bounded in time and count, and listens on loopback only.
+percentile, slowest), the 95th percentile as a multiple of the first load of the idle server
+(the target is at most 3x), uploads and the servers' peak resident memory (VmHWM, summed over
+replicas); exit 0 only with no errors. Everything is bounded in time and count, and listens on loopback only.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import shutil
 import statistics
@@ -59,6 +64,7 @@ class Report:
     sessions: int
     browsers: int
     seconds: float
+    replicas: int = 0  # 0: straight to one Streamlit process; N: through nginx to N replicas
     page_loads: int = 0
     errors: int = 0
     error_kinds: dict[str, int] = field(default_factory=dict)
@@ -66,6 +72,7 @@ class Report:
     median_load_s: float | None = None
     p95_load_s: float | None = None
     slowest_load_s: float | None = None
+    p95_over_first: float | None = None  # the 95th percentile / the idle server's first load
     browser_loads: int = 0
     slowest_browser_load_s: float | None = None
     uploads_committed: int = 0
@@ -88,10 +95,14 @@ _lock = threading.Lock()
 # -- the server ------------------------------------------------------------------------------------
 
 
+def app_env(db: Path) -> dict[str, str]:
+    """What the app runs with in the load test: local mode, as a viewer, on `db`."""
+    return {"LAGESBILD_MODE": "local", "LAGESBILD_DB": str(db), "LAGESBILD_LOCAL_ROLE": "viewer"}
+
+
 def start_app(db: Path, log: Path, port: int) -> subprocess.Popen:
     """`streamlit run dashboard.py` on loopback in local mode; returns once /_stcore/health is OK."""
-    env = {"LAGESBILD_MODE": "local", "LAGESBILD_DB": str(db), "LAGESBILD_LOCAL_ROLE": "viewer"}
-    return start_streamlit(ROOT / "dashboard.py", env, port=port, log=log)[0]
+    return start_streamlit(ROOT / "dashboard.py", app_env(db), port=port, log=log)[0]
 
 
 def memory_mb(pid: int) -> tuple[float | None, float | None]:
@@ -331,8 +342,12 @@ def run_load(
     upload_pause: float = 15.0,
     db: Path | None = None,
     workdir: Path | None = None,
+    replicas: int = 0,
 ) -> Report:
-    """Run the load test and return its report (see the module docstring)."""
+    """Run the load test and return its report (see the module docstring).
+
+    `replicas` 0 runs one Streamlit process and talks to it directly; N >= 1 puts `manage.py
+    serve`'s nginx in front of N replicas (deploy/serve.py) and talks to nginx."""
     own_dir = workdir is None
     workdir = Path(workdir or tempfile.mkdtemp(prefix="lagesbild-load-"))
     try:
@@ -341,28 +356,40 @@ def run_load(
             make_demo_db(target)
         else:
             shutil.copy(db, target)
-        report = Report(sessions=sessions, browsers=browsers_count, seconds=seconds)
-        port = free_port()
-        app = start_app(target, workdir / "app.log", port)
+        report = Report(
+            sessions=sessions, browsers=browsers_count, seconds=seconds, replicas=replicas
+        )
+        if replicas:
+            from deploy.serve import start_cluster
+
+            cluster = start_cluster(replicas, app_env(target), workdir / "serve")
+            port, apps, logs = cluster.port, cluster.replicas, cluster.replica_logs
+            stop_all = cluster.stop
+        else:
+            port, logs = free_port(), [workdir / "app.log"]
+            apps = [start_app(target, logs[0], port)]
+            stop_all = lambda: stop(apps[0])  # noqa: E731
         try:
-            _drive(app, port, target, workdir, report, think, timeout, max_uploads, upload_pause)
+            _drive(apps, port, target, workdir, report, think, timeout, max_uploads, upload_pause)
         finally:
-            _, peak = memory_mb(app.pid)
-            report.server_peak_rss_mb = round(peak, 1) if peak else None
-            stop(app)
+            peaks = [memory_mb(app.pid)[1] for app in apps]
+            if all(peaks):
+                report.server_peak_rss_mb = round(sum(peaks), 1)
+            stop_all()
             if report.errors:
                 # The server log has the tracebacks users never see (showErrorDetails = none).
                 keep = ROOT / "bench-artifacts"
                 keep.mkdir(exist_ok=True)
-                shutil.copyfile(workdir / "app.log", keep / "load-app.log")
-                report.server_log = str(keep / "load-app.log")
+                for i, log in enumerate(logs):
+                    shutil.copyfile(log, keep / f"load-app-{i + 1}.log")
+                report.server_log = str(keep / "load-app-*.log")
         return report
     finally:
         if own_dir:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _drive(app, port, db, workdir, report, think, timeout, max_uploads, upload_pause) -> None:
+def _drive(apps, port, db, workdir, report, think, timeout, max_uploads, upload_pause) -> None:
     loads: list[float] = []
 
     async def warm_up() -> float:
@@ -415,9 +442,9 @@ def _drive(app, port, db, workdir, report, think, timeout, max_uploads, upload_p
         thread.join(timeout=240)
         if thread.is_alive():
             report.add_error("a worker did not stop in time")
-    current, _ = memory_mb(app.pid)
-    report.server_rss_end_mb = round(current, 1) if current else None
-    if app.poll() is not None:
+    current = [memory_mb(app.pid)[0] for app in apps]
+    report.server_rss_end_mb = round(sum(current), 1) if all(current) else None
+    if any(app.poll() is not None for app in apps):
         report.add_error("the app exited during the run")
     check_uploads(db, ids, report)
     if loads:
@@ -425,6 +452,8 @@ def _drive(app, port, db, workdir, report, think, timeout, max_uploads, upload_p
         report.median_load_s = round(statistics.median(ordered), 2)
         report.p95_load_s = round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2)
         report.slowest_load_s = round(ordered[-1], 2)
+        if report.first_load_s:
+            report.p95_over_first = round(report.p95_load_s / report.first_load_s, 2)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -443,38 +472,66 @@ def main(argv: list[str] | None = None) -> int:
         "--upload-pause", type=float, default=15.0, help="seconds between uploads (default 15)"
     )
     parser.add_argument("--db", type=Path, help="start from a copy of this database (else demo)")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="through nginx with N replicas; several values: one run each (e.g. 1 2)",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
     if not (1 <= args.sessions <= 500 and 1 <= args.seconds <= 3600 and 0 <= args.browsers <= 8):
         parser.error("bounds: 1-500 sessions, 1-3600 seconds, 0-8 browsers")
-    report = run_load(
-        args.sessions,
-        args.seconds,
-        browsers_count=args.browsers,
-        think=args.think,
-        timeout=args.timeout,
-        max_uploads=args.uploads,
-        upload_pause=args.upload_pause,
-        db=args.db,
-    )
-    if args.json:
-        print(json.dumps(asdict(report), indent=2, ensure_ascii=False))
-    else:
-        print(
-            f"{report.sessions} sessions + {report.browsers} browsers, {report.seconds:.0f} s: "
-            f"{report.page_loads} page loads, {report.browser_loads} browser loads\n"
-            f"errors: {report.errors} {report.error_kinds or ''}\n"
-            f"page load: first (cold) {report.first_load_s} s, median {report.median_load_s} s, "
-            f"p95 {report.p95_load_s} s, slowest {report.slowest_load_s} s "
-            f"(browser slowest {report.slowest_browser_load_s} s)\n"
-            f"uploads: {report.uploads_committed} committed, {report.uploads_failed} failed, "
-            f"{report.uploads_missing_afterwards} missing afterwards, "
-            f"slowest {report.slowest_upload_s} s\n"
-            f"server memory: peak {report.server_peak_rss_mb} MB, "
-            f"at the end {report.server_rss_end_mb} MB"
-            + (f"\nserver log: {report.server_log}" if report.server_log else "")
+    if args.replicas and not all(1 <= n <= 16 for n in args.replicas):
+        parser.error("bounds: 1-16 replicas")
+    reports = []
+    for replicas in args.replicas or [0]:
+        if args.replicas:
+            print(
+                f"... {replicas} replica(s) behind nginx, load average {os.getloadavg()}",
+                file=sys.stderr,
+            )
+        reports.append(
+            run_load(
+                args.sessions,
+                args.seconds,
+                browsers_count=args.browsers,
+                think=args.think,
+                timeout=args.timeout,
+                max_uploads=args.uploads,
+                upload_pause=args.upload_pause,
+                db=args.db,
+                replicas=replicas,
+            )
         )
-    return 0 if report.errors == 0 else 1
+    if args.json:
+        print(json.dumps([asdict(r) for r in reports], indent=2, ensure_ascii=False))
+    else:
+        print("\n\n".join(describe(r) for r in reports))
+    return 0 if all(r.errors == 0 for r in reports) else 1
+
+
+def describe(report: Report) -> str:
+    """The report as lines of text."""
+    where = (
+        f"through nginx, {report.replicas} replica(s)" if report.replicas else "one process, direct"
+    )
+    return (
+        f"{report.sessions} sessions + {report.browsers} browsers, {report.seconds:.0f} s, {where}: "
+        f"{report.page_loads} page loads, {report.browser_loads} browser loads\n"
+        f"errors: {report.errors} {report.error_kinds or ''}\n"
+        f"page load: first (cold) {report.first_load_s} s, median {report.median_load_s} s, "
+        f"p95 {report.p95_load_s} s, slowest {report.slowest_load_s} s "
+        f"(browser slowest {report.slowest_browser_load_s} s)\n"
+        f"p95 / first load: {report.p95_over_first}x (target at most 3x)\n"
+        f"uploads: {report.uploads_committed} committed, {report.uploads_failed} failed, "
+        f"{report.uploads_missing_afterwards} missing afterwards, "
+        f"slowest {report.slowest_upload_s} s\n"
+        f"server memory (all replicas): peak {report.server_peak_rss_mb} MB, "
+        f"at the end {report.server_rss_end_mb} MB"
+        + (f"\nserver log: {report.server_log}" if report.server_log else "")
+    )
 
 
 if __name__ == "__main__":

@@ -38,6 +38,16 @@ class Cluster:
     replicas: list[subprocess.Popen] = field(default_factory=list)
     replica_urls: list[str] = field(default_factory=list)
 
+    @property
+    def port(self) -> int:
+        """The proxy's port."""
+        return int(self.url.rsplit(":", 1)[1])
+
+    @property
+    def replica_logs(self) -> list[Path]:
+        """Each replica's output, in replica order."""
+        return [self.run_dir / f"replica-{i + 1}.log" for i in range(len(self.replicas))]
+
     def stop(self) -> None:
         """Stop nginx first (no new requests), then every replica; safe to call twice."""
         if self.nginx.poll() is None:

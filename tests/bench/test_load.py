@@ -20,3 +20,15 @@ def test_readers_and_an_uploading_analyst_share_the_database_without_errors(tmp_
     assert report.uploads_committed >= 1
     assert report.uploads_failed == 0 and report.uploads_missing_afterwards == 0
     assert report.server_peak_rss_mb is not None
+
+
+def test_the_load_test_runs_through_nginx_with_two_replicas(tmp_path):
+    from bench.load import run_load
+    from tests.deploy.test_nginx import nginx_or_skip
+
+    nginx_or_skip()
+    report = run_load(6, 10, think=2.0, timeout=180, upload_pause=2.0, workdir=tmp_path, replicas=2)
+    assert report.errors == 0, report.error_kinds
+    assert report.replicas == 2 and report.page_loads >= 6
+    assert report.uploads_committed >= 1 and report.uploads_missing_afterwards == 0
+    assert report.p95_over_first is not None
