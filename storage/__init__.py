@@ -41,8 +41,10 @@ from storage.uploads import (
     undo_upload,
     upload_changes,
 )
+from storage.versions import data_versions
 
 __all__ = [
+    "data_versions",
     "COMMENT_KINDS",
     "PROCESS_CHANGE_COLUMNS",
     "ProcessChangeError",

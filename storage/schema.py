@@ -131,6 +131,21 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 CHECK ((indicator_id IS NULL) <> (goal_id IS NULL)))""",
         ],
     ),
+    (
+        5,
+        "a data version per indicator and area, bumped by every commit and undo",
+        [
+            # Readers key their caches on the versions of what they read (storage/versions.py),
+            # so an upload makes stale only its indicators at its areas. What is stored already
+            # starts at version 1.
+            """CREATE TABLE data_versions (
+                indicator_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL,
+                version BIGINT NOT NULL, PRIMARY KEY (indicator_id, area_code))""",
+            """INSERT INTO data_versions
+               SELECT DISTINCT indicator_id, area_code, 1 FROM observations""",
+            "CREATE SEQUENCE data_version_seq START 2",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

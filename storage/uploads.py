@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from storage.database import Database
+from storage.versions import record_commit, record_undo
 
 INCOMING_COLUMNS = ["indicator_id", "area_code", "period", "value", "denominator", "status", "note"]
 
@@ -161,6 +162,7 @@ def commit_upload(
             if not diff.changes_anything:
                 return UploadRecord(upload_id=None, diff=diff)
             upload_id = con.execute("SELECT nextval('upload_id_seq')").fetchall()[0][0]
+            record_commit(con)
             con.execute(
                 "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
                 [
@@ -241,6 +243,7 @@ def undo_upload(db: Database, upload_id: int, *, user: str) -> int:
         ).fetchall()
         if later:
             raise UndoConflict(upload_id, [int(u) for u, _ in later], sum(n for _, n in later))
+        record_undo(con, upload_id)
         inserted = con.execute(
             """INSERT INTO observation_changes
                SELECT ?, o.indicator_id, o.area_code, o.period, 'insert', NULL, NULL, NULL, NULL,
