@@ -8,6 +8,9 @@ a sign-in, a comment or an event written to the same file makes nothing stale.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
 import duckdb
 
 from storage.database import Database
@@ -43,9 +46,60 @@ def record_undo(con: duckdb.DuckDBPyConnection, upload_id: int) -> None:
     _bump(con, _UNDO_PAIRS, [upload_id, upload_id])
 
 
+@dataclass(frozen=True)
+class DataVersions:
+    """What a reader keys its caches on: the versions of the pairs it reads.
+
+    lineage: the file's identity (device, inode). `restore` puts another file in place, whose
+    versions continue from a different history, so a cache must not match across files.
+    pairs: {(indicator_id, area_code): version}; a pair never stored is version 0.
+    totals: {indicator_id: sum of its pairs' versions}; grows whenever any of its areas changes
+    (versions only grow), for what depends on every area of an indicator.
+    marks: a stamp of the process changes in force (an analyst marking or removing one moves an
+    indicator's limits without changing its cells), and of the events they hang on.
+    """
+
+    lineage: tuple[int, int]
+    pairs: Mapping[tuple[str, str], int]
+    totals: Mapping[str, int]
+    marks: tuple
+
+    def of(self, indicator_ids: Iterable[str], area_codes: Iterable[str] | None) -> tuple:
+        """A key that changes exactly when a cell of the indicators at the areas (None: at any
+        area) changes, or a process change is marked or removed."""
+        if area_codes is None:
+            versions = tuple(self.totals.get(i, 0) for i in indicator_ids)
+        else:
+            codes = tuple(area_codes)
+            versions = tuple(self.pairs.get((i, a), 0) for i in indicator_ids for a in codes)
+        return (self.lineage, self.marks, versions)
+
+
+def read_versions(db: Database) -> DataVersions:
+    """Every pair's version, the per-indicator totals and the marks' stamp, in one read."""
+    stat = db.path.stat()
+    with db.reading() as con:
+        pairs = _pairs(con)
+        marks = con.execute(
+            """SELECT (SELECT count(*) FROM process_changes),
+                      (SELECT max(id) FROM process_changes),
+                      (SELECT count(removed_at) FROM process_changes),
+                      (SELECT max(id) FROM events),
+                      (SELECT count(deleted_at) FROM events)"""
+        ).fetchall()[0]
+    totals: dict[str, int] = {}
+    for (indicator_id, _area), version in pairs.items():
+        totals[indicator_id] = totals.get(indicator_id, 0) + version
+    return DataVersions((stat.st_dev, stat.st_ino), pairs, totals, tuple(marks))
+
+
 def data_versions(db: Database) -> dict[tuple[str, str], int]:
     """{(indicator_id, area_code): version} of every pair that has ever held data. A pair not in
     it has never been stored (version 0). Versions only grow, within one database file."""
     with db.reading() as con:
-        rows = con.execute("SELECT indicator_id, area_code, version FROM data_versions").fetchall()
+        return _pairs(con)
+
+
+def _pairs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
+    rows = con.execute("SELECT indicator_id, area_code, version FROM data_versions").fetchall()
     return {(i, a): int(v) for i, a, v in rows}

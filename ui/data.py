@@ -1,4 +1,10 @@
-"""What pages read, cached per database version and per disclosure mode (never shared across modes)."""
+"""What pages read, cached per version of what it reads and per disclosure mode (never shared across modes).
+
+Readings, observations and revisions are keyed on the data versions of the indicators and areas
+they read (storage/versions.py: the writer bumps them in the commit's transaction), so an upload
+makes stale only what it touched, in every process at its next run; a sign-in, a comment or an
+event written to the file makes none of them stale. The rest is keyed on the file's version.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ from storage import (
     open_database,
 )
 from storage.observations import OBSERVATION_COLUMNS
+from storage.versions import DataVersions, read_versions
 
 DISCLOSURE_THRESHOLD = 5  # counts 1..4 are suppressed in briefing mode
 # What the overview's readings use of a row (not its note or upload).
@@ -43,8 +50,19 @@ def catalog() -> Catalog:
 
 
 def version() -> tuple[int, ...]:
-    """Changes whenever any process commits; every cache below is keyed on it."""
+    """Changes whenever any process writes to the file (cheap: no read of the database)."""
     return database().version()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _versions(file_version: tuple[int, ...]) -> DataVersions:
+    return read_versions(database())
+
+
+def _key(briefing: bool, indicator_ids: Sequence[str], area_codes: Sequence[str] | None) -> tuple:
+    """What a cache of these indicators at these areas keys on. Briefing mode's cells depend on
+    every area of an indicator (disclosure control protects the indicator whole)."""
+    return _versions(version()).of(indicator_ids, None if briefing else area_codes)
 
 
 # -- observations ---------------------------------------------------------------------------
@@ -134,7 +152,7 @@ def _read(
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _observations(
-    db_version: tuple[int, ...],
+    key: tuple,
     briefing: bool,
     indicator_ids: tuple[str, ...],
     area_codes: tuple[str, ...] | None,
@@ -144,7 +162,7 @@ def _observations(
 
 def indicator_observations(briefing: bool, indicator_id: str) -> pd.DataFrame:
     """Every area and month of one indicator (the indicator page), protected in briefing mode."""
-    return _observations(version(), briefing, (indicator_id,), None)
+    return _observations(_key(briefing, [indicator_id], None), briefing, (indicator_id,), None)
 
 
 def goal_observations(briefing: bool, goal_id: str, area: str) -> pd.DataFrame:
@@ -160,7 +178,8 @@ def area_observations(
     """Every month of the indicators at the areas (e.g. the briefing pack's indicators at its
     area and the region), protected in briefing mode as the whole indicators would be."""
     codes = tuple(dict.fromkeys(area_codes))
-    return _observations(version(), briefing, tuple(indicator_ids), codes)
+    ids = tuple(indicator_ids)
+    return _observations(_key(briefing, ids, codes), briefing, ids, codes)
 
 
 def observations(briefing: bool) -> pd.DataFrame:
@@ -168,7 +187,7 @@ def observations(briefing: bool) -> pd.DataFrame:
     national scale it is millions of rows; pages and the briefing pack read only what they show):
     tests compare the bound reads with it."""
     ids = tuple(i.id for i in catalog().indicators)
-    return _observations(version(), briefing, ids, None)
+    return _observations(_key(briefing, ids, None), briefing, ids, None)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -192,7 +211,7 @@ def is_demo() -> bool:
 # second on every rerun of the overview.
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _overview(
-    db_version: tuple[int, ...], briefing: bool, area: str, period: pd.Timestamp | None
+    key: tuple, briefing: bool, area: str, period: pd.Timestamp | None
 ) -> tuple[dict[str, Assessment], list[GoalCard]]:
     # Only the rows an overview reads (the area's and the region's, up to the period), in one
     # bound query: at national scale thousands of rows, not millions. In briefing mode every
@@ -208,17 +227,19 @@ def overview(
     briefing: bool, area: str, period: pd.Timestamp | None
 ) -> tuple[dict[str, Assessment], list[GoalCard]]:
     """Assessments of every indicator and one card per goal, for an area up to `period`."""
-    return _overview(version(), briefing, area, period)
+    ids = [i.id for i in catalog().indicators]
+    key = _key(briefing, ids, list(dict.fromkeys([area, REGION])))
+    return _overview(key, briefing, area, period)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _revisions(db_version: tuple[int, ...], indicator_id: str) -> pd.DataFrame:
+def _revisions(key: tuple, indicator_id: str) -> pd.DataFrame:
     return cell_history(database(), indicator_id)
 
 
 def revisions(indicator_id: str) -> pd.DataFrame:
     """Revised cells of an indicator with the upload's date and author, newest first."""
-    return _revisions(version(), indicator_id)
+    return _revisions(_key(False, [indicator_id], None), indicator_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

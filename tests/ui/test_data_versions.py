@@ -1,0 +1,103 @@
+"""ui/data.py caches key on the data versions of what they read: an upload makes stale only the
+caches that read its indicators at its areas (whole indicators in briefing mode), and a write that
+changes no data (an audit entry) makes nothing stale. The values read afterwards are the new ones."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import streamlit as st
+
+from ingest.pipeline import ingest_upload
+from storage import record_audit
+from tests.conftest import TODAY
+from tests.ui.test_data_cache import BODY, MARCH
+
+
+@pytest.fixture
+def data(fresh_db, monkeypatch):
+    body = BODY + b"reported_rape,2026-03,0180,40\nreported_grooming,2026-03,STHLM,30\n"
+    report = ingest_upload(fresh_db, body, "small.csv", user="test", today=TODAY)
+    assert report.status == "committed", report.errors
+    monkeypatch.setenv("LAGESBILD_DB", str(fresh_db.path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    from ui import data
+
+    calls: list[tuple] = []
+    read, build = data._read, data.build_overview
+    monkeypatch.setattr(
+        data, "_read", lambda *a, **k: calls.append(("read", a[:3])) or read(*a, **k)
+    )
+    monkeypatch.setattr(
+        data, "build_overview", lambda *a, **k: calls.append(("overview", a[2])) or build(*a, **k)
+    )
+    yield data, fresh_db, calls
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def upload(db, body: bytes) -> None:
+    report = ingest_upload(db, body, "more.csv", user="test", today=TODAY)
+    assert report.status == "committed" and report.upload_id is not None, report.errors
+
+
+def reads_everything(data) -> None:
+    data.area_observations(False, ["reported_rape"], ["0128"])
+    data.area_observations(True, ["reported_rape"], ["0128"])
+    data.indicator_observations(False, "reported_rape")
+    data.indicator_observations(False, "reported_grooming")
+    data.overview(False, "0128", MARCH)
+
+
+def test_an_upload_makes_stale_only_what_reads_its_indicator_at_its_area(data):
+    data, db, calls = data
+    reads_everything(data)
+    assert len(calls) == 6  # four reads, and the overview's read and build
+    calls.clear()
+    reads_everything(data)
+    assert calls == []  # all from the caches
+
+    upload(db, b"indicator_id,period,area_code,value\nreported_rape,2026-03,0180,44\n")
+    reads_everything(data)
+    # Stale: briefing mode's Salem (the whole indicator decides), and every area of the
+    # indicator. Not stale: Salem in full mode, the other indicator, the overview of Salem
+    # (it reads Salem and the region).
+    assert sorted(c for c in calls if c[0] == "read") == [
+        ("read", (False, ("reported_rape",), None)),
+        ("read", (True, ("reported_rape",), ("0128",))),
+    ]
+    assert ("overview", "0128") not in calls
+    stored = data.indicator_observations(False, "reported_rape")
+    stockholm = stored[(stored["area_code"] == "0180") & (stored["period"] == MARCH)]
+    assert stockholm["value"].tolist() == [44.0]
+
+    calls.clear()
+    upload(db, b"indicator_id,period,area_code,value\nreported_rape,2026-03,STHLM,180\n")
+    reads_everything(data)
+    assert ("overview", "0128") in calls  # the region is in every overview
+    assessments, _ = data.overview(False, "0128", MARCH)
+    assert assessments["reported_rape"] is not None
+
+
+def test_a_write_that_changes_no_data_makes_nothing_stale(data):
+    data, db, calls = data
+    reads_everything(data)
+    before = db.version()
+    record_audit(db, "someone", "login", {"iat": 1})
+    assert db.version() != before  # the file changed
+    calls.clear()
+    reads_everything(data)
+    assert calls == []
+
+
+def test_a_restored_file_is_a_new_history(data, tmp_path):
+    data, db, calls = data
+    reads_everything(data)
+    copy = tmp_path / "other.duckdb"
+    copy.write_bytes(db.path.read_bytes())
+    copy.replace(db.path)  # what restore does: another file in its place
+    calls.clear()
+    reads_everything(data)
+    assert len(calls) == 6
+    assert isinstance(data.indicator_observations(False, "reported_grooming"), pd.DataFrame)
