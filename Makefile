@@ -30,7 +30,7 @@ demo: $(STAMP)
 	$(BIN)/python manage.py demo --db $(DB) --if-missing
 
 run: demo
-	LAGESBILD_MODE=local LAGESBILD_DB=$(DB) $(BIN)/streamlit run dashboard.py --server.address 127.0.0.1 --server.port 8501
+	LAGESBILD_MODE=local LAGESBILD_DB=$(DB) $(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
 # nginx (Debian's) in front of REPLICAS Streamlit processes on 127.0.0.1:8501, local mode.
 serve: demo

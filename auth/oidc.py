@@ -94,15 +94,23 @@ def claim_values(claims: Mapping[str, object], path: str) -> list[str]:
 def identity(claims: Mapping[str, object], rules: RoleRules) -> str | None:
     """The user's identity from `user_claim`, or None when the token lacks it.
 
-    An e-mail address the provider marks as unverified (`email_verified` false) is not an
-    identity: whoever controls an unverified address must not inherit its role.
+    An e-mail address is an identity only when the token says the provider verified it
+    (`email_verified: true`; a missing claim is not a yes): whoever controls an unverified
+    address must neither inherit its role from `[lagesbild.users]` nor appear under it in the
+    audit log. The example configuration grants admin by e-mail, so this is the rule that holds
+    it.
     """
     values = claim_values(claims, rules.user_claim)
     if not values or not values[0].strip():
         return None
-    if rules.user_claim == "email" and claims.get("email_verified") is False:
+    if _is_email_claim(rules.user_claim) and claims.get("email_verified") is not True:
         return None
     return values[0].strip()
+
+
+def _is_email_claim(path: str) -> bool:
+    """The user claim is an e-mail address (OIDC's `email`, or a nested `....email`)."""
+    return path.rsplit(".", 1)[-1].lower() == "email"
 
 
 def resolve_role(claims: Mapping[str, object], rules: RoleRules) -> str | None:

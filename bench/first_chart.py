@@ -150,7 +150,7 @@ def measure_first_chart(db_path: str | Path, runs: int = 3) -> dict:
         }
         servers = []
         try:
-            servers.append(start_streamlit(ROOT / "dashboard.py", env))
+            servers.append(start_streamlit(ROOT / "app.py", env))
             servers.append(start_streamlit(bare_script, {}))
             app, bare = servers[0][1], servers[1][1]
             targets = {

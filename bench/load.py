@@ -101,8 +101,9 @@ def app_env(db: Path) -> dict[str, str]:
 
 
 def start_app(db: Path, log: Path, port: int) -> subprocess.Popen:
-    """`streamlit run dashboard.py` on loopback in local mode; returns once /_stcore/health is OK."""
-    return start_streamlit(ROOT / "dashboard.py", app_env(db), port=port, log=log)[0]
+    """`streamlit run app.py` (dashboard.py behind its HTTP guard) on loopback in local mode;
+    returns once /_stcore/health is OK."""
+    return start_streamlit(ROOT / "app.py", app_env(db), port=port, log=log)[0]
 
 
 def memory_mb(pid: int) -> tuple[float | None, float | None]:

@@ -26,6 +26,8 @@ TEXT: dict[str, str] = {
     "no_data_title": "No data yet",
     "no_data_body": "The database is empty. An analyst can upload monthly statistics on the Upload page, or create the demo database with `python manage.py demo`.",
     "signed_in_as": "Signed in: {name} ({role})",
+    "url_fallback": "The link held choices that do not exist ({keys}): the defaults are shown instead.",
+    "auth_unguarded": "Lägesbild was started without its protection of uploads and framing. Start it with `streamlit run app.py` (as `make run` does), not dashboard.py directly.",
     "local_mode": "Local mode (one machine, no sign-in)",
     "role_public": "public",
     "public_mode_on": "Public mode: small counts (1–4) and anything they could be worked out from are always hidden, in every view and download. The protection cannot be turned off here.",

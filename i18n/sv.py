@@ -26,6 +26,8 @@ TEXT: dict[str, str] = {
     "no_data_title": "Ingen data ännu",
     "no_data_body": "Databasen är tom. En analytiker kan ladda upp månadsstatistik på sidan Ladda upp, eller så skapar du demodatabasen med `python manage.py demo`.",
     "signed_in_as": "Inloggad: {name} ({role})",
+    "url_fallback": "Länken innehöll val som inte finns ({keys}): standardvalen visas i stället.",
+    "auth_unguarded": "Lägesbild är startad utan sitt skydd för uppladdningar och inbäddning. Starta med `streamlit run app.py` (som `make run`), inte dashboard.py direkt.",
     "local_mode": "Lokalt läge (en dator, ingen inloggning)",
     "role_public": "allmänhet",
     "public_mode_on": "Offentligt läge: små antal (1–4) och allt som kan räknas fram ur dem döljs alltid, i alla vyer och nedladdningar. Skyddet kan inte stängas av här.",

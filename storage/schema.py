@@ -146,6 +146,17 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE SEQUENCE data_version_seq START 2",
         ],
     ),
+    (
+        6,
+        "sign-ins ended by a sign-out, so a copied cookie is refused on every replica",
+        [
+            # subject: the ID token's `sub`; issued_at: its `iat` (seconds since 1970), which
+            # tells one sign-in from the next. Rows older than a week are pruned on write.
+            """CREATE TABLE ended_sign_ins (
+                subject VARCHAR NOT NULL, issued_at BIGINT NOT NULL,
+                ended_at TIMESTAMP NOT NULL, PRIMARY KEY (subject, issued_at))""",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

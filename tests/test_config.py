@@ -119,9 +119,9 @@ def test_cors_protection_is_on_with_no_extra_origins(toml, effective):
     assert effective["server.corsAllowedOrigins"] in ([], None)
 
 
-def test_upload_size_is_capped(toml, effective):
-    assert 0 < toml["server"]["maxUploadSize"] <= 200
-    assert 0 < effective["server.maxUploadSize"] <= 200
+def test_upload_size_is_capped_at_what_monthly_files_need(toml, effective):
+    assert 0 < toml["server"]["maxUploadSize"] <= 25
+    assert 0 < effective["server.maxUploadSize"] <= 25
 
 
 def test_no_rerun_on_save(toml, effective):

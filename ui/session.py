@@ -19,6 +19,7 @@ from typing import Any
 import streamlit as st
 
 from auth import AccessDenied, User, local_user, protection_enforced
+from auth.http_guard import guard_active
 from auth.mode import LOCAL, ModeError, check_local_request, check_local_server, decide_mode
 from auth.oidc import (
     RoleConfigError,
@@ -28,6 +29,7 @@ from auth.oidc import (
     user_from_claims,
 )
 from i18n import t
+from storage.sign_ins import end_sign_in, sign_in_ended
 
 _LOG = logging.getLogger("lagesbild.auth")
 
@@ -46,9 +48,14 @@ def _secrets_section(name: str) -> dict[str, Any]:
     return section.to_dict() if hasattr(section, "to_dict") else dict(section)
 
 
+def has_auth_section() -> bool:
+    """secrets.toml has an `[auth]` section (OIDC is configured)."""
+    return bool(_secrets_section("auth"))
+
+
 def auth_mode() -> str:
     """LOCAL or OIDC (auth/mode.py); raises ModeError when neither is configured."""
-    return decide_mode(os.environ.get("LAGESBILD_MODE"), bool(_secrets_section("auth")))
+    return decide_mode(os.environ.get("LAGESBILD_MODE"), has_auth_section())
 
 
 def role_rules() -> RoleRules:
@@ -59,7 +66,9 @@ def role_rules() -> RoleRules:
 def max_session_hours() -> float:
     """How long a sign-in lasts (`[lagesbild] max_session_hours`, default 12) before a new one."""
     value = _secrets_section("lagesbild").get("max_session_hours", 12)
-    return float(value) if isinstance(value, int | float) and value > 0 else 12.0
+    hours = float(value) if isinstance(value, int | float) and value > 0 else 12.0
+    # At most a week: ended sign-ins are kept that long (storage/sign_ins.py KEEP).
+    return min(hours, 7 * 24.0)
 
 
 def _claims() -> dict[str, Any]:
@@ -67,14 +76,44 @@ def _claims() -> dict[str, Any]:
     return st.user.to_dict()
 
 
-def _signed_in(claims: Mapping[str, Any]) -> bool:
-    """Signed in, and not longer ago than max_session_hours (by the ID token's `iat`)."""
+def signed_in_claims(claims: Mapping[str, Any], *, cached: bool = True) -> bool:
+    """Signed in, not longer ago than max_session_hours (by the ID token's `iat`), and not ended
+    by a sign-out (storage/sign_ins.py: a copy of the cookie taken before is refused).
+
+    `cached=False` reads the ended sign-ins without Streamlit's cache (the upload guard, which
+    runs outside a script run)."""
     if claims.get("is_logged_in") is not True:
         return False
     issued = claims.get("iat")
-    if isinstance(issued, int | float):
-        return time.time() - issued <= max_session_hours() * 3600
-    return True
+    if isinstance(issued, int | float) and time.time() - issued > max_session_hours() * 3600:
+        return False
+    return not sign_in_was_ended(claims, cached=cached)
+
+
+def sign_in_subject(claims: Mapping[str, Any]) -> tuple[str, int | None]:
+    """The key a sign-out is kept under: the token's `sub` (else its e-mail) and its `iat`."""
+    subject = claims.get("sub") or claims.get("email") or ""
+    issued = claims.get("iat")
+    return str(subject), int(issued) if isinstance(issued, int | float) else None
+
+
+def sign_in_was_ended(claims: Mapping[str, Any], *, cached: bool = True) -> bool:
+    """True when a sign-out ended this sign-in (on any replica: it is kept in the database)."""
+    from ui.data import database, version  # noqa: PLC0415 - keeps page start-up light
+
+    subject, issued = sign_in_subject(claims)
+    if not cached:
+        return sign_in_ended(database(), subject, issued)
+    return _ended(subject, issued, version())
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _ended(subject: str, issued: int | None, db_version: tuple[int, ...]) -> bool:
+    # Keyed on the database version: a sign-out on any replica changes it, and then every
+    # process reads the table again at its next page run.
+    from ui.data import database  # noqa: PLC0415
+
+    return sign_in_ended(database(), subject, issued)
 
 
 def _check_local() -> None:
@@ -85,18 +124,27 @@ def _check_local() -> None:
 # -- the user, for pages and actions --------------------------------------------------------------
 
 
+def _served_unguarded() -> bool:
+    """A browser reached this run, but the server was not started through app.py, so uploads,
+    framing and the websocket's origin go unchecked (auth/http_guard.py). AppTest (no HTTP
+    request) is not served at all and passes."""
+    return bool(dict(st.context.headers)) and not guard_active()
+
+
 def current_user() -> User:
     """Who is using this session, for every page and every action that changes data.
 
     Raises AccessDenied when nobody with a role is signed in (the gate in dashboard.py has then
     already shown the sign-in or "no access" page, so pages only see this if called out of turn).
     """
+    if _served_unguarded():
+        raise AccessDenied("Lägesbild är inte rätt startad (app.py).")
     try:
         if auth_mode() == LOCAL:
             _check_local()
             return local_user()
         claims = _claims()
-        user = user_from_claims(claims, role_rules()) if _signed_in(claims) else None
+        user = user_from_claims(claims, role_rules()) if signed_in_claims(claims) else None
     except (ModeError, RoleConfigError) as exc:
         raise AccessDenied("Lägesbild är inte rätt inställd.") from exc
     if user is None:
@@ -127,6 +175,9 @@ def gate(lang: str) -> User:
     Called by dashboard.py before it builds the navigation, so someone without a role never gets
     a page registered (a typed URL reaches only the page drawn here).
     """
+    if _served_unguarded():
+        _LOG.error("Lägesbild startades utan app.py: HTTP-skyddet (auth/http_guard.py) saknas.")
+        _stop_on(lambda: _setup_error_page(lang, t("auth_unguarded", lang)), "setup")
     try:
         mode = auth_mode()
         if mode == LOCAL:
@@ -143,7 +194,7 @@ def gate(lang: str) -> User:
         _stop_on(lambda: _setup_error_page(lang, t("auth_config_error_body", lang)), "setup")
 
     claims = _claims()
-    if not _signed_in(claims):
+    if not signed_in_claims(claims):
         _stop_on(lambda: _login_page(lang, expired=claims.get("is_logged_in") is True), "login")
     user = user_from_claims(claims, rules)
     if user is None:
@@ -191,7 +242,17 @@ def _setup_error_page(lang: str, message: str) -> None:
 
 
 def _sign_out(who: str) -> None:
-    _record(who, "logout", {})
+    """End this sign-in on the server (every replica refuses its cookie from now on), then ask
+    Streamlit to drop the cookie and the provider to end its session."""
+    from storage import DatabaseBusy  # noqa: PLC0415
+    from ui.data import database  # noqa: PLC0415
+
+    subject, issued = sign_in_subject(_claims())
+    try:
+        end_sign_in(database(), subject, issued, user=who)
+    except (DatabaseBusy, OSError) as exc:
+        # The cookie is still dropped; the server log says that a copy of it was not revoked.
+        _LOG.error("Kunde inte avsluta inloggningen för %s i databasen: %s", who, exc)
     st.logout()
 
 

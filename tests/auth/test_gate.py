@@ -56,6 +56,7 @@ def signed_in(email, *groups, **claims):
         "is_logged_in": True,
         "sub": email,
         "email": email,
+        "email_verified": True,
         "groups": list(groups),
         "iat": int(time.time()),
         **claims,
@@ -126,6 +127,17 @@ def test_admin_gets_the_audit_log_with_the_sign_in_recorded(app):
     assert "inloggning" in set(mine["Händelse"])
 
 
+def test_an_unverified_email_gets_no_admin_role(app):
+    for verified in (False, None):
+        claims = signed_in("chef@lansstyrelsen.se", email_verified=verified)
+        if verified is None:
+            del claims["email_verified"]
+        at = app(claims)
+        assert not at.exception, at.exception
+        assert "Du saknar behörighet" in text(at)
+        assert "audit" not in nav_paths(at)
+
+
 def test_sign_out_is_audited_and_ends_the_sign_in(app, demo_db):
     from storage import audit_log, open_database
 
@@ -136,6 +148,23 @@ def test_sign_out_is_audited_and_ends_the_sign_in(app, demo_db):
     log = audit_log(open_database(demo_db))
     mine = log[log["user_name"] == "analytiker@polisen.se"]
     assert {"login", "logout"} <= set(mine["action"])
+
+
+def test_a_cookie_copied_before_sign_out_no_longer_signs_in(app):
+    # The same claims again = the same signed cookie replayed, in a new session (any replica:
+    # the sign-out is in the database, and this new AppTest process state knows nothing else).
+    claims = signed_in("utloggad@polisen.se", "g-analyst", iat=int(time.time()) - 60)
+    at = app(dict(claims))
+    assert "upload" in nav_paths(at)
+    at.sidebar.button(key="auth_logout").click().run()
+    assert not at.exception, at.exception
+    again = app(dict(claims))
+    assert not again.exception, again.exception
+    assert [b.label for b in again.button] == ["Logga in"]
+    assert "upload" not in nav_paths(again)
+    # A new sign-in at the provider (a new iat) is not affected.
+    fresh = app({**claims, "iat": int(time.time())})
+    assert "upload" in nav_paths(fresh)
 
 
 def test_an_old_sign_in_must_be_renewed(app):

@@ -67,20 +67,32 @@ def test_deny_by_default(claims):
 
 
 def test_users_table_matches_identity_case_insensitively_and_takes_the_highest():
-    assert resolve_role(signed_in(email="anna.admin@polisen.se"), RULES) == "admin"
-    both = signed_in(email="stina@region.se", groups=["lagesbild-analytiker"])
+    admin = signed_in(email="anna.admin@polisen.se", email_verified=True)
+    assert resolve_role(admin, RULES) == "admin"
+    both = signed_in(email="stina@region.se", email_verified=True, groups=["lagesbild-analytiker"])
     assert resolve_role(both, RULES) == "analyst"
 
 
-def test_an_unverified_email_does_not_inherit_the_users_entry():
-    claims = signed_in(email="anna.admin@polisen.se", email_verified=False)
+@pytest.mark.parametrize("verified", [False, None, "true", 1, "missing"])
+def test_an_email_rule_matches_only_a_token_that_says_email_verified_true(verified):
+    claims = signed_in(email="anna.admin@polisen.se", email_verified=verified)
+    if verified == "missing":
+        del claims["email_verified"]
     assert resolve_role(claims, RULES) is None
-    verified = signed_in(email="anna.admin@polisen.se", email_verified=True)
-    assert resolve_role(verified, RULES) == "admin"
+    # Nor does the unverified address become the name shown and written in the audit log.
+    with_group = {**claims, "groups": ["lagesbild-lasare"]}
+    user = user_from_claims(with_group, RULES)
+    assert user is not None and (user.name, user.role) == ("s-1", "viewer")
+    confirmed = signed_in(email="anna.admin@polisen.se", email_verified=True)
+    assert resolve_role(confirmed, RULES) == "admin"
 
 
 def test_user_from_claims_needs_a_sign_in():
-    claims = {"email": "anna.admin@polisen.se", "groups": ["lagesbild-admin"]}
+    claims = {
+        "email": "anna.admin@polisen.se",
+        "email_verified": True,
+        "groups": ["lagesbild-admin"],
+    }
     assert user_from_claims(claims, RULES) is None
     assert user_from_claims({**claims, "is_logged_in": "true"}, RULES) is None  # only True
     user = user_from_claims({**claims, "is_logged_in": True}, RULES)

@@ -32,7 +32,7 @@ def browser_demo_db(demo_copy) -> Path:
 def server(browser_demo_db):
     """The dashboard on demo data, in local mode as an analyst."""
     proc, url = start_server(
-        ROOT / "dashboard.py",
+        ROOT / "app.py",
         {"LAGESBILD_DB": str(browser_demo_db), "LAGESBILD_LOCAL_ROLE": "analyst"},
     )
     yield url

@@ -31,7 +31,7 @@ def fresh_server(browser_demo_db, tmp_path):
     def start(env: dict[str, str]) -> str:
         db = tmp_path / "demo.duckdb"
         shutil.copy(browser_demo_db, db)
-        proc, url = start_server(ROOT / "dashboard.py", {"LAGESBILD_DB": str(db), **env})
+        proc, url = start_server(ROOT / "app.py", {"LAGESBILD_DB": str(db), **env})
         procs.append(proc)
         return url
 

@@ -28,7 +28,13 @@ USERS = {
         "email": "analytiker@polisen.se",
         "groups": ["g-lasare", "g-analytiker"],
     },
-    "admin": {"sub": "chef@lansstyrelsen.se", "email": "chef@lansstyrelsen.se", "groups": []},
+    # Admin by e-mail ([lagesbild.users]): an e-mail rule needs the provider's email_verified.
+    "admin": {
+        "sub": "chef@lansstyrelsen.se",
+        "email": "chef@lansstyrelsen.se",
+        "email_verified": True,
+        "groups": [],
+    },
 }
 SECRETS = """
 [auth]
@@ -85,7 +91,7 @@ def app_url(idp, browser_demo_db, tmp_path_factory):
     secrets = tmp / "secrets.toml"
     secrets.write_text(SECRETS.format(idp=idp), encoding="utf-8")
     proc, url = start_server(
-        ROOT / "dashboard.py",
+        ROOT / "app.py",
         {
             "LAGESBILD_MODE": "oidc",
             "LAGESBILD_DB": str(db),
@@ -193,3 +199,25 @@ def test_sign_out_ends_the_session(page, app_url, idp):
     page.get_by_role("button", name="Logga in").wait_for(timeout=WAIT)
     assert "Inloggad" not in page.inner_text("body")
     assert nav_links(page) == []
+
+
+def test_a_cookie_copied_before_sign_out_opens_nothing_afterwards(page, app_url, idp, browser):
+    sign_in(page, app_url, idp, "analyst")
+    page.get_by_text("Inloggad: analytiker@polisen.se (analytiker)").wait_for(timeout=WAIT)
+    copied = page.context.cookies()
+    assert any(c["name"] == "_streamlit_user" for c in copied)
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_url(idp + "/oauth2/end_session**", timeout=WAIT)
+
+    # Someone who copied the cookie before (another browser, same cookie) gets the sign-in page.
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE")
+    try:
+        other.add_cookies(copied)
+        thief = other.new_page()
+        thief.goto(app_url + "/upload")
+        thief.get_by_role("button", name="Logga in").wait_for(timeout=WAIT)
+        assert "Inloggad" not in thief.inner_text("body")
+        assert thief.locator('[data-testid="stFileUploader"]').count() == 0
+        thief.screenshot(path=str(ARTIFACTS / "login_copied_cookie_after_sign_out.png"))
+    finally:
+        other.close()

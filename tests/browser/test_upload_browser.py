@@ -33,7 +33,7 @@ def upload_server(browser_demo_db, tmp_path_factory):
     path = tmp_path_factory.mktemp("upload-browser") / "demo.duckdb"
     shutil.copy(browser_demo_db, path)
     proc, url = start_server(
-        ROOT / "dashboard.py",
+        ROOT / "app.py",
         {
             "LAGESBILD_DB": str(path),
             "LAGESBILD_LOCAL_ROLE": "analyst",
