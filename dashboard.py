@@ -29,6 +29,7 @@ st.set_page_config(
 catalog = load_catalog()
 state.init_state(catalog)
 lang = state.get("lang")
+state.draw_url_notice(lang)
 # Sign-in gate: without a signed-in user with a role, the run stops here on a sign-in, "no access"
 # or setup page, before any page is registered (ui/session.py, auth/).
 user = gate(lang)

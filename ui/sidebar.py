@@ -34,7 +34,7 @@ def draw_sidebar(user: User, catalog: Catalog) -> None:
     )
     through = data.data_through()
     if through is not None:
-        months = list(pd.date_range("2019-01-01", through, freq="MS"))
+        months = list(pd.date_range(state.FIRST_MONTH + "-01", through, freq="MS"))
         if len(months) > 1:
             state.bound_month_range(
                 t("period", lang),

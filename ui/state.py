@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
+from i18n import t
 from metrics.catalog import Catalog
 from ui.session import public_mode
 
@@ -45,7 +47,17 @@ class Filters:
     indicator: str
 
 
+# The first month the period selection can name (the sidebar's slider starts here too).
+FIRST_MONTH = "2019-01"
+# No valid selection is longer than this (the longest indicator id is ~40 characters): a longer
+# value is refused before it is looked at.
+MAX_VALUE_LENGTH = 64
+_MONTH_SHAPE = re.compile(r"(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])")
+
+
 def _valid(name: str, value: str, catalog: Catalog) -> bool:
+    if not isinstance(value, str) or len(value) > MAX_VALUE_LENGTH:
+        return False
     if name == "lang":
         return value in ("sv", "en")
     if name == "area":
@@ -55,33 +67,78 @@ def _valid(name: str, value: str, catalog: Catalog) -> bool:
     if name == "indicator":
         return value in {i.id for i in catalog.indicators}
     if name in ("start", "end"):
-        return value == "" or _month(value) is not None
+        return value == "" or _url_month(value) is not None
     if name == "briefing":
         return value in ("0", "1")
     return False
 
 
-def _month(value: str) -> pd.Timestamp | None:
-    try:
-        stamp = pd.Timestamp(value + "-01" if len(value) == 7 else value)
-    except (ValueError, TypeError):
+def _url_month(value: str, today: pd.Timestamp | None = None) -> pd.Timestamp | None:
+    """A month as the URL writes it ("2026-03"), from FIRST_MONTH to the current month; else None.
+
+    Only the shape sync_url writes is read: "NaT", "2019Q1", "2026-3", a date, a month in the
+    future or before the first month are not months of this dashboard (a link never holds them).
+    """
+    match = _MONTH_SHAPE.fullmatch(value)
+    if match is None:
         return None
-    return stamp.to_period("M").to_timestamp()
+    stamp = pd.Timestamp(int(match["year"]), int(match["month"]), 1)
+    now = (today or pd.Timestamp.now()).to_period("M").to_timestamp()
+    if stamp < pd.Timestamp(FIRST_MONTH + "-01") or stamp > now:
+        return None
+    return stamp
+
+
+def _month(value: str) -> pd.Timestamp | None:
+    """A stored selection ("YYYY-MM", written by init_state or the slider) as its first day."""
+    return _url_month(value)
+
+
+def read_url(params: Mapping[str, str], catalog: Catalog) -> tuple[dict[str, str], list[str]]:
+    """The selections a URL asks for, each valid or its default, and the URL keys that were not.
+
+    A period whose start is after its end falls back as a whole (both ends).
+    """
+    chosen: dict[str, str] = {}
+    rejected: list[str] = []
+    for name, url_key in URL_KEYS.items():
+        value = params.get(url_key, DEFAULTS[name])
+        if _valid(name, value, catalog):
+            chosen[name] = value
+        else:
+            chosen[name] = DEFAULTS[name]
+            rejected.append(url_key)
+    if chosen["start"] and chosen["end"] and chosen["start"] > chosen["end"]:
+        chosen["start"], chosen["end"] = DEFAULTS["start"], DEFAULTS["end"]
+        rejected += [URL_KEYS["start"], URL_KEYS["end"]]
+    return chosen, rejected
 
 
 def init_state(catalog: Catalog) -> None:
     """Fill the selections once per session: from the URL where it has a valid value, else defaults.
 
-    Invalid URL values (a typo, an id that no longer exists) fall back to the default silently:
-    a shared link should still open.
+    Invalid URL values (a typo, an id that no longer exists, a month that is not one) fall back to
+    the default: a shared link should still open. `draw_url_notice` says so, quietly.
     """
-    params = st.query_params
-    for name, url_key in URL_KEYS.items():
-        key = f"flt_{name}"
-        if key in st.session_state:
-            continue
-        value = params.get(url_key, DEFAULTS[name])
-        st.session_state[key] = value if _valid(name, value, catalog) else DEFAULTS[name]
+    if all(f"flt_{name}" in st.session_state for name in URL_KEYS):
+        return
+    chosen, rejected = read_url(_first_values(st.query_params), catalog)
+    for name, value in chosen.items():
+        st.session_state.setdefault(f"flt_{name}", value)
+    if rejected:
+        st.session_state["_url_rejected"] = sorted(set(rejected))
+
+
+def _first_values(params) -> dict[str, str]:
+    """One string per URL key (a repeated key counts by its last value, as Streamlit reads it)."""
+    return {key: params.get(key) for key in params}
+
+
+def draw_url_notice(lang: str) -> None:
+    """Once per session: a quiet notice that the link held values that are not valid choices."""
+    rejected = st.session_state.pop("_url_rejected", None)
+    if rejected:
+        st.toast(t("url_fallback", lang, keys=", ".join(rejected)), icon=":material/link_off:")
 
 
 def get(name: str) -> str:
