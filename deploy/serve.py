@@ -87,7 +87,7 @@ def start_cluster(
     run_dir: Path,
     *,
     port: int | None = None,
-    script: Path = ROOT / "dashboard.py",
+    script: Path = ROOT / "app.py",
     timeout: float = 120,
 ) -> Cluster:
     """Start `replicas` Streamlit processes on free loopback ports and nginx on HOST:`port`.

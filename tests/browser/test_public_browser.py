@@ -24,7 +24,7 @@ IDLE = """() => {
 @pytest.fixture(scope="module")
 def public_server(demo_copy):
     proc, url = start_streamlit(
-        ROOT / "dashboard.py",
+        ROOT / "app.py",
         {
             "LAGESBILD_DB": str(demo_copy("public_browser")),
             "LAGESBILD_LOCAL_ROLE": "analyst",
