@@ -123,6 +123,8 @@ class Indicator:
     `goals` lists goal ids, the primary goal first. `rare`: rare events, not read on a monthly
     XmR chart. `disclosure`: small counts are suppressed in briefing mode. `fix_after_n_points`:
     each XmR period's limits come from its first n months and are held after (None: all).
+    `delivery_delay_days`: a period's figures are expected this many days after its last day
+    (None: delivery is not followed; metrics/reporting.py).
     """
 
     id: str
@@ -146,6 +148,7 @@ class Indicator:
     rare: bool
     disclosure: bool
     fix_after_n_points: int | None = None
+    delivery_delay_days: int | None = None
 
     def label(self, lang: Lang) -> str:
         return _in(lang, self.label_sv, self.label_en)

@@ -20,6 +20,9 @@ DIRECTIONS = ("increase", "decrease", "neutral")
 LEVELS = ("region", "police_area", "municipality")
 FAMILY_SIZES = {"county": 8, "gryning": 5}
 SHORT_LABEL_MAX = 40
+MAX_DELIVERY_DELAY_DAYS = 400
+"""The longest expected delay of delivery (a yearly figure published in the spring of the year
+after, with a margin): a larger number is a typo, not a plan."""
 
 _ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _MONTH = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
@@ -206,12 +209,20 @@ INDICATOR_TABLE = _table(
         "fix_after_n_points": [
             _cell("fix_after_n_points", lambda value: _is_whole(value) and value >= MIN_FIX_POINTS)
         ],
+        "delivery_delay_days": [
+            _cell(
+                "delivery_delay_days",
+                lambda value: _is_whole(value) and 1 <= value <= MAX_DELIVERY_DELAY_DAYS,
+            )
+        ],
     },
-    nullable=("fix_after_n_points",),
+    nullable=("fix_after_n_points", "delivery_delay_days"),
 )
 """One row per [[indicators]] entry; its target, baseline and breaks have their own tables.
 `fix_after_n_points` (optional): each XmR period's limits come from its first n months (n >= 12,
-as NHSRplotthedots requires) and are held for the rest of the period."""
+as NHSRplotthedots requires) and are held for the rest of the period. `delivery_delay_days`
+(optional): days after a period's last day by which its figures are expected in Lägesbild
+(Rapporteringsläge); without it the indicator's delivery is not followed."""
 
 TARGET_TABLE = _table(
     {
@@ -443,6 +454,12 @@ _MESSAGES = {
         f"must be a whole number ≥ {MIN_FIX_POINTS} (months the control limits are computed "
         "from), got {value}",
     ),
+    "delivery_delay_days": _Message(
+        f"ska vara ett heltal 1–{MAX_DELIVERY_DELAY_DAYS} (dagar efter periodens slut då "
+        "siffrorna väntas), fick {value}",
+        f"must be a whole number 1–{MAX_DELIVERY_DELAY_DAYS} (days after the period's end by "
+        "which the figures are expected), got {value}",
+    ),
     "bra_source_unique": _Message(
         "kategorin {value} mappas mer än en gång för samma region",
         "the category {value} is mapped more than once for the same region",
@@ -494,7 +511,7 @@ _TABLES = {
 }
 
 _DEFAULTS = {
-    "indicators": {"rare": False, "fix_after_n_points": None},
+    "indicators": {"rare": False, "fix_after_n_points": None, "delivery_delay_days": None},
     "targets": {"note_sv": "", "note_en": "", "illustrative": False},
     "baselines": {"illustrative": False},
     "bra_mappings": {"note_sv": ""},
@@ -836,7 +853,7 @@ def validate_catalog(raw: Mapping[str, Any]) -> tuple[CatalogTables, tuple[Probl
     """Shape parsed catalog TOML into tables and list every problem found, not only the first.
 
     The tables are only safe to build a catalog from when the problems are empty. Optional
-    fields get their defaults here: `rare` false, `fix_after_n_points` none, target notes "" and
+    fields get their defaults here: `rare` false, `fix_after_n_points` and `delivery_delay_days` none, target notes "" and
     `illustrative` false.
     """
     shaper = _Shaper()

@@ -144,6 +144,27 @@ def latest_periods(db: Database) -> pd.DataFrame:
     return frame
 
 
+def latest_delivered_periods(
+    db: Database, *, indicator_ids: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Per stored (indicator, area): the latest month delivered, in one grouped read.
+
+    Columns indicator_id, area_code, latest (Timestamp, first of the month), ordered by
+    indicator and area; indicator_ids None = all. Pairs without any row are absent (never
+    delivered); an empty database gives an empty frame with the columns.
+    """
+    ids = None if indicator_ids is None else [str(i) for i in indicator_ids]
+    with db.reading() as con:
+        frame = con.execute(
+            """SELECT indicator_id, area_code, max(period) AS latest FROM observations
+               WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], indicator_id)
+               GROUP BY indicator_id, area_code ORDER BY indicator_id, area_code""",
+            [ids, ids],
+        ).df()
+    frame["latest"] = pd.to_datetime(frame["latest"])
+    return frame
+
+
 def count_observations(db: Database) -> int:
     """How many observations are stored."""
     with db.reading() as con:

@@ -474,3 +474,9 @@ def test_missing_file_and_broken_toml_raise_catalog_error(tmp_path):
         load_catalog(tmp_path / "nowhere.toml")
     with pytest.raises(CatalogError, match="filen går inte att läsa / the file cannot be read"):
         load_catalog(_write(tmp_path, "[[goals]\nid = "))
+
+
+def test_every_indicator_declares_when_its_figures_are_expected(catalog):
+    # Rapporteringsläge follows every indicator of the real catalog (metrics/reporting.py).
+    assert all(i.delivery_delay_days for i in catalog.indicators)
+    assert catalog.indicator("reported_rape").delivery_delay_days == 21

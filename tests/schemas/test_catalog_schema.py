@@ -253,3 +253,17 @@ def test_fix_after_n_points_is_a_whole_number_of_at_least_twelve(raw, value):
         f"field fix_after_n_points: must be a whole number ≥ 12 (months the control limits are "
         f"computed from), got {value!r}"
     ]
+
+
+@pytest.mark.parametrize("value", [0, 401, 21.0, True, "21"])
+def test_delivery_delay_days_is_a_whole_number_of_days(raw, value):
+    assert validate_catalog(raw)[0].indicators.loc[0, "delivery_delay_days"] is None
+    raw["indicators"][0]["delivery_delay_days"] = 21
+    assert _messages(raw) == []
+    raw["indicators"][0]["delivery_delay_days"] = value
+    assert _messages(raw) == [
+        "indikator clearance_rape, fält delivery_delay_days: ska vara ett heltal 1–400 (dagar "
+        f"efter periodens slut då siffrorna väntas), fick {value!r} / indicator clearance_rape, "
+        "field delivery_delay_days: must be a whole number 1–400 (days after the period's end "
+        f"by which the figures are expected), got {value!r}"
+    ]

@@ -1,0 +1,125 @@
+"""Reporting status: per indicator and area, the latest period delivered and what is overdue by the catalog's expected delay."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from metrics.catalog import Catalog
+
+STATUS_COLUMNS = [
+    "indicator_id",
+    "area_code",
+    "latest",
+    "due_period",
+    "expected_by",
+    "months_overdue",
+    "status",
+    "overdue",
+]
+"""reporting_status's columns, in order."""
+
+STATUSES = ("on_time", "overdue", "never", "not_followed")
+"""on_time: the latest due period is delivered; overdue: delivered before, but not up to the
+latest due period; never: nothing delivered although a period is due; not_followed: the catalog
+declares no expected delay for the indicator."""
+
+
+# The rule is written per period: a period is due `delay_days` after its last day. Every
+# indicator is monthly today; a quarterly or yearly frequency (issue 16 item 1) changes only
+# these three helpers (the end of a period, the period after, the period holding a day).
+
+
+def period_end(period: pd.Timestamp) -> date:
+    """The last day of the month `period` (any day of it)."""
+    return (pd.Timestamp(period).to_period("M").end_time).date()
+
+
+def next_period(period: pd.Timestamp) -> pd.Timestamp:
+    """The first day of the month after `period`."""
+    return (pd.Timestamp(period).to_period("M") + 1).to_timestamp()
+
+
+def _period_of(day: date) -> pd.Timestamp:
+    return pd.Timestamp(day).to_period("M").to_timestamp()
+
+
+def expected_by(period: pd.Timestamp, delay_days: int) -> date:
+    """The day by which `period`'s figures are expected: its last day plus `delay_days`."""
+    return period_end(period) + timedelta(days=delay_days)
+
+
+def latest_due_period(today: date, delay_days: int) -> pd.Timestamp:
+    """The latest month whose figures are overdue when missing on `today` (first of the month).
+
+    A month is due on its `expected_by` day and missing only from the day after: the latest
+    month m with expected_by(m) < today. With a 21-day delay, October is due on 21 November and
+    is the latest due month from 22 November.
+    """
+    # expected_by(m) < today  <=>  the last day of m < today - delay: m ends before that day's month.
+    return _period_of(today - timedelta(days=delay_days)) - pd.DateOffset(months=1)
+
+
+def _months_between(earlier: pd.Timestamp, later: pd.Timestamp) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def reporting_status(catalog: Catalog, latest: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Per indicator (catalog order) and each area it is reported at (catalog order): the latest
+    period delivered and whether figures are overdue on `today`.
+
+    `latest`: one row per stored (indicator_id, area_code) with `latest`, its latest month
+    (storage.latest_delivered_periods). Rows of indicators not in the catalog, or of areas
+    outside an indicator's levels, are left out. Columns STATUS_COLUMNS: `latest` (NaT: never
+    delivered), `due_period` (the latest month due on `today`; NaT when not followed),
+    `expected_by` (the day the first period after `latest` is or was due; for a never-delivered
+    area the latest due month's day; None when not followed), `months_overdue` (whole months
+    missing up to the due period; 0 on time; <NA> for never/not followed), `status` (STATUSES)
+    and `overdue` (True for overdue and never: the area lacks the latest period).
+    """
+    known = {
+        (str(i), str(a)): pd.Timestamp(p)
+        for i, a, p in zip(
+            latest["indicator_id"], latest["area_code"], latest["latest"], strict=True
+        )
+        if not pd.isna(p)
+    }
+    rows = []
+    for indicator in catalog.indicators:
+        delay = indicator.delivery_delay_days
+        due = latest_due_period(today, delay) if delay is not None else pd.NaT
+        for area in catalog.valid_areas(indicator.id):
+            delivered = known.get((indicator.id, area), pd.NaT)
+            if delay is None:
+                status, months, by = "not_followed", pd.NA, None
+            elif pd.isna(delivered):
+                status, months, by = "never", pd.NA, expected_by(due, delay)
+            else:
+                months = max(_months_between(delivered, due), 0)
+                status = "overdue" if months > 0 else "on_time"
+                by = expected_by(next_period(delivered), delay)
+            rows.append(
+                (
+                    indicator.id,
+                    area,
+                    delivered,
+                    due,
+                    by,
+                    months,
+                    status,
+                    status in ("overdue", "never"),
+                )
+            )
+    frame = pd.DataFrame(rows, columns=STATUS_COLUMNS)
+    frame["latest"] = pd.to_datetime(frame["latest"])
+    frame["due_period"] = pd.to_datetime(frame["due_period"])
+    frame["months_overdue"] = frame["months_overdue"].astype("Int64")
+    frame["overdue"] = frame["overdue"].astype(bool)
+    return frame
+
+
+def indicators_missing_latest(status: pd.DataFrame) -> tuple[str, ...]:
+    """Ids of the indicators (in the frame's order) where some area lacks the latest due period."""
+    missing = status.loc[status["overdue"], "indicator_id"]
+    return tuple(dict.fromkeys(missing))
