@@ -2,6 +2,8 @@
 
     python manage.py ingest FILE [--db PATH] [--dry-run] [--json] [--user NAME]
     python manage.py undo UPLOAD_ID | uploads | export [--indicator ID] [--area CODE] [--out FILE]
+    python manage.py process-changes [--json] | mark-process-change EVENT_ID (--indicator ID |
+        --goal ID) | unmark-process-change CHANGE_ID
     python manage.py demo | bench | backup --out DIR | restore FILE
     python manage.py serve [--replicas N] [--port PORT] [--run-dir DIR]
 
@@ -97,6 +99,64 @@ def cmd_undo(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_REJECTED
     print(f"Uppladdning #{args.upload_id} är ångrad: {cells} värden återställda.")
+    return EXIT_OK
+
+
+def _analyst(args: argparse.Namespace):
+    """The command line's user: whoever may write the database file acts as an analyst."""
+    from auth import User
+
+    return User(name=_user(args), role="analyst", local=True)
+
+
+def cmd_process_changes(args: argparse.Namespace) -> int:
+    from services.process_changes import process_changes
+
+    frame = process_changes(_database(args))
+    if args.json:
+        records = frame.astype(object).where(frame.notna(), None)
+        print(json.dumps(records.to_dict("records"), ensure_ascii=False, default=str, indent=2))
+        return EXIT_OK
+    if frame.empty:
+        print("Ingen händelse är markerad som processförändring.")
+    for r in frame.itertuples():
+        scope = r.indicator_id or f"alla indikatorer under {r.goal_id}"
+        print(
+            f"#{r.id}  från {r.period:%Y-%m}  {scope}  (händelse #{r.event_id}: {r.label_sv})  "
+            f"{r.author} {r.created_at:%Y-%m-%d %H:%M}"
+        )
+    return EXIT_OK
+
+
+def cmd_mark_process_change(args: argparse.Namespace) -> int:
+    from services.process_changes import mark_process_change
+    from storage import ProcessChangeError
+
+    try:
+        change_id = mark_process_change(
+            _database(args),
+            _analyst(args),
+            event_id=args.event_id,
+            indicator_id=args.indicator,
+            goal_id=args.goal,
+        )
+    except ProcessChangeError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"Händelse #{args.event_id} är markerad som processförändring (#{change_id}).")
+    return EXIT_OK
+
+
+def cmd_unmark_process_change(args: argparse.Namespace) -> int:
+    from services.process_changes import unmark_process_change
+    from storage import ProcessChangeError
+
+    try:
+        unmark_process_change(_database(args), _analyst(args), args.change_id)
+    except ProcessChangeError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"Processförändring #{args.change_id} är ångrad.")
     return EXIT_OK
 
 
@@ -293,6 +353,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("uploads", parents=[common], help="lista uppladdningar")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_uploads)
+
+    p = sub.add_parser(
+        "process-changes", parents=[common], help="lista händelser som ändrar processen"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_process_changes)
+
+    p = sub.add_parser(
+        "mark-process-change",
+        parents=[common],
+        help="markera en händelse som processförändring (styrgränserna börjar om)",
+    )
+    p.add_argument("event_id", type=int)
+    scope = p.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--indicator", help="för en indikator")
+    scope.add_argument("--goal", help="för alla indikatorer under ett mål")
+    p.add_argument("--user")
+    p.set_defaults(func=cmd_mark_process_change)
+
+    p = sub.add_parser("unmark-process-change", parents=[common], help="ångra en processförändring")
+    p.add_argument("change_id", type=int)
+    p.add_argument("--user")
+    p.set_defaults(func=cmd_unmark_process_change)
 
     p = sub.add_parser("export", parents=[common], help="exportera värden som CSV för Excel")
     p.add_argument("--indicator")

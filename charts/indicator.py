@@ -72,12 +72,15 @@ def build_indicator_chart(
     data_through: pd.Timestamp,
     events: Sequence[tuple[pd.Timestamp, str]] = (),
     rolling_label: str | None = None,
+    rebases: Sequence[pd.Timestamp] = (),
 ) -> IndicatorChart | None:
     """The framed trend chart of ``indicator`` in ``area_code`` over ``start``..``end``.
 
     obs: observations as the caller shows them (protected by disclosure control in briefing
         mode). data_through: the latest month in the database (for the chart's footer).
     events: (month, label in ``lang``), drawn as dotted lines.
+    rebases: months where the XmR limits start again besides the series breaks (the process
+        changes recorded: ``ui.data.rebases``; the shift offer previews one more).
     rolling_label: when given, a rolling 12-month line under that legend name (computed on the
         whole series, so the first months shown have a full year behind them).
     None when the area has no value in the period and no month hidden by disclosure control
@@ -86,7 +89,7 @@ def build_indicator_chart(
     series = period_series(obs, indicator, area_code, start, end)
     if series.empty or not (series["value"].notna().any() or series["suppressed"].any()):
         return None
-    assessment = assess_indicator(indicator, series)
+    assessment = assess_indicator(indicator, series, rebases=rebases)
     first, last = series.index.min(), series.index.max()
     ctx = ChartContext(
         title=indicator.label(lang),

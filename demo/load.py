@@ -2,18 +2,58 @@
 
 from __future__ import annotations
 
+from auth import User
 from ingest.pipeline import IngestReport, ingest_upload
-from metrics.catalog import load_catalog
+from metrics.catalog import Catalog, load_catalog
 from storage import Database
 
 DEMO_FILE_NAME = "demodata-lagesbild.csv"
+DEMO_ANALYST = User(name="demo", role="analyst", local=False)
+"""Who records the demo's illustrative analyst entries (the demo upload's user too)."""
+
+DEMO_PROCESS_CHANGES = (
+    (
+        "perpetrator_programme_starts",
+        "2023-01",
+        "Kriminalvården bygger ut behandlingsprogrammen i länet (demo)",
+        "The Prison and Probation Service expands its programmes in the county (demo)",
+    ),
+)
+"""(indicator, first month of the new process, label sv, label en): process changes an analyst
+would have recorded, so the demo's readings follow the levels the demo series step to. The
+programme starts went from about 10 to about 42 a month at the turn of 2022/2023 (the series'
+generator, after Kriminalvården's "mer än fyrdubblades"); without the mark its limits would sit
+around a mean between the two levels."""
 
 
 def load_demo(db: Database, *, end: str | None = None) -> IngestReport:
-    """Generate the demo series and commit them as one upload flagged `is_demo`."""
+    """Generate the demo series and commit them as one upload flagged `is_demo`; then record the
+    demo's process changes (``DEMO_PROCESS_CHANGES``) as an analyst would, through the same
+    operation the indicator page uses, each marked "(demo)" in its label."""
     from demo.generator import generate_demo_observations
 
     catalog = load_catalog()
     frame = generate_demo_observations(catalog, end=end)
     data = frame.to_csv(index=False).encode("utf-8")
-    return ingest_upload(db, data, DEMO_FILE_NAME, user="demo", is_demo=True, catalog=catalog)
+    report = ingest_upload(db, data, DEMO_FILE_NAME, user="demo", is_demo=True, catalog=catalog)
+    if report.status == "committed":
+        record_demo_process_changes(db, catalog)
+    return report
+
+
+def record_demo_process_changes(db: Database, catalog: Catalog) -> None:
+    """Record ``DEMO_PROCESS_CHANGES`` for the indicators the catalog has (a national benchmark
+    catalog may lack them)."""
+    from services.process_changes import record_process_change
+
+    known = {indicator.id for indicator in catalog.indicators}
+    for indicator_id, month, label_sv, label_en in DEMO_PROCESS_CHANGES:
+        if indicator_id in known:
+            record_process_change(
+                db,
+                DEMO_ANALYST,
+                indicator_id=indicator_id,
+                period=month,
+                label_sv=label_sv,
+                label_en=label_en,
+            )

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from metrics.progress import assess_indicator
 from metrics.spc import RUN_LENGTH
 
 if TYPE_CHECKING:
-    from metrics.catalog import Catalog
+    from metrics.catalog import Catalog, Indicator
 
 SHIFT_MONTHS = RUN_LENGTH
 """A shift is offered for a rebase once it has lasted this many months (7: the run rule's length,
@@ -110,6 +111,29 @@ def detect_shift(
         side=int(side),
         mean=float(spc_points["mean"].iloc[last]),
     )
+
+
+def find_shift(
+    indicator: Indicator,
+    series: pd.DataFrame,
+    rebases: Sequence[pd.Timestamp] = (),
+    *,
+    as_of: pd.Timestamp | None = None,
+) -> Shift | None:
+    """The shift no rebase explains in an indicator's series read up to ``as_of`` (default: its
+    latest month), or None: ``detect_shift`` on the XmR chart of its reading (rebased at its
+    series breaks and ``rebases``). Only a reading made on XmR with at least MIN_POINTS values
+    has one: rare events, series disclosure control hides too much of and short series never do.
+
+    series: the whole monthly series (``aggregate_areas`` shape), not a displayed cut.
+    """
+    reading = assess_indicator(indicator, series, period=as_of, rebases=rebases)
+    if reading.spc is None or reading.category in _NOT_READ_ON_XMR:
+        return None
+    return detect_shift(reading.spc.points, rebases)
+
+
+_NOT_READ_ON_XMR = ("no_data", "rare_event", "hidden", "too_little_data")
 
 
 def _month(period: object) -> pd.Timestamp:

@@ -10,8 +10,9 @@ import streamlit as st
 from auth import AccessDenied, require
 from exports.csv_export import to_excel_csv
 from i18n import t
-from metrics.formatting import format_month
+from metrics.formatting import format_date, format_month
 from metrics.redaction import mask_numbers
+from services.process_changes import mark_process_change, unmark_process_change
 from storage import CommentaryError, add_event, delete_event
 from ui import data, state
 from ui.entry import require_entry
@@ -98,6 +99,98 @@ if current:
         )
         if st.form_submit_button(t("event_remove_submit", lang)):
             act(delete_event, "event_removed", event_id=int(chosen["id"]))
+
+# Process changes: an event marked as changing the process rebases the indicators' limits.
+st.subheader(t("process_heading", lang))
+st.markdown(t("process_intro", lang))
+events_now = data.events().to_dict("records")
+
+
+def act_as(action, message_key: str, **kwargs) -> None:
+    """Run a service operation as the signed-in user (it checks the role itself)."""
+    try:
+        action(data.database(), current_user(), **kwargs)
+    except (AccessDenied, CommentaryError) as exc:
+        st.error(str(exc))
+    else:
+        st.success(t(message_key, lang))
+
+
+if not events_now:
+    st.caption(t("process_no_events", lang))
+else:
+    with st.form("process_mark"):
+        marked_event = st.selectbox(
+            t("process_event", lang), events_now, format_func=event_label, key="process_event"
+        )
+        scope = st.radio(
+            t("process_scope", lang),
+            ("indicator", "goal"),
+            format_func=lambda s: t(f"process_scope_{s}", lang),
+            horizontal=True,
+            key="process_scope",
+        )
+        marked_indicator = st.selectbox(
+            t("process_indicator", lang),
+            [i.id for i in catalog.indicators],
+            format_func=indicator_label,
+            key="process_indicator",
+        )
+        marked_goal = st.selectbox(
+            t("process_goal", lang),
+            [g.id for g in catalog.goals],
+            format_func=lambda g: catalog.goal(g).short(lang),
+            key="process_goal",
+        )
+        if st.form_submit_button(t("process_submit", lang)):
+            act_as(
+                mark_process_change,
+                "process_saved",
+                event_id=int(marked_event["id"]),
+                indicator_id=marked_indicator if scope == "indicator" else None,
+                goal_id=marked_goal if scope == "goal" else None,
+            )
+
+marks = data.process_changes()
+
+
+def mark_scope(mark: dict) -> str:
+    if mark["indicator_id"] is not None:
+        return indicator_label(mark["indicator_id"])
+    return t("process_scope_goal_text", lang, goal=catalog.goal(mark["goal_id"]).short(lang))
+
+
+def mark_label(mark: dict) -> str:
+    return f"#{mark['id']} {format_month(mark['period'], lang)}: {mark_scope(mark)}"
+
+
+st.markdown(f"**{t('process_list_heading', lang)}**")
+if marks.empty:
+    st.caption(t("process_none", lang))
+else:
+    records = marks.to_dict("records")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("process_col_id", lang): marks["id"],
+                t("process_col_month", lang): [format_month(p, lang) for p in marks["period"]],
+                t("process_col_event", lang): [
+                    shown(m["label_sv"] if lang == "sv" else m["label_en"]) for m in records
+                ],
+                t("process_col_scope", lang): [mark_scope(m) for m in records],
+                t("process_col_author", lang): marks["author"],
+                t("process_col_time", lang): [format_date(c, lang) for c in marks["created_at"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    with st.form("process_unmark"):
+        undone = st.selectbox(
+            t("process_remove_select", lang), records, format_func=mark_label, key="process_undo"
+        )
+        if st.form_submit_button(t("process_remove_submit", lang)):
+            act_as(unmark_process_change, "process_removed", change_id=int(undone["id"]))
 
 events = data.events()
 with list_box:

@@ -11,6 +11,7 @@ from ui import data, state
 from ui.components import format_value
 from ui.entry import require_entry
 from ui.indicator_panel import draw_area_comparison, draw_indicator
+from ui.rebase_offer import draw_shift_offer
 from ui.sidebar import draw_marking, draw_no_data
 
 require_entry()  # before anything is drawn: only runs that came through dashboard.py's gate
@@ -37,6 +38,9 @@ demo = data.is_demo()
 
 st.header(indicator.label(lang))
 draw_indicator(indicator, catalog, obs, f, demo=demo, through=through, key=f"ind_{indicator.id}")
+# A shift no rebase explains: said to everyone, a previewed rebase offered to analysts.
+shown_area = f.area if f.area in catalog.valid_areas(indicator.id) else "STHLM"
+draw_shift_offer(indicator, catalog, obs, f, area=shown_area, demo=demo, through=through)
 
 # Comparison between areas: rates per 100 000 (or shares), fixed order, a reference band.
 draw_area_comparison(indicator, catalog, obs, f, end=end, through=through, demo=demo)

@@ -41,7 +41,7 @@ def mark_process_change(
     )
 
 
-def rebase_at_shift(
+def record_process_change(
     db: Database,
     user: User,
     *,
@@ -50,9 +50,10 @@ def rebase_at_shift(
     label_sv: str,
     label_en: str = "",
 ) -> tuple[int, int]:
-    """The analyst accepts a rebase offered at a shift: an event for the indicator at
-    ``period`` (its label says why the process changed) marked as a process change, in one
-    transaction. Returns (event id, mark id). Errors as ``mark_process_change`` (and
+    """Record that the indicator's process changed at ``period``: an event for the indicator
+    (its label says what changed) marked as a process change, in one transaction. What the
+    indicator page saves when an analyst accepts a rebase offered at a shift, and what the demo
+    loader records. Returns (event id, mark id). Errors as ``mark_process_change`` (and
     storage.CommentaryError for an empty or over-long label)."""
     require(user, ROLE)
     return add_event_with_process_change(

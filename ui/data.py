@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from metrics.baselines import rebase_points
 from metrics.catalog import Catalog, load_catalog
 from metrics.disclosure import HiddenCells, apply_disclosure, hidden_cells, hide_cells, protects
 from metrics.overview import REGION, GoalCard, build_overview
@@ -30,6 +31,7 @@ from storage import (
     open_database,
 )
 from storage.observations import OBSERVATION_COLUMNS
+from storage.process_changes import list_process_changes
 from storage.versions import DataVersions, read_versions
 
 DISCLOSURE_THRESHOLD = 5  # counts 1..4 are suppressed in briefing mode
@@ -272,3 +274,27 @@ def _comments(db_version: tuple[int, ...], indicator_id: str, area: str) -> pd.D
 def comments(indicator_id: str, area: str) -> pd.DataFrame:
     """Notes on an indicator in an area, latest month first."""
     return _comments(version(), indicator_id, area)
+
+
+# -- process changes (where limits start again) ------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _process_changes(db_version: tuple[int, ...]) -> pd.DataFrame:
+    return list_process_changes(database())
+
+
+def process_changes() -> pd.DataFrame:
+    """The process-change marks in force, in time order (``storage.list_process_changes``)."""
+    return _process_changes(version())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _rebases(db_version: tuple[int, ...]) -> dict[str, tuple[pd.Timestamp, ...]]:
+    return rebase_points(catalog(), _process_changes(db_version))
+
+
+def rebases() -> dict[str, tuple[pd.Timestamp, ...]]:
+    """Indicator id -> the months its limits start again (series breaks and the process changes
+    in force), for every catalog indicator: what every reading is rebased at."""
+    return _rebases(version())

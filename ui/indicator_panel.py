@@ -55,6 +55,7 @@ def draw_indicator(
         data_through=through,
         events=data.chart_events(indicator.id, lang, f.briefing),
         rolling_label=t("rolling_label", lang) if rolling else None,
+        rebases=data.rebases().get(indicator.id, ()),
     )
     if chart is None:
         st.info(f"{indicator.label(lang)}: {t('rollup_no_data', lang)}.")

@@ -12,7 +12,7 @@ from services.process_changes import (
     indicator_rebases,
     mark_process_change,
     process_changes,
-    rebase_at_shift,
+    record_process_change,
     unmark_process_change,
 )
 from storage import (
@@ -115,7 +115,7 @@ def test_a_viewer_is_refused_and_nothing_is_stored(fresh_db):
     with pytest.raises(AccessDenied):
         mark_process_change(fresh_db, VIEWER, event_id=event_id, goal_id="county_2")
     with pytest.raises(AccessDenied):
-        rebase_at_shift(
+        record_process_change(
             fresh_db,
             VIEWER,
             indicator_id="support_line_calls",
@@ -158,7 +158,7 @@ def test_the_same_mark_twice_and_a_removed_event_are_refused(fresh_db):
 
 
 def test_a_rebase_accepted_at_a_shift_stores_event_and_mark_together_or_nothing(fresh_db):
-    event_id, change_id = rebase_at_shift(
+    event_id, change_id = record_process_change(
         fresh_db,
         ANALYST,
         indicator_id="support_line_calls",
@@ -174,9 +174,9 @@ def test_a_rebase_accepted_at_a_shift_stores_event_and_mark_together_or_nothing(
     assert list_events(fresh_db, "support_line_calls")["label_sv"].iloc[-1] == "Ny kampanj"
     events_before = len(list_events(fresh_db))
     with pytest.raises(CommentaryError, match="Okänd indikator"):
-        rebase_at_shift(fresh_db, ANALYST, indicator_id="x_y", period="2024-05", label_sv="X")
+        record_process_change(fresh_db, ANALYST, indicator_id="x_y", period="2024-05", label_sv="X")
     with pytest.raises(CommentaryError, match="saknas"):
-        rebase_at_shift(
+        record_process_change(
             fresh_db, ANALYST, indicator_id="support_line_calls", period="2024-05", label_sv=" "
         )
     assert len(list_events(fresh_db)) == events_before
