@@ -8,18 +8,56 @@ from __future__ import annotations
 
 import asyncio
 import http.cookiejar
+import threading
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from urllib.parse import urlparse
 
 
 def session_id(url: str, *, origin: str | None = None, timeout: float = 60) -> str:
-    """Open a websocket session as a browser's first visit does; the id Streamlit gives it."""
+    """Open a websocket session as a browser's first visit does and close it again; the id
+    Streamlit gave it (raises websockets' InvalidStatus when the server refuses the socket)."""
     return asyncio.run(_session_id(url, origin or url, timeout))
 
 
-async def _session_id(url: str, origin: str, timeout: float) -> str:
+@contextmanager
+def open_session(url: str, timeout: float = 60) -> Iterator[str]:
+    """A session kept open (its websocket connected, as a browser tab is) while the block runs:
+    Streamlit takes uploads only for a connected session."""
+    found: dict[str, object] = {}
+    ready, done = threading.Event(), threading.Event()
+
+    def run() -> None:
+        try:
+            asyncio.run(_session_id(url, url, timeout, found=found, ready=ready, done=done))
+        except Exception as exc:  # noqa: BLE001 - reported to the caller below
+            found["error"] = exc
+            ready.set()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    ready.wait(timeout)
+    if "error" in found or "id" not in found:
+        raise RuntimeError(f"no session: {found.get('error')}")
+    try:
+        yield str(found["id"])
+    finally:
+        done.set()
+        thread.join(timeout)
+
+
+async def _session_id(
+    url: str,
+    origin: str,
+    timeout: float,
+    *,
+    found: dict | None = None,
+    ready: threading.Event | None = None,
+    done: threading.Event | None = None,
+) -> str:
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from websockets.asyncio.client import connect
@@ -41,7 +79,15 @@ async def _session_id(url: str, origin: str, timeout: float) -> str:
             forward = ForwardMsg()
             forward.ParseFromString(await asyncio.wait_for(ws.recv(), timeout))
             if forward.WhichOneof("type") == "new_session":
-                return forward.new_session.initialize.session_id
+                sid = forward.new_session.initialize.session_id
+                if found is None or ready is None or done is None:
+                    return sid
+                found["id"] = sid
+                ready.set()
+                while not done.is_set():  # keep the socket open, answering nothing
+                    with suppress(TimeoutError):
+                        await asyncio.wait_for(ws.recv(), 0.2)
+                return sid
 
 
 def websocket_accepted(url: str, origin: str, timeout: float = 30) -> bool:

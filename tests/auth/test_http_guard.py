@@ -59,21 +59,22 @@ def viewer_server(demo_copy):
 
 
 def test_an_anonymous_session_cannot_upload(oidc_server):
-    session = attacks.session_id(oidc_server)  # a session that only shows the sign-in page
-    assert attacks.put_file(oidc_server, session, 1024) == 403
-    # A large one is refused before its body is read (the server answers 403 and closes).
-    assert attacks.put_file(oidc_server, session, 10 * 1024 * 1024) in (403, attacks.RESET)
+    # A connected session that only shows the sign-in page (without the guard: 204, stored).
+    with attacks.open_session(oidc_server) as session:
+        assert attacks.put_file(oidc_server, session, 1024) == 403
+        # A large one is refused before its body is read (the server answers 403 and closes).
+        assert attacks.put_file(oidc_server, session, 10 * 1024 * 1024) in (403, attacks.RESET)
 
 
 def test_a_forged_identity_cookie_is_no_sign_in(oidc_server):
-    session = attacks.session_id(oidc_server)
     forged = {"_streamlit_user": '{"is_logged_in": true, "groups": ["g-analytiker"]}'}
-    assert attacks.put_file(oidc_server, session, 1024, cookies=forged) == 403
+    with attacks.open_session(oidc_server) as session:
+        assert attacks.put_file(oidc_server, session, 1024, cookies=forged) == 403
 
 
 def test_a_local_viewer_cannot_upload(viewer_server):
-    session = attacks.session_id(viewer_server)
-    assert attacks.put_file(viewer_server, session, 1024) == 403
+    with attacks.open_session(viewer_server) as session:
+        assert attacks.put_file(viewer_server, session, 1024) == 403
 
 
 def test_no_page_may_frame_the_app(oidc_server):
@@ -110,3 +111,32 @@ def test_the_guard_marks_the_process_as_guarded():
 
     HttpGuard(app=None)  # type: ignore[arg-type]
     assert http_guard.guard_active()
+
+
+@pytest.fixture(scope="module")
+def analyst_server(demo_copy):
+    proc, url = start_streamlit(
+        ROOT / "app.py",
+        {
+            "LAGESBILD_MODE": "local",
+            "LAGESBILD_LOCAL_ROLE": "analyst",
+            "LAGESBILD_DB": str(demo_copy("guard-analyst")),
+        },
+    )
+    yield url
+    stop(proc)
+
+
+def test_an_analyst_uploads_within_the_bounds_of_a_session(analyst_server):
+    from auth.http_guard import MAX_FILES
+
+    with attacks.open_session(analyst_server) as session:
+        for _ in range(MAX_FILES):
+            assert attacks.put_file(analyst_server, session, 1024) == 204
+        assert attacks.put_file(analyst_server, session, 1024) == 429  # one file too many
+    with attacks.open_session(analyst_server) as other:
+        # Two files of maxUploadSize fit in a session; a third does not, by its Content-Length.
+        too_big = 24 * 1024 * 1024
+        assert attacks.put_file(analyst_server, other, too_big) == 204
+        assert attacks.put_file(analyst_server, other, too_big) == 204
+        assert attacks.put_file(analyst_server, other, too_big) in (413, attacks.RESET)

@@ -163,6 +163,17 @@ def test_analyst_gets_the_upload_page(page, app_url, idp):
     assert "Ladda upp" in links and "Logg" not in links
     page.locator('[data-testid="stSidebarNav"] a', has_text="Ladda upp").click()
     page.locator('[data-testid="stFileUploader"]').wait_for(timeout=WAIT)
+    # The HTTP guard lets a signed-in analyst's file through (its cookie is in the request).
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        {
+            "name": "oktober.csv",
+            "mimeType": "text/csv",
+            "buffer": b"indikator;m\xc3\xa5nad;omr\xc3\xa5de;v\xc3\xa4rde\n"
+            b"reported_rape;2026-10;0180;12\n",
+        }
+    )
+    page.get_by_role("heading", name="oktober.csv").wait_for(timeout=WAIT)
+    page.get_by_text("Så lästes filen:").wait_for(timeout=WAIT)
 
 
 def test_admin_reads_the_audit_log(page, app_url, idp):
