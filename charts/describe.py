@@ -32,7 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "Det senaste värdet är ovanligt lågt (särskild orsak{rule}) – varken bra eller dåligt i sig."
         ),
         "levels": "Medelvärde {mean}, processgränser {lpl}–{upl}.",
-        "rebased": "Medelvärde och gränser är omräknade från {month} (serieavbrott).",
+        "rebased": "Medelvärde och gränser är omräknade från {month} (ny baslinje: serieavbrott eller processförändring).",
         "recent_one": "Under de senaste 12 månaderna har 1 värde en särskild orsak.",
         "recent_many": "Under de senaste 12 månaderna har {count} värden en särskild orsak.",
         "rule_outside_limits": ": utanför processgränserna",
@@ -65,7 +65,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "The latest value is unusually low (special cause{rule}) – neither good nor bad in itself."
         ),
         "levels": "Mean {mean}, process limits {lpl}–{upl}.",
-        "rebased": "Mean and limits are recalculated from {month} (series break).",
+        "rebased": "Mean and limits are recalculated from {month} (new baseline: a series break or a process change).",
         "recent_one": "In the latest 12 months 1 value has a special cause.",
         "recent_many": "In the latest 12 months {count} values have a special cause.",
         "rule_outside_limits": ": outside the process limits",
