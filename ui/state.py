@@ -82,11 +82,13 @@ def _url_month(value: str, today: pd.Timestamp | None = None) -> pd.Timestamp | 
     match = _MONTH_SHAPE.fullmatch(value)
     if match is None:
         return None
-    stamp = pd.Timestamp(int(match["year"]), int(match["month"]), 1)
-    now = (today or pd.Timestamp.now()).to_period("M").to_timestamp()
-    if stamp < pd.Timestamp(FIRST_MONTH + "-01") or stamp > now:
+    # Compared as numbers before any Timestamp is made: pandas cannot hold year 0 or 9999.
+    wanted = (int(match["year"]), int(match["month"]))
+    now = today or pd.Timestamp.now()
+    first = tuple(int(part) for part in FIRST_MONTH.split("-"))
+    if wanted < first or wanted > (now.year, now.month):
         return None
-    return stamp
+    return pd.Timestamp(wanted[0], wanted[1], 1)
 
 
 def _month(value: str) -> pd.Timestamp | None:

@@ -95,6 +95,7 @@ def test_read_url_returns_only_valid_selections(params):
         ({"to": "NaT"}, ["to"]),
         ({"from": "2019Q1"}, ["from"]),
         ({"to": "2030-05"}, ["to"]),
+        ({"from": "0000-01", "to": "9999-12"}, ["from", "to"]),  # beyond what pandas can hold
         ({"from": "2024-05", "to": "2023-01"}, ["from", "to"]),
         ({"lang": "de", "brief": "yes", "goal": "county_0", "area": "x" * 10_000}, None),
     ],
