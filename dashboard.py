@@ -57,6 +57,7 @@ NAVIGATION = (
             ("upload", "upload", "nav_upload", "upload"),
             ("history", "history", "nav_history", "history"),
             ("events", "events", "nav_events", "event"),
+            ("reporting", "reporting", "nav_reporting", "schedule"),
         ),
     ),
     ("audit_section", "admin", (("audit", "audit", "audit_nav", "policy"),)),

@@ -20,6 +20,7 @@ from ui.components import (
 )
 from ui.entry import require_entry
 from ui.layout import card_grid
+from ui.reporting import draw_overview_line
 from ui.sidebar import draw_marking, draw_no_data
 
 require_entry()  # before anything is drawn: only runs that came through dashboard.py's gate
@@ -32,6 +33,7 @@ st.caption(t("app_tagline", lang))
 if draw_no_data(lang):
     st.stop()
 draw_marking(lang)
+draw_overview_line(lang)  # "N indikatorer saknar senaste perioden" (ui/reporting.py)
 st.markdown(f"> **{t('vision_county', lang)}** &nbsp;·&nbsp; **{t('vision_gryning', lang)}**")
 
 period = f.end or data.data_through()
