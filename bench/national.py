@@ -55,7 +55,8 @@ def national_catalog_toml(scale: Scale, *, base: Path = DEFAULT_PATH) -> str:
     Real indicators come first (all kept, whatever the scale asks), then generated ones
     `bench_<kind>_<n>` cycling through the kinds and the goals; every indicator is reported at
     region, police-area and municipality level. Areas: the region, the police areas, the real
-    municipalities, then generated codes (county 03-25, two digits), each with a population.
+    municipalities, then generated codes (county 03-25, two digits); their population is
+    demo.population's invented figure (build_national_database stores it).
     """
     raw = tomllib.loads(base.read_text(encoding="utf-8"))
     goals = [g["id"] for g in raw["goals"]]
@@ -75,7 +76,6 @@ def national_catalog_toml(scale: Scale, *, base: Path = DEFAULT_PATH) -> str:
             "name_en": f"Municipality {code}",
             "level": "municipality",
             "police_area": _POLICE_AREAS[i % len(_POLICE_AREAS)],
-            "population": {"2024": int(rng.lognormal(10.2, 0.9)) + 2_500},
         }
         for i, code in enumerate(_generated_codes(max(0, scale.municipalities - len(real))))
     ]
@@ -233,7 +233,6 @@ def build_national_database(db_path: Path, catalog: Catalog, scale: Scale, end: 
             goals=catalog.goals,
             indicators=tuple(i for i in catalog.indicators if i.id in ids[first : first + step]),
             areas=catalog.areas,
-            populations=catalog.populations,
         )
         frame = national_observations(part, scale, end)
         commit_upload(
@@ -244,4 +243,15 @@ def build_national_database(db_path: Path, catalog: Catalog, scale: Scale, end: 
             user="bench",
             source_format="bench",
         )
+    from demo.population import demo_population
+    from metrics.population import check_population_frame
+    from storage import store_population
+
+    figures = demo_population(catalog, int(end[:4]) - 1)
+    store_population(
+        db,
+        check_population_frame(figures, {a.code for a in catalog.areas}),
+        user="bench",
+        what="demo/population.py",
+    )
     return count_observations(db)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ def area_comparison_figure(
     reference: tuple[float, float] | None = None,
     reference_label: str = "",
     percent: bool = False,
+    notes: Sequence[str] = (),
 ) -> go.Figure:
     """A horizontal dot plot with one row per area, top to bottom in the order given.
 
@@ -36,7 +38,9 @@ def area_comparison_figure(
         middle half of the areas); reference_label names it in the legend.
     A suppressed area shows ".." instead of a dot, and its value (whatever the frame holds) is
     not put anywhere in the figure; an area without a value (not suppressed) shows ".." too.
-    Each dot carries its value as text, formatted the Swedish way.
+    Each dot carries its value as text, formatted the Swedish way. With ``lower`` and
+    ``upper`` columns (the interval, same unit as ``value``) each dot gets its interval as a
+    whisker. notes: extra footer lines (e.g. the population base and year).
     """
     missing = {"area_label", "value"} - set(frame.columns)
     if missing:
@@ -94,10 +98,27 @@ def area_comparison_figure(
         f"<b>{theme.escape(labels[i])}</b><br>{text}" + (f" {theme.escape(unit)}" if unit else "")
         for i, text in zip(rows[shown], texts, strict=True)
     ]
+    whiskers = None
+    if {"lower", "upper"} <= set(frame.columns):
+        low = pd.to_numeric(frame["lower"], errors="coerce").to_numpy(dtype="float64")[shown]
+        high = pd.to_numeric(frame["upper"], errors="coerce").to_numpy(dtype="float64")[shown]
+        whiskers = {
+            "type": "data",
+            "symmetric": False,
+            "array": np.nan_to_num(high * scale - values),
+            "arrayminus": np.nan_to_num(values - low * scale),
+            "color": theme.LIMIT_LINE,
+            "thickness": 1.2,
+            "width": 3,
+        }
+        extent_extra = [*(high[np.isfinite(high)] * scale)]
+    else:
+        extent_extra = []
     fig.add_trace(
         go.Scatter(
             x=values,
             y=rows[shown],
+            error_x=whiskers,
             mode="markers+text",
             text=texts,
             textposition="middle right",
@@ -130,12 +151,14 @@ def area_comparison_figure(
             name="suppressed" if suppressed[i] else "missing",
         )
 
+    extra_notes = list(notes)
     notes = []
     if suppressed.any():
         notes.append(ctx.text("suppressed_note"))
     if (~suppressed & ~np.isfinite(raw)).any():
         notes.append(ctx.text("missing_note"))
     notes.append(ctx.text("fixed_order"))
+    notes = [*extra_notes, *notes]
     longest = max((theme.text_width(label, theme.BODY_SIZE) for label in labels), default=40)
     geometry = theme.frame_geometry(
         ctx,
@@ -150,7 +173,7 @@ def area_comparison_figure(
     x_title = f"{unit}, %" if percent and unit else ("%" if percent else unit)
     xaxis = theme.value_axis(lang, percent=percent, title=x_title)
     xaxis.update(ticks="outside", ticklen=4, tickcolor=theme.GRID)
-    extent = [*values, *(band or ())]
+    extent = [*values, *extent_extra, *(band or ())]
     if extent:
         top = max(extent)
         # room on the right for the value written beside the largest dot

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from demo.population import weighting_population
+
 if TYPE_CHECKING:
     from metrics.catalog import Catalog, Indicator
 
@@ -31,8 +33,9 @@ DEFAULT_SEED = 20190101
 # Stockholms län 2 473 307 + Gotland 61 032 of Riket 10 587 710 (PF §7, SCB 2024) = 23.9 % ~ 24 %.
 _REGION_SHARE = 0.24
 
-# Areas' shares of a regional figure follow population in one year, the latest SCB year in PF §7.
-_POPULATION_YEAR = 2024
+# Areas' shares of a regional figure follow one population figure per municipality
+# (demo.population.weighting_population: the latest published of 2024 and 2017, else the undated
+# list), the same for every month.
 
 # Initiativ Gryning was stepped up in February 2021: own management group, focus on perpetrators
 # (PF §0; seeds/000). Gryning-only series start here, and several processes change after it.
@@ -536,11 +539,8 @@ class _Geography:
         if unknown:
             raise ValueError(f"unknown police areas in the catalog: {sorted(unknown)}")
 
-        # One population year for all months: the catalog's figures come from different years per
-        # municipality, and switching year would put false steps into the municipal series.
-        figures = np.array(
-            [catalog.population(code, _POPULATION_YEAR) or np.nan for code, _, _ in parts]
-        )
+        # One figure for all months: switching year would put false steps into the series.
+        figures = np.array([weighting_population(code) or np.nan for code, _, _ in parts])
         # A municipality without any figure weighs as an average one.
         fallback = np.nanmean(figures) if np.isfinite(figures).any() else 1.0
         shares = np.array([share for _, _, share in parts])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from auth import User
 from ingest.pipeline import IngestReport, ingest_upload
 from metrics.catalog import Catalog, load_catalog
-from storage import Database
+from storage import Database, store_population
 
 DEMO_FILE_NAME = "demodata-lagesbild.csv"
 DEMO_ANALYST = User(name="demo", role="analyst", local=False)
@@ -29,7 +29,9 @@ around a mean between the two levels."""
 def load_demo(db: Database, *, end: str | None = None) -> IngestReport:
     """Generate the demo series and commit them as one upload flagged `is_demo`; then record the
     demo's process changes (``DEMO_PROCESS_CHANGES``) as an analyst would, through the same
-    operation the indicator page uses, each marked "(demo)" in its label."""
+    operation the indicator page uses, each marked "(demo)" in its label; and store the demo
+    population (published figures and marked estimates, demo/population.py) up to the year before
+    the last demo month."""
     from demo.generator import generate_demo_observations
 
     catalog = load_catalog()
@@ -38,7 +40,18 @@ def load_demo(db: Database, *, end: str | None = None) -> IngestReport:
     report = ingest_upload(db, data, DEMO_FILE_NAME, user="demo", is_demo=True, catalog=catalog)
     if report.status == "committed":
         record_demo_process_changes(db, catalog)
+        store_demo_population(db, catalog, int(str(frame["period"].max())[:4]) - 1)
     return report
+
+
+def store_demo_population(db: Database, catalog: Catalog, last_year: int) -> None:
+    """The demo population of every catalog area from 2017 to `last_year`, stored as checked."""
+    from demo.population import demo_population
+    from metrics.population import check_population_frame
+
+    figures = demo_population(catalog, last_year)
+    checked = check_population_frame(figures, {area.code for area in catalog.areas})
+    store_population(db, checked, user="demo", what="demo/population.py")
 
 
 def record_demo_process_changes(db: Database, catalog: Catalog) -> None:

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 if TYPE_CHECKING:
     from metrics.catalog import Catalog, Indicator
+    from metrics.population import Population
 
 SERIES_COLUMNS = ("value", "numerator", "denominator", "status", "suppressed")
 """A *series* is a DataFrame indexed by ``period`` (first day of each month, no month left out)
@@ -576,43 +577,50 @@ def rate_per_100k(value: float | None, population: float | None) -> float | None
 def add_rate_per_100k(
     frame: pd.DataFrame,
     catalog: Catalog,
+    population: Population,
     *,
     indicator: Indicator | None = None,
     area_codes: Iterable[str] | str | None = None,
 ) -> pd.DataFrame:
-    """A copy of ``frame`` with ``population`` and ``rate_per_100k`` columns (NaN where unknown).
+    """A copy of ``frame`` with ``population``, ``population_year`` and ``rate_per_100k``
+    columns (NaN where unknown).
 
     Two shapes are accepted:
     - an observation frame (columns indicator_id, area_code, period, value): each row uses its
-      own area's population for the period's year; the kind comes from ``indicator`` or, if not
-      given, from the catalog entry of the row's indicator_id.
+      own area's population for the period's year; the kind and the population base come from
+      ``indicator`` or, if not given, from the catalog entry of the row's indicator_id.
     - a series (indexed by period): pass ``indicator`` and ``area_codes``; the population is the
       sum over those areas, unknown if any of them is unknown.
-    Populations come from ``catalog.population(area, year)`` (nearest known year). Only count and
+    Each figure is the indicator's base (`population_base`) in the period's year, or the latest
+    earlier year (``population_year`` says which; for a sum, the oldest used). Only count and
     stock values get a rate; a share or a median gets NaN.
     """
     out = frame.copy()
+    cache: dict[tuple[str, int, str], tuple[float, float]] = {}
     if "area_code" in out.columns:
         periods = pd.to_datetime(out["period"])
-        kinds = (
-            pd.Series(indicator.kind, index=out.index)
+        ids = (
+            pd.Series(indicator.id, index=out.index)
             if indicator is not None
-            else out["indicator_id"].map(lambda i: catalog.indicator(i).kind)
+            else out["indicator_id"]
         )
-        cache: dict[tuple[str, int], float] = {}
-        population = [
-            _population(catalog, (code,), year, cache)
-            for code, year in zip(out["area_code"], periods.dt.year, strict=True)
+        entries = {i: catalog.indicator(i) for i in set(ids)}
+        kinds = ids.map(lambda i: entries[i].kind)
+        found = [
+            _population(population, (code,), year, entries[i].population_base, cache)
+            for code, year, i in zip(out["area_code"], periods.dt.year, ids, strict=True)
         ]
     else:
         if indicator is None or area_codes is None:
             raise ValueError("add_rate_per_100k: a series needs indicator and area_codes")
         codes = (area_codes,) if isinstance(area_codes, str) else tuple(area_codes)
         kinds = pd.Series(indicator.kind, index=out.index)
-        cache = {}
         years = pd.DatetimeIndex(out.index).year
-        population = [_population(catalog, codes, year, cache) for year in years]
-    out["population"] = np.asarray(population, dtype="float64")
+        found = [
+            _population(population, codes, year, indicator.population_base, cache) for year in years
+        ]
+    out["population"] = np.asarray([f[0] for f in found], dtype="float64")
+    out["population_year"] = np.asarray([f[1] for f in found], dtype="float64")
     rateable = kinds.isin(RATE_KINDS).to_numpy() & (out["population"] > 0).to_numpy()
     values = out["value"].astype("float64").to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -622,16 +630,23 @@ def add_rate_per_100k(
 
 
 def _population(
-    catalog: Catalog,
+    population: Population,
     codes: tuple[str, ...],
     year: int,
-    cache: dict[tuple[str, int], float],
-) -> float:
-    total = 0.0
+    base: str,
+    cache: dict[tuple[str, int, str], tuple[float, float]],
+) -> tuple[float, float]:
+    """(inhabitants summed over codes, the oldest figure year used); NaNs if any is unknown."""
+    total, oldest = 0.0, math.inf
     for code in codes:
-        key = (code, int(year))
+        key = (code, int(year), base)
         if key not in cache:
-            found = catalog.population(code, int(year))
-            cache[key] = math.nan if found is None else float(found)
-        total += cache[key]
-    return total
+            figure = population.figure(code, int(year), base)
+            cache[key] = (
+                (math.nan, math.nan)
+                if figure is None
+                else (float(figure.inhabitants), float(figure.year))
+            )
+        total += cache[key][0]
+        oldest = min(oldest, cache[key][1])
+    return total, oldest

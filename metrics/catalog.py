@@ -125,6 +125,8 @@ class Indicator:
     each XmR period's limits come from its first n months and are held after (None: all).
     `delivery_delay_days`: a period's figures are expected this many days after its last day
     (None: delivery is not followed; metrics/reporting.py).
+    `population_base`:
+    whom a rate per 100 000 counts ("all", "women_18plus", "children_0_17"; metrics.population).
     """
 
     id: str
@@ -149,6 +151,7 @@ class Indicator:
     disclosure: bool
     fix_after_n_points: int | None = None
     delivery_delay_days: int | None = None
+    population_base: str = "all"
 
     def label(self, lang: Lang) -> str:
         return _in(lang, self.label_sv, self.label_en)
@@ -183,15 +186,6 @@ class Area:
 
 
 @dataclass(frozen=True)
-class PopulationFigure:
-    """Inhabitants of an area on 31 December of `year`, as declared in the catalog."""
-
-    area_code: str
-    year: int
-    inhabitants: int
-
-
-@dataclass(frozen=True)
 class BraMapping:
     """How one BRÅ category in one BRÅ region is read: as `indicator_id` in `area_code`.
 
@@ -217,7 +211,6 @@ class Catalog:
     goals: tuple[Goal, ...]
     indicators: tuple[Indicator, ...]
     areas: tuple[Area, ...]
-    populations: tuple[PopulationFigure, ...]
     bra_mappings: tuple[BraMapping, ...] = ()
     bra_ignored_regions: tuple[str, ...] = ()
 
@@ -232,13 +225,6 @@ class Catalog:
     @cached_property
     def _areas(self) -> dict[str, Area]:
         return {area.code: area for area in self.areas}
-
-    @cached_property
-    def _populations(self) -> dict[str, dict[int, int]]:
-        by_area: dict[str, dict[int, int]] = {}
-        for figure in self.populations:
-            by_area.setdefault(figure.area_code, {})[figure.year] = figure.inhabitants
-        return by_area
 
     @cached_property
     def _bra(self) -> dict[tuple[str, str], BraMapping]:
@@ -296,20 +282,6 @@ class Catalog:
             found = tuple(area.code for area in self.areas if area.level in levels)
             self._valid_areas[levels] = found
         return found
-
-    def population(self, area_code: str, year: int) -> int | None:
-        """Inhabitants of the area in `year`, or the nearest year the catalog knows.
-
-        The exact year is preferred, then the closest earlier year, then the closest later one.
-        None when the catalog has no figure for the area at all (the police areas); KeyError
-        for an unknown area code.
-        """
-        self.area(area_code)
-        figures = self._populations.get(area_code)
-        if not figures:
-            return None
-        earlier = [known for known in figures if known <= year]
-        return figures[max(earlier) if earlier else min(figures)]
 
 
 def _lookup(index: dict[str, _T], key: str, unknown_sv: str, unknown_en: str) -> _T:
@@ -396,7 +368,6 @@ def _build(tables: CatalogTables) -> Catalog:
         goals=tuple(Goal(**row) for row in tables.goals.to_dict("records")),
         indicators=indicators,
         areas=tuple(Area(**row) for row in tables.areas.to_dict("records")),
-        populations=tuple(PopulationFigure(**row) for row in tables.populations.to_dict("records")),
         bra_mappings=tuple(BraMapping(**row) for row in tables.bra_mappings.to_dict("records")),
         bra_ignored_regions=tuple(tables.bra_ignored_regions["region"]),
     )

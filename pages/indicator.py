@@ -8,9 +8,10 @@ from exports.csv_export import to_excel_csv
 from i18n import t
 from metrics.formatting import format_month
 from ui import data, state
+from ui.area_compare import draw_area_comparison
 from ui.components import format_value
 from ui.entry import require_entry
-from ui.indicator_panel import draw_area_comparison, draw_indicator
+from ui.indicator_panel import draw_indicator
 from ui.rebase_offer import draw_shift_offer
 from ui.sidebar import draw_marking, draw_no_data
 
@@ -42,7 +43,8 @@ draw_indicator(indicator, catalog, obs, f, demo=demo, through=through, key=f"ind
 shown_area = f.area if f.area in catalog.valid_areas(indicator.id) else "STHLM"
 draw_shift_offer(indicator, catalog, obs, f, area=shown_area, demo=demo, through=through)
 
-# Comparison between areas: rates per 100 000 (or shares), fixed order, a reference band.
+# Comparison between areas: rates per 100 000 of the indicator's population base (or shares)
+# with intervals, compared with the county; a funnel plot and tile maps (ui/area_compare.py).
 draw_area_comparison(indicator, catalog, obs, f, end=end, through=through, demo=demo)
 
 # The table of values: months × areas, ".." where suppressed.

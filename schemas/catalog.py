@@ -18,6 +18,8 @@ from metrics.spc import MIN_FIX_POINTS
 KINDS = ("count", "stock", "proportion", "median_days")
 DIRECTIONS = ("increase", "decrease", "neutral")
 LEVELS = ("region", "police_area", "municipality")
+POPULATION_BASES = ("all", "women_18plus", "children_0_17")
+"""Whom a rate of the indicator counts per 100 000 of: everyone, women 18+, children 0–17."""
 FAMILY_SIZES = {"county": 8, "gryning": 5}
 SHORT_LABEL_MAX = 40
 MAX_DELIVERY_DELAY_DAYS = 400
@@ -215,6 +217,7 @@ INDICATOR_TABLE = _table(
                 lambda value: _is_whole(value) and 1 <= value <= MAX_DELIVERY_DELAY_DAYS,
             )
         ],
+        "population_base": [_cell("population_base", lambda value: value in POPULATION_BASES)],
     },
     nullable=("fix_after_n_points", "delivery_delay_days"),
 )
@@ -286,15 +289,6 @@ AREA_TABLE = _table(
     nullable=("police_area",),
 )
 """One row per [[areas]] entry."""
-
-POPULATION_TABLE = _table(
-    {
-        "area_code": [],
-        "year": [_cell("year", lambda value: _is_whole(value) and 1900 <= value <= 2100)],
-        "inhabitants": [POSITIVE_WHOLE],
-    }
-)
-"""One row per (area, year) inhabitants figure from the [areas.population] tables."""
 
 BRA_MAPPING_TABLE = _table(
     {
@@ -460,6 +454,10 @@ _MESSAGES = {
         f"must be a whole number 1–{MAX_DELIVERY_DELAY_DAYS} (days after the period's end by "
         "which the figures are expected), got {value}",
     ),
+    "population_base": _Message(
+        f"okänd befolkningsbas {{value}} (tillåtna: {', '.join(POPULATION_BASES)})",
+        f"unknown population base {{value}} (allowed: {', '.join(POPULATION_BASES)})",
+    ),
     "bra_source_unique": _Message(
         "kategorin {value} mappas mer än en gång för samma region",
         "the category {value} is mapped more than once for the same region",
@@ -485,7 +483,6 @@ class CatalogTables:
     baselines: pd.DataFrame
     breaks: pd.DataFrame
     areas: pd.DataFrame
-    populations: pd.DataFrame
     bra_mappings: pd.DataFrame
     bra_ignored_regions: pd.DataFrame
 
@@ -505,13 +502,17 @@ _TABLES = {
     "baselines": _Table(BASELINE_TABLE, "indicators", "indicator_id", "baseline."),
     "breaks": _Table(BREAK_TABLE, "indicators", "indicator_id", "breaks."),
     "areas": _Table(AREA_TABLE, "areas", "code"),
-    "populations": _Table(POPULATION_TABLE, "areas", "area_code", "population."),
     "bra_mappings": _Table(BRA_MAPPING_TABLE, "bra_mapping", "brott"),
     "bra_ignored_regions": _Table(BRA_IGNORED_REGION_TABLE, "bra_ignored_regions", "region"),
 }
 
 _DEFAULTS = {
-    "indicators": {"rare": False, "fix_after_n_points": None, "delivery_delay_days": None},
+    "indicators": {
+        "rare": False,
+        "fix_after_n_points": None,
+        "delivery_delay_days": None,
+        "population_base": "all",
+    },
     "targets": {"note_sv": "", "note_en": "", "illustrative": False},
     "baselines": {"illustrative": False},
     "bra_mappings": {"note_sv": ""},
@@ -522,7 +523,7 @@ _INHERITED = {
     "baselines": {"indicator_id", "kind"},
     "breaks": {"indicator_id"},
 }
-_NESTED = {"indicators": ("target", "baseline", "breaks"), "areas": ("population",)}
+_NESTED = {"indicators": ("target", "baseline", "breaks")}
 
 
 def _columns(table: str) -> tuple[str, ...]:
@@ -653,16 +654,6 @@ class _Shaper:
     def area(self, label: str, area: dict[str, Any]) -> None:
         self.unknown_keys("areas", label, set(area), _allowed_keys("areas"))
         self.rows["areas"].append(area)
-        population = self.nested_table("areas", label, area, "population") or {}
-        for year, inhabitants in population.items():
-            # TOML keys are text: "2017" becomes 2017, anything else fails the year check.
-            self.rows["populations"].append(
-                {
-                    "area_code": label,
-                    "year": int(year) if isinstance(year, str) and year.isdigit() else year,
-                    "inhabitants": inhabitants,
-                }
-            )
 
 
 def _schema_problems(name: str, frame: pd.DataFrame) -> list[Problem]:
@@ -853,7 +844,7 @@ def validate_catalog(raw: Mapping[str, Any]) -> tuple[CatalogTables, tuple[Probl
     """Shape parsed catalog TOML into tables and list every problem found, not only the first.
 
     The tables are only safe to build a catalog from when the problems are empty. Optional
-    fields get their defaults here: `rare` false, `fix_after_n_points` and `delivery_delay_days` none, target notes "" and
+    fields get their defaults here: `rare` false, `fix_after_n_points` and `delivery_delay_days` none, `population_base` "all", target notes "" and
     `illustrative` false.
     """
     shaper = _Shaper()

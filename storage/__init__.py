@@ -20,6 +20,7 @@ from storage.observations import (
     load_observations,
     load_observations_with_checksums,
 )
+from storage.population import load_population, store_population
 from storage.process_changes import (
     PROCESS_CHANGE_COLUMNS,
     ProcessChangeError,
@@ -77,10 +78,12 @@ __all__ = [
     "list_uploads",
     "load_observations",
     "load_observations_with_checksums",
+    "load_population",
     "open_database",
     "plan_upload",
     "record_audit",
     "remove_process_change",
+    "store_population",
     "undo_upload",
     "upload_changes",
 ]

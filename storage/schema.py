@@ -157,6 +157,21 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 ended_at TIMESTAMP NOT NULL, PRIMARY KEY (subject, issued_at))""",
         ],
     ),
+    (
+        7,
+        "population per area, year, sex and age band (the bases rates are computed on)",
+        [
+            # sex 'all' | 'women' | 'men'; age_band 'all' | '0-17' | '18+' (metrics/population.py
+            # names the groups). estimate: not a published figure (demo estimates, derived sums);
+            # source says where the figure comes from. Filled by the demo loader and, later, by
+            # an SCB import.
+            """CREATE TABLE population (
+                area_code VARCHAR NOT NULL, year INTEGER NOT NULL, sex VARCHAR NOT NULL,
+                age_band VARCHAR NOT NULL, inhabitants BIGINT NOT NULL CHECK (inhabitants > 0),
+                estimate BOOLEAN NOT NULL, source VARCHAR NOT NULL,
+                PRIMARY KEY (area_code, year, sex, age_band))""",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

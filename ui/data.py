@@ -17,6 +17,7 @@ from metrics.baselines import rebase_points
 from metrics.catalog import Catalog, load_catalog
 from metrics.disclosure import HiddenCells, apply_disclosure, hidden_cells, hide_cells, protects
 from metrics.overview import REGION, GoalCard, build_overview
+from metrics.population import Population
 from metrics.progress import Assessment
 from metrics.redaction import mask_numbers
 from storage import (
@@ -28,6 +29,7 @@ from storage import (
     list_events,
     load_observations,
     load_observations_with_checksums,
+    load_population,
     open_database,
 )
 from storage.observations import OBSERVATION_COLUMNS
@@ -201,6 +203,16 @@ def _meta(db_version: tuple[int, ...]) -> tuple[pd.Timestamp | None, bool]:
 def data_through() -> pd.Timestamp | None:
     """The latest month with data, or None for an empty database."""
     return _meta(version())[0]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _population(db_version: tuple[int, ...]) -> Population:
+    return Population(load_population(database()))
+
+
+def population() -> Population:
+    """The stored population figures (the bases rates use), read once per database version."""
+    return _population(version())
 
 
 def is_demo() -> bool:

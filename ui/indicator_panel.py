@@ -5,12 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from charts import ChartContext, area_comparison_figure, plotly_config
+from charts import plotly_config
 from charts.describe import describe_trend
 from charts.indicator import build_indicator_chart
 from i18n import t
 from metrics.catalog import Catalog, Indicator
-from metrics.compare import compare_areas, reference_band
 from metrics.formatting import format_month
 from metrics.progress import Assessment
 from ui import data
@@ -104,56 +103,6 @@ def draw_indicator(
             )
             draw_definition(indicator, catalog, lang)
     return assessment
-
-
-def draw_area_comparison(
-    indicator: Indicator,
-    catalog: Catalog,
-    obs: pd.DataFrame,
-    f: Filters,
-    *,
-    end: pd.Timestamp,
-    through: pd.Timestamp,
-    demo: bool,
-) -> None:
-    """The areas side by side over the 12 months to `end` (rates per 100 000, or shares), in a
-    fixed order with a reference band; nothing when fewer than two areas can be compared.
-
-    obs must hold the indicator's rows for every area. When disclosure control hides every
-    area's value (briefing mode), a message says so instead of an empty chart.
-    """
-    lang = f.lang
-    comparison = compare_areas(obs, indicator, catalog, end)
-    if len(comparison) <= 1:
-        return
-    st.subheader(t("area_comparison", lang))
-    if comparison["value"].isna().all() and comparison["suppressed"].any():
-        st.info(t("area_comparison_all_hidden", lang), icon=":material/visibility_off:")
-        return
-    share = indicator.kind not in ("count", "stock")
-    st.caption(t("area_comparison_help_share" if share else "area_comparison_help", lang))
-    comparison["area_label"] = [catalog.area(c).name(lang) for c in comparison["area_code"]]
-    start = (end.to_period("M") - 11).to_timestamp()
-    ctx = ChartContext(
-        title=f"{indicator.label(lang)} – {t('area_comparison', lang).lower()}",
-        area_label=catalog.area("STHLM").name(lang),
-        period_label=f"{format_month(start, lang)}–{format_month(end, lang)}",
-        source=indicator.source,
-        data_through=format_month(through, lang),
-        demo=demo,
-        lang=lang,
-        filename=f"lagesbild_{indicator.id}_omraden_{end:%Y-%m}",
-    )
-    unit = t("per_100k", lang) if not share else indicator.unit(lang)
-    fig = area_comparison_figure(
-        comparison[["area_label", "value", "suppressed"]],
-        ctx,
-        unit=unit,
-        percent=indicator.kind == "proportion",
-        reference=reference_band(comparison["value"]),
-        reference_label=t("area_comparison_help", lang).split(".")[-2].strip(),
-    )
-    st.plotly_chart(fig, config=plotly_config(ctx), theme=None, key="compare")
 
 
 def draw_definition(indicator: Indicator, catalog: Catalog, lang: str) -> None:

@@ -222,32 +222,56 @@ def test_rate_per_100k():
     assert rate_per_100k(math.nan, 1000) is None
 
 
-def test_add_rate_per_100k_on_observations_uses_catalog_population():
+def _population(rows):
+    from metrics.population import COLUMNS, Population
+
+    return Population(pd.DataFrame(rows, columns=list(COLUMNS)))
+
+
+POPULATION_ROWS = [
+    ("0980", 2025, "all", "all", 60_000, False, "test"),
+    ("0980", 2025, "women", "18+", 24_000, True, "test"),
+    ("0114", 2024, "all", "all", 50_000, False, "test"),
+    ("0115", 2024, "all", "all", 35_000, False, "test"),
+    ("0115", 2025, "all", "all", 36_000, False, "test"),
+]
+
+
+def test_add_rate_per_100k_on_observations_uses_the_base_and_the_latest_earlier_year():
     frame = pd.DataFrame(
         {
-            "indicator_id": ["reported_rape", "reported_rape", "clearance_rape"],
-            "area_code": ["0980", "PO_NORD", "STHLM"],
-            "period": pd.to_datetime(["2026-01-01"] * 3),
-            "value": [6.0, 10.0, 3.0],
-            "denominator": [np.nan, np.nan, 10.0],
-            "status": ["final"] * 3,
+            "indicator_id": [
+                "reported_rape",
+                "reported_partner_violence_women",
+                "reported_rape",
+                "clearance_rape",
+            ],
+            "area_code": ["0980", "0980", "PO_NORD", "STHLM"],
+            "period": pd.to_datetime(["2026-01-01"] * 4),
+            "value": [6.0, 12.0, 10.0, 3.0],
+            "denominator": [np.nan, np.nan, np.nan, 10.0],
+            "status": ["final"] * 4,
         }
     )
-    out = add_rate_per_100k(frame, CATALOG)
-    gotland = CATALOG.population("0980", 2026)
-    assert out["rate_per_100k"].iloc[0] == pytest.approx(6 / gotland * 100_000)
-    assert math.isnan(out["rate_per_100k"].iloc[1])  # police areas have no population
-    assert math.isnan(out["rate_per_100k"].iloc[2])  # a share gets no rate
+    out = add_rate_per_100k(frame, CATALOG, _population(POPULATION_ROWS))
+    assert out["rate_per_100k"].iloc[0] == pytest.approx(6 / 60_000 * 100_000)
+    assert out["population_year"].iloc[0] == 2025  # 2026 is not known: the year before
+    assert out["rate_per_100k"].iloc[1] == pytest.approx(12 / 24_000 * 100_000)  # women 18+
+    assert math.isnan(out["rate_per_100k"].iloc[2])  # no figure for the police area here
+    assert math.isnan(out["rate_per_100k"].iloc[3])  # a share gets no rate
     assert "rate_per_100k" not in frame.columns
 
 
 def test_add_rate_per_100k_on_a_series_sums_population_over_areas():
     series = monthly([10, 20], start="2025-01")
-    out = add_rate_per_100k(series, CATALOG, indicator=COUNT, area_codes=["0114", "0115"])
-    population = CATALOG.population("0114", 2025) + CATALOG.population("0115", 2025)
-    assert out["rate_per_100k"].iloc[1] == pytest.approx(20 / population * 100_000)
+    population = _population(POPULATION_ROWS)
+    out = add_rate_per_100k(
+        series, CATALOG, population, indicator=COUNT, area_codes=["0114", "0115"]
+    )
+    assert out["rate_per_100k"].iloc[1] == pytest.approx(20 / (50_000 + 36_000) * 100_000)
+    assert out["population_year"].iloc[1] == 2024  # the oldest figure in the sum
     with pytest.raises(ValueError):
-        add_rate_per_100k(series, CATALOG)
+        add_rate_per_100k(series, CATALOG, population)
 
 
 cells = st.tuples(st.integers(0, 50), st.integers(0, 60)).map(lambda t: (t[0], t[0] + t[1]))

@@ -4,8 +4,6 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from metrics.catalog import CatalogError, load_catalog
 
@@ -279,45 +277,16 @@ def test_valid_areas_are_listed_once_per_set_of_levels_and_stay_the_same(catalog
     assert fresh == catalog and hash(fresh) == hash(catalog)
 
 
-# --- population ---------------------------------------------------------------------------------
+# --- population base ----------------------------------------------------------------------------
 
 
-def test_population_uses_the_exact_year_when_known(catalog):
-    assert catalog.population("0180", 2017) == 949_164
-    assert catalog.population("0123", 2024) == 88_950
-    assert catalog.population("0123", 2025) == 90_223
-
-
-def test_population_falls_back_to_the_closest_earlier_then_later_year(catalog):
-    assert catalog.population("0123", 2020) == 76_055  # 2017 is earlier; 2024 is closer but later
-    assert catalog.population("0123", 2030) == 90_223
-    assert catalog.population("0123", 2010) == 76_055  # nothing earlier: the closest later year
-
-
-def test_police_areas_have_no_population(catalog):
-    for code in POLICE_AREAS:
-        assert catalog.population(code, 2024) is None
-
-
-def test_region_population_is_county_plus_gotland_where_both_are_known(catalog):
-    municipalities_2025 = sum(catalog.population(code, 2025) for code in MUNICIPALITIES)
-    assert catalog.population("STHLM", 2025) == municipalities_2025 == 2_546_311
-    # The county's 2017 figure (2 303 417) excludes Gotland, so the region has no 2017 figure.
-    assert catalog.population("STHLM", 2017) == 2_546_311
-
-
-def test_population_for_an_unknown_area_is_a_key_error(catalog):
-    with pytest.raises(KeyError):
-        catalog.population("0999", 2024)
-
-
-@given(code=st.sampled_from(("STHLM", *MUNICIPALITIES)), year=st.integers(1990, 2040))
-def test_population_is_always_a_declared_figure_of_the_nearest_year(code, year):
-    catalog = load_catalog()
-    figures = {f.year: f.inhabitants for f in catalog.populations if f.area_code == code}
-    earlier = [y for y in figures if y <= year]
-    expected_year = max(earlier) if earlier else min(figures)
-    assert catalog.population(code, year) == figures[expected_year]
+def test_each_indicator_names_its_population_base(catalog):
+    bases = {i.id: i.population_base for i in catalog.indicators}
+    assert bases["reported_partner_violence_women"] == "women_18plus"
+    for child in ("reported_child_sexual_offences", "reported_grooming"):
+        assert bases[child] == "children_0_17"
+    assert bases["reported_rape"] == "all"
+    assert set(bases.values()) <= {"all", "women_18plus", "children_0_17"}
 
 
 # --- invalid catalogs ---------------------------------------------------------------------------
@@ -398,7 +367,14 @@ def test_a_minimal_catalog_loads(tmp_path):
     small = load_catalog(_write(tmp_path, _MINIMAL))
     assert [i.id for i in small.indicators] == ["prevention_activities"]
     assert small.indicator("prevention_activities").rare is False  # default
-    assert small.population("STHLM", 2024) is None
+    assert small.indicator("prevention_activities").population_base == "all"  # default
+
+
+def test_unknown_population_base_is_named(tmp_path):
+    message = _problems(
+        tmp_path, _MINIMAL.replace('kind = "count"', 'kind = "count"\npopulation_base = "men"')
+    )
+    assert "fält population_base: okänd befolkningsbas 'men'" in message
 
 
 def test_unknown_kind_is_named(tmp_path):

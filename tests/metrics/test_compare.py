@@ -8,11 +8,20 @@ import pytest
 
 from metrics.aggregate import rate_per_100k, share
 from metrics.catalog import load_catalog
-from metrics.compare import compare_areas, reference_band
+from metrics.compare import COLUMNS, compare_areas, funnel, region_value
 from metrics.disclosure import apply_disclosure
+from metrics.intervals import proportion_ci, rate_ci
+from metrics.population import Population
 
 CATALOG = load_catalog()
 END = pd.Timestamp("2026-10-01")
+
+
+@pytest.fixture(scope="module")
+def population():
+    from demo.population import demo_population
+
+    return Population(demo_population(CATALOG, 2025))
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +33,7 @@ def demo_obs():
     return frame
 
 
-def _compare_area_by_area(obs, indicator, catalog, end, months=12):
+def _compare_area_by_area(obs, indicator, catalog, end, population, months=12):
     """compare_areas as it was written first: one mask over the window per area."""
     start = (end.to_period("M") - (months - 1)).to_timestamp()
     window = obs[
@@ -37,17 +46,17 @@ def _compare_area_by_area(obs, indicator, catalog, end, months=12):
             continue
         part = window[window["area_code"] == code]
         hidden = bool(part.get("suppressed", pd.Series(False, index=part.index)).any())
-        population = catalog.population(code, end.year)
-        if indicator.kind in ("count", "stock") and population is None:
+        inhabitants = population.inhabitants(code, end.year, indicator.population_base)
+        if indicator.kind in ("count", "stock") and inhabitants is None:
             continue
         value = np.nan
         if indicator.kind == "count":
             if len(part) == months and part["value"].notna().all():
-                value = rate_per_100k(part["value"].sum(), population) or np.nan
+                value = rate_per_100k(part["value"].sum(), inhabitants)
         elif indicator.kind == "stock":
             last = part[part["period"] == end]
             if len(last) and last["value"].notna().all():
-                value = rate_per_100k(float(last["value"].iloc[0]), population) or np.nan
+                value = rate_per_100k(float(last["value"].iloc[0]), inhabitants)
         elif indicator.kind == "proportion":
             if len(part) and part[["value", "denominator"]].notna().all().all():
                 value = share(part["value"].sum(), part["denominator"].sum())
@@ -60,14 +69,15 @@ def _compare_area_by_area(obs, indicator, catalog, end, months=12):
                 "level": area.level,
                 "value": value,
                 "suppressed": hidden and pd.isna(value),
-                "population": population,
+                "population": inhabitants,
             }
         )
-    return pd.DataFrame(rows, columns=["area_code", "level", "value", "suppressed", "population"])
+    frame = pd.DataFrame(rows, columns=["area_code", "level", "value", "suppressed", "population"])
+    return frame.astype({"value": "float64"})
 
 
 @pytest.mark.parametrize("briefing", [False, True], ids=["open", "briefing"])
-def test_every_indicator_compares_as_area_by_area(demo_obs, briefing):
+def test_every_indicator_compares_as_area_by_area(demo_obs, population, briefing):
     obs = demo_obs
     if briefing:
         obs = apply_disclosure(demo_obs, CATALOG, 5)
@@ -76,35 +86,51 @@ def test_every_indicator_compares_as_area_by_area(demo_obs, briefing):
     obs = obs[obs["area_code"] != "0140"]
     for indicator in CATALOG.indicators:
         for end in (END, pd.Timestamp("2025-03-01")):
-            got = compare_areas(obs, indicator, CATALOG, end)
+            got = compare_areas(obs, indicator, CATALOG, end, population)
+            expected = _compare_area_by_area(obs, indicator, CATALOG, end, population)
             pd.testing.assert_frame_equal(
-                got, _compare_area_by_area(obs, indicator, CATALOG, end), obj=indicator.id
+                got[expected.columns], expected, obj=indicator.id, check_dtype=False
             )
 
 
-def test_areas_in_catalog_order_without_the_region(demo_obs):
+def test_areas_in_catalog_order_without_the_region(demo_obs, population):
     indicator = CATALOG.indicator("victims_supported")
-    got = compare_areas(demo_obs, indicator, CATALOG, END)
+    got = compare_areas(demo_obs, indicator, CATALOG, END, population)
     assert "STHLM" not in set(got["area_code"])
     expected = [c for c in CATALOG.valid_areas(indicator.id) if c != "STHLM"]
     assert got["area_code"].tolist() == expected
 
 
-def test_a_missing_month_gives_no_value_and_a_suppressed_one_says_so(demo_obs):
+def test_a_missing_month_gives_no_value_and_a_suppressed_one_says_so(demo_obs, population):
     indicator = CATALOG.indicator("reported_rape")
     rows = demo_obs[demo_obs["indicator_id"] == indicator.id].assign(suppressed=False)
     gap = (rows["area_code"] == "0127") & (rows["period"] == pd.Timestamp("2026-05-01"))
     hidden = (rows["area_code"] == "0180") & (rows["period"] == pd.Timestamp("2026-06-01"))
     rows.loc[hidden, ["value", "suppressed"]] = [np.nan, True]
-    got = compare_areas(rows[~gap], indicator, CATALOG, END).set_index("area_code")
+    got = compare_areas(rows[~gap], indicator, CATALOG, END, population).set_index("area_code")
     assert pd.isna(got.loc["0127", "value"]) and not got.loc["0127", "suppressed"]
     assert pd.isna(got.loc["0180", "value"]) and got.loc["0180", "suppressed"]
-    # Police areas have no population: no rate, so they are left out rather than shown as "..".
-    assert "PO_SYD" not in got.index
+    # A hidden month: no interval either, and no comparison.
+    assert got.loc["0180", ["lower", "upper"]].isna().all()
+    assert got.loc["0180", "category"] == "not_comparable"
     twelve = rows[(rows["area_code"] == "0126") & (rows["period"] > pd.Timestamp("2025-10-01"))]
+    # 2026 has no population yet: the latest earlier year (2025) is used, and said.
+    assert got.loc["0126", "population_year"] == 2025
     assert got.loc["0126", "value"] == pytest.approx(
-        rate_per_100k(twelve["value"].sum(), CATALOG.population("0126", 2026))
+        rate_per_100k(twelve["value"].sum(), population.inhabitants("0126", 2025))
     )
+
+
+def test_without_an_earlier_population_an_area_is_left_out(demo_obs):
+    indicator = CATALOG.indicator("reported_rape")
+    later_only = Population(
+        pd.DataFrame(
+            [("0126", 2030, "all", "all", 100_000, False, "x")],
+            columns=["area_code", "year", "sex", "age_band", "inhabitants", "estimate", "source"],
+        )
+    )
+    got = compare_areas(demo_obs, indicator, CATALOG, END, later_only)
+    assert got.empty
 
 
 def test_no_rows_gives_an_empty_frame_with_its_columns():
@@ -118,11 +144,80 @@ def test_no_rows_gives_an_empty_frame_with_its_columns():
             "denominator": pd.Series(dtype=float),
         }
     )
-    got = compare_areas(empty, indicator, CATALOG, END)
-    assert list(got.columns) == ["area_code", "level", "value", "suppressed", "population"]
-    assert got["value"].isna().all()
+    got = compare_areas(empty, indicator, CATALOG, END, Population())
+    assert list(got.columns) == COLUMNS
+    assert got.empty
 
 
-def test_reference_band_is_the_middle_half_or_none():
-    assert reference_band(pd.Series([1.0, np.nan, 2.0, 3.0])) is None
-    assert reference_band(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0])) == (2.0, 4.0)
+def test_a_2020_rate_uses_2020s_population_of_the_indicators_base(demo_obs, population):
+    """Issue 13 item 5: women 18+ for crimes against women, children 0-17 for crimes against
+    children, the rate's own year."""
+    from demo.generator import generate_demo_observations
+
+    obs = generate_demo_observations(CATALOG, start="2020-01", end="2020-12")
+    obs["period"] = pd.to_datetime(obs["period"], format="%Y-%m")
+    end = pd.Timestamp("2020-12-01")
+    for indicator_id, sex, age in (
+        ("reported_partner_violence_women", "women", "18+"),
+        ("reported_child_sexual_offences", "all", "0-17"),
+        ("reported_rape", "all", "all"),
+    ):
+        indicator = CATALOG.indicator(indicator_id)
+        got = compare_areas(obs, indicator, CATALOG, end, population).set_index("area_code")
+        table = population.frame
+        expected = table[
+            (table["area_code"] == "0127")
+            & (table["year"] == 2020)
+            & (table["sex"] == sex)
+            & (table["age_band"] == age)
+        ]["inhabitants"].item()
+        assert got.loc["0127", "population"] == expected
+        assert got.loc["0127", "population_year"] == 2020
+        events = obs[(obs["indicator_id"] == indicator_id) & (obs["area_code"] == "0127")]
+        assert got.loc["0127", "value"] == pytest.approx(events["value"].sum() / expected * 100_000)
+    women = population.inhabitants("0127", 2020, "women_18plus")
+    assert women < population.inhabitants("0127", 2020) * 0.5
+
+
+@pytest.mark.parametrize("level", [0.95, 0.998])
+def test_intervals_and_categories_against_the_region(demo_obs, population, level):
+    for indicator_id in ("reported_rape", "clearance_partner_assault"):
+        indicator = CATALOG.indicator(indicator_id)
+        got = compare_areas(demo_obs, indicator, CATALOG, END, population, level=level)
+        centre = region_value(demo_obs, indicator, CATALOG, END, population)
+        assert centre is not None
+        for row in got.itertuples():
+            if pd.isna(row.value):
+                assert row.category == "not_comparable"
+                continue
+            if indicator.kind == "count":
+                lower, upper = rate_ci(row.numerator, row.denominator, level=level)
+                enough = row.numerator >= 5
+            else:
+                lower, upper = proportion_ci(row.numerator, row.denominator, level=level)
+                enough = row.denominator >= 10
+            assert (row.lower, row.upper) == pytest.approx((lower, upper))
+            expected = (
+                "not_comparable"
+                if not enough
+                else "higher"
+                if lower > centre
+                else "lower"
+                if upper < centre
+                else "similar"
+            )
+            assert row.category == expected
+
+
+def test_funnel_limits_surround_the_centre_and_narrow(demo_obs, population):
+    indicator = CATALOG.indicator("reported_rape")
+    got = compare_areas(demo_obs, indicator, CATALOG, END, population)
+    centre = region_value(demo_obs, indicator, CATALOG, END, population)
+    drawn = funnel(got, indicator, centre)
+    assert drawn.centre == centre
+    for level in (0.95, 0.998):
+        lower, upper = drawn.limits[level]
+        assert (lower <= centre).all() and (upper >= centre).all()
+        assert np.diff(upper - lower).max() <= 1e-6
+    assert (drawn.limits[0.998][1] >= drawn.limits[0.95][1]).all()
+    assert funnel(got, CATALOG.indicator("lead_time_days"), centre) is None

@@ -53,7 +53,6 @@ SMALL = Catalog(
         Area("M0", "M0", "M0", "municipality", None),
         Area("MG", "MG", "MG", "municipality", "PG"),
     ),
-    populations=(),
 )
 SMALL_GROUPS = area_groups(SMALL, spans={"M0": ("PA", "PB")})
 MUNIS = ("M1", "M2", "M3", "M0", "MG")

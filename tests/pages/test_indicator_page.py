@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -50,10 +51,66 @@ def test_a_comparison_with_every_value_hidden_says_so_instead_of_an_empty_chart(
 def test_the_same_comparison_outside_briefing_mode_is_drawn(monkeypatch, demo_db_path):
     at = indicator_page(monkeypatch, demo_db_path, ind="clearance_rape")
     assert not any("dolda" in i.value for i in at.info)
-    assert charts(at) == 2
+    # trend, areas with intervals, funnel, the police areas' tile map
+    assert charts(at) == 4
 
 
-def test_a_partly_hidden_comparison_is_drawn_with_its_dots(monkeypatch, demo_db_path):
+def figures(at: AppTest) -> dict[str, dict]:
+    """The page's Plotly figures by their chart key's end (compare, compare_funnel, ...)."""
+    out = {}
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        out[chart.proto.id] = spec
+    return out
+
+
+def funnel_and_map(at: AppTest) -> tuple[dict, dict]:
+    specs = list(figures(at).values())
+    funnel = next(s for s in specs if s["layout"].get("xaxis", {}).get("type") == "log")
+    tiles = next(s for s in specs if s["layout"].get("yaxis", {}).get("scaleanchor") == "x")
+    return funnel, tiles
+
+
+@pytest.mark.parametrize(
+    ("lang", "base", "higher"),
+    [("sv", "kvinnor 18 år och äldre", "högre än länet"), ("en", "women aged 18", "higher than")],
+)
+def test_funnel_and_tile_map_with_the_base_and_year_in_both_languages(
+    monkeypatch, demo_db_path, lang, base, higher
+):
+    at = indicator_page(
+        monkeypatch, demo_db_path, ind="reported_partner_violence_women", area="0127", lang=lang
+    )
+    captions = " ".join(c.value for c in at.caption)
+    assert base in captions and "2025" in captions  # 2026 unknown: the latest earlier year
+    funnel, tiles = funnel_and_map(at)
+    names = " ".join(tr.get("name", "") for tr in funnel["data"])
+    assert higher in names
+    points = sum(len(tr["hovertext"]) for tr in funnel["data"] if tr.get("mode") == "markers")
+    assert points == 27 + 4  # every municipality, the selected one ringed besides
+    texts = [a["text"] for a in tiles["layout"]["annotations"] if a.get("hovertext")]
+    assert len(texts) == 27 and any("Botkyrka" in x for x in texts)
+    assert any("Botkyrka" in tr.get("text", [""])[0] for tr in funnel["data"] if tr.get("text"))
+    assert len(at.get("download_button")) >= 2  # the values and the comparison
+
+
+def test_in_briefing_mode_a_hidden_area_is_neither_a_point_nor_an_interval(
+    monkeypatch, demo_db_path
+):
     at = indicator_page(monkeypatch, demo_db_path, ind="reported_rape", brief="1")
     assert not any("dolda" in i.value for i in at.info)
-    assert charts(at) == 2
+    funnel, tiles = funnel_and_map(at)
+    shown = sum(len(tr["hovertext"]) for tr in funnel["data"] if tr.get("mode") == "markers")
+    maps = [s for s in figures(at).values() if s["layout"].get("yaxis", {}).get("scaleanchor")]
+    assert len(maps) == 2  # the municipalities and the police areas
+    hidden = [
+        a
+        for m in maps
+        for a in m["layout"]["annotations"]
+        if a.get("hovertext") and ".." in a["text"]
+    ]
+    assert hidden and shown + len(hidden) == 27 + 4
+    assert not any(".." in t for tr in funnel["data"] for t in tr.get("hovertext", []))
+    whiskers = next(s for s in figures(at).values() if any(tr.get("error_x") for tr in s["data"]))
+    dots = next(tr for tr in whiskers["data"] if tr.get("error_x"))
+    assert len(dots["hovertext"]) == shown

@@ -1,0 +1,265 @@
+"""Areas compared with the region: a funnel plot and tile maps (the municipalities, the police
+areas), drawing what metrics.compare computed. Shape and word carry the category, not colour
+alone; no ranking: tiles lie where the areas are, points where their sizes put them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts import theme
+from charts.context import ChartContext
+from metrics.compare import Funnel
+
+SYMBOLS = {
+    "higher": "triangle-up",
+    "lower": "triangle-down",
+    "similar": "circle",
+    "not_comparable": "circle-open",
+}
+GLYPHS = {"higher": "▲", "lower": "▼", "similar": "●", "not_comparable": "○"}
+# Neutral direction (reported crime): two blues, never red/green. Directional: better is blue,
+# worse is amber; similar is grey; not comparable is white with a dashed outline.
+FILLS = {
+    "neutral": {"higher": "#1d4e89", "lower": "#9ec5e8"},
+    "increase": {"higher": "#1d4e89", "lower": "#c0741f"},
+    "decrease": {"higher": "#c0741f", "lower": "#1d4e89"},
+}
+SIMILAR_FILL = "#d9dde2"
+INK_ON = {"#1d4e89": "#ffffff", "#c0741f": "#ffffff"}
+
+# Rough geography (column, row; north at the top): equal squares, no map data.
+MUNICIPALITY_TILES: dict[str, tuple[int, int]] = {
+    "0191": (3, 0), "0188": (5, 0),
+    "0139": (2, 1), "0114": (3, 1), "0115": (4, 1), "0117": (5, 1),
+    "0123": (2, 2), "0163": (3, 2), "0160": (4, 2), "0187": (5, 2),
+    "0125": (1, 3), "0183": (2, 3), "0184": (3, 3), "0162": (4, 3), "0186": (5, 3),
+    "0128": (1, 4), "0127": (2, 4), "0180": (3, 4), "0182": (4, 4), "0120": (5, 4),
+    "0140": (0, 5), "0181": (1, 5), "0126": (3, 5), "0138": (4, 5),
+    "0136": (4, 6),
+    "0192": (4, 7), "0980": (6, 7),
+}  # fmt: skip
+POLICE_TILES: dict[str, tuple[int, int]] = {
+    "PO_NORD": (0, 0),
+    "PO_CITY": (1, 1),
+    "PO_SYD": (0, 2),
+    "PO_GOTLAND": (2, 3),
+}
+
+
+@dataclass(frozen=True)
+class ComparisonWords:
+    """The words a comparison chart needs, in the page's language."""
+
+    categories: dict[str, str]  # category -> "högre än länet" (or "bättre än länet")
+    axis: str  # the value axis title (unit)
+    size_axis: str  # the funnel's x axis title
+    centre: str  # "Länets värde"
+    limit: str  # "Gräns {level}"
+    selected: str  # "Valt område"
+    notes: Sequence[str] = ()  # footer notes (population base and year, method, hidden)
+
+
+def category_fill(category: str, direction: str) -> str:
+    if category in ("higher", "lower"):
+        return FILLS[direction][category]
+    return SIMILAR_FILL if category == "similar" else theme.BACKGROUND
+
+
+def funnel_figure(
+    frame: pd.DataFrame,
+    drawn: Funnel,
+    ctx: ChartContext,
+    words: ComparisonWords,
+    *,
+    direction: str,
+    percent: bool,
+    selected: str | None = None,
+) -> go.Figure:
+    """Each shown area at its size (``denominator``) and value, with the region's value as the
+    centre line and the 95 % and 99,8 % limits; ``selected`` (an area code) is ringed and named.
+
+    frame: ``area_code``, ``area_label``, ``value``, ``denominator``, ``lower``, ``upper``,
+    ``category``; rows without a value (hidden or missing) are not drawn at all."""
+    scale = 100.0 if percent else 1.0
+    shown = frame[frame["value"].notna() & frame["denominator"].notna()]
+    fig = go.Figure()
+    dashes = {0.95: "dash", 0.998: "dot"}
+    for level, (lower, upper) in drawn.limits.items():
+        name = words.limit.format(level=_level_text(level, ctx.lang))
+        for i, line in enumerate((upper, lower)):
+            fig.add_trace(
+                go.Scatter(
+                    x=drawn.sizes,
+                    y=np.asarray(line) * scale,
+                    mode="lines",
+                    line={"color": theme.LIMIT_LINE, "width": 1.2, "dash": dashes[level]},
+                    name=theme.escape(name),
+                    showlegend=i == 0,
+                    legendgroup=name,
+                    hoverinfo="skip",
+                )
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=[drawn.sizes[0], drawn.sizes[-1]],
+            y=[drawn.centre * scale] * 2,
+            mode="lines",
+            line={"color": theme.MEAN_LINE, "width": 1.6},
+            name=theme.escape(words.centre),
+            hoverinfo="skip",
+        )
+    )
+    for category, symbol in SYMBOLS.items():
+        part = shown[shown["category"] == category]
+        if part.empty:
+            continue
+        fill = category_fill(category, direction)
+        hover = [
+            f"<b>{theme.escape(row.area_label)}</b><br>"
+            f"{_value(row.value, ctx.lang, percent)} ({_value(row.lower, ctx.lang, percent)}–"
+            f"{_value(row.upper, ctx.lang, percent)})<br>{theme.escape(words.categories[category])}"
+            for row in part.itertuples()
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=part["denominator"],
+                y=part["value"] * scale,
+                mode="markers",
+                marker={
+                    "symbol": symbol,
+                    "size": 11,
+                    "color": fill if category != "not_comparable" else theme.MUTED,
+                    "line": {"color": theme.INK, "width": 1},
+                },
+                name=theme.escape(words.categories[category]),  # the marker is the shape
+                hovertext=hover,
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    if selected is not None and selected in set(shown["area_code"]):
+        row = shown[shown["area_code"] == selected].iloc[0]
+        fig.add_trace(
+            go.Scatter(
+                x=[row["denominator"]],
+                y=[row["value"] * scale],
+                mode="markers+text",
+                marker={"symbol": "circle-open", "size": 22, "line": {"width": 2.5}},
+                marker_color=theme.INK,
+                text=[theme.escape(str(row["area_label"]))],
+                textposition="top center",
+                name=theme.escape(words.selected),
+                hoverinfo="skip",
+            )
+        )
+    geometry = theme.frame_geometry(ctx, title_in_legend=True, notes=words.notes, below_plot=44)
+    theme.apply_frame(fig, ctx, geometry, plot_height=300)
+    yaxis = theme.value_axis(ctx.lang, percent=percent, title=words.axis)
+    fig.update_layout(
+        yaxis=yaxis,
+        xaxis={
+            "type": "log",
+            "title": {"text": theme.escape(words.size_axis)},
+            "gridcolor": theme.GRID,
+            "fixedrange": True,
+        },
+    )
+    return fig
+
+
+def tile_map_figure(
+    frame: pd.DataFrame,
+    ctx: ChartContext,
+    words: ComparisonWords,
+    *,
+    tiles: dict[str, tuple[int, int]],
+    direction: str,
+    percent: bool,
+    selected: str | None = None,
+) -> go.Figure:
+    """Equal squares where the areas roughly lie, filled by category, each with its short name,
+    the category's glyph and its value (".." when hidden or missing).
+
+    frame: ``area_code``, ``area_label``, ``value``, ``category``, ``suppressed``; areas without
+    a tile place are left out (a catalog beyond Stockholm county)."""
+    rows = frame[frame["area_code"].isin(tiles)]
+    fig = go.Figure()
+    columns = max(c for c, _ in tiles.values()) + 1
+    height = max(r for _, r in tiles.values()) + 1
+    for row in rows.itertuples():
+        col, line = tiles[row.area_code]
+        category = row.category if pd.notna(row.value) else "not_comparable"
+        fill = category_fill(category, direction)
+        ink = INK_ON.get(fill, theme.INK)
+        fig.add_shape(
+            type="rect",
+            x0=col + 0.04,
+            x1=col + 0.96,
+            y0=-line - 0.04,
+            y1=-line - 0.96,
+            fillcolor=fill,
+            line={
+                "color": theme.INK if row.area_code == selected else theme.LIMIT_LINE,
+                "width": 3 if row.area_code == selected else 1,
+                "dash": "dot" if category == "not_comparable" else "solid",
+            },
+            layer="below",
+        )
+        value = ".." if pd.isna(row.value) else _value(row.value, ctx.lang, percent)
+        label = theme.escape(_short(str(row.area_label)))
+        fig.add_annotation(
+            x=col + 0.5,
+            y=-line - 0.5,
+            text=f"{label}<br><b>{GLYPHS[category]} {value}</b>",
+            showarrow=False,
+            font={"size": 9, "color": ink},
+            hovertext=theme.escape(f"{row.area_label}: {value} – {words.categories[category]}"),
+        )
+    # The legend: one entry per category that occurs, with its glyph and word.
+    for category in SYMBOLS:
+        if category not in set(rows["category"]):
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={
+                    "symbol": "square",
+                    "size": 13,
+                    "color": category_fill(category, direction),
+                    "line": {"color": theme.LIMIT_LINE, "width": 1},
+                },
+                name=theme.escape(f"{GLYPHS[category]} {words.categories[category]}"),
+            )
+        )
+    geometry = theme.frame_geometry(ctx, title_in_legend=True, notes=words.notes, below_plot=8)
+    theme.apply_frame(fig, ctx, geometry, plot_height=int(62 * height))
+    hidden_axis = {"visible": False, "fixedrange": True}
+    fig.update_layout(
+        xaxis={**hidden_axis, "range": [-0.1, columns + 0.1]},
+        yaxis={**hidden_axis, "range": [-height - 0.1, 0.1], "scaleanchor": "x"},
+    )
+    return fig
+
+
+def _short(name: str) -> str:
+    """A tile's name: long names cut (Polisområde Stockholm nord → Stockholm nord)."""
+    name = name.removeprefix("Polisområde ").removesuffix(" police area")
+    return name if len(name) <= 13 else name[:12] + "."
+
+
+def _value(value: float, lang: str, percent: bool) -> str:
+    if pd.isna(value):
+        return ".."
+    if percent:
+        return theme.format_value(value, lang, percent=True)
+    return theme.format_value(value, lang, decimals=1 if abs(value) < 100 else 0)
+
+
+def _level_text(level: float, lang: str) -> str:
+    return "99,8 %" if level == 0.998 and lang == "sv" else ("99.8 %" if level == 0.998 else "95 %")

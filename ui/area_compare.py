@@ -1,0 +1,263 @@
+"""The indicator page's comparison between areas (Streamlit glue): each area's 12-month value
+with its interval and whether it is higher, lower or like the county, a funnel plot, tile maps
+of the municipalities and the police areas, the population base and year, and a CSV."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from charts import ChartContext, area_comparison_figure, plotly_config
+from charts.comparison import (
+    GLYPHS,
+    MUNICIPALITY_TILES,
+    POLICE_TILES,
+    ComparisonWords,
+    funnel_figure,
+    tile_map_figure,
+)
+from exports.csv_export import to_excel_csv
+from i18n import t
+from metrics.catalog import Catalog, Indicator
+from metrics.compare import compare_areas, funnel, region_value
+from metrics.formatting import format_month, format_number, format_percent
+from ui import data
+from ui.state import Filters
+
+LEVEL_LABELS = {0.95: "95 %", 0.998: "99,8 %"}
+
+
+def population_note(
+    comparison: pd.DataFrame, indicator: Indicator, end: pd.Timestamp, lang: str
+) -> str:
+    """'Per 100 000 kvinnor 18 år och äldre; befolkning 2025 (senaste kända år före 2026) –
+    demouppskattning …': the base and the year(s) the rates use, and whether any is estimated."""
+    used = comparison.dropna(subset=["population_year"])
+    years = sorted({int(y) for y in used["population_year"]})
+    text = t(
+        "population_note",
+        lang,
+        base=t("population_base_" + indicator.population_base, lang),
+        years=", ".join(str(y) for y in years) or "..",
+    )
+    if years and max(years) < end.year:
+        text += t("population_note_earlier", lang, year=end.year)
+    if used["population_estimate"].fillna(False).astype(bool).any():
+        text += t("population_note_estimate", lang)
+    return text + "."
+
+
+def category_words(indicator: Indicator, lang: str) -> dict[str, str]:
+    """Neutral words (higher/lower) for a neutral direction, better/worse otherwise."""
+    if indicator.direction == "neutral":
+        higher, lower = t("compare_higher", lang), t("compare_lower", lang)
+    elif indicator.direction == "increase":
+        higher, lower = t("compare_better", lang), t("compare_worse", lang)
+    else:
+        higher, lower = t("compare_worse", lang), t("compare_better", lang)
+    return {
+        "higher": higher,
+        "lower": lower,
+        "similar": t("compare_similar", lang),
+        "not_comparable": t("compare_not_comparable", lang),
+        "none": "",
+    }
+
+
+def draw_area_comparison(
+    indicator: Indicator,
+    catalog: Catalog,
+    obs: pd.DataFrame,
+    f: Filters,
+    *,
+    end: pd.Timestamp,
+    through: pd.Timestamp,
+    demo: bool,
+) -> None:
+    """The comparison over the 12 months to `end`; nothing when fewer than two areas can be
+    compared. obs must hold the indicator's rows for every area (protected in briefing mode:
+    a hidden month leaves its area's whole window out, drawn as '..', never as a point)."""
+    lang = f.lang
+    population = data.population()
+    level = st.radio(
+        t("compare_level", lang),
+        list(LEVEL_LABELS),
+        format_func=lambda v: (
+            LEVEL_LABELS[v] if lang == "sv" else LEVEL_LABELS[v].replace(",", ".")
+        ),
+        horizontal=True,
+        key="compare_level",
+    )
+    comparison = compare_areas(obs, indicator, catalog, end, population, level=level)
+    if len(comparison) <= 1:
+        return
+    st.subheader(t("area_comparison", lang))
+    if comparison["value"].isna().all() and comparison["suppressed"].any():
+        st.info(t("area_comparison_all_hidden", lang), icon=":material/visibility_off:")
+        return
+    share = indicator.kind not in ("count", "stock")
+    percent = indicator.kind == "proportion"
+    st.caption(t("area_comparison_help_share" if share else "area_comparison_help", lang))
+    comparison["area_label"] = [catalog.area(c).name(lang) for c in comparison["area_code"]]
+    words = category_words(indicator, lang)
+    notes = [] if share else [population_note(comparison, indicator, end, lang)]
+    if not share:
+        st.caption(notes[0])
+    start = (end.to_period("M") - 11).to_timestamp()
+    period_label = f"{format_month(start, lang)}–{format_month(end, lang)}"
+
+    def context(title: str, suffix: str) -> ChartContext:
+        return ChartContext(
+            title=f"{indicator.label(lang)} – {title}",
+            area_label=catalog.area("STHLM").name(lang),
+            period_label=period_label,
+            source=indicator.source,
+            data_through=format_month(through, lang),
+            demo=demo,
+            lang=lang,
+            filename=f"lagesbild_{indicator.id}_{suffix}_{end:%Y-%m}",
+        )
+
+    unit = t("per_100k", lang) if not share else indicator.unit(lang)
+    ctx = context(t("area_comparison", lang).lower(), "omraden")
+    fig = area_comparison_figure(
+        comparison[["area_label", "value", "suppressed", "lower", "upper"]],
+        ctx,
+        unit=unit,
+        percent=percent,
+        notes=notes,
+    )
+    st.plotly_chart(fig, config=plotly_config(ctx), theme=None, key="compare")
+
+    centre = region_value(obs, indicator, catalog, end, population)
+    drawn = funnel(comparison, indicator, centre)
+    if drawn is None:
+        return
+    counts = comparison["category"].value_counts()
+    summary = t(
+        "compare_summary",
+        lang,
+        **{c: int(counts.get(c, 0)) for c in ("higher", "similar", "lower", "not_comparable")},
+        level=LEVEL_LABELS[level],
+    )
+    st.markdown(f"**{t('compare_region', lang)}** ({LEVEL_LABELS[level]}): {summary}")
+    chart_words = ComparisonWords(
+        categories=words,
+        axis=unit,
+        size_axis=(
+            t("funnel_x_denominator", lang)
+            if share
+            else t(
+                "funnel_x_population",
+                lang,
+                base=t("population_base_" + indicator.population_base, lang),
+            )
+        ),
+        centre=t("funnel_centre", lang),
+        limit=t("funnel_limit", lang),
+        selected=t("funnel_selected", lang),
+        notes=[*notes, t("compare_method", lang)],
+    )
+    selected = f.area if f.area in set(comparison["area_code"]) else None
+    funnel_col, map_col = st.columns(2)
+    with funnel_col:
+        ctx = context(t("funnel_title", lang).lower(), "tratt")
+        fig = funnel_figure(
+            comparison,
+            drawn,
+            ctx,
+            chart_words,
+            direction=indicator.direction,
+            percent=percent,
+            selected=selected,
+        )
+        st.plotly_chart(fig, config=plotly_config(ctx), theme=None, key="compare_funnel")
+    with map_col:
+        for tiles, title, key in (
+            (MUNICIPALITY_TILES, t("tiles_title", lang), "municipalities"),
+            (POLICE_TILES, t("tiles_police_title", lang), "police"),
+        ):
+            if not set(comparison["area_code"]) & set(tiles):
+                continue
+            ctx = context(title.lower(), f"karta_{key}")
+            map_words = ComparisonWords(
+                **{**chart_words.__dict__, "notes": [*notes, t("tiles_note", lang)]}
+            )
+            fig = tile_map_figure(
+                comparison,
+                ctx,
+                map_words,
+                tiles=tiles,
+                direction=indicator.direction,
+                percent=percent,
+                selected=selected,
+            )
+            st.plotly_chart(fig, config=plotly_config(ctx), theme=None, key=f"compare_map_{key}")
+    with st.expander(t("data_table", lang)):
+        st.dataframe(
+            comparison_table(comparison, words, lang, percent), hide_index=True, width="stretch"
+        )
+    st.download_button(
+        t("compare_download", lang),
+        lambda: comparison_csv(comparison, indicator, end, level),
+        file_name=f"lagesbild_{indicator.id}_jamforelse_{end:%Y-%m}{'_dragning' if f.briefing else ''}.csv",
+        mime="text/csv",
+        key="compare_csv",
+    )
+
+
+def comparison_table(
+    comparison: pd.DataFrame, words: dict[str, str], lang: str, percent: bool
+) -> pd.DataFrame:
+    """The comparison as a readable table (the funnel's and the map's text alternative)."""
+    return pd.DataFrame(
+        {
+            t("area", lang): comparison["area_label"],
+            t("compare_value", lang): [_number(v, lang, percent) for v in comparison["value"]],
+            t("compare_interval", lang): [
+                ".."
+                if pd.isna(lo)
+                else f"{_number(lo, lang, percent)}–{_number(hi, lang, percent)}"
+                for lo, hi in zip(comparison["lower"], comparison["upper"], strict=True)
+            ],
+            t("compare_region", lang): [
+                f"{GLYPHS.get(c, '')} {words[c]}".strip() for c in comparison["category"]
+            ],
+        }
+    )
+
+
+def _number(value: float, lang: str, percent: bool) -> str:
+    if pd.isna(value):
+        return ".."
+    if percent:
+        return format_percent(value, lang, 1)
+    return format_number(value, lang, 1 if abs(value) < 100 else 0)
+
+
+def comparison_csv(
+    comparison: pd.DataFrame, indicator: Indicator, end: pd.Timestamp, level: float
+) -> bytes:
+    """value, interval, category, population base and year per area (hidden cells stay empty)."""
+    out = pd.DataFrame(
+        {
+            "indicator_id": indicator.id,
+            "area_code": comparison["area_code"],
+            "period_end": f"{end:%Y-%m}",
+            "months": 12,
+            "value": comparison["value"],
+            "lower": comparison["lower"],
+            "upper": comparison["upper"],
+            "level": level,
+            "category": comparison["category"],
+            "numerator": comparison["numerator"],
+            "denominator": comparison["denominator"],
+            "population_base": indicator.population_base
+            if indicator.kind in ("count", "stock")
+            else "",
+            "population": comparison["population"],
+            "population_year": comparison["population_year"],
+            "population_estimate": comparison["population_estimate"],
+        }
+    )
+    return to_excel_csv(out)
