@@ -478,19 +478,19 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         nargs="+",
         metavar="N",
-        help="through nginx with N replicas; several values: one run each (e.g. 1 2)",
+        help="through nginx with N replicas (0: one process, no proxy); several: one run each",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
     if not (1 <= args.sessions <= 500 and 1 <= args.seconds <= 3600 and 0 <= args.browsers <= 8):
         parser.error("bounds: 1-500 sessions, 1-3600 seconds, 0-8 browsers")
-    if args.replicas and not all(1 <= n <= 16 for n in args.replicas):
-        parser.error("bounds: 1-16 replicas")
+    if args.replicas and not all(0 <= n <= 16 for n in args.replicas):
+        parser.error("bounds: 0-16 replicas (0: one process, no proxy)")
     reports = []
     for replicas in args.replicas or [0]:
         if args.replicas:
             print(
-                f"... {replicas} replica(s) behind nginx, load average {os.getloadavg()}",
+                f"... {replicas or 'no'} replica(s) behind nginx, load average {os.getloadavg()}",
                 file=sys.stderr,
             )
         reports.append(
