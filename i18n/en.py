@@ -327,7 +327,7 @@ A file is stored whole or not at all, and every problem is shown with its row an
     "shift_notice_high": "Since {month}, {length} months in a row lie above the mean. The level seems to have changed, but no recorded process change explains it.",
     "shift_notice_low": "Since {month}, {length} months in a row lie below the mean. The level seems to have changed, but no recorded process change explains it.",
     "shift_viewer": "An analyst can record a process change if the work has changed.",
-    "shift_offer_heading": "Calculate the control limits again from {month}?",
+    "shift_offer_heading": "Preview new control limits from {month}",
     "shift_offer_intro": "Only do this if the process really changed (a new routine, an expansion, a new definition), not because a signal is inconvenient. Compare the charts below; nothing is saved until you confirm. The change applies to the indicator in every area and can be undone on the Events page.",
     "shift_preview_now": "As now",
     "shift_preview_rebased": "With new control limits from {month}",

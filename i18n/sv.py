@@ -327,7 +327,7 @@ Filen sparas hel eller inte alls, och varje problem visas med rad och kolumn som
     "shift_notice_high": "Sedan {month} ligger {length} månader i följd över medelvärdet. Nivån verkar ha förändrats, men ingen processförändring är registrerad som förklarar det.",
     "shift_notice_low": "Sedan {month} ligger {length} månader i följd under medelvärdet. Nivån verkar ha förändrats, men ingen processförändring är registrerad som förklarar det.",
     "shift_viewer": "En analytiker kan registrera en processförändring om verksamheten har ändrats.",
-    "shift_offer_heading": "Beräkna styrgränserna på nytt från {month}?",
+    "shift_offer_heading": "Förhandsgranska nya styrgränser från {month}",
     "shift_offer_intro": "Gör det bara om processen faktiskt har ändrats (en ny rutin, en utbyggnad, en ny definition) – inte för att en signal är obekväm. Jämför diagrammen nedan; inget sparas förrän du bekräftar. Ändringen gäller indikatorn i alla områden och kan ångras på sidan Händelser.",
     "shift_preview_now": "Som nu",
     "shift_preview_rebased": "Med nya styrgränser från {month}",

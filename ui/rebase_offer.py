@@ -32,7 +32,8 @@ def draw_shift_offer(
 ) -> None:
     """Say so when the indicator's reading in ``area`` shows a shift of 7+ months that no rebase
     explains (``metrics.baselines.find_shift``), and offer analysts (outside briefing mode) a
-    rebase at its start: the chart as now and as rebased (two tabs), and a confirm button.
+    rebase at its start: on request, the chart as now and as rebased (two tabs) and a confirm
+    button.
     Nothing is stored until the analyst confirms; viewers see the notice only."""
     lang = f.lang
     flash = f"shift_saved_{indicator.id}"
@@ -54,7 +55,8 @@ def draw_shift_offer(
         if not user.can("analyst"):
             st.caption(t("shift_viewer", lang))
         return
-    with st.expander(t("shift_offer_heading", lang, month=month), icon=":material/restart_alt:"):
+    # The previews are drawn only when asked for: two more charts on every visit cost time.
+    if st.toggle(t("shift_offer_heading", lang, month=month), key=f"shift_preview_{indicator.id}"):
         st.markdown(t("shift_offer_intro", lang))
         previews = (
             (t("shift_preview_now", lang), tuple(rebases), "now"),

@@ -122,6 +122,10 @@ def test_a_shift_is_offered_previewed_and_saved_only_when_the_analyst_confirms(a
     at = app(demo_db, ind=SHIFTED)
     notice = [w.value for w in at.warning if "i följd över medelvärdet" in w.value]
     assert notice and notice[0].startswith("Sedan augusti 2025 ligger 15 månader i följd")
+    # the previews are drawn when the analyst asks for them
+    assert not [k for k in chart_keys(at) if "shift_" in k]
+    at.toggle(key=f"shift_preview_{SHIFTED}").set_value(True).run()
+    assert not at.exception, at.exception
     keys = chart_keys(at)
     assert any(k.endswith(f"shift_now_{SHIFTED}") for k in keys)
     assert any(k.endswith(f"shift_rebased_{SHIFTED}") for k in keys)
@@ -149,3 +153,4 @@ def test_a_viewer_sees_the_notice_but_no_offer(app, demo_db):
     assert "En analytiker kan registrera en processförändring" in texts(at)
     assert not [b for b in at.button if b.label.startswith("Bekräfta")]
     assert not [k for k in chart_keys(at) if "shift_" in k]
+    assert not [x for x in at.toggle if x.key == f"shift_preview_{SHIFTED}"]
