@@ -40,6 +40,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "missing_note": ".. = uppgift saknas",
         "fixed_order": "Områdena står i fast ordning – ingen rangordning.",
         "percent_unit": "procent",
+        "per_year": "Antal per år",
+        "rare_note": (
+            "Sällsynta händelser läses som antal per år och tid sedan den senaste, "
+            "inte som månadskurva med processgränser."
+        ),
+        "target_reached": "Målet nått",
     },
     "en": {
         "value": "Monthly value",
@@ -71,6 +77,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "missing_note": ".. = no data",
         "fixed_order": "Areas are in a fixed order – not a ranking.",
         "percent_unit": "per cent",
+        "per_year": "Events per year",
+        "rare_note": (
+            "Rare events are read as yearly counts and time since the latest, "
+            "not as a monthly line with process limits."
+        ),
+        "target_reached": "Target reached",
     },
 }
 """Legend entries, hover words and footer texts of every chart, per language."""
@@ -90,6 +102,8 @@ class ChartContext:
     demo: True when the numbers are demo data; the figure is then marked as such.
     lang: "sv" or "en" for every word the chart adds.
     filename: the download name without extension, e.g. "lagesbild_reported_rape_STHLM_2026-10".
+    reading: the reading of the latest month in words (``Reading.sentence``), printed in the
+        footer so the image carries the same reading as the page it came from; "" for none.
     """
 
     title: str
@@ -100,6 +114,7 @@ class ChartContext:
     demo: bool
     lang: Lang = "sv"
     filename: str = "lagesbild"
+    reading: str = ""
 
     def __post_init__(self) -> None:
         if self.lang not in LANGUAGES:

@@ -235,10 +235,13 @@ class Frame:
 
 
 def footer_lines(ctx: ChartContext, notes: Sequence[str], width: float) -> list[str]:
-    """The footer, top to bottom: the demo marking (bold), notes, source and "Data t.o.m."."""
+    """The footer, top to bottom: the demo marking (bold), the reading, notes, source and
+    "Data t.o.m."."""
     lines: list[str] = []
     if ctx.demo:
         lines.append(f"<b>{escape(ctx.text('demo'))}</b>")
+    if ctx.reading:
+        lines += [escape(line) for line in wrap(ctx.reading, width, SMALL_SIZE)]
     for note in notes:
         lines += [escape(line) for line in wrap(note, width, SMALL_SIZE)]
     # no-break spaces keep "Data t.o.m. oktober 2026" on one line when the credit wraps

@@ -29,7 +29,8 @@ from exports.textfit import LINE_HEIGHT, Colour, Para, Run, TextMeasure
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_date, format_month, format_number, format_percent
 from metrics.narrative import Section, monthly_summary
-from metrics.progress import Assessment, Icon
+from metrics.progress import Icon
+from metrics.reading import Reading
 
 Lang = Literal["sv", "en"]
 REGION = "STHLM"
@@ -170,6 +171,8 @@ class IndicatorPage:
     """No reading: disclosure control hides too much of the series (``hides_reading``)."""
     hidden_months: int = 0
     """Months of the period not shown because disclosure control suppressed them."""
+    reading: str = ""
+    """The reading in words (``Reading.sentence``), as the pages say it."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,7 @@ def build_pack(
     catalog: Catalog,
     selection: Selection,
     *,
+    readings: Mapping[str, Reading],
     data_through: pd.Timestamp,
     demo: bool,
     briefing: bool,
@@ -216,9 +220,12 @@ def build_pack(
     render: Renderer = figure_to_png,
     made: date | None = None,
 ) -> BriefingPack:
-    """Read the chosen indicators once: series, assessment, chart image, words.
+    """Lay out the chosen indicators once: series, reading, chart image, words.
 
     obs: observations as the pages get them (protected by disclosure control when `briefing`).
+    readings: indicator id → its reading for the area in the month the period ends in
+        (``metrics.reading``, as the pages show it: ``ui.data.readings``); the pack draws and
+        counts these, never a reading of its own period. KeyError for a chosen id without one.
     notes: per indicator id, its notes in the area (`storage.list_comments` shape); not shown in
         briefing mode, since free text may name what disclosure control hides.
     events: per indicator id, (month, label) in the pack's language; drawn on the chart and
@@ -237,13 +244,14 @@ def build_pack(
     area_name = catalog.area(selection.area_code).name(lang)
     through = format_month(data_through, lang)
     end = selection.end if selection.end is not None else pd.Timestamp(data_through)
-    pages, assessments = [], {}
+    pages, shown = [], {}
     for indicator in indicators:
-        page, assessment = _indicator_page(
+        page, reading = _indicator_page(
             obs,
             catalog,
             indicator,
             selection,
+            reading=readings[indicator.id],
             end=end,
             data_through=pd.Timestamp(data_through),
             demo=demo,
@@ -253,9 +261,9 @@ def build_pack(
             render=render,
         )
         pages.append(page)
-        if assessment is not None:
-            assessments[indicator.id] = assessment
-    summary = monthly_summary(assessments, catalog, end, lang)
+        if reading is not None:
+            shown[indicator.id] = reading
+    summary = monthly_summary(shown, catalog, end, lang)
     first = selection.start if selection.start is not None else _first_month(obs, indicators)
     period_label = (
         f"{format_month(first, lang)}–{format_month(end, lang)}"
@@ -293,6 +301,7 @@ def _indicator_page(
     indicator: Indicator,
     selection: Selection,
     *,
+    reading: Reading,
     end: pd.Timestamp,
     data_through: pd.Timestamp,
     demo: bool,
@@ -300,7 +309,7 @@ def _indicator_page(
     notes: pd.DataFrame | None,
     events: Sequence[tuple[pd.Timestamp, str]],
     render: Renderer,
-) -> tuple[IndicatorPage, Assessment | None]:
+) -> tuple[IndicatorPage, Reading | None]:
     lang = selection.lang
     texts = TEXTS[lang]
     fallback = selection.area_code not in catalog.valid_areas(indicator.id)
@@ -310,6 +319,7 @@ def _indicator_page(
         catalog,
         indicator,
         area,
+        reading=reading,
         start=selection.start,
         end=end,
         lang=lang,
@@ -317,7 +327,7 @@ def _indicator_page(
         data_through=data_through,
         events=events,
     )
-    assessment = None if chart is None else chart.assessment
+    assessment = None if chart is None else reading
     hidden = _hidden_months(obs, indicator.id, area, selection.start, end)
     if chart is None:
         latest = texts["no_data"]
@@ -326,7 +336,7 @@ def _indicator_page(
     else:
         period_label = chart.context.period_label
         first = chart.series.index.min()
-        latest = _latest_text(indicator, chart.assessment, lang)
+        latest = _latest_text(indicator, reading, lang)
     shown_events = tuple(
         f"{format_month(month, lang)}: {label}"
         for month, label in sorted(events, key=lambda e: pd.Timestamp(e[0]))
@@ -352,6 +362,11 @@ def _indicator_page(
         too_little_data=bool(assessment and assessment.category == "too_little_data"),
         hidden_reading=bool(assessment and assessment.category == "hidden"),
         hidden_months=len(hidden),
+        reading=(
+            ""
+            if assessment is None
+            else assessment.sentence(lang, area_name=catalog.area(selection.area_code).name(lang))
+        ),
     )
     return page, assessment
 
@@ -382,8 +397,8 @@ def _hidden_months(
     return sorted({pd.Timestamp(p) for p in rows["period"]})
 
 
-def _latest_text(indicator: Indicator, assessment: Assessment, lang: Lang) -> str:
-    if indicator.rare and assessment.rare is not None:
+def _latest_text(indicator: Indicator, assessment: Reading, lang: Lang) -> str:
+    if assessment.chart == "rare" and assessment.rare is not None:
         rare = assessment.rare
         if rare.events_this_year is None:
             # A hidden month of the year may hold events: not "0 so far".
@@ -478,6 +493,8 @@ def _side_paras(pack: BriefingPack, page: IndicatorPage, body: float) -> list[Pa
         paras.append(Para.of(f"{pack.text('variation')}: {pack.text('too_few')}", body))
     if page.assurance_icon is not None:
         paras.append(_icon_para(pack.text("assurance"), page.assurance_icon, lang, body))
+    if page.reading:
+        paras.append(Para.of(page.reading, body, colour=MUTED, space_before=2))
     if page.hidden_months:
         key = "hidden_one" if page.hidden_months == 1 else "hidden_many"
         paras.append(Para.of(pack.text(key, n=page.hidden_months), body, colour=MUTED))

@@ -65,6 +65,7 @@ TEXT: dict[str, str] = {
     "rollup_neutral": "change (neutral)",
     "rollup_common_cause": "common cause variation",
     "rollup_too_little_data": "too little data",
+    "rollup_stock": "level against target",
     "rollup_rare_event": "rare event",
     "rollup_no_data": "no data",
     "open_goal": "Open {goal}",

@@ -65,6 +65,7 @@ TEXT: dict[str, str] = {
     "rollup_neutral": "förändring (neutral)",
     "rollup_common_cause": "slumpmässig variation",
     "rollup_too_little_data": "för lite data",
+    "rollup_stock": "nivå mot mål",
     "rollup_rare_event": "sällanhändelse",
     "rollup_no_data": "ingen data",
     "open_goal": "Öppna {goal}",

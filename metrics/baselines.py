@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.progress import assess_indicator
+from metrics.reading import read_indicator
 from metrics.spc import RUN_LENGTH
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def detect_shift(
     the mean, and no rebase in ``rebases`` falls on or after the run's first month.
 
     spc_points: ``xmr(...).points`` indexed by month (first of the month, time order), as
-    ``Assessment.spc.points``; its periods are the rebases already applied, so a run never
+    ``Reading.spc.points``; its periods are the rebases already applied, so a run never
     reaches back past the latest period's start. A run that fills its whole period (possible
     when limits are fixed after a baseline) is no shift either: a rebase at its start would
     change nothing. Nothing is ever rebased here; this only says where a rebase would start.
@@ -127,7 +127,7 @@ def find_shift(
 
     series: the whole monthly series (``aggregate_areas`` shape), not a displayed cut.
     """
-    reading = assess_indicator(indicator, series, period=as_of, rebases=rebases)
+    reading = read_indicator(series, indicator, rebases=rebases, as_of=as_of)
     if reading.spc is None or reading.category in _NOT_READ_ON_XMR:
         return None
     return detect_shift(reading.spc.points, rebases)

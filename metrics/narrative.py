@@ -1,4 +1,4 @@
-"""The monthly summary in words, built by rules from the assessments: nothing is invented."""
+"""The monthly summary in words, built by rules from the readings (metrics/reading.py): nothing is invented."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 
 from metrics.formatting import format_month
-from metrics.progress import Assessment
+from metrics.reading import Reading
 
 if TYPE_CHECKING:
     from metrics.catalog import Catalog, Goal, Indicator
@@ -33,6 +33,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "count_too_little_data": "har för få mätpunkter för att bedöma",
         "count_rare_event": "följs som sällsynta händelser",
         "count_rare_event_one": "följs som sällsynt händelse",
+        "count_stock": "följs som nivå mot målet",
         "count_hidden": "kan inte bedömas eftersom för många värden är dolda (röjandeskydd)",
         "count_stale": "saknar uppgift för {month}",
         "improvement": "{ref}: {label} visar en förbättring som inte är slumpmässig (särskild orsak).",
@@ -59,6 +60,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "event_one": "händelse",
         "event_many": "händelser",
         "rare_target": "Målet är {target}.",
+        "stock": "{ref}: {label}: {words}.",
         "context": "Att tänka på: {context}",
     },
     "en": {
@@ -81,6 +83,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "count_too_little_data_one": "has too few data points to judge",
         "count_rare_event": "are followed as rare events",
         "count_rare_event_one": "is followed as a rare event",
+        "count_stock": "are followed as a level against the target",
+        "count_stock_one": "is followed as a level against the target",
         "count_hidden": "cannot be read because too many values are hidden (disclosure control)",
         "count_stale": "have no figure for {month}",
         "count_stale_one": "has no figure for {month}",
@@ -108,6 +112,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "event_one": "event",
         "event_many": "events",
         "rare_target": "The target is {target}.",
+        "stock": "{ref}: {label}: {words}.",
         "context": "Note: {context}",
     },
 }
@@ -115,7 +120,7 @@ TEXTS: dict[str, dict[str, str]] = {
 
 _COUNT_ORDER = ("improvement", "concern", "common_cause")
 """Always in the count line, even at 0; the other categories only when present."""
-_COUNT_OPTIONAL = ("neutral", "too_little_data", "rare_event", "hidden", "stale")
+_COUNT_OPTIONAL = ("neutral", "stock", "too_little_data", "rare_event", "hidden", "stale")
 _SPECIAL = ("improvement", "concern", "neutral")
 
 
@@ -134,7 +139,7 @@ class Section:
 
 
 def monthly_summary(
-    assessments: Mapping[str, Assessment] | Iterable[Assessment],
+    assessments: Mapping[str, Reading] | Iterable[Reading],
     catalog: Catalog,
     period: pd.Timestamp | str,
     lang: Lang = "sv",
@@ -144,8 +149,8 @@ def monthly_summary(
     """The month's summary: a count line, then one section per goal with something to say.
 
     Goals come in catalog order (the eight county goals, then the five Gryning areas); a goal
-    gets a section only if one of its indicators has a special cause in ``period`` or is a rare
-    event with data. Each such indicator gets one sentence naming it and the goal, its
+    gets a section only if one of its indicators has a special cause in ``period``, is a rare
+    event with data, or is a stock with a target (its progress: "målet nått i mars 2022"). Each such indicator gets one sentence naming it and the goal, its
     assurance sentence if it has a target, and the catalog's context note (the caveat travels
     with the indicator). Indicators with common cause variation, too little data, or no value in
     ``period`` (stale), or too much hidden by disclosure control to read (hidden) appear only
@@ -181,7 +186,7 @@ def monthly_summary(
     return sections
 
 
-def _reading(assessment: Assessment, month: pd.Timestamp) -> str:
+def _reading(assessment: Reading, month: pd.Timestamp) -> str:
     """The count-line category: the assessment's, or "stale" without a value this month."""
     if assessment.period is None or assessment.category == "no_data":
         return "stale"
@@ -234,7 +239,7 @@ def _sentence(text: str) -> str:
 
 
 def _indicator_sentences(
-    assessment: Assessment,
+    assessment: Reading,
     indicator: Indicator,
     goal: Goal,
     month: pd.Timestamp,
@@ -259,6 +264,9 @@ def _indicator_sentences(
             sentences.append(texts[assessment.assurance_category].format(label=_inline(label)))
     elif reading == "rare_event" and assessment.rare is not None:
         sentences += _rare_sentences(assessment, ref, label, lang)
+    elif reading == "stock" and assessment.progress_words(lang) is not None:
+        words = assessment.progress_words(lang)
+        sentences.append(texts["stock"].format(ref=ref, label=label, words=_inline(words)))
     elif (
         reading == "common_cause"
         and assurance_for_common_cause
@@ -273,7 +281,7 @@ def _indicator_sentences(
     return sentences
 
 
-def _rare_sentences(assessment: Assessment, ref: str, label: str, lang: Lang) -> list[str]:
+def _rare_sentences(assessment: Reading, ref: str, label: str, lang: Lang) -> list[str]:
     texts = TEXTS[lang]
     rare = assessment.rare
     assert rare is not None and rare.as_of is not None

@@ -11,13 +11,7 @@ from metrics.narrative import monthly_summary
 from metrics.overview import GoalCard
 from ui import data, state
 from ui.briefing import draw_briefing_pack
-from ui.components import (
-    badge_html,
-    format_change,
-    format_value,
-    no_reading_text,
-    rare_card_text,
-)
+from ui.components import badge_html, format_change, format_value, reading_html
 from ui.entry import require_entry
 from ui.layout import card_grid
 from ui.reporting import draw_overview_line
@@ -37,9 +31,9 @@ draw_overview_line(lang)  # "N indikatorer saknar senaste perioden" (ui/reportin
 st.markdown(f"> **{t('vision_county', lang)}** &nbsp;·&nbsp; **{t('vision_gryning', lang)}**")
 
 period = f.end or data.data_through()
-assessments, cards = data.overview(f.briefing, f.area, period)
+readings, cards = data.overview(f.briefing, f.area, period)
 
-sections = monthly_summary(assessments, catalog, period, lang)
+sections = monthly_summary(readings, catalog, period, lang)
 st.subheader(t("summary_heading", lang) + f" – {format_month(period, lang)}")
 st.markdown(sections[0].text())
 with st.expander(t("summary_details", lang), expanded=False):
@@ -53,7 +47,7 @@ def open_goal(goal_id: str) -> None:
 
 
 def draw_card(card: GoalCard) -> None:
-    goal, ind, a = card.goal, card.headline, card.assessment
+    goal, ind, a = card.goal, card.headline, card.reading
     with st.container(border=True, key=f"card_{goal.id}"):
         number = (
             t("goal_number", lang, number=goal.number) if goal.family == "county" else "Gryning"
@@ -64,16 +58,15 @@ def draw_card(card: GoalCard) -> None:
         if card.fallback:
             label += f" ({catalog.area(card.area_code).name(lang)})"
         st.caption(label, help=ind.definition(lang))
-        if ind.rare and a.rare is not None:
-            # Rare events are not read month on month: the year so far against the target of
-            # zero, and the time since the latest event (".." where disclosure control hid a
-            # month that may hold some: a hidden month is never zero events).
+        if a.chart == "rare" and a.rare is not None:
+            # Rare events and near-zero counts are not read month on month: the year so far
+            # (".." where disclosure control hid a month that may hold some: a hidden month is
+            # never zero events); the time since the latest event is in the reading's words.
             st.metric(
                 label,
                 format_value(ind, a.rare.events_this_year, lang),
                 label_visibility="collapsed",
             )
-            st.caption(rare_card_text(a.rare, period.year, lang))
         else:
             delta = format_change(ind, card.yoy.change, card.yoy.change_relative, lang)
             # The change against last year is shown without good/bad colours: two points are not
@@ -97,11 +90,12 @@ def draw_card(card: GoalCard) -> None:
                 unsafe_allow_html=True,
             )
         st.markdown(
-            badge_html(a.variation_icon, lang) + "<br>" + badge_html(a.assurance_icon, lang),
+            badge_html(a.variation_icon, lang)
+            + "<br>"
+            + badge_html(a.assurance_icon, lang)
+            + reading_html(a, lang, area_name=catalog.area(f.area).name(lang)),
             unsafe_allow_html=True,
         )
-        if a.category == "hidden":
-            st.caption(no_reading_text(a, lang))
         counts = {k: v for k, v in card.rollup.variation.items() if v}
         st.caption(
             t("signals", lang, n=card.rollup.n_indicators)

@@ -59,6 +59,7 @@ def _pack_files(
         _observations(briefing, indicator_ids, area),
         catalog,
         Selection(indicator_ids, area, start, end, lang),
+        readings=data.readings(briefing, area, end),
         data_through=data.data_through(),
         demo=data.is_demo(),
         briefing=briefing,

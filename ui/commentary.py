@@ -11,7 +11,7 @@ from auth import AccessDenied, require
 from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_date, format_month
-from metrics.progress import Assessment
+from metrics.reading import Reading
 from storage import COMMENT_KINDS, CommentaryError, add_comment
 from ui import data
 from ui.session import current_user
@@ -29,7 +29,7 @@ def plain(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", text).replace("\n", "  \n")
 
 
-def needs_note(assessment: Assessment | None) -> bool:
+def needs_note(assessment: Reading | None) -> bool:
     """True when the reading asks for an explanation: a special cause of concern, or a target
     consistently missed."""
     return assessment is not None and (
@@ -42,7 +42,7 @@ def draw_commentary(
     catalog: Catalog,
     area: str,
     months: pd.DatetimeIndex,
-    assessment: Assessment | None,
+    assessment: Reading | None,
     *,
     lang: str,
     briefing: bool,

@@ -8,15 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from charts.glyphs import glyph
-from i18n import t
 from metrics.catalog import Indicator
 from metrics.formatting import (
-    format_month,
     format_number,
     format_percent,
     format_percentage_points,
 )
-from metrics.progress import Assessment, Icon, RareEventSummary
+from metrics.progress import Icon
+from metrics.reading import Reading
 
 
 def badge_html(icon: Icon | None, lang: str) -> str:
@@ -63,19 +62,9 @@ def format_change(
     return text
 
 
-def rare_card_text(rare: RareEventSummary, year: int, lang: str) -> str:
-    """The words under a rare event's count: the time since the latest event against the target
-    of zero, or that it cannot be shown (a month disclosure control hid may hold events)."""
-    if rare.events_this_year is None:
-        return t("rare_card_hidden", lang, year=year)
-    if not rare.last_event_known:
-        return t("rare_card_hidden_last", lang, year=year)
-    if rare.months_since_last is None:
-        return t("rare_card_none", lang, year=year, first=format_month(rare.first_period, lang))
-    return t("rare_card", lang, year=year, months=rare.months_since_last)
+def reading_html(reading: Reading, lang: str, *, area_name: str | None = None) -> str:
+    """The reading in words (``Reading.sentence``) as safe HTML, under its icons on every face.
 
-
-def no_reading_text(assessment: Assessment, lang: str) -> str:
-    """Why an indicator with too much hidden by disclosure control gets no reading."""
-    months = assessment.n_points + assessment.hidden_months
-    return t("no_reading_hidden", lang, hidden=assessment.hidden_months, total=months)
+    area_name: the area asked about; a reading that is the region's says so."""
+    words = html.escape(reading.sentence(lang, area_name=area_name))  # type: ignore[arg-type]
+    return f'<div class="lb-reading" style="font-size:0.9em">{words}</div>'

@@ -18,7 +18,7 @@ from metrics.catalog import Catalog, load_catalog
 from metrics.disclosure import HiddenCells, apply_disclosure, hidden_cells, hide_cells, protects
 from metrics.overview import REGION, GoalCard, build_overview
 from metrics.population import Population
-from metrics.progress import Assessment
+from metrics.reading import Reading
 from metrics.redaction import mask_numbers
 from storage import (
     Database,
@@ -226,24 +226,36 @@ def is_demo() -> bool:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _overview(
     key: tuple, briefing: bool, area: str, period: pd.Timestamp | None
-) -> tuple[dict[str, Assessment], list[GoalCard]]:
+) -> tuple[dict[str, Reading], list[GoalCard]]:
     # Only the rows an overview reads (the area's and the region's, up to the period), in one
-    # bound query: at national scale thousands of rows, not millions. In briefing mode every
-    # indicator's decision is taken on all its areas first (the first visit after an upload
-    # pays for that once).
+    # bound query: at national scale thousands of rows, not millions. The readings are made on
+    # the stored values in both modes (briefing mode may withhold a reading, never change it);
+    # in briefing mode the protected rows decide what is withheld and what the cards draw, and
+    # every indicator's decision is taken on all its areas first (the first visit after an
+    # upload pays for that once).
     codes = tuple(dict.fromkeys([area, REGION]))
     ids = tuple(i.id for i in catalog().indicators)
-    obs = _read(briefing, ids, codes, period, columns=READING_COLUMNS)
-    return build_overview(obs, catalog(), area, period)
+    obs = _read(False, ids, codes, period, columns=READING_COLUMNS)
+    shown = _read(True, ids, codes, period) if briefing else None
+    # Limits start again at the catalog's series breaks and the process changes in force.
+    return build_overview(obs, catalog(), area, period, shown=shown, process_changes=rebases())
 
 
 def overview(
     briefing: bool, area: str, period: pd.Timestamp | None
-) -> tuple[dict[str, Assessment], list[GoalCard]]:
-    """Assessments of every indicator and one card per goal, for an area up to `period`."""
+) -> tuple[dict[str, Reading], list[GoalCard]]:
+    """The reading of every indicator and one card per goal, for an area in the month `period`
+    (None: the latest with data)."""
     ids = [i.id for i in catalog().indicators]
     key = _key(briefing, ids, list(dict.fromkeys([area, REGION])))
     return _overview(key, briefing, area, period)
+
+
+def readings(briefing: bool, area: str, period: pd.Timestamp | None) -> dict[str, Reading]:
+    """Indicator id → its reading for the area (the region's where the indicator is not
+    reported there) in the month `period`: the same objects the overview, the goal and
+    indicator pages and the briefing pack show (one reading, whatever the view)."""
+    return overview(briefing, area, period)[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

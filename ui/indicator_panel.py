@@ -11,10 +11,10 @@ from charts.indicator import build_indicator_chart
 from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_month
-from metrics.progress import Assessment
+from metrics.reading import Reading
 from ui import data
 from ui.commentary import draw_commentary
-from ui.components import badges, format_value, no_reading_text
+from ui.components import badges, format_value, reading_html
 from ui.state import Filters
 
 
@@ -28,11 +28,13 @@ def draw_indicator(
     through: pd.Timestamp,
     key: str,
     show_definition: bool = True,
-) -> Assessment | None:
-    """Chart, icons, text equivalent and table for `indicator` at the selected area, with the
+) -> Reading | None:
+    """Chart, icons, reading in words and table for `indicator` at the selected area, with the
     notes on it and its definition beside (unless `show_definition` is False).
 
-    Indicators not reported for that area are shown for the region, and the chart says so.
+    The reading is the indicator's one reading for the area and the month the period ends in
+    (``data.readings``): the period chosen changes what is drawn, never the signal. Indicators
+    not reported for that area are shown for the region, and the page says so.
     Events stored for the indicator (or for all) are drawn on the chart, so also in its PNG.
     """
     lang = f.lang
@@ -42,11 +44,13 @@ def draw_indicator(
         and indicator.kind in ("count", "proportion")
         and not f.briefing
     )
+    reading = data.readings(f.briefing, f.area, f.end or through)[indicator.id]
     chart = build_indicator_chart(
         obs,
         catalog,
         indicator,
         area,
+        reading=reading,
         start=f.start,
         end=f.end,
         lang=lang,
@@ -54,20 +58,19 @@ def draw_indicator(
         data_through=through,
         events=data.chart_events(indicator.id, lang, f.briefing),
         rolling_label=t("rolling_label", lang) if rolling else None,
-        rebases=data.rebases().get(indicator.id, ()),
     )
     if chart is None:
         st.info(f"{indicator.label(lang)}: {t('rollup_no_data', lang)}.")
         return None
-    series, assessment, ctx = chart.series, chart.assessment, chart.context
+    series, ctx = chart.series, chart.context
     chart_col, info_col = st.columns([3, 2]) if show_definition else (st.container(), None)
     with chart_col:
         st.plotly_chart(chart.figure, config=plotly_config(ctx), theme=None, key=f"chart_{key}")
-        badges([assessment.variation_icon, assessment.assurance_icon], lang)
-        if assessment.category == "hidden":
-            st.caption(no_reading_text(assessment, lang))
-        elif assessment.category == "too_little_data":
-            st.caption(t("too_few_points", lang))
+        badges([reading.variation_icon, reading.assurance_icon], lang)
+        st.markdown(
+            reading_html(reading, lang, area_name=catalog.area(f.area).name(lang)),
+            unsafe_allow_html=True,
+        )
         if indicator.kind in ("count", "proportion") and not f.briefing:
             st.checkbox(t("show_rolling", lang), key=f"roll_{key}")
         st.caption(
@@ -96,13 +99,13 @@ def draw_indicator(
                 catalog,
                 area,
                 series.index,
-                assessment,
+                reading,
                 lang=lang,
                 briefing=f.briefing,
                 key=key,
             )
             draw_definition(indicator, catalog, lang)
-    return assessment
+    return reading
 
 
 def draw_definition(indicator: Indicator, catalog: Catalog, lang: str) -> None:

@@ -12,6 +12,7 @@ from i18n import t
 from metrics.baselines import find_shift
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_month
+from metrics.reading import read_indicator
 from services.process_changes import record_process_change
 from storage import CommentaryError
 from ui import data
@@ -65,18 +66,21 @@ def draw_shift_offer(
         # Two tabs, each chart at full width: flipping between them shows what the rebase moves.
         tabs = st.tabs([title for title, _, _ in previews])
         for tab, (_, months, name) in zip(tabs, previews, strict=True):
+            # The reading with and without the rebase, made on the whole series (outside
+            # briefing mode the rows shown are the stored ones), as the page would make it.
+            reading = read_indicator(series, indicator, area, rebases=months, as_of=f.end)
             chart = build_indicator_chart(
                 obs,
                 catalog,
                 indicator,
                 area,
+                reading=reading,
                 start=f.start,
                 end=f.end,
                 lang=lang,
                 demo=demo,
                 data_through=through,
                 events=data.chart_events(indicator.id, lang, f.briefing),
-                rebases=months,
             )
             if chart is None:
                 continue
@@ -87,7 +91,7 @@ def draw_shift_offer(
                     theme=None,
                     key=f"shift_{name}_{indicator.id}",
                 )
-                badges([chart.assessment.variation_icon, chart.assessment.assurance_icon], lang)
+                badges([reading.variation_icon, reading.assurance_icon], lang)
         with st.form(f"shift_form_{indicator.id}", border=False):
             reason = st.text_input(
                 t("shift_reason", lang),

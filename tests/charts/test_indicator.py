@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 from charts.indicator import build_indicator_chart, period_series
+from metrics.aggregate import aggregate_areas
 from metrics.catalog import load_catalog
+from metrics.reading import read_indicator, rebase_months
 
 CATALOG = load_catalog()
 THROUGH = pd.Timestamp("2026-10-01")
@@ -25,8 +27,16 @@ def build(obs, indicator_id="reported_rape", area="STHLM", **kw):
     kw.setdefault("start", pd.Timestamp("2024-01-01"))
     kw.setdefault("end", THROUGH)
     kw.setdefault("lang", "sv")
+    indicator = CATALOG.indicator(indicator_id)
+    reading = read_indicator(
+        aggregate_areas(obs, indicator, [area]),
+        indicator,
+        area,
+        rebases=rebase_months(indicator),
+        as_of=kw["end"],
+    )
     return build_indicator_chart(
-        obs, CATALOG, CATALOG.indicator(indicator_id), area, demo=True, data_through=THROUGH, **kw
+        obs, CATALOG, indicator, area, reading=reading, demo=True, data_through=THROUGH, **kw
     )
 
 
@@ -44,10 +54,13 @@ def test_chart_reads_the_months_chosen_and_says_what_it_is(obs):
     assert {"Månadsvärde", "Medelvärde", "Processgränser"} <= names
 
 
-def test_rare_events_get_no_xmr_and_targets_a_trajectory(obs):
+def test_rare_events_get_yearly_counts_and_targets_a_trajectory(obs):
     rare = build(obs, "lethal_violence_close_relations")
     assert rare.spc_points is None
-    assert "Medelvärde" not in {trace.name for trace in rare.figure.data}
+    names = {trace.name for trace in rare.figure.data}
+    assert "Medelvärde" not in names and "Månadsvärde" not in names  # no monthly spike line
+    assert names == {"Antal per år"}
+    assert [bar.type for bar in rare.figure.data] == ["bar"]
     lead = build(obs, "lead_time_days", lang="en")
     assert "Target / trajectory" in {trace.name for trace in lead.figure.data}
 

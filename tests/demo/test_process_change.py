@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from auth import User
-from metrics.progress import assess_catalog
+from metrics.reading import read_catalog
 from services.process_changes import (
     indicator_rebases,
     process_changes,
@@ -26,8 +26,11 @@ ANALYST = User("eva", "analyst", local=False)
 def reading(db, catalog):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        readings = assess_catalog(
-            load_observations(db), catalog, "STHLM", rebases=indicator_rebases(db, catalog)
+        readings = read_catalog(
+            load_observations(db),
+            catalog,
+            "STHLM",
+            process_changes=indicator_rebases(db, catalog),
         )
     return readings[STEP]
 

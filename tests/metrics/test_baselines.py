@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from metrics.baselines import Shift, detect_shift, rebase_points
-from metrics.progress import assess_indicator
+from metrics.reading import read_indicator, rebase_months
 from metrics.spc import ShortPeriodWarning, xmr
 
 MONTHS = pd.date_range("2021-01-01", periods=48, freq="MS")
@@ -56,9 +56,11 @@ def test_a_step_without_a_rebase_is_read_between_the_levels_and_with_one_on_the_
 ):
     indicator = catalog.indicator("perpetrator_programme_starts")
     series = step_series()
-    before = assess_indicator(indicator, series)
+    before = read_indicator(series, indicator, rebases=rebase_months(indicator))
     assert 20 < before.spc.periods["mean"].iloc[-1] < 33  # between the two levels
-    after = assess_indicator(indicator, series, rebases=[pd.Timestamp("2023-01-01")])
+    after = read_indicator(
+        series, indicator, rebases=rebase_months(indicator, [pd.Timestamp("2023-01-01")])
+    )
     last = after.spc.periods.iloc[-1]
     assert (last["start"], last["n"]) == (24, 24)
     assert last["mean"] == pytest.approx(45.0 + np.mean([0, 1, -1, 2, -2, 1]))
@@ -122,6 +124,8 @@ def test_the_catalogs_fix_after_n_points_holds_each_periods_limits(catalog):
     indicator = dataclasses.replace(
         catalog.indicator("perpetrator_programme_starts"), fix_after_n_points=12
     )
-    reading = assess_indicator(indicator, step_series(), rebases=[MONTHS[24]])
+    reading = read_indicator(
+        step_series(), indicator, rebases=rebase_months(indicator, [MONTHS[24]])
+    )
     assert reading.spc.periods["n_baseline"].tolist() == [12, 12]
     assert reading.spc.points["in_baseline"].sum() == 24

@@ -2,7 +2,7 @@
 
 The overview reads only the selected area's and the region's rows (ui/data.py); aggregate_areas
 reads one area without grouping; area_series reads every indicator's series in one pass and
-assess_area_series charts them in one XmR batch; the upload reader takes canonical months and
+read_area_series charts them in one XmR batch; the upload reader takes canonical months and
 plain numbers by a vectorised path. Each is checked here against the general path on the same
 input.
 """
@@ -21,7 +21,7 @@ from ingest.normalise import parse_numbers, parse_periods
 from metrics.aggregate import aggregate_areas, area_series, split_by_indicator
 from metrics.catalog import load_catalog
 from metrics.overview import REGION, build_overview, reading_area
-from metrics.progress import assess_area_series, assess_catalog, assess_indicator
+from metrics.reading import read_area_series, read_catalog, read_indicator, rebase_months
 
 CATALOG = load_catalog()
 
@@ -128,21 +128,38 @@ def test_area_series_refuses_two_rows_for_one_month(demo_obs):
 @pytest.mark.parametrize("period", [None, "2026-07", "2023-02"])
 def test_one_batch_of_charts_reads_as_one_indicator_at_a_time(demo_obs, area, period):
     month = None if period is None else pd.Timestamp(period + "-01")
-    fast = assess_catalog(demo_obs, CATALOG, area, period=month)
+    fast = read_catalog(demo_obs, CATALOG, area, as_of=month)
     for indicator in CATALOG.indicators:
         valid = [area] if area in CATALOG.valid_areas(indicator.id) else []
         series = aggregate_areas(demo_obs, indicator, valid)
-        same_assessment(fast[indicator.id], assess_indicator(indicator, series, period=month))
+        same_assessment(
+            fast[indicator.id],
+            read_indicator(
+                series,
+                indicator,
+                area if valid else None,
+                rebases=rebase_months(indicator),
+                as_of=month,
+            ),
+        )
     # build_overview reads indicators not reported in the area at the region.
     assessments, _ = build_overview(demo_obs, CATALOG, area, month)
     for indicator in CATALOG.indicators:
         where = reading_area(CATALOG, indicator.id, area)
         series = aggregate_areas(demo_obs, indicator, [where])
         same_assessment(
-            assessments[indicator.id], assess_indicator(indicator, series, period=month)
+            assessments[indicator.id],
+            read_indicator(
+                series,
+                indicator,
+                where,
+                rebases=rebase_months(indicator),
+                as_of=month,
+                fallback=where is not None and where != area,
+            ),
         )
     table = area_series(demo_obs, CATALOG.indicators, [area] * len(CATALOG.indicators))
-    assert list(assess_area_series(table, CATALOG.indicators[:3], period=month)) == [
+    assert list(read_area_series(table, CATALOG.indicators[:3], as_of=month)) == [
         i.id for i in CATALOG.indicators[:3]
     ]
 

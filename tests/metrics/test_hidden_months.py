@@ -11,12 +11,8 @@ from metrics.aggregate import aggregate_areas, area_series
 from metrics.catalog import load_catalog
 from metrics.narrative import monthly_summary
 from metrics.overview import build_overview
-from metrics.progress import (
-    MIN_POINTS,
-    assess_area_series,
-    assess_indicator,
-    rare_event_summary,
-)
+from metrics.progress import rare_event_summary
+from metrics.reading import MIN_POINTS, read_area_series, read_indicator, rebase_months
 
 CATALOG = load_catalog()
 LETHAL = CATALOG.indicator("lethal_violence_close_relations")
@@ -50,9 +46,13 @@ def lethal_rows() -> pd.DataFrame:
 
 def both_paths(obs: pd.DataFrame, indicator, area: str):
     """The assessment as a page reads it (aggregate_areas) and as the overview does."""
-    one = assess_indicator(indicator, aggregate_areas(obs, indicator, [area]))
+    one = read_indicator(
+        aggregate_areas(obs, indicator, [area]), indicator, area, rebases=rebase_months(indicator)
+    )
     table = area_series(obs, [indicator], [area])
-    return one, assess_area_series(table, [indicator])[indicator.id]
+    areas = {indicator.id: area}
+    rebases = {indicator.id: rebase_months(indicator)}
+    return one, read_area_series(table, [indicator], areas, rebases=rebases)[indicator.id]
 
 
 def test_aggregate_areas_keeps_a_hidden_latest_month_as_hidden():
@@ -122,7 +122,9 @@ def test_the_summary_says_no_events_this_year_but_not_since_when_an_earlier_mont
     hidden = np.zeros(len(MONTHS), dtype=bool)
     hidden[14] = True
     obs = rows(LETHAL.id, "STHLM", np.zeros(len(MONTHS)), hidden)
-    assessment = assess_indicator(LETHAL, aggregate_areas(obs, LETHAL, ["STHLM"]))
+    assessment = read_indicator(
+        aggregate_areas(obs, LETHAL, ["STHLM"]), LETHAL, "STHLM", rebases=rebase_months(LETHAL)
+    )
     text = " ".join(s.text() for s in monthly_summary([assessment], CATALOG, MONTHS[-1], "sv"))
     assert "inga händelser hittills under 2026; när den senaste inträffade kan inte visas" in text
     assert "inga händelser sedan" not in text
@@ -144,7 +146,7 @@ def test_the_overview_card_has_no_change_against_last_year_when_the_latest_month
     obs = rows(SUPPORTED.id, "0128", np.arange(31) + 10, hidden)
     _, cards = build_overview(obs, CATALOG, "0128", MONTHS[30])
     card = next(c for c in cards if c.headline.id == SUPPORTED.id)
-    assert card.assessment.latest_hidden
+    assert card.reading.latest_hidden
     assert card.yoy.period == MONTHS[30] and card.yoy.value is None and card.yoy.change is None
 
 
@@ -174,7 +176,12 @@ def test_a_few_hidden_months_in_a_long_series_still_get_a_reading():
 def test_the_summary_counts_an_indicator_without_a_reading_as_hidden():
     hidden = [False] * 30 + [True]
     obs = rows(SUPPORTED.id, "0128", np.arange(31) + 10, hidden)
-    assessment = assess_indicator(SUPPORTED, aggregate_areas(obs, SUPPORTED, ["0128"]))
+    assessment = read_indicator(
+        aggregate_areas(obs, SUPPORTED, ["0128"]),
+        SUPPORTED,
+        "STHLM",
+        rebases=rebase_months(SUPPORTED),
+    )
     line = monthly_summary([assessment], CATALOG, MONTHS[30], "sv")[0].text()
     assert "1 kan inte bedömas eftersom för många värden är dolda (röjandeskydd)" in line
     assert "saknar uppgift" not in line

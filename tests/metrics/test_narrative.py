@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from metrics.catalog import load_catalog
 from metrics.narrative import TEXTS, monthly_summary
-from metrics.progress import Assessment, compute_progress, rare_event_summary
+from metrics.progress import compute_progress, rare_event_summary
+from metrics.reading import Reading
 
 CATALOG = load_catalog()
 OCTOBER = pd.Timestamp("2026-10-01")
@@ -33,12 +34,14 @@ def assessment(indicator_id, category, assurance=None, period=OCTOBER):
             index=pd.date_range("2024-05-01", periods=30, freq="MS"),
         )
         rare = rare_event_summary(values)
-    return Assessment(
+    return Reading(
         indicator_id,
+        "STHLM",
         period,
         1.0,
         24,
         category,
+        "rare" if category == "rare_event" else "xmr",
         _VARIATION.get(category),
         None,
         _ASSURANCE[assurance],

@@ -13,23 +13,26 @@ from hypothesis import strategies as st
 from metrics.aggregate import aggregate_areas
 from metrics.catalog import Baseline, SeriesBreak, Target, load_catalog
 from metrics.progress import (
-    ASSURANCE_CATEGORIES,
     ASSURANCE_ICONS,
-    MIN_POINTS,
     PROGRESS_STATUSES,
-    VARIATION_CATEGORIES,
     VARIATION_ICONS,
-    Assessment,
-    assess_catalog,
-    assess_indicator,
     assurance_icon,
     compute_progress,
     expected_at,
     rare_event_summary,
-    rollup_by_goal,
-    rollup_goal,
     trajectory,
     variation_icon,
+)
+from metrics.reading import (
+    ASSURANCE_CATEGORIES,
+    MIN_POINTS,
+    VARIATION_CATEGORIES,
+    Reading,
+    read_catalog,
+    read_indicator,
+    rebase_months,
+    rollup_by_goal,
+    rollup_goal,
 )
 
 CATALOG = load_catalog()
@@ -230,10 +233,15 @@ def test_variation_icon_follows_direction():
 # --- assessment -----------------------------------------------------------------------------
 
 
-def test_assess_indicator_reads_a_shift_as_improvement_with_icons():
+def test_read_indicator_reads_a_shift_as_improvement_with_icons():
     values = [0.20, 0.21, 0.19, 0.20, 0.22, 0.18, 0.20, 0.21, 0.19, 0.20, 0.21, 0.19]
     values += [0.45] * 3
-    result = assess_indicator(indicator(target=(0.3, "2026-12")), series(values))
+    result = read_indicator(
+        series(values),
+        indicator(target=(0.3, "2026-12")),
+        "STHLM",
+        rebases=rebase_months(indicator(target=(0.3, "2026-12"))),
+    )
     assert result.category == "improvement"
     assert result.variation == "special_cause_improvement"
     assert result.variation_icon.id == "improvement_high"
@@ -244,10 +252,15 @@ def test_assess_indicator_reads_a_shift_as_improvement_with_icons():
     assert result.progress.current == 0.45
 
 
-def test_assess_indicator_common_cause_and_assurance_fail():
+def test_read_indicator_common_cause_and_assurance_fail():
     rng = np.random.default_rng(3)
     values = list(0.20 + rng.normal(0, 0.005, 24))
-    result = assess_indicator(indicator(target=(0.4, "2026-12")), series(values))
+    result = read_indicator(
+        series(values),
+        indicator(target=(0.4, "2026-12")),
+        "STHLM",
+        rebases=rebase_months(indicator(target=(0.4, "2026-12"))),
+    )
     assert result.category == "common_cause"
     assert result.assurance == "consistent_fail"
     assert result.assurance_icon.id == "fail"
@@ -259,35 +272,43 @@ def test_assurance_is_withheld_when_the_latest_value_contradicts_it():
     # below the target ("consistently fails"), yet the latest value meets it
     values = [float(v) for v in range(0, 120, 5)]
     staff = indicator("increase", (0, "2024-01"), (100, "2025-06"))
-    result = assess_indicator(staff, series(values))
+    result = read_indicator(series(values), staff, "STHLM", rebases=rebase_months(staff))
     assert result.spc.assurance == "consistent_fail"
     assert result.assurance is None and result.assurance_icon is None
     assert result.assurance_category == "no_assurance"
-    assert any("contradicts" in w for w in result.warnings)
+    assert any("left the limits" in w for w in result.warnings)
     assert result.progress.status == "target_met"
 
 
 def test_short_series_counts_as_too_little_data_with_a_warning():
-    result = assess_indicator(indicator(), series([0.2, 0.3, 0.25, 0.9]))
+    result = read_indicator(
+        series([0.2, 0.3, 0.25, 0.9]), indicator(), "STHLM", rebases=rebase_months(indicator())
+    )
     assert result.category == "too_little_data"
     assert result.n_points == 4 < MIN_POINTS
     assert any("fewer than" in w for w in result.warnings)
     assert result.assurance_category == "no_assurance"
 
 
-def test_assess_indicator_without_data():
-    empty = assess_indicator(indicator(), series([]))
+def test_read_indicator_without_data():
+    empty = read_indicator(series([]), indicator(), "STHLM", rebases=rebase_months(indicator()))
     assert empty.category == "no_data"
     assert empty.period is None
-    gaps = assess_indicator(indicator(), series([math.nan] * 5))
+    gaps = read_indicator(
+        series([math.nan] * 5), indicator(), "STHLM", rebases=rebase_months(indicator())
+    )
     assert gaps.category == "no_data"
 
 
-def test_assess_indicator_ignores_months_after_period_and_trailing_gaps():
+def test_read_indicator_ignores_months_after_period_and_trailing_gaps():
     values = [0.2] * 14 + [math.nan, math.nan]
-    result = assess_indicator(indicator(), series(values))
+    result = read_indicator(
+        series(values), indicator(), "STHLM", rebases=rebase_months(indicator())
+    )
     assert result.period == pd.Timestamp("2025-02-01")
-    cut = assess_indicator(indicator(), series(values), period="2024-06")
+    cut = read_indicator(
+        series(values), indicator(), "STHLM", rebases=rebase_months(indicator()), as_of="2024-06"
+    )
     assert cut.period == pd.Timestamp("2024-06-01")
     assert cut.n_points == 6
 
@@ -299,10 +320,15 @@ def test_series_break_rebases_the_xmr_chart():
         target=None,
         breaks=(SeriesBreak("2025-01", "lagändring", "law change"),),
     )
-    result = assess_indicator(broken, series(values))
+    result = read_indicator(series(values), broken, "STHLM", rebases=rebase_months(broken))
     assert result.spc.periods["period"].tolist() == [0, 1]
     assert result.category == "common_cause"
-    unbroken = assess_indicator(replace(broken, breaks=()), series(values))
+    unbroken = read_indicator(
+        series(values),
+        replace(broken, breaks=()),
+        "STHLM",
+        rebases=rebase_months(replace(broken, breaks=())),
+    )
     assert unbroken.category == "neutral"
 
 
@@ -310,7 +336,9 @@ def test_rare_indicator_is_not_read_on_xmr():
     lethal = CATALOG.indicator("lethal_violence_close_relations")
     values = [0.0] * 30
     values[3], values[20] = 1.0, 2.0
-    result = assess_indicator(lethal, series(values, start="2024-01"))
+    result = read_indicator(
+        series(values, start="2024-01"), lethal, "STHLM", rebases=rebase_months(lethal)
+    )
     assert result.category == "rare_event"
     assert result.spc is None and result.variation is None
     assert result.rare.last_event == pd.Timestamp("2025-09-01")
@@ -351,12 +379,14 @@ def test_rare_event_summary_as_of_and_empty():
 
 
 def _assessment(category, assurance=None):
-    return Assessment(
+    return Reading(
         "x",
+        "STHLM",
         pd.Timestamp("2026-01-01"),
         1.0,
         24,
         category,
+        "xmr",
         None,
         None,
         assurance,
@@ -387,7 +417,7 @@ def test_rollup_counts_never_averages():
     assert rollup_goal([]).n_indicators == 0
 
 
-def test_assess_catalog_and_rollup_by_goal_on_the_real_catalog():
+def test_read_catalog_and_rollup_by_goal_on_the_real_catalog():
     months = pd.date_range("2024-01-01", periods=24, freq="MS")
     rng = np.random.default_rng(7)
     rows = []
@@ -399,7 +429,7 @@ def test_assess_catalog_and_rollup_by_goal_on_the_real_catalog():
     obs = pd.DataFrame(
         rows, columns=["indicator_id", "area_code", "period", "value", "denominator", "status"]
     )
-    assessments = assess_catalog(obs, CATALOG, "STHLM")
+    assessments = read_catalog(obs, CATALOG, "STHLM")
     assert list(assessments) == [i.id for i in CATALOG.indicators]
     assert assessments["lethal_violence_close_relations"].category == "rare_event"
     table = rollup_by_goal(assessments, CATALOG)

@@ -1,0 +1,863 @@
+"""One reading per indicator, area and month: the one place every face (cards, pages, summary,
+pack, PNG footers, CSV) gets its value, icons, progress to target and the sentence that explains it.
+
+A reading is a property of the stored series, the catalog and the recorded rebases, never of the
+view: it reads the whole series up to its month (``as_of``), whatever period a page draws.
+Briefing mode may withhold a reading (``hidden``: too much hidden by disclosure control), never
+change it: the reading is computed on the stored values and the hidden months only decide
+whether it can be shown.
+
+The chart each kind gets (docs/spc.md):
+- ``xmr``: an XmR chart whose limits follow the points since the last rebase (a catalog series
+  break or a process change recorded by an analyst, passed in as ``rebases``);
+- ``stock``: a cumulative count (kind ``stock``) is read as a level against its target and
+  trajectory, never on XmR (every point of a growing stock would be a "signal");
+- ``rare``: rare events (catalog flag ``rare``) and near-zero counts (mean since the last rebase
+  below ``NEAR_ZERO_MEAN``) are read as yearly counts and months since the last event.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from metrics.aggregate import AreaSeries, aggregate_areas, area_series, split_by_indicator
+from metrics.formatting import format_month, format_number, format_percent
+from metrics.progress import (
+    Icon,
+    Progress,
+    RareEventSummary,
+    _meets,
+    _month,
+    assurance_icon,
+    compute_progress,
+    rare_event_summary,
+    variation_icon,
+)
+from metrics.spc import ShortPeriodWarning, XmrResult, rebase_positions, xmr, xmr_batch
+
+if TYPE_CHECKING:
+    from metrics.catalog import Baseline, Catalog, Indicator, Target
+
+Lang = Literal["sv", "en"]
+
+REGION = "STHLM"
+"""The region: the catalog's targets are set for it unless an area has its own."""
+
+MIN_POINTS = 12
+"""Fewer monthly values than this: limits are too unstable to call a signal, so the indicator
+counts as "too little data" in roll-ups and the narrative (its chart may still be drawn)."""
+HIDDEN_SHARE = 0.25
+"""More than this share of a series' months hidden by disclosure control: the reading is
+withheld. The hidden values are the small counts (1-4) and cells that would give them away."""
+NEAR_ZERO_MEAN = 3.0
+"""A count whose monthly mean since the last rebase is below this is read as rare events
+(yearly counts, months since the last event), not on a monthly XmR: most months are 0, 1 or 2,
+and the XmR lower limit of such a count is negative (for a Poisson count it is below zero
+whenever the mean is below 9; at 3 it is about -2,2). See docs/spc.md."""
+
+CHARTS = ("xmr", "stock", "rare", "none")
+"""How a reading is drawn: an XmR chart, a level against the target, yearly counts, nothing."""
+
+VARIATION_CATEGORIES = (
+    "improvement",
+    "concern",
+    "neutral",
+    "common_cause",
+    "stock",
+    "too_little_data",
+    "rare_event",
+    "hidden",
+    "no_data",
+)
+"""How a reading is counted in roll-ups: the four XmR readings, a stock read against its target,
+then readings not made on XmR (fewer than MIN_POINTS values, rare events or near-zero counts,
+withheld because disclosure control hides too much — see ``hides_reading`` —, no data)."""
+ASSURANCE_CATEGORIES = ("pass", "fail", "hit_and_miss", "no_assurance")
+"""no_assurance: no target for the area, a neutral indicator, not read on XmR, or withheld."""
+_ASSURANCE_BY_XMR = {
+    "consistent_pass": "pass",
+    "consistent_fail": "fail",
+    "inconsistent": "hit_and_miss",
+}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "sv": {
+        "no_data": "Uppgift saknas.",
+        "hidden": (
+            "Ingen bedömning: {hidden} av {total} månader är dolda (för få fall för att visas)."
+        ),
+        "too_little_data": "{n} månadsvärden: för få för att säga att en förändring är en signal.",
+        "stock_level": "{value} ({month}).",
+        "target_reached": "Målet nått i {month}.",
+        "rare": "{count} hittills under {year}.",
+        "rare_hidden": ".. hittills under {year} (för få fall för att visas).",
+        "rare_since": "{months} månader sedan den senaste ({last}).",
+        "rare_since_one": "1 månad sedan den senaste ({last}).",
+        "rare_since_zero": "Den senaste i {last}.",
+        "rare_none": "Inga sedan {first}.",
+        "near_zero": "Läses som sällsynta händelser (medel under {threshold} per månad).",
+        "assurance_moved": (
+            "Ingen målbedömning: processen har lämnat gränserna, som inte längre beskriver nuläget."
+        ),
+        "region_reading": "Regionens värde: indikatorn redovisas inte för {area}.",
+    },
+    "en": {
+        "no_data": "No data.",
+        "hidden": "No reading: {hidden} of {total} months are hidden (too few cases to show).",
+        "too_little_data": "{n} monthly values: too few to call a change a signal.",
+        "stock_level": "{value} ({month}).",
+        "target_reached": "Target reached in {month}.",
+        "rare": "{count} so far in {year}.",
+        "rare_hidden": ".. so far in {year} (too few cases to show).",
+        "rare_since": "{months} months since the latest ({last}).",
+        "rare_since_one": "1 month since the latest ({last}).",
+        "rare_since_zero": "The latest in {last}.",
+        "rare_none": "None since {first}.",
+        "near_zero": "Read as rare events (mean below {threshold} a month).",
+        "assurance_moved": (
+            "No target assurance: the process has left its limits, which no longer describe it."
+        ),
+        "region_reading": "The region's value: the indicator is not reported for {area}.",
+    },
+}
+"""Every sentence a reading can say, per language (the only place its words live)."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Where one indicator stands in one area in one month: what every face shows.
+
+    area_code: where it was read (the region when ``fallback``: the indicator is not reported
+        for the area asked about, so its face must say the reading is the region's).
+    period/value: the reading's month (the latest with a value up to ``as_of``) and its value;
+        when disclosure control hid that month (``latest_hidden``) value is None.
+    chart: a CHARTS entry, how the reading is drawn. category: a VARIATION_CATEGORIES entry.
+    variation / assurance: the XmR readings of the last point (None unless ``chart`` is "xmr"
+        and the reading is shown); their icons likewise. ``assurance_note`` is "moved" when the
+        assurance was withheld because the process has left the current baseline's limits (a
+        special cause the other way, or a latest value that contradicts it).
+    progress: towards the target set for the area (status "no_target" without one).
+    target_reached: a stock's first month at or beyond its target (None otherwise).
+    rare: yearly counts and months since the last event (chart "rare").
+    rebases: the months where a new baseline starts (series breaks, recorded process changes).
+    hidden_months: months up to ``period`` disclosure control hid (briefing mode).
+    spc: the XmR chart behind the icons, read on the whole series (for the chart to draw).
+    """
+
+    indicator_id: str
+    area_code: str | None
+    period: pd.Timestamp | None
+    value: float | None
+    n_points: int
+    category: str
+    chart: str
+    variation: str | None
+    variation_icon: Icon | None
+    assurance: str | None
+    assurance_icon: Icon | None
+    progress: Progress
+    rare: RareEventSummary | None = None
+    target_reached: pd.Timestamp | None = None
+    assurance_note: str | None = None
+    near_zero: bool = False
+    rebases: tuple[pd.Timestamp, ...] = ()
+    warnings: tuple[str, ...] = ()
+    spc: XmrResult | None = field(default=None, compare=False, repr=False)
+    hidden_months: int = 0
+    latest_hidden: bool = False
+    fallback: bool = False
+
+    @property
+    def assurance_category(self) -> str:
+        """pass / fail / hit_and_miss, or no_assurance (also when not read on XmR)."""
+        if self.category not in ("improvement", "concern", "neutral", "common_cause") or not (
+            self.assurance
+        ):
+            return "no_assurance"
+        return _ASSURANCE_BY_XMR[self.assurance]
+
+    @property
+    def withheld(self) -> bool:
+        """True when briefing mode withholds the reading (too much hidden to show it)."""
+        return self.category == "hidden"
+
+    def progress_words(self, lang: Lang = "sv") -> str | None:
+        """Progress to the target set for the area in words ("Målet nått i mars 2022", "I fas
+        med målbanan", "Efter målbanan"), None without a target, a value, or when withheld."""
+        if self.withheld or self.progress.target is None or self.progress.status == "no_data":
+            return None
+        if self.target_reached is not None:
+            return (
+                TEXTS[lang]["target_reached"]
+                .format(month=format_month(self.target_reached, lang))
+                .rstrip(".")
+            )
+        return self.progress.words(lang)
+
+    def sentence(self, lang: Lang = "sv", *, area_name: str | None = None) -> str:
+        """The reading in words, as its icons say it (the same on every face).
+
+        area_name: the name of the area asked about; with it, a fallback reading says that it
+        is the region's because the indicator is not reported there.
+        """
+        texts = TEXTS[lang]
+        parts: list[str] = []
+        if self.fallback and area_name:
+            parts.append(texts["region_reading"].format(area=area_name))
+        parts += self._core_sentences(lang)
+        return " ".join(parts)
+
+    def _core_sentences(self, lang: Lang) -> list[str]:
+        texts = TEXTS[lang]
+        if self.category == "no_data":
+            return [texts["no_data"]]
+        if self.withheld:
+            total = self.n_points + self.hidden_months
+            return [texts["hidden"].format(hidden=self.hidden_months, total=total)]
+        parts: list[str] = []
+        if self.chart == "rare" and self.rare is not None:
+            parts += _rare_words(self.rare, lang)
+            if self.near_zero:
+                threshold = format_number(NEAR_ZERO_MEAN, lang, 0)
+                parts.append(texts["near_zero"].format(threshold=threshold))
+        elif self.chart == "stock":
+            pass
+        elif self.category == "too_little_data":
+            parts.append(texts["too_little_data"].format(n=self.n_points))
+        elif self.variation_icon is not None:
+            parts.append(self.variation_icon.text(lang) + ".")
+        if self.assurance_icon is not None:
+            parts.append(self.assurance_icon.text(lang) + ".")
+        elif self.assurance_note == "moved":
+            parts.append(texts["assurance_moved"])
+        words = self.progress_words(lang)
+        if words is not None:
+            parts.append(_sentence_case(words) + ".")
+        return parts
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _rare_words(rare: RareEventSummary, lang: Lang) -> list[str]:
+    texts = TEXTS[lang]
+    if rare.as_of is None:
+        return [texts["no_data"]]
+    year = rare.as_of.year
+    if rare.events_this_year is None:
+        return [texts["rare_hidden"].format(year=year)]
+    parts = [texts["rare"].format(count=format_number(rare.events_this_year, lang, 0), year=year)]
+    if rare.last_event is not None and rare.last_event_known:
+        last = format_month(rare.last_event, lang)
+        months = rare.months_since_last
+        if months == 0:
+            parts.append(texts["rare_since_zero"].format(last=last))
+        elif months == 1:
+            parts.append(texts["rare_since_one"].format(last=last))
+        else:
+            parts.append(texts["rare_since"].format(months=months, last=last))
+    elif rare.last_event is None and rare.last_event_known and rare.first_period is not None:
+        parts.append(texts["rare_none"].format(first=format_month(rare.first_period, lang)))
+    return parts
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs: targets for an area, rebase months
+
+
+def area_target(
+    indicator: Indicator, area_code: str | None
+) -> tuple[Target | None, Baseline | None]:
+    """The target and baseline set for ``area_code``: the area's own (catalog
+    ``[[indicators.area_targets]]``) if it has one, else the indicator's target when the area is
+    the region it was set for; (None, None) elsewhere (a regional target says nothing about a
+    municipality)."""
+    own = getattr(indicator, "area_targets", None) or {}
+    if area_code in own:
+        return own[area_code]
+    if area_code is None or area_code == REGION:
+        return indicator.target, indicator.baseline
+    return None, None
+
+
+def rebase_months(
+    indicator: Indicator, process_changes: Iterable[pd.Timestamp | str] = ()
+) -> tuple[pd.Timestamp, ...]:
+    """The months where the indicator's limits start again: its catalog series breaks and the
+    process changes recorded for it, as first days of months, sorted, without repeats."""
+    months = {_month(b.period) for b in indicator.breaks}
+    months |= {_month(m) for m in process_changes}
+    return tuple(sorted(months))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading one series
+
+
+def read_indicator(
+    series: pd.DataFrame,
+    indicator: Indicator,
+    area_code: str | None = REGION,
+    *,
+    rebases: Sequence[pd.Timestamp | str] = (),
+    as_of: pd.Timestamp | str | None = None,
+    hidden: pd.Series | None = None,
+    fallback: bool = False,
+) -> Reading:
+    """The reading of ``indicator`` in ``area_code`` for the month ``as_of`` (default: the latest).
+
+    series: the whole stored series (``aggregate_areas`` shape, indexed by month, a ``value``
+        column; gaps NaN), never a displayed cut: months after ``as_of`` are ignored, earlier
+        ones all count.
+    rebases: months where a new baseline starts (``rebase_months``): XmR limits follow the
+        points since the last one, and the near-zero test reads the same points.
+    hidden: True for months disclosure control hides where the reading is shown (briefing
+        mode; default the series' ``suppressed`` column). They only decide whether the reading
+        is withheld (``hides_reading``); the reading itself is made on ``series``' values.
+    fallback: the reading is the region's, shown for an area that does not report the indicator.
+    """
+    values, flags = _monthly_values(series, as_of, hidden)
+    reading = _settled(indicator, area_code, values, flags, rebases)
+    if reading is None:
+        shown = _shown(values)
+        target, positions = _xmr_inputs(indicator, area_code, shown, rebases)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = xmr(
+                shown,
+                improvement=indicator.direction,
+                target=target,
+                fix_after_n_points=indicator.fix_after_n_points,
+                rebase_at=positions,
+            )
+        messages = [str(w.message) for w in caught]
+        reading = _with_xmr(indicator, area_code, shown, result, messages, rebases)
+        reading = _withhold(reading, values, flags, indicator)
+    return replace(reading, fallback=fallback) if fallback else reading
+
+
+def read_area_series(
+    table: AreaSeries,
+    indicators: Iterable[Indicator],
+    areas: Mapping[str, str | None] | None = None,
+    *,
+    rebases: Mapping[str, Sequence[pd.Timestamp | str]] | None = None,
+    as_of: pd.Timestamp | str | None = None,
+    fallbacks: Iterable[str] = (),
+) -> dict[str, Reading]:
+    """``read_indicator`` for each of ``indicators`` (all in ``table``), in their order, with the
+    XmR charts of all of them computed in one batch (``xmr_batch``).
+
+    areas: indicator id → the area it was read in (for its target; default the region).
+    rebases: indicator id → its rebase months (default none). fallbacks: ids read at the region
+    for an area that does not report them. ``table.hidden`` marks months disclosure control
+    hides (briefing mode); ``table.value`` must hold the stored values.
+    """
+    month = _month(as_of) if as_of is not None else None
+    areas = areas or {}
+    rebases = rebases or {}
+    fallback_ids = set(fallbacks)
+    out: dict[str, Reading] = {}
+    charted: list[tuple[Indicator, pd.Series, pd.Series, pd.Series]] = []
+    for indicator in indicators:
+        area = areas.get(indicator.id, REGION)
+        values, flags = _row_values(table, table.row(indicator.id), month)
+        settled = _settled(indicator, area, values, flags, rebases.get(indicator.id, ()))
+        out[indicator.id] = settled  # a placeholder in its place when charted below
+        if settled is None:
+            charted.append((indicator, values, flags, _shown(values)))
+    inputs = [
+        _xmr_inputs(ind, areas.get(ind.id, REGION), shown, rebases.get(ind.id, ()))
+        for ind, _, _, shown in charted
+    ]
+    with warnings.catch_warnings():
+        # xmr_batch keeps each chart's warnings in its result, as read_indicator collects them.
+        warnings.simplefilter("ignore", ShortPeriodWarning)
+        results = xmr_batch(
+            [shown for _, _, _, shown in charted],
+            improvement=[ind.direction for ind, _, _, _ in charted],
+            target=[target for target, _ in inputs],
+            fix_after_n_points=[ind.fix_after_n_points for ind, _, _, _ in charted],
+            rebase_at=[positions for _, positions in inputs],
+        )
+    for (ind, values, flags, shown), result in zip(charted, results, strict=True):
+        reading = _with_xmr(
+            ind,
+            areas.get(ind.id, REGION),
+            shown,
+            result,
+            list(result.warnings),
+            rebases.get(ind.id, ()),
+        )
+        out[ind.id] = _withhold(reading, values, flags, ind)
+    for indicator_id in fallback_ids & set(out):
+        out[indicator_id] = replace(out[indicator_id], fallback=True)
+    return out
+
+
+def read_catalog(
+    obs: pd.DataFrame,
+    catalog: Catalog,
+    area_codes: Iterable[str] | str,
+    *,
+    as_of: pd.Timestamp | str | None = None,
+    process_changes: Mapping[str, Sequence[pd.Timestamp | str]] | None = None,
+) -> dict[str, Reading]:
+    """Read every catalog indicator for an area (or the sum of a set of areas), in catalog
+    order, each rebased at its catalog series breaks and its recorded ``process_changes``
+    (indicator id → months). An indicator with no valid area among them, or no data, gets
+    category "no_data"."""
+    codes = (area_codes,) if isinstance(area_codes, str) else tuple(area_codes)
+    extra = process_changes or {}
+    every = {i.id: rebase_months(i, extra.get(i.id, ())) for i in catalog.indicators}
+    if len(codes) == 1:
+        areas = {
+            i.id: codes[0] if codes[0] in catalog.valid_areas(i.id) else None
+            for i in catalog.indicators
+        }
+        table = area_series(obs, catalog.indicators, [areas[i.id] for i in catalog.indicators])
+        return read_area_series(table, catalog.indicators, areas, rebases=every, as_of=as_of)
+    parts = split_by_indicator(obs)
+    empty = obs.iloc[0:0]
+    area = codes[0] if len(codes) == 1 else None
+    out: dict[str, Reading] = {}
+    for indicator in catalog.indicators:
+        valid = set(catalog.valid_areas(indicator.id))
+        rows = parts.get(indicator.id, empty)
+        series = aggregate_areas(rows, indicator, [c for c in codes if c in valid])
+        out[indicator.id] = read_indicator(
+            series, indicator, area, rebases=every[indicator.id], as_of=as_of
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Internals
+
+
+def _monthly_values(
+    series: pd.DataFrame, as_of: pd.Timestamp | str | None, hidden: pd.Series | None
+) -> tuple[pd.Series, pd.Series]:
+    """The series' values up to ``as_of`` and which months are hidden (bools), from its first to
+    its last month with a value or hidden (both empty when it has neither)."""
+    values = series["value"].astype("float64") if not series.empty else pd.Series(dtype="float64")
+    if hidden is None and not series.empty and "suppressed" in series.columns:
+        hidden = series["suppressed"]
+    if hidden is not None and len(values):
+        flags = hidden.reindex(values.index).astype("boolean").fillna(False).to_numpy(dtype=bool)
+        flags = pd.Series(flags, index=values.index)
+    else:
+        flags = pd.Series(False, index=values.index, dtype=bool)
+    index = values.index
+    # aggregate_areas' months (a monthly range in microseconds) are already what this
+    # normalisation gives; only other indexes pay for it.
+    normalised = (
+        isinstance(index, pd.DatetimeIndex)
+        and index.freqstr == "MS"
+        and index.dtype == "datetime64[us]"
+    )
+    if len(values) and not normalised:
+        months = pd.DatetimeIndex(values.index).to_period("M").to_timestamp()
+        values.index = months
+        flags.index = months
+        values, flags = values.sort_index(), flags.sort_index()
+    if as_of is not None and len(values):
+        keep = values.index <= _month(as_of)
+        values, flags = values[keep], flags[keep]
+    present = np.flatnonzero(values.notna().to_numpy() | flags.to_numpy())
+    if present.size == 0:
+        return pd.Series(dtype="float64"), pd.Series(dtype=bool)
+    cut = slice(int(present[0]), int(present[-1]) + 1)
+    return values.iloc[cut], flags.iloc[cut]
+
+
+def _row_values(
+    table: AreaSeries, row: int, month: pd.Timestamp | None
+) -> tuple[pd.Series, pd.Series]:
+    """``_monthly_values(table.series(...), month)`` read straight from the table's arrays."""
+    stop = len(table.months) if month is None else table.months.searchsorted(month, "right")
+    hidden = table.hidden[row, :stop]
+    present = np.flatnonzero(~np.isnan(table.value[row, :stop]) | hidden)
+    if present.size == 0:
+        return pd.Series(dtype="float64"), pd.Series(dtype=bool)
+    cut = slice(int(present[0]), int(present[-1]) + 1)
+    index = table.months[cut]
+    values = pd.Series(table.value[row, cut], index=index)
+    return values.rename("value"), pd.Series(hidden[cut], index=index)
+
+
+def _shown(values: pd.Series) -> pd.Series:
+    """The values from the first to the last month with a value (what XmR reads)."""
+    present = np.flatnonzero(values.notna().to_numpy())
+    if present.size == 0:
+        return values.iloc[0:0]
+    return values.iloc[int(present[0]) : int(present[-1]) + 1]
+
+
+def hides_reading(n_values: int, n_hidden: int, latest_hidden: bool) -> bool:
+    """True when disclosure control hides too much of a series to show its reading: the latest
+    month is hidden, or hidden months leave fewer than MIN_POINTS values, or more than
+    HIDDEN_SHARE of the months are hidden (docs/spc.md)."""
+    if n_hidden == 0:
+        return False
+    return latest_hidden or n_values < MIN_POINTS or n_hidden > HIDDEN_SHARE * (n_values + n_hidden)
+
+
+def _count_values(values: pd.Series) -> int:
+    return int(np.count_nonzero(~np.isnan(values.to_numpy(dtype="float64"))))
+
+
+def _since_last_rebase(values: pd.Series, rebases: Sequence[pd.Timestamp | str]) -> pd.Series:
+    if not rebases or values.empty:
+        return values
+    last = max(_month(m) for m in rebases)
+    after = values[values.index >= last]
+    return after if after.notna().any() else values
+
+
+def is_near_zero(
+    indicator: Indicator, values: pd.Series, rebases: Sequence[pd.Timestamp | str] = ()
+) -> bool:
+    """True for a count whose mean since the last rebase is below NEAR_ZERO_MEAN a month."""
+    if indicator.kind != "count" or values.empty:
+        return False
+    recent = _since_last_rebase(values, rebases).to_numpy(dtype="float64")
+    recent = recent[~np.isnan(recent)]
+    return bool(recent.size) and float(recent.mean()) < NEAR_ZERO_MEAN
+
+
+def _settled(
+    indicator: Indicator,
+    area_code: str | None,
+    values: pd.Series,
+    hidden: pd.Series,
+    rebases: Sequence[pd.Timestamp | str],
+) -> Reading | None:
+    """The reading of a series with no values, of a rare or near-zero count, or of a stock;
+    None when it is read on XmR."""
+    target, baseline = area_target(indicator, area_code)
+    months = rebase_months_of(rebases)
+    if values.empty:
+        return Reading(
+            indicator.id,
+            area_code,
+            None,
+            None,
+            0,
+            "no_data",
+            "none",
+            None,
+            None,
+            None,
+            None,
+            _progress(indicator, None, None, target, baseline),
+            rebases=months,
+        )
+    n_hidden = int(hidden.sum())
+    latest_hidden = bool(hidden.iloc[-1])
+    last_period = values.index[-1]
+    visible = values.where(~hidden.to_numpy(), np.nan)
+    n_shown = _count_values(visible)
+    if not values.notna().any() and not indicator.rare:
+        # Only hidden months (a protected series): nothing to read, so nothing to show.
+        return Reading(
+            indicator.id,
+            area_code,
+            last_period,
+            None,
+            0,
+            "hidden",
+            "none",
+            None,
+            None,
+            None,
+            None,
+            _progress(indicator, None, last_period, target, baseline),
+            rebases=months,
+            hidden_months=n_hidden,
+            latest_hidden=latest_hidden,
+        )
+    near_zero = not indicator.rare and is_near_zero(indicator, values, rebases)
+    if indicator.rare or near_zero:
+        # Rare events are read as counts, and a hidden month is never zero events: the
+        # summary of the shown months only leaves out what it cannot know.
+        rare = rare_event_summary(
+            visible, as_of=last_period, hidden=hidden, target=_rare_target(target)
+        )
+        progress = _progress(indicator, rare.events_last_12_months, last_period, target, baseline)
+        return Reading(
+            indicator.id,
+            area_code,
+            last_period,
+            None if latest_hidden else _number(values.iloc[-1]),
+            n_shown,
+            "rare_event",
+            "rare",
+            None,
+            None,
+            None,
+            None,
+            progress,
+            rare,
+            near_zero=near_zero,
+            rebases=months,
+            hidden_months=n_hidden,
+            latest_hidden=latest_hidden,
+        )
+    if indicator.kind == "stock":
+        value = _number(values.dropna().iloc[-1]) if values.notna().any() else None
+        period = values.dropna().index[-1] if values.notna().any() else last_period
+        reading = Reading(
+            indicator.id,
+            area_code,
+            period,
+            value,
+            _count_values(values),
+            "stock",
+            "stock",
+            None,
+            None,
+            None,
+            None,
+            _progress(indicator, value, period, target, baseline),
+            target_reached=_target_reached(indicator, values, target),
+            rebases=months,
+        )
+        return _withhold(reading, values, hidden, indicator)
+    return None
+
+
+def rebase_months_of(rebases: Sequence[pd.Timestamp | str]) -> tuple[pd.Timestamp, ...]:
+    return tuple(sorted({_month(m) for m in rebases}))
+
+
+def _rare_target(target: Target | None) -> float:
+    return float(target.value) if target is not None else 0.0
+
+
+def _number(value: Any) -> float | None:
+    if value is None or pd.isna(value):
+        return None
+    return float(value)
+
+
+def _progress(
+    indicator: Indicator,
+    value: float | None,
+    period: pd.Timestamp | None,
+    target: Target | None,
+    baseline: Baseline | None,
+) -> Progress:
+    if target is None:
+        # No target set for this area: nothing to measure against, whatever the region's is.
+        progress = compute_progress(indicator, value, period=period)
+        return replace(
+            progress,
+            target=None,
+            baseline=None,
+            raw=None,
+            share=None,
+            expected=None,
+            status=progress.status if progress.status in ("no_data", "neutral") else "no_target",
+        )
+    return compute_progress(indicator, value, period=period, target=target, baseline=baseline)
+
+
+def _target_reached(
+    indicator: Indicator, values: pd.Series, target: Target | None
+) -> pd.Timestamp | None:
+    """The first month a stock met its target (None without a target or before it is met)."""
+    if target is None or indicator.direction == "neutral":
+        return None
+    present = values.dropna()
+    met = [
+        month
+        for month, value in present.items()
+        if _meets(float(value), float(target.value), indicator.direction)
+    ]
+    return pd.Timestamp(met[0]) if met else None
+
+
+def _xmr_inputs(
+    indicator: Indicator,
+    area_code: str | None,
+    values: pd.Series,
+    rebases: Sequence[pd.Timestamp | str],
+) -> tuple[float | None, list[int]]:
+    """The target (set for the area) and the rebase positions an XmR chart takes."""
+    target, _ = area_target(indicator, area_code)
+    return (float(target.value) if target is not None else None), rebase_positions(
+        values.index, rebases
+    )
+
+
+def _with_xmr(
+    indicator: Indicator,
+    area_code: str | None,
+    values: pd.Series,
+    result: XmrResult,
+    messages: list[str],
+    rebases: Sequence[pd.Timestamp | str],
+) -> Reading:
+    """The reading of a series (non-empty, first and last month with a value) on XmR."""
+    target, baseline = area_target(indicator, area_code)
+    last_period, last_value = values.index[-1], float(values.iloc[-1])
+    n_points = _count_values(values)
+    if n_points < MIN_POINTS:
+        messages.insert(
+            0,
+            f"{indicator.id}: {n_points} monthly values, fewer than {MIN_POINTS}: "
+            "too few to call a signal",
+        )
+        category = "too_little_data"
+    else:
+        category = _category(result.variation)
+    assurance, note = result.assurance, None
+    if assurance is not None and target is not None:
+        met = _meets(last_value, float(target.value), indicator.direction)
+        moved = (
+            assurance == "consistent_fail" and result.variation == "special_cause_improvement"
+        ) or (assurance == "consistent_pass" and result.variation == "special_cause_concern")
+        if (
+            moved
+            or (assurance == "consistent_fail" and met)
+            or (assurance == "consistent_pass" and not met)
+        ):
+            # The current baseline's limits describe a process the series has since left (a
+            # special cause towards the target, or a latest value on the other side): "always
+            # misses" beside a series that has moved towards the target would mislead. The
+            # reading says so until the chart is rebased where the process changed.
+            messages.append(
+                f"{indicator.id}: the process has left the limits behind the assurance reading "
+                f"({assurance}); assurance withheld until the chart is rebased"
+            )
+            assurance, note = None, "moved"
+    return Reading(
+        indicator.id,
+        area_code,
+        last_period,
+        last_value,
+        n_points,
+        category,
+        "xmr",
+        result.variation,
+        variation_icon(result.variation, indicator.direction),
+        assurance,
+        assurance_icon(assurance),
+        _progress(indicator, last_value, last_period, target, baseline),
+        assurance_note=note,
+        rebases=rebase_months_of(rebases),
+        warnings=tuple(messages),
+        spc=result,
+    )
+
+
+def _withhold(
+    reading: Reading, values: pd.Series, hidden: pd.Series, indicator: Indicator
+) -> Reading:
+    """The reading as briefing mode may show it: itself when disclosure control hides little
+    enough (``hides_reading``), else withheld (category "hidden", no icons, no value)."""
+    n_hidden = int(hidden.sum())
+    if n_hidden == 0:
+        return reading
+    latest_hidden = bool(hidden.iloc[-1])
+    n_shown = _count_values(values.where(~hidden.to_numpy(), np.nan))
+    if not hides_reading(n_shown, n_hidden, latest_hidden):
+        return replace(reading, hidden_months=n_hidden, latest_hidden=latest_hidden)
+    target, baseline = area_target(indicator, reading.area_code)
+    return replace(
+        reading,
+        period=values.index[-1],
+        value=None if latest_hidden else reading.value,
+        n_points=n_shown,
+        category="hidden",
+        variation=None,
+        variation_icon=None,
+        assurance=None,
+        assurance_icon=None,
+        assurance_note=None,
+        target_reached=None,
+        spc=None,
+        progress=_progress(indicator, None, values.index[-1], target, baseline),
+        hidden_months=n_hidden,
+        latest_hidden=latest_hidden,
+    )
+
+
+def _category(point_type: str | None) -> str:
+    if point_type is None:
+        return "no_data"
+    if point_type == "common_cause":
+        return "common_cause"
+    if point_type == "special_cause_improvement":
+        return "improvement"
+    if point_type == "special_cause_concern":
+        return "concern"
+    return "neutral"
+
+
+def format_reading_value(indicator: Indicator, value: float | None, lang: Lang) -> str:
+    """A reading's value as every face writes it: shares in per cent with one decimal, the rest
+    whole; ".." when there is none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ".."
+    if indicator.kind == "proportion":
+        return format_percent(value, lang, decimals=1)
+    return format_number(value, lang, decimals=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Roll-up per goal
+
+
+@dataclass(frozen=True)
+class GoalRollup:
+    """How many indicators of a goal show each reading: counts, never an average score."""
+
+    n_indicators: int
+    variation: dict[str, int]
+    assurance: dict[str, int]
+
+
+def rollup_goal(readings: Iterable[Reading] | Mapping[str, Reading]) -> GoalRollup:
+    """Count a goal's readings by variation category and by assurance category.
+
+    Every key of VARIATION_CATEGORIES and ASSURANCE_CATEGORIES is present (0 when none), in that
+    order. An empty input gives all zeros.
+    """
+    items = list(readings.values()) if isinstance(readings, Mapping) else list(readings)
+    variation = Counter(a.category for a in items)
+    assurance = Counter(a.assurance_category for a in items)
+    return GoalRollup(
+        len(items),
+        {key: variation.get(key, 0) for key in VARIATION_CATEGORIES},
+        {key: assurance.get(key, 0) for key in ASSURANCE_CATEGORIES},
+    )
+
+
+def rollup_by_goal(readings: Mapping[str, Reading], catalog: Catalog) -> pd.DataFrame:
+    """One row per goal in catalog order (county_1..8, then the Gryning areas): goal_id,
+    n_indicators, a column per variation category and per assurance category (``assurance_``
+    prefix). Indicators without an assessment are left out of the counts."""
+    rows = []
+    for goal in catalog.goals:
+        members = [readings[i.id] for i in catalog.indicators_for_goal(goal.id) if i.id in readings]
+        rollup = rollup_goal(members)
+        rows.append(
+            {
+                "goal_id": goal.id,
+                "n_indicators": rollup.n_indicators,
+                **rollup.variation,
+                **{f"assurance_{k}": v for k, v in rollup.assurance.items()},
+            }
+        )
+    return pd.DataFrame(rows)
