@@ -250,7 +250,7 @@ def tile_map_figure(
 def _short(name: str) -> str:
     """A tile's name: long names cut (Polisområde Stockholm nord → Stockholm nord)."""
     name = name.removeprefix("Polisområde ").removesuffix(" police area")
-    return name if len(name) <= 13 else name[:12] + "."
+    return name if len(name) <= 11 else name[:10] + "."
 
 
 def _value(value: float, lang: str, percent: bool) -> str:

@@ -140,7 +140,7 @@ def draw_area_comparison(
         **{c: int(counts.get(c, 0)) for c in ("higher", "similar", "lower", "not_comparable")},
         level=LEVEL_LABELS[level],
     )
-    st.markdown(f"**{t('compare_region', lang)}** ({LEVEL_LABELS[level]}): {summary}")
+    st.markdown(f"**{t('compare_region', lang)}:** {summary}")
     chart_words = ComparisonWords(
         categories=words,
         axis=unit,

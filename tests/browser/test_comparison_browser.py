@@ -10,6 +10,9 @@ from playwright.sync_api import expect
 from i18n import t
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_dashboard_browser import WAIT, main, open_view
+from tests.browser.test_dashboard_browser import paths as _paths
+
+paths = _paths  # the fixture (URL paths of the pages as the navigation links them)
 
 
 @pytest.mark.parametrize(("lang", "brief"), [("sv", "0"), ("en", "0"), ("sv", "1")])
@@ -28,22 +31,22 @@ def test_funnel_and_tile_map_draw_in_both_languages_and_briefing_mode(
         expect(body.get_by_text(base, exact=False).first).to_be_attached()
     charts = body.locator('[data-testid="stPlotlyChart"]')
     assert charts.count() >= 5
-    # The funnel: a log x axis, the county's value as a line and at least one point.
-    funnel = body.locator('[data-testid="stPlotlyChart"]:has(.xaxislayer-above .xtick)').filter(
-        has=page.locator("g.trace.scatter")
-    )
-    assert funnel.count() >= 1
-    tiles = body.locator('[data-testid="stPlotlyChart"]').filter(has_text="Botkyrka")
-    expect(tiles.first).to_be_visible(timeout=WAIT)
-    tiles.first.scroll_into_view_if_needed()
-    text = tiles.first.inner_text()
+    # The funnel: its legend names the county's value; a point per shown area.
+    funnel = charts.filter(has_text=t("funnel_centre", lang)).first
+    expect(funnel.locator("g.trace.scatter").first).to_be_attached(timeout=WAIT)
+    funnel.scroll_into_view_if_needed()
+    assert funnel.locator("g.trace.scatter path.point").count() >= 1
+    # The municipalities' tile map: its footer says the squares are equal.
+    tiles = charts.filter(has_text=t("tiles_note", lang)[:25]).first
+    expect(tiles).to_be_visible(timeout=WAIT)
+    tiles.scroll_into_view_if_needed()
+    text = tiles.inner_text()
+    assert "Botkyrka" in text and "Gotland" in text
     if brief == "1":
         assert ".." in text  # hidden areas are '..' tiles
     else:
         assert "▲" in text or "▼" in text or "●" in text
-    # Hover a funnel point: its tooltip names an area and the comparison.
     ARTIFACTS.mkdir(exist_ok=True)
-    tiles.first.screenshot(path=str(ARTIFACTS / f"comparison_tiles_{lang}_{brief}.png"))
-    section = body.locator('[data-testid="stPlotlyChart"]').nth(2)
-    section.scroll_into_view_if_needed()
-    section.screenshot(path=str(ARTIFACTS / f"comparison_funnel_{lang}_{brief}.png"))
+    tiles.screenshot(path=str(ARTIFACTS / f"comparison_tiles_{lang}_{brief}.png"))
+    funnel.scroll_into_view_if_needed()
+    funnel.screenshot(path=str(ARTIFACTS / f"comparison_funnel_{lang}_{brief}.png"))
