@@ -22,6 +22,28 @@ from pathlib import Path
 EXIT_OK, EXIT_REJECTED, EXIT_CANNOT_RUN = 0, 1, 2
 
 
+class CannotRun(RuntimeError):
+    """A command could not run (an unreadable file, a missing database); the message is Swedish."""
+
+
+def _cannot_run(args: argparse.Namespace, message: str) -> int:
+    """Say why nothing was done (standard error, and under `ingest --json` as its JSON object:
+    status "failed", one error for the whole file); exit code 2."""
+    print(message, file=sys.stderr)
+    if args.command == "ingest" and getattr(args, "json", False):
+        failed = {
+            "status": "failed",
+            "upload_id": None,
+            "rows": 0,
+            "inserted": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "errors": [{"row": None, "column": None, "value": None, "message": message}],
+        }
+        print(json.dumps(failed, ensure_ascii=False, indent=2))
+    return EXIT_CANNOT_RUN
+
+
 def _database(args: argparse.Namespace):
     from storage import open_database
 
@@ -46,8 +68,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        print(f"Filen kunde inte läsas: {path} ({exc.strerror or exc}).", file=sys.stderr)
-        return EXIT_CANNOT_RUN
+        raise CannotRun(f"Filen kunde inte läsas: {path} ({exc.strerror or exc}).") from exc
     db = _database(args)
     if not args.json:
         print(f"Läser {path.name} …", file=sys.stderr)
@@ -421,9 +442,16 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except DatabaseBusy as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_CANNOT_RUN
+    except (CannotRun, DatabaseBusy) as exc:
+        return _cannot_run(args, str(exc))
+    except KeyboardInterrupt:
+        return _cannot_run(args, "Avbrutet. Inget har sparats.")
+    except Exception as exc:  # noqa: BLE001 - a bug must still end in Swedish, exit 2 and JSON
+        return _cannot_run(
+            args,
+            f"Kommandot kunde inte slutföras på grund av ett oväntat fel ({type(exc).__name__}). "
+            "Inget har sparats. Kontakta förvaltningen av Lägesbild och bifoga filen.",
+        )
 
 
 if __name__ == "__main__":

@@ -47,7 +47,10 @@ class BraRows:
 
 
 def _cells(line: str) -> list[str]:
-    cells = next(csv.reader([line], delimiter=";"), [])
+    try:
+        cells = next(csv.reader([line], delimiter=";"), [])
+    except csv.Error:  # a cell over the csv module's field limit (128 KB): not a BRÅ row
+        cells = line.split(";")
     # BRÅ ends every data row (not the header) with ";": one empty cell more than the header.
     if len(cells) == len(HEADER) + 1 and not cells[-1].strip():
         cells = cells[:-1]

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from schemas.upload import UploadError, map_values
+from schemas.upload import RowProblems, UploadError, bounded_errors, map_values
 
 if TYPE_CHECKING:
     from metrics.catalog import Catalog
@@ -62,6 +62,7 @@ class Normalised:
     frame: pd.DataFrame
     errors: list[UploadError] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    more: int = 0  # problems found and not listed (schemas.upload.bounded_errors)
 
 
 def text_column(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -288,13 +289,21 @@ def normalise_rows(rows: pd.DataFrame, catalog: Catalog) -> Normalised:
     ingest.precheck read a clean file once per distinct text.
     """
     out = pd.DataFrame({"excel_row": rows["excel_row"].astype("int64")}, index=rows.index)
-    errors: list[UploadError] = []
+    problems: list[RowProblems] = []
     assumptions: list[str] = []
-    excel_row = out["excel_row"]
 
     def add_errors(mask: pd.Series, column: str, raw: pd.Series, message: str) -> None:
-        for i in mask[mask].index:
-            errors.append(UploadError(int(excel_row[i]), column, raw[i], message.format(v=raw[i])))
+        index = mask.index[mask.to_numpy(dtype=bool)].to_numpy()
+        if len(index):
+            problems.append(
+                RowProblems(
+                    column,
+                    index,
+                    raw.loc[index].to_frame(),
+                    lambda i: raw.at[i],
+                    lambda i: message.format(v=raw.at[i]),
+                )
+            )
 
     out["indicator_id"] = read_indicators(text_column(rows, "indicator_id"))
 
@@ -333,7 +342,8 @@ def normalise_rows(rows: pd.DataFrame, catalog: Catalog) -> Normalised:
     out["status"] = status
     add_errors(status.isna(), "status", status_raw, STATUS_UNKNOWN)
     out["note"] = read_notes(text_column(rows, "note"))
-    return Normalised(frame=out, errors=errors, assumptions=assumptions)
+    found = bounded_errors(problems, out["excel_row"], len(out))
+    return Normalised(frame=out, errors=found.errors, assumptions=assumptions, more=found.more)
 
 
 def percent_message(label: str) -> str:

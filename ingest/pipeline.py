@@ -13,7 +13,13 @@ from ingest.normalise import ignored_denominators_note, normalise_rows
 from ingest.precheck import precheck_rows
 from ingest.reader import DELIMITERS, read_upload
 from metrics.catalog import Catalog, load_catalog
-from schemas.upload import UploadError, map_values, validate_rows
+from schemas.upload import (
+    MAX_ERRORS,
+    UploadError,
+    map_values,
+    too_many_errors,
+    validate_rows,
+)
 from storage import Database, UploadDiff, commit_upload, plan_upload
 
 CANONICAL = ["indicator_id", "area_code", "period", "value", "denominator", "status", "note"]
@@ -108,7 +114,7 @@ def check_upload(
         sha256=sha256,
         rows=len(read.rows),
         frame=pd.DataFrame(columns=CANONICAL),
-        errors=list(read.errors),
+        errors=_bounded(read.errors, read.more_errors),
         assumptions=list(read.assumptions),
         encoding=read.encoding,
         delimiter=read.delimiter,
@@ -126,7 +132,7 @@ def check_upload(
         checked.assumptions += mapped.assumptions
         rows = mapped.frame
         if rows.empty:
-            checked.errors = _sorted(checked.errors)
+            checked.errors = _bounded(checked.errors, read.more_errors)
             return checked
     else:
         if "status" not in rows.columns:
@@ -142,8 +148,11 @@ def check_upload(
     checked.assumptions += normalised.assumptions
     frame = normalised.frame
     frame["period"] = frame["period"].astype("datetime64[ns]")
-    rule_errors = validate_rows(frame, rows, catalog, current_month(today))
-    checked.errors = _sorted(checked.errors + normalised.errors + rule_errors)
+    rules = validate_rows(frame, rows, catalog, current_month(today))
+    checked.errors = _bounded(
+        checked.errors + normalised.errors + rules.errors,
+        read.more_errors + normalised.more + rules.more,
+    )
     ignored_denominators = _ignored_denominators(frame, catalog)
     if ignored_denominators:
         checked.assumptions.append(ignored_denominators_note(ignored_denominators))
@@ -152,6 +161,15 @@ def check_upload(
         frame.loc[kinds != "proportion", "denominator"] = float("nan")
         checked.frame = frame[CANONICAL].reset_index(drop=True)
     return checked
+
+
+def _bounded(errors: list[UploadError], more: int) -> list[UploadError]:
+    """At most MAX_ERRORS errors in row order, after one saying how many more there were."""
+    errors = _sorted(errors)
+    more += max(len(errors) - MAX_ERRORS, 0)
+    if not more:
+        return errors
+    return [too_many_errors(MAX_ERRORS, more)] + errors[:MAX_ERRORS]
 
 
 def _sorted(errors: list[UploadError]) -> list[UploadError]:

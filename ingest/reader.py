@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ingest import bra
-from schemas.upload import REQUIRED_COLUMNS, UPLOAD_COLUMNS, UploadError
+from metrics.formatting import format_number
+from schemas.upload import MAX_ERRORS, REQUIRED_COLUMNS, UPLOAD_COLUMNS, UploadError
 
 # Header spellings accepted per canonical column (compared after folding case, accents kept).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -59,6 +60,7 @@ class ReadFile:
     assumptions: list[str] = field(default_factory=list)
     errors: list[UploadError] = field(default_factory=list)
     source_format: str = "canonical"
+    more_errors: int = 0  # problems found beyond MAX_ERRORS, not listed
 
     @property
     def readable(self) -> bool:
@@ -70,29 +72,76 @@ def _fold(header: str) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
+class UnreadableText(ValueError):
+    """The bytes are not text in any encoding the reader accepts; the message is Swedish."""
+
+
+# The header is one line of a few column names. Longer lines or more columns are not a monthly
+# file (a pasted data dump, a binary file, a file with one line): they are refused before any
+# work is done on them.
+MAX_HEADER_CHARS = 16_384
+MAX_COLUMNS = 200
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """The file's text and the encoding used: BOM first, then UTF-8, then Windows-1252.
 
     UTF-16 without a BOM is recognised by its zero bytes. Windows-1252 is the fallback because
     Swedish Excel saves "CSV (semikolonavgränsad)" in it; its five undefined bytes decode as
-    Latin-1 rather than failing.
+    Latin-1 rather than failing. A UTF-8 BOM before a body that is not UTF-8 (some tools add one
+    to any file) is read as Windows-1252 and the encoding says so. Raises UnreadableText for
+    UTF-16 that is cut short or holds a lone surrogate, and for binary data.
     """
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "UTF-8 med BOM"
+        body = data[len(codecs.BOM_UTF8) :]
+        try:
+            return body.decode("utf-8", errors="strict"), "UTF-8 med BOM"
+        except UnicodeDecodeError:
+            return _cp1252(body), "Windows-1252 (filen börjar med en UTF-8-markering)"
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        return data.decode("utf-16"), "UTF-16"
+        return _utf16(data, "utf-16"), "UTF-16"
     head = data[:4096]
     if head and head.count(b"\x00") > len(head) // 4:
         enc = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
-        return data.decode(enc), "UTF-16"
+        return _utf16(data, enc), "UTF-16"
     try:
         return data.decode("utf-8", errors="strict"), "UTF-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace").replace("\ufffd", ""), "Windows-1252"
+        return _cp1252(data), "Windows-1252"
+
+
+def _cp1252(data: bytes) -> str:
+    return data.decode("cp1252", errors="replace").replace("\ufffd", "")
+
+
+def _utf16(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1
+        if b"\x00" * 16 in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise UnreadableText(BINARY_MESSAGE) from exc
+        what = (
+            "slutar mitt i ett tecken"
+            if exc.reason == "truncated data"
+            else "har ett ogiltigt tecken"
+        )
+        raise UnreadableText(
+            f"Filen är sparad som UTF-16 men {what} (rad {line}); den verkar trasig eller "
+            "avkortad. Spara den igen i Excel som ”CSV UTF-8 (kommaavgränsad)” eller "
+            "”CSV (semikolonavgränsad)” och ladda upp den på nytt."
+        ) from exc
+
+
+BINARY_MESSAGE = "Filen innehåller binära data och kan inte läsas som text. Spara den som CSV."
 
 
 def _split_header(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter))
+    """A line's cells (as Excel would split them); [line] if the csv module cannot split it."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # a cell over the csv module's field limit (128 KB)
+        return line.split(delimiter)
 
 
 def _choose_delimiter(header_line: str) -> str:
@@ -116,11 +165,12 @@ def read_upload(data: bytes, file_name: str = "") -> ReadFile:
             "Filen är en Excel-arbetsbok, inte en CSV-fil. Spara den i Excel som "
             "”CSV (semikolonavgränsad)” och ladda upp den igen."
         )
-    text, encoding = decode_bytes(data)
+    try:
+        text, encoding = decode_bytes(data)
+    except UnreadableText as exc:
+        return _whole_file_error(str(exc))
     if "\x00" in text:
-        return _whole_file_error(
-            "Filen innehåller binära data och kan inte läsas som text. Spara den som CSV."
-        )
+        return _whole_file_error(BINARY_MESSAGE)
     # A UTF-8 file with plain newlines goes to pyarrow as it came; others are re-encoded.
     body = data if encoding == "UTF-8" else None
     if "\r" in text:
@@ -130,6 +180,8 @@ def read_upload(data: bytes, file_name: str = "") -> ReadFile:
     # a million lines into Python strings and joining them again costs more than parsing them).
     end = text.find("\n")
     first_line, newline = (text, "") if end < 0 else (text[:end], "\n")
+    if len(first_line) > MAX_HEADER_CHARS:
+        return _header_too_long(first_line)
     if bra.is_bra_header(first_line):
         return _read_bra(text.split("\n"), encoding)
     excel_offset = 0
@@ -141,11 +193,19 @@ def read_upload(data: bytes, file_name: str = "") -> ReadFile:
         text = text[end + 1 :] if newline else ""
         body = None
         first_line = text.partition("\n")[0]
+        if len(first_line) > MAX_HEADER_CHARS:
+            return _header_too_long(first_line)
         excel_offset = 0
         delimiter = hinted if hinted in DELIMITERS else _choose_delimiter(first_line)
     else:
         delimiter = _choose_delimiter(first_line)
     header_cells = _split_header(first_line, delimiter) if has_header else []
+    if len(header_cells) > MAX_COLUMNS:
+        return _whole_file_error(
+            f"Rubrikraden har {format_number(len(header_cells), 'sv')} kolumner; högst "
+            f"{format_number(MAX_COLUMNS, 'sv')} tillåts. Ta bort kolumner som inte används (en "
+            "månadsfil behöver indikator, månad, område och värde) och spara filen igen."
+        )
     result = ReadFile(rows=pd.DataFrame(), encoding=encoding, delimiter=delimiter)
     _map_headers(result, header_cells)
     if not result.readable:
@@ -189,31 +249,38 @@ def read_upload(data: bytes, file_name: str = "") -> ReadFile:
     skipped = sorted(n for n, _ in shape_problems if n is not None)
     frame["excel_row"] = _row_numbers(len(frame), skipped, first=2) + excel_offset
     recovered = []
+    broken = 0
     for number, row_text in shape_problems:
-        recovered_row = _recover_row(row_text, delimiter, header_cells, result.column_positions)
-        if recovered_row is None:
-            cells = len(_split_header(row_text, delimiter))
-            result.errors.append(
-                UploadError(
-                    row=None if number is None else number + excel_offset,
-                    column=None,
-                    value=row_text[:200],
-                    message=(
-                        f"Raden har {cells} fält men rubrikraden har {n_cols}. "
-                        f"Kontrollera avgränsaren ({DELIMITERS[delimiter]}) och att text med "
-                        "avgränsare står inom citattecken."
-                    ),
-                )
+        cells = _recover_row(row_text, delimiter, n_cols, result.column_positions)
+        if cells is not None:
+            recovered.append([*cells, (number or 0) + excel_offset])
+            continue
+        broken += 1
+        if broken > MAX_ERRORS:
+            continue  # counted; pipeline.check_upload says there were more than it lists
+        result.errors.append(
+            UploadError(
+                row=None if number is None else number + excel_offset,
+                column=None,
+                value=row_text[:200],
+                message=(
+                    f"Raden har {len(_split_header(row_text, delimiter))} fält men rubrikraden "
+                    f"har {n_cols}. Kontrollera avgränsaren ({DELIMITERS[delimiter]}) och att "
+                    "text med avgränsare står inom citattecken."
+                ),
             )
-        else:
-            recovered_row["excel_row"] = (number or 0) + excel_offset
-            recovered.append(recovered_row)
+        )
+    result.more_errors = max(broken - MAX_ERRORS, 0)
     if recovered:
         result.assumptions.append(
-            f"{len(recovered)} rader hade tomma extra fält i slutet (t.ex. ett avslutande "
-            f"{DELIMITERS[delimiter]}); de tomma fälten ignorerades."
+            f"{format_number(len(recovered), 'sv')} rader hade tomma fält för mycket eller för "
+            f"lite i slutet (t.ex. ett avslutande {DELIMITERS[delimiter]}, eller tomma "
+            "kolumner som Excel inte skrev ut); de lästes som tomma."
         )
-        frame = pd.concat([frame, pd.DataFrame(recovered)], ignore_index=True)
+        extra = pd.DataFrame(recovered, columns=[*names, "excel_row"]).astype(
+            dict.fromkeys(names, frame["c0"].dtype if n_cols else str)
+        )
+        frame = pd.concat([frame, extra], ignore_index=True)
         frame = frame.sort_values("excel_row", kind="stable").reset_index(drop=True)
 
     renamed = {f"c{i}": col for col, i in result.column_positions.items()}
@@ -248,20 +315,18 @@ def _row_numbers(n: int, skipped: list[int], *, first: int) -> pd.Series:
 
 
 def _recover_row(
-    row_text: str, delimiter: str, header_cells: list[str], positions: dict[str, int]
-) -> dict[str, str] | None:
-    """A row with a different number of cells, if only empty trailing cells differ."""
-    cells = next(csv.reader([row_text], delimiter=delimiter), [])
-    n = len(header_cells)
+    row_text: str, delimiter: str, n: int, positions: dict[str, int]
+) -> list[str] | None:
+    """The n cells of a row with a different number of cells, if only empty trailing cells
+    differ (Excel's trailing delimiters, or trailing empty cells it left out); else None."""
+    cells = _split_header(row_text, delimiter)
     if len(cells) > n and all(c.strip() == "" for c in cells[n:]):
-        cells = cells[:n]
-    elif len(cells) < n:
+        return cells[:n]
+    if len(cells) < n:
         if any(positions[c] >= len(cells) for c in REQUIRED_COLUMNS if c in positions):
             return None
-        cells = cells + [""] * (n - len(cells))
-    else:
-        return None
-    return {col: cells[i] for col, i in positions.items()}
+        return cells + [""] * (n - len(cells))
+    return None
 
 
 def _map_headers(result: ReadFile, header_cells: list[str]) -> None:
@@ -325,6 +390,14 @@ def _read_bra(lines: list[str], encoding: str) -> ReadFile:
             UploadError(None, None, None, "Filen har en rubrikrad men inga rader med data.")
         )
     return result
+
+
+def _header_too_long(line: str) -> ReadFile:
+    return _whole_file_error(
+        f"Första raden är {format_number(len(line), 'sv')} tecken lång; en rubrikrad får vara "
+        f"högst {format_number(MAX_HEADER_CHARS, 'sv')} tecken. Filen ska börja med rubrikraden "
+        "(t.ex. indikator;månad;område;värde) följd av en rad per värde."
+    )
 
 
 def _whole_file_error(message: str) -> ReadFile:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
@@ -11,13 +11,20 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from metrics.formatting import format_month
+from metrics.formatting import format_month, format_number
 
 if TYPE_CHECKING:
     from metrics.catalog import Catalog
 
 UPLOAD_COLUMNS = ["indicator_id", "period", "area_code", "value", "denominator", "status", "note"]
 REQUIRED_COLUMNS = ["indicator_id", "period", "area_code", "value"]
+# Problems listed per file. Beyond this the check stops naming rows (the analyst fixes the first
+# ones and uploads again) and says there were more: a file of a million wrong rows costs no more
+# than one of a thousand.
+MAX_ERRORS = 1000
+# The same rule broken with the same value on this many rows is one error, not one per row.
+SAME_VALUE_SUMMARY = 100
+_MAX_SUMMARIES = 50
 LEVEL_SV = {"region": "region", "police_area": "polisområde", "municipality": "kommun"}
 
 
@@ -170,77 +177,186 @@ _FRAME_CHECK_COLUMN = {
 }
 
 
+# What each rule's message depends on (besides the row's number): rows alike in these columns
+# get the same sentence, and many such rows are one error. None: never summarised (the message
+# names another row).
+MESSAGE_KEYS: dict[str, list[str] | None] = {
+    "value_empty": [],
+    "period_empty": [],
+    "indicator_missing": [],
+    "indicator_unknown": ["indicator_id"],
+    "area_missing": [],
+    "area_unknown": ["area_code"],
+    "area_level": ["indicator_id", "area_code"],
+    "period_future": ["period"],
+    "value_negative": [],
+    "denominator_negative": [],
+    "value_fraction": ["indicator_id"],
+    "denominator_missing": ["indicator_id"],
+    "denominator_fraction": [],
+    "numerator_above": ["value", "denominator"],
+    "duplicate_key": None,
+}
+
+
+@dataclass
+class RowProblems:
+    """Rows that break one rule: their index labels (in row order), the column, what the message
+    depends on per row (`keys`, aligned with `index`; None: every row's message differs), and
+    for a listed row the value as written and the Swedish message."""
+
+    column: str
+    index: np.ndarray
+    keys: pd.DataFrame | None
+    value: Callable[[int], str]
+    message: Callable[[int], str]
+
+
+@dataclass
+class BoundedErrors:
+    """Errors listed (at most MAX_ERRORS) and how many more were found."""
+
+    errors: list[UploadError]
+    more: int = 0
+
+
+def bounded_errors(problems: list[RowProblems], rows: pd.Series, total: int) -> BoundedErrors:
+    """The problems as UploadErrors, with work bounded by MAX_ERRORS whatever their number.
+
+    `rows` is the Excel row of every index label, `total` the file's number of data rows. Rows
+    breaking a rule alike (same `keys`) SAME_VALUE_SUMMARY times or more are one error: for the
+    whole file (row None) when that is every row, else naming the first row and how many. Other
+    rows are listed in Excel order up to MAX_ERRORS; messages are built only for what is listed,
+    and `more` counts what was found and not listed.
+    """
+    errors: list[UploadError] = []
+    listed_rows: list[np.ndarray] = []
+    listed_at: list[np.ndarray] = []
+    for kind, problem in enumerate(problems):
+        n = len(problem.index)
+        if not n:
+            continue
+        excel = rows.loc[problem.index].to_numpy()
+        keep = np.ones(n, dtype=bool)
+        if problem.keys is not None and n >= SAME_VALUE_SUMMARY:
+            keys = problem.keys
+            group = (
+                keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
+                if len(keys.columns)
+                else np.zeros(n, dtype=np.int64)
+            )
+            for g in np.flatnonzero(np.bincount(group) >= SAME_VALUE_SUMMARY)[:_MAX_SUMMARIES]:
+                at = np.flatnonzero(group == g)
+                first = problem.index[at[0]]
+                everywhere = len(at) == total and total > 1
+                scope = (
+                    f" Gäller alla {_count(len(at))} rader i filen."
+                    if everywhere
+                    else f" Samma fel på {_count(len(at))} rader (rad {int(excel[at[0]])}–"
+                    f"{int(excel[at[-1]])})."
+                )
+                errors.append(
+                    UploadError(
+                        None if everywhere else int(excel[at[0]]),
+                        problem.column,
+                        problem.value(first),
+                        problem.message(first) + scope,
+                    )
+                )
+                keep[at] = False
+        listed_rows.append(excel[keep])
+        listed_at.append(np.column_stack([np.full(int(keep.sum()), kind), np.flatnonzero(keep)]))
+    found = sum(len(r) for r in listed_rows)
+    room = max(MAX_ERRORS - len(errors), 0)
+    if found:
+        order = np.argsort(np.concatenate(listed_rows), kind="stable")[:room]
+        for kind, position in np.concatenate(listed_at)[order]:
+            problem = problems[kind]
+            i = problem.index[position]
+            errors.append(
+                UploadError(int(rows.loc[i]), problem.column, problem.value(i), problem.message(i))
+            )
+    return BoundedErrors(_sorted(errors), max(found - room, 0))
+
+
+def _count(n: int) -> str:
+    return format_number(n, "sv")
+
+
+def too_many_errors(listed: int, more: int) -> UploadError:
+    """The closing whole-file error when problems were left unlisted."""
+    return UploadError(
+        None,
+        None,
+        None,
+        f"Fler än {_count(listed)} problem – de första {_count(listed)} visas "
+        f"({_count(more)} till hittades men listas inte). Rätta dem, eller kontrollera att rätt "
+        "fil valdes, och ladda upp filen igen.",
+    )
+
+
 def validate_rows(
     frame: pd.DataFrame, raw: pd.DataFrame, catalog: Catalog, current_month: pd.Timestamp
-) -> list[UploadError]:
-    """Every rule broken by every row, as the analyst will read it.
+) -> BoundedErrors:
+    """The rules broken by the rows, as the analyst will read them (see bounded_errors).
 
     `frame` holds the normalised rows, `raw` the text as written (same index), used to quote the
     value back. Missing values (`value` empty) are checked here too, since the parser lets empty
-    cells through as NaN.
+    cells through as NaN. Each rule of upload_schema is one array test over the whole frame;
+    sentences are written only for the rows listed.
     """
-    errors: list[UploadError] = []
     raw_text = {c: raw[c].astype(str) if c in raw else None for c in UPLOAD_COLUMNS}
+    fields = ["indicator_id", "area_code", "period", "value", "denominator"]
+    sentences: dict[tuple, str] = {}
+    first_row: dict[int, int] = {}
 
+    def quoted(column: str) -> Callable[[int], str]:
+        text = raw_text.get(column)
+        return (lambda i: "") if text is None else (lambda i: str(text.at[i]))
+
+    def sentence(check: str) -> Callable[[int], str]:
+        def message(i: int) -> str:
+            values = tuple(frame.at[i, f] for f in fields)
+            key = (check, *map(str, values), first_row.get(i))
+            if key not in sentences:
+                row = dict(zip(fields, values, strict=True))
+                sentences[key] = _message(check, row, catalog, current_month, first_row.get(i))
+            return sentences[key]
+
+        return message
+
+    def problem(check: str, column: str, failing: pd.Series) -> RowProblems:
+        index = frame.index[failing.to_numpy(dtype=bool)].to_numpy()
+        keys = MESSAGE_KEYS.get(check)
+        return RowProblems(
+            column,
+            index,
+            None if keys is None else frame.loc[index, keys],
+            quoted(column),
+            sentence(check),
+        )
+
+    raw_value = raw_text["value"]
     empty_value = frame["value"].isna() & (
-        raw_text["value"].str.strip() == "" if raw_text["value"] is not None else True
+        raw_value.str.strip() == "" if raw_value is not None else True
     )
-    for i in frame.index[empty_value]:
-        errors.append(
-            UploadError(
-                int(frame.at[i, "excel_row"]),
-                "value",
-                "",
-                "Värde saknas. Fyll i värdet (0 om inget hänt under månaden).",
-            )
-        )
     empty_period = frame["period"].isna() & (raw_text["period"].str.strip() == "")
-    for i in frame.index[empty_period]:
-        errors.append(
-            UploadError(
-                int(frame.at[i, "excel_row"]), "period", "", "Månad saknas. Skriv t.ex. 2026-03."
-            )
-        )
-
+    problems = [
+        problem("value_empty", "value", empty_value),
+        problem("period_empty", "period", empty_period),
+    ]
     schema = upload_schema(catalog, current_month)
-    try:
-        schema.validate(frame, lazy=True)
-        return _sorted(errors)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-    cases = cases[cases["index"].notna()].assign(index=lambda c: c["index"].astype("int64"))
-    cases = cases.drop_duplicates(["index", "check"])
-    first_row = _first_occurrence(frame)
-    # Messages depend on a few values of the row only: build them once per distinct combination,
-    # so a file with a million broken rows is reported in seconds, not minutes.
-    for check, group in cases.groupby("check", sort=False):
-        check = str(check)
-        column = _FRAME_CHECK_COLUMN.get(check, group["column"].iloc[0])
-        idx = group["index"].to_numpy()
-        rows = frame.loc[
-            idx, ["excel_row", "indicator_id", "area_code", "period", "value", "denominator"]
-        ]
-        quoted = (
-            raw_text[column].loc[idx].tolist()
-            if raw_text.get(column) is not None
-            else [""] * len(idx)
-        )
-        cache: dict[tuple, str] = {}
-        for i, row, value in zip(idx, rows.itertuples(index=False), quoted, strict=True):
-            key = (
-                row.indicator_id,
-                row.area_code,
-                row.period,
-                row.value,
-                row.denominator,
-                first_row.get(i),
-            )
-            message = cache.get(key)
-            if message is None:
-                message = _message(check, row._asdict(), catalog, current_month, first_row.get(i))
-                cache[key] = message
-            errors.append(UploadError(int(row.excel_row), column, str(value), message))
-    return _sorted(errors)
+    rules = [(name, check) for name, col in schema.columns.items() for check in col.checks]
+    rules += [(None, check) for check in schema.checks]
+    for name, check in rules:
+        passed = check(frame if name is None else frame[name]).check_output
+        failing = ~passed.reindex(frame.index, fill_value=True).astype(bool)
+        if not failing.any():
+            continue
+        if check.name == "duplicate_key":
+            first_row.update(_first_occurrence(frame))
+        problems.append(problem(check.name, _FRAME_CHECK_COLUMN.get(check.name, name), failing))
+    return bounded_errors(problems, frame["excel_row"], len(frame))
 
 
 def _first_occurrence(frame: pd.DataFrame) -> dict[int, int]:
@@ -267,6 +383,10 @@ def _message(
 ) -> str:
     """The Swedish sentence for one broken rule: what is wrong and what to do."""
     ind = row["indicator_id"]
+    if check == "value_empty":
+        return "Värde saknas. Fyll i värdet (0 om inget hänt under månaden)."
+    if check == "period_empty":
+        return "Månad saknas. Skriv t.ex. 2026-03."
     if check == "indicator_missing":
         return "Indikator saknas. Fyll i ett indikator-id ur katalogen."
     if check == "indicator_unknown":

@@ -76,6 +76,49 @@ def test_unreadable_file_and_bad_arguments_exit_2(db_path, tmp_path):
     assert manage("export", "--indicator", "okand", db=db_path).returncode == 2
 
 
+def test_excel_trailing_cells_are_accepted_by_the_command_line(db_path, tmp_path):
+    # The reproduction: a trailing ";" (and a row missing its trailing empty cells).
+    csv = tmp_path / "t.csv"
+    csv.write_bytes(
+        "indikator;månad;område;värde;kommentar\n"
+        "reported_partner_violence_women;2026-10;0180;5;;\n"
+        "reported_partner_violence_women;2026-09;0180;4\n".encode()
+    )
+    done = manage("ingest", str(csv), "--json", "--dry-run", db=db_path)
+    assert done.returncode == 0, done.stderr.decode()
+    report = json.loads(done.stdout)
+    assert (report["status"], report["rows"], report["errors"]) == ("dry_run", 2, [])
+
+
+def test_anything_unexpected_exits_2_with_json_naming_the_whole_file(db_path, monkeypatch, capsys):
+    import ingest.pipeline
+    import manage as cli
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(ingest.pipeline, "ingest_upload", broken)
+    code = cli.main(["ingest", str(FIXTURES / "seed.csv"), "--json", "--db", str(db_path)])
+    out = capsys.readouterr()
+    assert code == 2
+    report = json.loads(out.out)
+    assert report["status"] == "failed" and report["upload_id"] is None
+    [error] = report["errors"]
+    assert (error["row"], error["column"]) == (None, None)
+    assert (
+        "oväntat fel (ValueError)" in error["message"] and "Inget har sparats" in error["message"]
+    )
+    assert "Traceback" not in out.err and "a bug" not in out.out
+
+
+def test_an_unreadable_file_under_json_still_prints_json(db_path, tmp_path):
+    missing = manage("ingest", str(tmp_path / "finns-inte.csv"), "--json", db=db_path)
+    assert missing.returncode == 2
+    report = json.loads(missing.stdout)
+    assert report["status"] == "failed"
+    assert report["errors"][0]["message"].startswith("Filen kunde inte läsas")
+
+
 def test_human_readable_rejection_names_rows(db_path):
     bad = manage("ingest", str(FIXTURES / "broken.csv"), db=db_path)
     out = bad.stdout.decode()
