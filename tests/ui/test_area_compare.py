@@ -1,0 +1,52 @@
+"""The comparison CSV: value, interval, category, population base and year per area; a hidden
+area's value and interval stay empty in briefing mode."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from demo.generator import generate_demo_observations
+from demo.population import demo_population
+from metrics.catalog import load_catalog
+from metrics.compare import compare_areas
+from metrics.disclosure import apply_disclosure
+from metrics.population import Population
+from ui.area_compare import comparison_csv, population_note
+
+CATALOG = load_catalog()
+END = pd.Timestamp("2026-10-01")
+
+
+def read(data: bytes) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(data), sep=";", encoding="utf-8-sig", dtype=str)
+
+
+def test_the_comparison_csv_carries_interval_category_and_population_base_and_year():
+    obs = generate_demo_observations(CATALOG, start="2025-09", end="2026-10")
+    obs["period"] = pd.to_datetime(obs["period"], format="%Y-%m")
+    population = Population(demo_population(CATALOG, 2025))
+    indicator = CATALOG.indicator("reported_partner_violence_women")
+    open_frame = compare_areas(obs, indicator, CATALOG, END, population)
+    rows = read(comparison_csv(open_frame, indicator, END, 0.95))
+    for column in ("value", "lower", "upper", "category", "population_base", "population_year"):
+        assert column in rows.columns
+    assert set(rows["population_base"]) == {"women_18plus"}
+    assert set(rows["population_year"]) == {"2025"}
+    assert (
+        rows["lower"].notna().all()
+        and rows["category"].isin(["higher", "similar", "lower", "not_comparable"]).all()
+    )
+    note = population_note(open_frame, indicator, END, "sv")
+    assert "kvinnor 18 år och äldre" in note and "2025" in note and "demouppskattning" in note
+
+    rape = CATALOG.indicator("reported_rape")
+    hidden = compare_areas(apply_disclosure(obs, CATALOG, 5), rape, CATALOG, END, population)
+    rows = read(comparison_csv(hidden, rape, END, 0.998)).set_index("area_code")
+    suppressed = hidden.loc[hidden["suppressed"], "area_code"]
+    assert len(suppressed)
+    for code in suppressed:
+        assert pd.isna(rows.loc[code, "value"]) and pd.isna(rows.loc[code, "lower"])
+        assert pd.isna(rows.loc[code, "numerator"])
+        assert rows.loc[code, "category"] == "not_comparable"
