@@ -8,6 +8,7 @@ and keeps the file it replaces next to it; writers must be stopped first (docs/o
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from dataclasses import dataclass
@@ -44,14 +45,51 @@ def backup_database(db: Database, out_dir: str | os.PathLike) -> BackupInfo:
     target = out / f"lagesbild-{stamp}.duckdb"
     partial = out / f".{target.name}.partial"
     wal = db.path.with_name(db.path.name + ".wal")
-    with db.reading():  # nobody writes while we copy the file and its write-ahead log
-        shutil.copyfile(db.path, partial)
-        if wal.exists():
-            shutil.copyfile(wal, partial.with_name(partial.name + ".wal"))
-    _merge_log(partial)
-    info = inspect_backup(partial)
-    os.replace(partial, target)
+    partial_wal = partial.with_name(partial.name + ".wal")
+    try:
+        with db.reading():  # nobody writes while we copy the file and its write-ahead log
+            _copy_durably(db.path, partial)
+            if wal.exists():
+                _copy_durably(wal, partial_wal)
+        _merge_log(partial)
+        info = inspect_backup(partial)
+        os.replace(partial, target)
+        _sync_folder(out)
+    except OSError as exc:
+        raise BackupError(_write_failed(exc, out)) from exc
+    finally:
+        partial.unlink(missing_ok=True)
+        partial_wal.unlink(missing_ok=True)
     return BackupInfo(target, info.schema_version, info.observations, info.uploads)
+
+
+def _copy_durably(source: Path, target: Path) -> None:
+    """Copy a file and fsync it, so a rename after this never exposes a file still in cache."""
+    shutil.copyfile(source, target)
+    fd = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    """fsync a folder, so a rename in it survives a power cut."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_failed(exc: OSError, folder: Path) -> str:
+    """Why a copy could not be written, in Swedish (a full disk said as such)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (
+            f"Disken är full: kopian fick inte plats i {folder}. Inget har ändrats och ingen "
+            "halvfärdig fil finns kvar; frigör utrymme och försök igen."
+        )
+    return f"Filen kunde inte skrivas i {folder} ({exc.strerror or exc}). Inget har ändrats."
 
 
 def inspect_backup(path: str | os.PathLike) -> BackupInfo:
@@ -89,8 +127,14 @@ def restore_database(backup: str | os.PathLike, db: Database) -> tuple[BackupInf
     """
     info = inspect_backup(backup)
     db.path.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside the database and fsynced, then renamed over it: the database file is always
+    # the old one or the whole restored one, and a failed copy (a full disk) leaves nothing.
     staged = db.path.with_name(f".{db.path.name}.restoring")
-    shutil.copyfile(info.path, staged)
+    try:
+        _copy_durably(info.path, staged)
+    except OSError as exc:
+        staged.unlink(missing_ok=True)
+        raise BackupError(_write_failed(exc, db.path.parent)) from exc
     kept: Path | None = None
     if db.path.exists():
         with db.writing():  # waits for, and then excludes, other processes; fails if busy
@@ -102,6 +146,7 @@ def restore_database(backup: str | os.PathLike, db: Database) -> tuple[BackupInf
         if wal.exists():
             os.replace(wal, kept.with_name(kept.name + ".wal"))
     os.replace(staged, db.path)
+    _sync_folder(db.path.parent)
     return inspect_backup(db.path), kept
 
 

@@ -76,3 +76,50 @@ def test_command_line(seeded_db, tmp_path, capsys):
     assert "Återställde" in capsys.readouterr().out
     assert manage.main(["restore", str(tmp_path / "saknas.duckdb"), "--db", db]) == 2
     assert manage.main(["backup", "--db", str(tmp_path / "saknas.duckdb"), "--out", "x"]) == 2
+
+
+def _disk_full_after(monkeypatch, limit: int) -> None:
+    """Writes fail with ENOSPC once `limit` bytes have been written (a full disk, at the OS call)."""
+    import errno
+    import os
+
+    real_write, written = os.write, [0]
+
+    def write(fd, data):
+        if written[0] + len(data) > limit:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written[0] += len(data)
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    # shutil copies in the kernel (sendfile) where it can: make it copy through os.write.
+    import shutil
+
+    monkeypatch.setattr(shutil, "_USE_CP_SENDFILE", False, raising=False)
+    monkeypatch.setattr(shutil, "_USE_CP_COPY_FILE_RANGE", False, raising=False)
+
+    def copyfileobj(src, dst, length=0):
+        while chunk := src.read(1 << 16):
+            write(dst.fileno(), chunk)
+
+    monkeypatch.setattr(shutil, "copyfileobj", copyfileobj)
+
+
+def test_restore_on_a_full_disk_says_so_and_leaves_no_partial_file(
+    seeded_db, tmp_path, monkeypatch
+):
+    backup = backup_database(seeded_db, tmp_path / "kopior")
+    target = open_database(tmp_path / "ny" / "lagesbild.duckdb")
+    target.path.parent.mkdir()
+    _disk_full_after(monkeypatch, 4096)
+    with pytest.raises(BackupError, match="Disken är full") as refused:
+        restore_database(backup.path, target)
+    assert "halvfärdig" in str(refused.value)
+    assert list(target.path.parent.iterdir()) == []  # no database, no .restoring file
+
+
+def test_backup_on_a_full_disk_says_so_and_leaves_no_partial_file(seeded_db, tmp_path, monkeypatch):
+    _disk_full_after(monkeypatch, 4096)
+    with pytest.raises(BackupError, match="Disken är full"):
+        backup_database(seeded_db, tmp_path / "kopior")
+    assert list((tmp_path / "kopior").iterdir()) == []  # no .partial left behind
