@@ -238,6 +238,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     existing = count_observations(db)
     if existing and args.if_missing:
         print(f"Databasen {db.path} har redan {existing} värden; demodata lades inte till.")
+        _add_demo_population_if_missing(db)
         return EXIT_OK
     if existing:
         print(
@@ -255,6 +256,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"Demodatabasen {db.path} skapad: {report.inserted} värden (uppladdning #{report.upload_id})."
     )
     return EXIT_OK
+
+
+def _add_demo_population_if_missing(db) -> None:
+    """A demo database made before the population table (migration 7) gets the demo population,
+    so its rates have a base; a database with real data is left for a population import."""
+    from demo.load import store_demo_population
+    from metrics.catalog import load_catalog
+    from storage import contains_demo_data, latest_period, load_population
+
+    if not contains_demo_data(db) or not load_population(db).empty:
+        return
+    latest = latest_period(db)
+    if latest is None:
+        return
+    store_demo_population(db, load_catalog(), latest.year - 1)
+    print(f"Demobefolkningen lades till i {db.path} (befolkningstabellen var tom).")
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

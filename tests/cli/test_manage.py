@@ -170,3 +170,22 @@ def test_database_path_from_environment(tmp_path):
         timeout=60,
     )
     assert done.returncode == 0 and target.exists()
+
+
+def test_demo_if_missing_gives_an_older_demo_database_its_population(demo_copy):
+    """A demo database made before the population table gets the demo population once."""
+    import duckdb
+
+    from storage import open_database
+    from storage.population import load_population
+
+    path = demo_copy("old_demo")
+    with duckdb.connect(str(path)) as con:
+        con.execute("DELETE FROM population")
+    done = manage("demo", "--if-missing", db=path)
+    assert done.returncode == 0, done.stderr
+    assert "Demobefolkningen lades till" in done.stdout.decode()
+    population = load_population(open_database(path))
+    assert not population.empty and population["year"].max() == 2025
+    again = manage("demo", "--if-missing", db=path)
+    assert "Demobefolkningen" not in again.stdout.decode()
