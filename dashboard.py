@@ -6,20 +6,23 @@ from pathlib import Path
 
 import streamlit as st
 
-from i18n import t
 from metrics.catalog import load_catalog
 from ui import state
 from ui.entry import entered
-from ui.layout import apply_page_layout
+from ui.layout import apply_page_layout, localise_streamlit
+from ui.navigation import draw_navigation, notice_page_not_found, route
 from ui.session import draw_account, gate
 from ui.sidebar import draw_sidebar
 
 # Absolute, so that a page file run on its own (ui/entry.py) still finds its siblings.
 PAGES = Path(__file__).resolve().parent / "pages"
+FAVICON = Path(__file__).resolve().parent / "ui" / "assets" / "favicon.png"
 
 st.set_page_config(
     page_title="Lägesbild",
-    page_icon=":material/monitoring:",
+    # Served by the app itself: a ":material/…:" icon is fetched from a font service outside the
+    # agency's network at every load.
+    page_icon=str(FAVICON),
     layout="wide",
     # "auto": open on a laptop, closed on a tablet in portrait or a phone (<= 768 px), where an
     # open sidebar would take 40 % of the screen or cover the page.
@@ -37,8 +40,9 @@ user = gate(lang)
 # The navigation as data: (section title key, the role it needs, its pages), and per page
 # (file in pages/, url_path, title key, icon). Each url_path is its file's name: Streamlit also
 # knows the files in pages/ by those names before the first run registers this navigation, so
-# any other path would show a "Page not found" dialog on the first visit to a link. The first
-# page is the default, served at "/" whatever its path.
+# any other path would be "not found" on the first visit to a link. The overview is the default
+# (ui/navigation.DEFAULT_PAGE), served at "/" whatever its path. ui/navigation.py routes and draws
+# the links (Streamlit's own sidebar navigation fails the accessibility checks).
 NAVIGATION = (
     (
         "nav_section_read",
@@ -63,26 +67,14 @@ NAVIGATION = (
     ("audit_section", "admin", (("audit", "audit", "audit_nav", "policy"),)),
 )
 
-# Pages a role may not use are not registered at all, so a typed URL cannot reach them either.
-sections = {
-    t(section, lang): [
-        st.Page(
-            PAGES / f"{name}.py",
-            title=t(title, lang),
-            icon=f":material/{icon}:",
-            url_path=url_path,
-            default=name == "overview",
-        )
-        for name, url_path, title, icon in pages
-    ]
-    for section, role, pages in NAVIGATION
-    if user.can(role)
-}
-page = st.navigation(sections)
+page = route(PAGES, NAVIGATION, user, lang)
+draw_navigation(PAGES, NAVIGATION, user, lang)
 apply_page_layout()
+localise_streamlit(lang)
 draw_sidebar(user, catalog)
 draw_account(user, lang)
 state.sync_url()
 # The page checks that it runs from here (ui/entry.py: Streamlit's old pages/ mode would run it alone).
+notice_page_not_found(lang)
 with entered():
     page.run()

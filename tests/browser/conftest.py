@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 
 from bench.server import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop
+from ui.navigation import NAV_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
+NAV = f".st-key-{NAV_KEY}"
+"""The sidebar's page links (ui/navigation.py draws them; Streamlit's own navigation is hidden)."""
 CHART_DRAWN = '[data-testid="stPlotlyChart"] .js-plotly-plot g.trace'
 
 pytestmark = pytest.mark.browser

@@ -18,7 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 from charts.render import EXPORT_WIDTH
 from i18n import t
 from metrics.catalog import load_catalog
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, NAV
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def paths(browser, server) -> dict[str, str]:
     try:
         page = context.new_page()
         page.goto(server + "/")
-        nav = page.get_by_test_id("stSidebarNav")
+        nav = page.locator(NAV)
         found = {}
         for name in ("goals", "indicator", "catalog"):
             link = nav.get_by_role("link", name=t(f"nav_{name}", "sv"), exact=True)
@@ -180,7 +180,7 @@ def test_overview_shows_thirteen_cards_visions_and_marking(page, server, catalog
 
 def test_click_through_every_page(page, server, catalog):
     page.goto(f"{server}/")  # the overview; a person clicks on before its cards have drawn
-    nav = sidebar(page).get_by_test_id("stSidebarNav")
+    nav = sidebar(page).locator(NAV)
 
     nav.get_by_role("link", name=t("nav_goals", "sv")).click(timeout=WAIT)
     expect(main(page).get_by_role("heading", name=t("nav_goals", "sv"))).to_be_visible()
@@ -221,7 +221,7 @@ def test_english_by_the_language_switch(page, server, paths):
     choose(page, t("language", "sv"), "Eng", "English", where=sidebar(page), label_after="Language")
     expect(main(page).get_by_text("Data up to October 2026")).to_be_visible()
     wait_idle(page, 2)
-    nav = sidebar(page).get_by_test_id("stSidebarNav")
+    nav = sidebar(page).locator(NAV)
     for key in ("nav_overview", "nav_goals", "nav_indicator", "nav_catalog"):
         expect(nav.get_by_role("link", name=t(key, "en"))).to_be_visible()
     expect(main(page).get_by_role("heading", name=t("values_table", "en"))).to_be_visible()

@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 
 from bench.server import free_port, stop
-from tests.browser.conftest import ARTIFACTS, ROOT, start_server
+from tests.browser.conftest import ARTIFACTS, NAV, ROOT, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -116,7 +116,7 @@ def sign_in(page, app_url, idp, who: str) -> None:
 
 
 def nav_links(page) -> list[str]:
-    nav = page.locator('[data-testid="stSidebarNav"] a')
+    nav = page.locator(f"{NAV} a")
     # Each link's text is the material icon's name, then the page title.
     return [text.strip().splitlines()[-1].strip() for text in nav.all_inner_texts() if text.strip()]
 
@@ -161,7 +161,7 @@ def test_analyst_gets_the_upload_page(page, app_url, idp):
     page.get_by_text("Inloggad: analytiker@polisen.se (analytiker)").wait_for(timeout=WAIT)
     links = nav_links(page)
     assert "Ladda upp" in links and "Logg" not in links
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Ladda upp").click()
+    page.locator(f"{NAV} a", has_text="Ladda upp").click()
     page.locator('[data-testid="stFileUploader"]').wait_for(timeout=WAIT)
     # The HTTP guard lets a signed-in analyst's file through (its cookie is in the request).
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
@@ -179,7 +179,7 @@ def test_analyst_gets_the_upload_page(page, app_url, idp):
 def test_admin_reads_the_audit_log(page, app_url, idp):
     sign_in(page, app_url, idp, "admin")
     page.get_by_text("Inloggad: chef@lansstyrelsen.se (administratör)").wait_for(timeout=WAIT)
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Logg").click()
+    page.locator(f"{NAV} a", has_text="Logg").click()
     page.get_by_text("Vem som har gjort vad").wait_for(timeout=WAIT)
     page.locator('[data-testid="stDataFrame"]').wait_for(timeout=WAIT)
 

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from bench.server import free_port
 from deploy.nginx import COOKIE
 from deploy.serve import start_cluster
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, NAV
 from tests.browser.test_login import SECRETS, WAIT, idp, sign_in  # noqa: F401 (idp: a fixture)
 from tests.browser.test_upload_browser import drop_file, settle
 
@@ -53,7 +53,7 @@ def replica_of(context) -> str:
 
 
 def open_page(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
+    page.locator(f"{NAV} a", has_text=title).click()
     settle(page)
 
 
