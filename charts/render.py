@@ -22,6 +22,8 @@ from typing import Any
 import plotly.graph_objects as go
 
 from charts.context import ChartContext
+from i18n import t
+from metrics.formatting import MONTHS_EN, MONTHS_SV
 
 EXPORT_WIDTH = 1000
 """Width (px, before ``scale``) of exported images: a slide-wide chart."""
@@ -30,6 +32,45 @@ EXPORT_HEIGHT = 560
 START_TIMEOUT = 60.0
 RENDER_TIMEOUT = 60.0
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+PLOTLY_TEXTS = {
+    "Download plot as a PNG": "plotly_download_png",
+    "Download plot": "plotly_download",
+    "Autoscale": "plotly_autoscale",
+    "Reset axes": "plotly_reset_axes",
+    "Zoom": "plotly_zoom",
+    "Zoom in": "plotly_zoom_in",
+    "Zoom out": "plotly_zoom_out",
+    "Pan": "plotly_pan",
+    "Box Select": "plotly_box_select",
+    "Lasso Select": "plotly_lasso_select",
+    "Toggle Spike Lines": "plotly_spikelines",
+    "Show closest data on hover": "plotly_hover_closest",
+    "Compare data on hover": "plotly_hover_compare",
+    "Double-click to zoom back out": "plotly_double_click_zoom",
+    "Double-click on legend to isolate one trace": "plotly_double_click_legend",
+    "Image download succeeded": "plotly_image_done",
+    "Reset": "plotly_reset",
+    "Reset view": "plotly_reset_view",
+}
+"""Plotly's own interface texts (its modebar, hints and notices; keys as Plotly writes them) and
+the i18n key of each. Plotly ships no Swedish dictionary: ``plotly_config`` hands it ours."""
+
+
+def plotly_locale(lang: str) -> dict[str, Any]:
+    """A Plotly locale for ``lang`` (``config["locales"]``): interface texts, month and day
+    names, decimal comma and a space between thousands for Swedish."""
+    months = list(MONTHS_SV if lang == "sv" else MONTHS_EN)  # "mars 2026", as everywhere else
+    return {
+        "dictionary": {plotly: t(key, lang) for plotly, key in PLOTLY_TEXTS.items()},
+        "format": {
+            "months": months,
+            "shortMonths": [name[:3] for name in months],
+            "decimal": "," if lang == "sv" else ".",
+            "thousands": "\u00a0" if lang == "sv" else ",",
+        },
+    }
 
 
 class RenderError(RuntimeError):
@@ -44,7 +85,8 @@ def plotly_config(
     height: int | None = None,
 ) -> dict[str, Any]:
     """The ``config`` for ``st.plotly_chart``: a modebar that is always shown (touch screens have
-    no hover) with the PNG download, no zoom tools, no Plotly logo, Swedish locale for "sv".
+    no hover) with the PNG download, no zoom tools, no Plotly logo, and Plotly's own texts, month
+    names and number format in the chart's language (``plotly_locale``).
 
     The download is a PNG named ``ctx.filename`` at twice the resolution, ``width`` px wide;
     its height is ``height``, else ``figure``'s height, else the chart's height on screen (the
@@ -79,8 +121,9 @@ def plotly_config(
             "hoverCompareCartesian",
         ],
     }
-    if ctx.lang == "sv":
+    if ctx.lang == "sv":  # Plotly's default locale is English
         config["locale"] = "sv"
+        config["locales"] = {"sv": plotly_locale("sv")}
     return config
 
 

@@ -163,10 +163,11 @@ def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
     )
 
 
+UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "xls"]
 files = (
     st.file_uploader(
         t("upload_files_label", lang),
-        type=["csv", "txt", "tsv", "xlsx", "xls"],
+        type=UPLOAD_TYPES,
         accept_multiple_files=True,
         key="upload_files",
         help=t("upload_files_help", lang),

@@ -10,14 +10,37 @@ use; tests/browser/test_dashboard_browser.py checks the result on a tablet and a
 
 from __future__ import annotations
 
+import functools
+import json
+from pathlib import Path
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+
+from i18n import t
 
 CHART_MIN_REM = 28
 """A chart beside text in columns is never narrower than this (448 px: a laptop keeps the text
 beside the chart, a tablet puts it under); the text columns have no minimum of their own."""
 
+CAPTION_COLOUR = "#4d5563"
+"""Captions ("Data t.o.m. …", page introductions): Streamlit draws them in its text colour at 60 %
+opacity (#9499a1 on white, a contrast of 2,9:1; WCAG AA asks 4,5:1). This colour at full opacity
+has 7,6:1 on white and 7,0:1 on the sidebar's grey."""
+
+FOCUS_COLOUR = "#1f5fa8"  # the theme's primary colour: 6,4:1 on white
+
 _PAGE_CSS = f"""<style>
+[data-testid="stCaptionContainer"] {{ opacity: 1 !important; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stMarkdownContainer"] blockquote {{
+  color: {CAPTION_COLOUR} !important;
+}}
+/* Keyboard focus always visible (WCAG 2.4.7), also where Streamlit's own ring is faint. */
+:is(a, button, input, select, textarea, summary, [tabindex]):focus-visible {{
+  outline: 3px solid {FOCUS_COLOUR} !important;
+  outline-offset: 2px;
+}}
 [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stPlotlyChart"]) {{
   flex-wrap: wrap;
 }}
@@ -63,3 +86,35 @@ def card_grid(key: str, *, per_row: int, min_rem: float) -> DeltaGenerator:
 </style>"""
     )
     return st.container(horizontal=True, gap="small", key=key)
+
+
+_LOCALISE_JS = Path(__file__).resolve().parent / "assets" / "localise.js"
+
+
+def localise_streamlit(lang: str) -> None:
+    """Streamlit's own English texts (the uploader's button, size limit and input, "Help for …")
+    in the user's language, replaced in the page by ui/assets/localise.js with texts from i18n.
+
+    Streamlit has no setting for them; CSS generated content would change what is seen but not
+    the accessible names axe-core and screen readers use. The script is ours and fixed, and
+    the texts go in as JSON, so no user text reaches it. Call once per run.
+    """
+    texts = {
+        "uploadButton": t("uploader_button", lang),
+        "uploadLimit": t("uploader_limit", lang),
+        "uploadDrop": t("uploader_drop", lang),
+        "uploadInput": t("uploader_input", lang),
+        "uploadAdd": t("uploader_add", lang),
+        "helpFor": t("help_for", lang),
+    }
+    # json.dumps escapes nothing HTML-special by itself; "<" is escaped so "</script>" can't end it.
+    payload = json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c")
+    st.html(
+        f"<script>window.lagesbildTexts = {payload};\n{_script()}</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+@functools.cache
+def _script() -> str:
+    return _LOCALISE_JS.read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from charts import ChartContext, RenderError, figure_to_png, plotly_config, render, trend_figure
-from charts.render import png_size
+from charts.render import PLOTLY_TEXTS, png_size
 from tests.charts.helpers import monthly
 
 CHROMIUM = "/usr/bin/chromium"
@@ -29,6 +29,17 @@ def test_download_button_gives_a_named_png_at_twice_the_resolution(ctx):
 
 def test_english_charts_keep_the_default_locale(en_ctx):
     assert "locale" not in plotly_config(en_ctx)
+
+
+def test_swedish_charts_bring_their_own_plotly_dictionary(ctx):
+    # Plotly ships no Swedish texts: without a dictionary its modebar says "Download plot as a PNG".
+    locale = plotly_config(ctx)["locales"]["sv"]
+    assert set(locale["dictionary"]) == set(PLOTLY_TEXTS)
+    assert locale["dictionary"]["Download plot as a PNG"] == "Ladda ner diagrammet som PNG"
+    assert all(text and text not in PLOTLY_TEXTS for text in locale["dictionary"].values())
+    assert locale["format"]["months"][2] == "mars"
+    assert locale["format"]["shortMonths"][9] == "okt"
+    assert (locale["format"]["decimal"], locale["format"]["thousands"]) == (",", "\u00a0")
 
 
 def test_the_download_takes_the_figures_height_when_given_it(ctx):
