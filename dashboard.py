@@ -10,7 +10,7 @@ from metrics.catalog import load_catalog
 from ui import state
 from ui.entry import entered
 from ui.layout import apply_page_layout, localise_streamlit
-from ui.navigation import draw_navigation, notice_page_not_found, route
+from ui.navigation import draw_navigation, route
 from ui.session import draw_account, gate
 from ui.sidebar import draw_sidebar
 
@@ -75,6 +75,5 @@ draw_sidebar(user, catalog)
 draw_account(user, lang)
 state.sync_url()
 # The page checks that it runs from here (ui/entry.py: Streamlit's old pages/ mode would run it alone).
-notice_page_not_found(lang)
 with entered():
     page.run()

@@ -90,24 +90,47 @@ def card_grid(key: str, *, per_row: int, min_rem: float) -> DeltaGenerator:
 
 _LOCALISE_JS = Path(__file__).resolve().parent / "assets" / "localise.js"
 
+STREAMLIT_TEXTS = {
+    "Upload": "uploader_button",
+    "Drag and drop files here": "uploader_drop",
+    "Drag and drop a file here": "uploader_drop",
+    "Page not found": "page_not_found_title",
+    "The page that you have requested does not seem to exist. Running the app's main page.": (
+        "page_not_found"
+    ),
+    "Running...": "streamlit_running",
+    "Stop": "streamlit_stop",
+    "Skip to main content": "streamlit_skip",
+}
+"""Streamlit's own English texts (exactly as its frontend writes them) and the i18n key of each."""
+
+STREAMLIT_LABELS = {
+    "file upload": "uploader_input",
+    "Add files": "uploader_add",
+    "Close": "streamlit_close",
+    "Main menu": "streamlit_menu",
+    "Running...": "streamlit_running",
+    "Link to heading": "streamlit_heading_link",
+}
+"""Streamlit's own English aria-labels (only screen readers hear them) and the i18n key of each."""
+
 
 def localise_streamlit(lang: str) -> None:
-    """Streamlit's own English texts (the uploader's button, size limit and input, "Help for …")
-    in the user's language, replaced in the page by ui/assets/localise.js with texts from i18n.
+    """Streamlit's own English texts (the uploader's button and size limit, "Page not found",
+    "Help for …", labels only screen readers hear) in the user's language, replaced in the page
+    by ui/assets/localise.js.
 
     Streamlit has no setting for them; CSS generated content would change what is seen but not
-    the accessible names axe-core and screen readers use. The script is ours and fixed, and
-    the texts go in as JSON, so no user text reaches it. Call once per run.
+    the accessible names axe-core and screen readers use. The script is ours and fixed, and the
+    texts go in as JSON, so no user text reaches it. Call once per run, before the page draws.
     """
     texts = {
-        "uploadButton": t("uploader_button", lang),
-        "uploadLimit": t("uploader_limit", lang),
-        "uploadDrop": t("uploader_drop", lang),
-        "uploadInput": t("uploader_input", lang),
-        "uploadAdd": t("uploader_add", lang),
+        "texts": {english: t(key, lang) for english, key in STREAMLIT_TEXTS.items()},
+        "labels": {english: t(key, lang) for english, key in STREAMLIT_LABELS.items()},
         "helpFor": t("help_for", lang),
+        "uploadLimit": t("uploader_limit", lang),
     }
-    # json.dumps escapes nothing HTML-special by itself; "<" is escaped so "</script>" can't end it.
+    # "<" escaped, so no text can end the script element.
     payload = json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c")
     st.html(
         f"<script>window.lagesbildTexts = {payload};\n{_script()}</script>",

@@ -148,7 +148,7 @@ def test_viewer_reads_and_cannot_reach_the_upload_page(page, app_url, idp):
         page.get_by_text("Inloggad: lasare@polisen.se (läsare)").wait_for(timeout=WAIT)
         # The app runs its default page instead (and says the page was not found).
         page.get_by_text("Länets åtta mål").wait_for(timeout=WAIT)
-        page.get_by_text("Page not found").wait_for(timeout=WAIT)
+        page.get_by_role("dialog").get_by_text("Sidan finns inte").wait_for(timeout=WAIT)
         assert page.locator('[data-testid="stFileUploader"]').count() == 0
         body = page.inner_text("body")
         assert "Vem som har gjort vad" not in body  # the audit log

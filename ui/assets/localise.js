@@ -1,57 +1,53 @@
 // Streamlit's own interface texts in the user's language (ui/layout.py, localise_streamlit).
-// Streamlit writes a few texts in English whatever the page's language and has no setting for
-// them: the file uploader's button, size limit and "Add files", the hidden file input's label,
-// and "Help for …" on every help icon. This replaces them in the page as Streamlit draws them
-// (a MutationObserver: React redraws them on every run), so sighted users and screen readers get
-// the same words. The texts come from i18n/ through `window.lagesbildTexts`, set on every run;
-// the observer is installed once per page.
+// Streamlit writes some texts in English whatever the page's language and has no setting for
+// them: the file uploader's button and size limit, "Page not found", "Help for …" on every help
+// icon, a few labels only screen readers hear. This replaces them in the page as Streamlit draws
+// them (a MutationObserver: React draws them again on every run), so sighted users and screen
+// readers get the same words. `window.lagesbildTexts` is set on every run from i18n/:
+//   texts:  Streamlit's exact English text -> ours, for text in the places listed in TEXT_PLACES
+//   labels: Streamlit's exact English aria-label -> ours
+//   helpFor: "Help for {label}" in our language; uploadLimit: "… {size} …" in our language.
+// The observer is installed once per page.
 (function () {
   "use strict";
-  function texts() {
-    return window.lagesbildTexts || null;
-  }
+  const TEXT_PLACES = [
+    '[data-testid="stFileUploaderDropzone"] button p',
+    '[data-testid="stFileUploaderDropzoneInstructions"] span',
+    '[role="dialog"] h2',
+    '[role="dialog"] div',
+    '[data-testid="stStatusWidget"] *',
+    "a",
+  ].join(", ");
   // Each element keeps Streamlit's own text (data-lb-text, data-lb-label), so a change of
   // language translates from the original, not from the previous translation.
   function setText(el, translate) {
+    if (el.childElementCount) return;
     const original = el.dataset.lbText || el.textContent;
     const value = translate(original);
-    if (value === null) return;
+    if (value === null || value === undefined) return;
     el.dataset.lbText = original;
     if (el.textContent !== value) el.textContent = value;
   }
   function setLabel(el, translate) {
     const original = el.dataset.lbLabel || el.getAttribute("aria-label") || "";
     const value = translate(original);
-    if (value === null) return;
+    if (value === null || value === undefined) return;
     el.dataset.lbLabel = original;
     if (el.getAttribute("aria-label") !== value) el.setAttribute("aria-label", value);
   }
   function apply() {
-    const t = texts();
+    const t = window.lagesbildTexts;
     if (!t) return;
-    const each = function (selector, fn) {
-      document.querySelectorAll(selector).forEach(fn);
-    };
-    each('[data-testid="stFileUploaderDropzone"] button p', function (el) {
+    document.querySelectorAll(TEXT_PLACES).forEach(function (el) {
       setText(el, function (s) {
-        return s === "Upload" ? t.uploadButton : null;
+        const limit = /^(\d+(?:\.\d+)?)\s*([KMGT]?B) per file(.*)$/.exec(s);
+        if (limit) return t.uploadLimit.replace("{size}", limit[1] + "\u00a0" + limit[2]) + limit[3];
+        return Object.prototype.hasOwnProperty.call(t.texts, s) ? t.texts[s] : null;
       });
     });
-    each('[data-testid="stFileUploaderDropzoneInstructions"] span', function (el) {
-      setText(el, function (s) {
-        const m = /^(\d+(?:\.\d+)?)\s*([KMGT]?B) per file(.*)$/.exec(s);
-        if (m) return t.uploadLimit.replace("{size}", m[1] + "\u00a0" + m[2]) + m[3];
-        return /^Drag and drop (a file|files) here$/.test(s) ? t.uploadDrop : null;
-      });
-    });
-    each('input[type="file"]', function (el) {
+    document.querySelectorAll("[aria-label]").forEach(function (el) {
       setLabel(el, function (s) {
-        return s === "file upload" ? t.uploadInput : null;
-      });
-    });
-    each("[aria-label]", function (el) {
-      setLabel(el, function (s) {
-        if (s === "Add files") return t.uploadAdd;
+        if (Object.prototype.hasOwnProperty.call(t.labels, s)) return t.labels[s];
         return s.startsWith("Help for ") ? t.helpFor.replace("{label}", s.slice(9)) : null;
       });
     });
