@@ -37,6 +37,7 @@ TEXT: dict[str, str] = {
     "streamlit_menu": "Main menu",
     "streamlit_skip": "Skip to main content",
     "streamlit_heading_link": "Link to heading",
+    "streamlit_sidebar": "Sidebar",
     "nav_overview": "Overview",
     "nav_goals": "Goals and areas",
     "nav_indicator": "Indicator",

@@ -37,6 +37,7 @@ TEXT: dict[str, str] = {
     "streamlit_menu": "Huvudmeny",
     "streamlit_skip": "Hoppa till innehållet",
     "streamlit_heading_link": "Länk till rubriken",
+    "streamlit_sidebar": "Sidopanel",
     "nav_overview": "Lägesbild",
     "nav_goals": "Mål och områden",
     "nav_indicator": "Indikator",

@@ -31,7 +31,9 @@ has 7,6:1 on white and 7,0:1 on the sidebar's grey."""
 FOCUS_COLOUR = "#1f5fa8"  # the theme's primary colour: 6,4:1 on white
 
 _PAGE_CSS = f"""<style>
-[data-testid="stCaptionContainer"] {{ opacity: 1 !important; }}
+[data-testid="stCaptionContainer"], [data-testid="stMarkdownContainer"] blockquote {{
+  opacity: 1 !important;
+}}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stMarkdownContainer"] blockquote {{
   color: {CAPTION_COLOUR} !important;
@@ -111,6 +113,7 @@ STREAMLIT_LABELS = {
     "Main menu": "streamlit_menu",
     "Running...": "streamlit_running",
     "Link to heading": "streamlit_heading_link",
+    "Sidebar": "streamlit_sidebar",
 }
 """Streamlit's own English aria-labels (only screen readers hear them) and the i18n key of each."""
 

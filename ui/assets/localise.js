@@ -1,7 +1,8 @@
 // Streamlit's own interface texts in the user's language (ui/layout.py, localise_streamlit).
 // Streamlit writes some texts in English whatever the page's language and has no setting for
 // them: the file uploader's button and size limit, "Page not found", "Help for …" on every help
-// icon, a few labels only screen readers hear. This replaces them in the page as Streamlit draws
+// icon, a few labels only screen readers hear. It also lets the keyboard reach the sidebar's
+// scrolling area. This replaces them in the page as Streamlit draws
 // them (a MutationObserver: React draws them again on every run), so sighted users and screen
 // readers get the same words. `window.lagesbildTexts` is set on every run from i18n/:
 //   texts:  Streamlit's exact English text -> ours, for text in the places listed in TEXT_PLACES
@@ -38,6 +39,11 @@
   function apply() {
     const t = window.lagesbildTexts;
     if (!t) return;
+    // The sidebar scrolls when it is taller than the window: a keyboard user must be able to
+    // scroll it too (axe-core: scrollable-region-focusable).
+    document.querySelectorAll('[data-testid="stSidebarContent"]').forEach(function (el) {
+      if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+    });
     document.querySelectorAll(TEXT_PLACES).forEach(function (el) {
       setText(el, function (s) {
         const limit = /^(\d+(?:\.\d+)?)\s*([KMGT]?B) per file(.*)$/.exec(s);
