@@ -52,7 +52,7 @@ def axe_js() -> str:
 
 def _server(db: Path, role: str):
     return start_server(
-        ROOT / "dashboard.py",
+        ROOT / "app.py",
         {"LAGESBILD_DB": str(db), "LAGESBILD_LOCAL_ROLE": role, "LAGESBILD_LOCAL_USER": role},
     )
 
