@@ -5,6 +5,8 @@ indicators, 20 years of months, about 7 million observations), then measures in 
 
 1. ingest of a 1-million-row file (read, normalise, validate, commit) against pyarrow just
    parsing the same bytes;
+1b. the same file with a wrong indicator id on every row, checked by `manage.py ingest` in a
+   child process: time, peak memory over start-up, errors listed (bounded), CPU against 1.'s check;
 2. the overview's server time (AppTest run of dashboard.py) at national scale against demo scale;
 3. a filter change at national scale (another area chosen in the sidebar, the page re-run);
 4. time to the first chart or card drawn in a fresh Chromium: the overview (sparkline cards)
@@ -226,6 +228,50 @@ def measure_ingest(
         "ingest": total.__dict__,
         "ratio": round(total.wall / parse.wall, 1),
         "ratio_cpu": round(total.cpu / parse.cpu, 1) if parse.cpu > 0 else None,
+        "file": data,  # for measure_error_file; not written to the report
+    }
+
+
+def measure_error_file(data: bytes, clean_check: Timing, folder: Path) -> dict[str, Any]:
+    """The same file with one wrong indicator id on every row, checked by `manage.py ingest
+    --dry-run --json` in a child process: wall and CPU seconds, peak memory over the bare
+    interpreter with the same imports, errors listed, and the ratio to the clean file's check."""
+    import resource
+    import subprocess
+
+    def child(*args: str) -> tuple[Timing, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, *args], capture_output=True, cwd=ROOT, check=False, timeout=3600
+        )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return Timing(time.perf_counter() - wall, cpu), done
+
+    path = folder / "errors.csv"
+    lines = data.split(b"\n")
+    ids = {line.split(b",", 1)[0] for line in lines[1:] if line}
+    wrong = data
+    for indicator in ids:
+        wrong = wrong.replace(b"\n" + indicator + b",", b"\n" + indicator + b"_x,")
+    path.write_bytes(wrong)
+    bare, _ = child("-c", "import manage, storage, ingest.pipeline")
+    bare_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    db = str(folder / "errors.duckdb")
+    check, done = child("manage.py", "ingest", str(path), "--dry-run", "--json", "--db", db)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    report = json.loads(done.stdout or b"{}")
+    return {
+        "exit_code": done.returncode,
+        "errors_listed": len(report.get("errors", [])),
+        "check": check.__dict__,
+        "startup": bare.__dict__,
+        "peak_rss_mb": round(peak),
+        "extra_rss_mb": round(peak - bare_rss) if peak > bare_rss else None,
+        "ratio_cpu_to_clean_check": round((check.cpu - bare.cpu) / clean_check.cpu, 1)
+        if clean_check.cpu > 0
+        else None,
     }
 
 
@@ -470,6 +516,24 @@ def run_benchmark(args: argparse.Namespace) -> int:
         say(f"   ingest total          {Timing(**ingest['ingest'])}")
         say(f"   ratio ingest/parse    {ingest['ratio']}× wall, {ingest['ratio_cpu']}× CPU "
             f"(aim ≤ {AIMS['ingest_ratio']:g}×)")  # fmt: skip
+
+        say(
+            "\n1b. The same file with a wrong indicator id on every row (manage.py ingest, a child)"
+        )
+        try:
+            with environment(LAGESBILD_CATALOG=str(catalog_file)):
+                errors = measure_error_file(ingest["file"], Timing(**ingest["check"]), folder)
+        except Exception as exc:  # noqa: BLE001 - report it and go on measuring
+            failures.append("error_file")
+            errors = {"error": repr(exc)}
+            say(f"   failed: {exc!r}")
+        else:
+            say(f"   exit {errors['exit_code']}, {errors['errors_listed']} errors listed; "
+                f"{Timing(**errors['check'])} (start-up alone {Timing(**errors['startup'])}); "
+                f"peak {errors['peak_rss_mb']} MB, {errors['extra_rss_mb']} MB over start-up; "
+                f"CPU {errors['ratio_cpu_to_clean_check']}× the clean file's check")  # fmt: skip
+        report["error_file"] = errors
+        del ingest["file"]
 
         say("\n2./3. Overview server time (AppTest run of dashboard.py)")
         # Bare-mode runs warn through the logging module (missing ScriptRunContext, widget
