@@ -111,11 +111,15 @@ def _print_report(report) -> None:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
+    from metrics.catalog import load_catalog
+    from metrics.disclosure import ReleaseDecider
     from storage import UndoConflict, UndoError, undo_upload
 
     db = _database(args)
     try:
-        cells = undo_upload(db, args.upload_id, user=_user(args))
+        cells = undo_upload(
+            db, args.upload_id, user=_user(args), decide=ReleaseDecider(load_catalog())
+        )
     except (UndoConflict, UndoError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REJECTED

@@ -13,6 +13,7 @@ from ingest.normalise import ignored_denominators_note, normalise_rows
 from ingest.precheck import precheck_rows
 from ingest.reader import DELIMITERS, read_upload
 from metrics.catalog import Catalog, load_catalog
+from metrics.disclosure import ReleaseDecider
 from schemas.upload import (
     MAX_ERRORS,
     UploadError,
@@ -218,6 +219,7 @@ def ingest_upload(
         source_format=checked.source_format,
         assumptions=checked.assumptions,
         is_demo=is_demo,
+        decide=ReleaseDecider(catalog or load_catalog()),
     )
     d = record.diff
     return IngestReport(

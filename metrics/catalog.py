@@ -173,6 +173,8 @@ class Area:
 
     `police_area` is the municipality's police area code; None for Stockholm (0180), which
     spans PO_CITY, PO_NORD and PO_SYD, and for the region and the police areas themselves.
+    `spans`: for a municipality split between police areas (police_area None), those police
+    areas (each is its own municipalities plus an unpublished part of this one); else empty.
     """
 
     code: str
@@ -180,6 +182,7 @@ class Area:
     name_en: str
     level: Level
     police_area: str | None
+    spans: tuple[str, ...] = ()
 
     def name(self, lang: Lang) -> str:
         return _in(lang, self.name_sv, self.name_en)
@@ -367,7 +370,10 @@ def _build(tables: CatalogTables) -> Catalog:
     return Catalog(
         goals=tuple(Goal(**row) for row in tables.goals.to_dict("records")),
         indicators=indicators,
-        areas=tuple(Area(**row) for row in tables.areas.to_dict("records")),
+        areas=tuple(
+            Area(**(row | {"spans": tuple(row["spans"])}))
+            for row in tables.areas.to_dict("records")
+        ),
         bra_mappings=tuple(BraMapping(**row) for row in tables.bra_mappings.to_dict("records")),
         bra_ignored_regions=tuple(tables.bra_ignored_regions["region"]),
     )

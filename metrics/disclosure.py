@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import highspy
 import numpy as np
 import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_array
 
 from metrics.formatting import format_number
 
@@ -17,19 +21,18 @@ if TYPE_CHECKING:
 Lang = Literal["sv", "en"]
 
 DEFAULT_THRESHOLD = 5
-"""Counts 1..4 are hidden; 0 is shown (a zero discloses nothing about a person)."""
+"""Counts 1..4 are hidden; 0 is shown (a zero discloses nothing about a person). The one owner
+of the threshold: the app (ui/data.py), the writer of stored decisions and the tests read it here."""
 SUPPRESSED_TEXT = ".."
 """What a hidden cell shows, as in SCB's and BRÅ's tables."""
 DERIVED_COLUMNS = ("numerator", "share", "rate_per_100k")
 """Columns computed from the count; blanked (NaN) together with it."""
-SHARED_MUNICIPALITY_SPANS: Mapping[str, tuple[str, ...]] = {
-    "0180": ("PO_CITY", "PO_NORD", "PO_SYD"),
-}
-"""Municipalities split between police areas (catalog: ``police_area`` None) and the police
-areas they span. Those police areas are not the sum of their municipalities; every other police
-area is (Gotland = 0980). A shared municipality missing here is assumed to span none, which
-treats every police area as an exact sum: more cells hidden, never fewer."""
+SPLIT = ">"
+"""Joins a shared municipality and a police area into the code of the municipality's part in
+that police area ("0180>PO_CITY"): a cell no table publishes, so always unknown to a reader."""
 _TOL = 1e-9
+_BIG = 1e9
+"""Upper bound of an unknown in the integer programs (stands for "no bound")."""
 
 
 @dataclass(frozen=True)
@@ -41,15 +44,14 @@ class AdditiveGroup:
     children: tuple[str, ...]
 
 
-def area_groups(
-    catalog: Catalog,
-    spans: Mapping[str, Sequence[str]] = SHARED_MUNICIPALITY_SPANS,
-) -> tuple[AdditiveGroup, ...]:
-    """The additive relations between the catalog's areas.
+def area_groups(catalog: Catalog) -> tuple[AdditiveGroup, ...]:
+    """The additive relations between the catalog's areas, read from the catalog.
 
     The region is the sum of the police areas and the sum of the municipalities; a police area
-    not spanned by a shared municipality is the sum of its municipalities (for the fixed codes:
-    PO_GOTLAND = 0980, a group of one).
+    is the sum of its municipalities plus, for each shared municipality that spans it (the
+    catalog's ``spans``: Stockholm 0180 over PO_CITY, PO_NORD and PO_SYD), that municipality's
+    part there (``"0180>PO_CITY"``, never published); a shared municipality is the sum of its
+    parts. For the fixed codes PO_GOTLAND = 0980 is a group of one.
     """
     police = tuple(a.code for a in catalog.areas if a.level == "police_area")
     municipalities = [a for a in catalog.areas if a.level == "municipality"]
@@ -60,14 +62,36 @@ def area_groups(
         if municipalities:
             codes = tuple(m.code for m in municipalities)
             groups.append(AdditiveGroup("municipalities", region.code, codes))
-    spanned = {
-        code for m in municipalities if m.police_area is None for code in spans.get(m.code, ())
-    }
     for code in police:
-        children = tuple(m.code for m in municipalities if m.police_area == code)
-        if children and code not in spanned:
-            groups.append(AdditiveGroup(code, code, children))
+        own = [m.code for m in municipalities if m.police_area == code]
+        parts = [f"{m.code}{SPLIT}{code}" for m in municipalities if code in m.spans]
+        if own or parts:
+            groups.append(AdditiveGroup(code, code, (*own, *parts)))
+    for m in municipalities:
+        if m.spans:
+            parts = tuple(f"{m.code}{SPLIT}{p}" for p in m.spans)
+            groups.append(AdditiveGroup(m.code, m.code, parts))
     return tuple(groups)
+
+
+def is_isolated(indicator: Indicator, catalog: Catalog) -> bool:
+    """True when no published total or split relates the indicator's cells within a month (it is
+    reported for the region only): a hidden month could only be hidden for its own sake, so
+    ``..`` would always mean 1..4. Briefing mode then hides every month below the threshold,
+    zeros too (``..`` means 0..4), and shows period totals instead (``period_totals``)."""
+    valid = set(catalog.valid_areas(indicator.id))
+    return not any(_usable(g, valid)[1] for g in area_groups(catalog) if g.parent in valid)
+
+
+def _usable(group: AdditiveGroup, valid: set[str]) -> tuple[str, list[str]]:
+    """The group's parent and the children the indicator reports (a split part counts when both
+    its municipality and its police area are reported)."""
+    children = [
+        c
+        for c in group.children
+        if c in valid or (SPLIT in c and all(piece in valid for piece in c.split(SPLIT)))
+    ]
+    return group.parent, children
 
 
 def format_cell(
@@ -159,6 +183,111 @@ def hidden_cells(protected: pd.DataFrame, indicator_id: str) -> HiddenCells:
     return HiddenCells(indicator_id, areas, keys[hidden][order], primary)
 
 
+def release_hidden_cells(
+    indicator_id: str, cells: pd.DataFrame, hidden: pd.DataFrame
+) -> HiddenCells:
+    """A stored (or just taken) release decision as ``HiddenCells`` for the indicator's cells.
+
+    cells: every stored row of the indicator (area_code, period, ...); hidden: area_code,
+    period, reason of the cells the release hides."""
+    areas = tuple(
+        sorted(set(cells["area_code"].astype(str)) | set(hidden["area_code"].astype(str)))
+    )
+    index = pd.Index(areas)
+    keys = _cell_keys(index.get_indexer(hidden["area_code"].astype(str)), hidden["period"])
+    order = np.argsort(keys, kind="stable")
+    primary = hidden["reason"].to_numpy(dtype=object)[order] == "primary"
+    return HiddenCells(indicator_id, areas, keys[order], primary)
+
+
+def decide_release(
+    cells: pd.DataFrame,
+    catalog: Catalog,
+    indicator_id: str,
+    *,
+    before: pd.DataFrame | None = None,
+    hidden_before: pd.DataFrame | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """The cells of one indicator a new release hides: area_code, period, reason.
+
+    cells: every monthly cell of the indicator now (area_code, period, value, denominator).
+    before / hidden_before: the indicator's cells at the previous release and the cells it hid
+    (None: no previous release, or not known). Sticky: a cell hidden before stays hidden; a cell
+    shown before with the same value is known to readers, so it neither protects nor is hidden;
+    the new pattern is then protected as ``suppress`` protects, with those cells as known. A
+    revision that changes a cell leaves what was hidden hidden, whatever its new value.
+    """
+    frame = cells.assign(indicator_id=indicator_id).reset_index(drop=True)
+    if "denominator" not in frame.columns:
+        frame["denominator"] = np.nan
+    keys = pd.MultiIndex.from_arrays(
+        [frame["area_code"].astype(str), pd.to_datetime(frame["period"])]
+    )
+    keep = np.zeros(len(frame), dtype=bool)
+    public = np.zeros(len(frame), dtype=bool)
+    if hidden_before is not None and len(hidden_before):
+        old_hidden = pd.MultiIndex.from_arrays(
+            [hidden_before["area_code"].astype(str), pd.to_datetime(hidden_before["period"])]
+        )
+        keep = keys.isin(old_hidden)
+    if before is not None and hidden_before is not None and len(before):
+        old = before.assign(
+            area_code=before["area_code"].astype(str), period=pd.to_datetime(before["period"])
+        ).set_index(["area_code", "period"])
+        at = old.index.get_indexer(keys)
+        seen = at >= 0
+        same = np.zeros(len(frame), dtype=bool)
+        for column in ("value", "denominator"):
+            if column not in old.columns:
+                continue
+            then = old[column].to_numpy(dtype="float64")[np.where(seen, at, 0)]
+            now = frame[column].to_numpy(dtype="float64")
+            equal = (then == now) | (np.isnan(then) & np.isnan(now))
+            same = equal if column == "value" else same & equal
+        public = seen & same & ~keep
+    out = suppress(frame, catalog, threshold, keep_hidden=keep, already_shown=public)
+    hidden = out[out["suppressed"]]
+    return pd.DataFrame(
+        {
+            "area_code": hidden["area_code"].astype(str).to_numpy(),
+            "period": pd.to_datetime(hidden["period"]).to_numpy(),
+            "reason": hidden["suppression_reason"].to_numpy(dtype=object),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class ReleaseDecider:
+    """What the writers (commit, undo) call for each indicator they change: the release's
+    decision (``decide_release``), or None for an indicator disclosure control leaves alone."""
+
+    catalog: Catalog
+    threshold: int = DEFAULT_THRESHOLD
+
+    def __call__(
+        self,
+        indicator_id: str,
+        before: pd.DataFrame,
+        hidden_before: pd.DataFrame | None,
+        after: pd.DataFrame,
+    ) -> pd.DataFrame | None:
+        try:
+            indicator = self.catalog.indicator(indicator_id)
+        except KeyError:
+            return None
+        if not protects(indicator):
+            return None
+        return decide_release(
+            after,
+            self.catalog,
+            indicator_id,
+            before=before,
+            hidden_before=hidden_before,
+            threshold=self.threshold,
+        )
+
+
 def hide_cells(cut: pd.DataFrame, decisions: Mapping[str, HiddenCells]) -> pd.DataFrame:
     """A cut of observations (monthly rows, any areas and months) as ``apply_disclosure`` of
     every row of its indicators would show it: same columns, same cells hidden.
@@ -190,31 +319,40 @@ def suppress(
     threshold: int = DEFAULT_THRESHOLD,
     *,
     groups: Sequence[AdditiveGroup] | None = None,
+    keep_hidden: np.ndarray | None = None,
+    already_shown: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Hide small counts and every cell that would let a reader recover one by subtraction.
+    """Hide small counts, and further cells until no hidden cell can be pinned down or proved
+    small by a reader who knows everything shown.
 
     frame: a table of counts in observation form: indicator_id, area_code, period (first day of
         the month), value (count, stock level, or numerator of a proportion), optional
         denominator, and optionally ``period_end``: for a row covering several months (a year
         total, year to date) its last month; NaT or absent for a single month.
+    keep_hidden: per row, True = hidden in an earlier release of the same data (stays hidden:
+        a revision never uncovers what was hidden). already_shown: per row, True = a reader
+        already knows this value from an earlier release (shown then, unchanged since): hiding
+        it now protects nothing, so it is never chosen to protect another cell.
     Returns a copy with ``suppressed`` (bool) and ``suppression_reason`` ("primary", "secondary",
     None); where suppressed, value, denominator and DERIVED_COLUMNS are NaN.
 
-    Only indicators with ``disclosure`` true are touched; median_days values are left as they are
-    (a median is not a count). Primary: a value (or, for a proportion, a numerator or a
-    denominator) from 1 to threshold-1. Secondary, repeated until nothing changes:
-    - in every additive group (region = police areas, region = municipalities, a police area =
-      its municipalities, and a multi-month row = its months; for a stock, the multi-month row =
-      its last month) with a shown total: if exactly one member is hidden, or the hidden
-      children add up to 1..threshold-1, the smallest shown child that lifts the hidden sum to
-      0 or >= threshold is hidden too (the total when no child is left);
-    - for a stock, a shown level that is 1..threshold-1 above the previous shown level of the
-      same area is hidden (a cumulative stock's monthly increase is a count);
-    - finally, the whole system of groups is solved: a hidden cell that a combination of groups
-      still pins down gets a further cell hidden next to it.
-    Cells missing from the frame, or NaN, are unknown to the reader; they are never counted as
-    protection for a hidden cell in the same group, however. Empty frame → empty result with the
-    two columns.
+    Only indicators with ``disclosure`` true are touched; median_days values are left as they
+    are. Primary: a value (for a proportion, a numerator or a denominator) from 1 to
+    threshold-1; for an indicator without relations between its areas (``is_isolated``) every
+    value below the threshold, zeros too. Secondary, repeated until nothing changes: every
+    hidden cell is checked against the attacker of docs/disclosure.md, who knows each shown
+    cell, every additive relation (``area_groups``, and a multi-month row = its months; for a
+    stock, its last month), that counts are whole and non-negative, that a numerator is at most
+    its denominator and that a hidden count is at least 1. Its feasible range (an integer
+    program per group of hidden cells linked by relations) must reach the threshold and hold
+    more than one value. A cell that fails gets company chosen without looking at values: its
+    partner in a fixed pseudo-random pairing of the non-zero cells of its smallest relation, then
+    the pair's partner pair, and so on (so either cell of a pair could be the small one), the
+    relation's total when every part is hidden, then the next relation. A cumulative stock
+    level 1..threshold-1 above the previous shown level is hidden too (the rise is a count).
+    Cells missing from the frame, or NaN, are unknown to the reader (at least 0). Zeros are
+    never hidden as secondaries, so "hidden means at least 1" stays true for the reader.
+    Empty frame -> empty result with the two columns.
     """
     if threshold < 1:
         raise ValueError("suppress: threshold must be at least 1")
@@ -228,6 +366,8 @@ def suppress(
     ends = (
         _months(out["period_end"].fillna(out["period"])) if "period_end" in out.columns else starts
     )
+    keep = np.zeros(len(out), bool) if keep_hidden is None else np.asarray(keep_hidden, bool)
+    public = np.zeros(len(out), bool) if already_shown is None else np.asarray(already_shown, bool)
     reasons = np.full(len(out), None, dtype=object)
     # Indicators are protected one by one (no relation crosses indicators): row positions per
     # indicator in one pass instead of a scan of the frame per indicator.
@@ -236,7 +376,7 @@ def suppress(
     )
     for indicator_id, positions in by_indicator:
         indicator = catalog.indicator(str(indicator_id))
-        if not indicator.disclosure or indicator.kind == "median_days":
+        if not protects(indicator):
             continue
         rows = positions.to_numpy()
         part = out.iloc[rows]
@@ -252,6 +392,8 @@ def suppress(
             relations=relations,
             valid_areas=valid,
             threshold=threshold,
+            keep_hidden=keep[rows],
+            already_shown=public[rows],
         )
         reasons[rows] = protector.run()
     return _blank(out, reasons)
@@ -283,9 +425,9 @@ class _Protector:
     """Suppression for one indicator's cells; a cell is (area, first month, last month).
 
     Cells in the frame have indices 0..n-1 (n >= 1); cells a group names but the frame lacks
-    get "virtual" indices from n on (never shown, so always unknown to a reader). The state
-    arrays (q, known, hidden) cover both, so a group's members are read without branching.
-    Cells are found by an integer key (area, first month, last month) in a sorted array.
+    (a split part, an unreported area) get "virtual" indices from n on (never shown, so always
+    unknown to a reader, at least 0). The state arrays cover both. Cells are found by an
+    integer key (area, first month, last month) in a sorted array.
     """
 
     def __init__(
@@ -299,6 +441,8 @@ class _Protector:
         relations: Iterable[AdditiveGroup],
         valid_areas: set[str],
         threshold: int,
+        keep_hidden: np.ndarray,
+        already_shown: np.ndarray,
     ) -> None:
         self.n = len(areas)
         self.t = float(threshold)
@@ -306,11 +450,20 @@ class _Protector:
         self.areas = areas
         self.starts = np.asarray(starts, dtype="int64")
         self.ends = np.asarray(ends, dtype="int64")
+        usable = [
+            (r.parent, children)
+            for r in relations
+            if r.parent in valid_areas
+            for _, children in [_usable(r, valid_areas)]
+            if children
+        ]
+        self.isolated = not usable
         codes = dict.fromkeys([*areas.tolist(), *sorted(valid_areas)])
-        for relation in relations:
-            codes.update(dict.fromkeys([relation.parent, *relation.children]))
+        for parent, children in usable:
+            codes.update(dict.fromkeys([parent, *children]))
+        self.code_list = list(codes)
         self.code_ids = {code: k for k, code in enumerate(codes)}
-        area_ids = pd.Index(list(codes)).get_indexer(areas).astype("int64")
+        area_ids = pd.Index(self.code_list).get_indexer(areas).astype("int64")
         keys = self._key(area_ids, self.starts, self.ends)
         self.order = np.argsort(keys, kind="stable")
         self.sorted_keys = keys[self.order]
@@ -320,22 +473,29 @@ class _Protector:
             cell = (str(areas[i]), int(self.starts[i]), int(self.ends[i]))
             raise ValueError(f"suppress: more than one row for {_describe(cell)}")
         self.virtual: dict[int, int] = {}
-        self.groups = self._build_groups(relations, valid_areas)
+        self.groups = self._build_groups(usable)
         size = self.n + len(self.virtual)
         self.q = np.full((size, quantities.shape[1]), np.nan)
         self.q[: self.n] = quantities
         self.known = np.zeros(size, dtype=bool)
         self.known[: self.n] = ~np.isnan(quantities).any(axis=1)
+        self.public = np.zeros(size, dtype=bool)
+        self.public[: self.n] = np.asarray(already_shown, bool) & self.known[: self.n]
         self.hidden = np.zeros(size, dtype=bool)
+        self.hidden[: self.n] = np.asarray(keep_hidden, bool) & ~self.public[: self.n]
         self.reason = np.full(self.n, None, dtype=object)
-        # What the sweeps read over and over, prepared once: the groups with a shown total and
-        # their children in the frame; which groups each cell belongs to; for a stock, each
-        # area's single months in order.
-        self.totalled = [
-            (parent, children[children < self.n])
-            for parent, children in self.groups
-            if parent < self.n and self.known[parent]
-        ]
+        self.reason[self.hidden[: self.n]] = "secondary"
+        nonzero = np.zeros(size, dtype=bool)
+        nonzero[: self.n] = self.known[: self.n] & (np.nan_to_num(quantities) > _TOL).any(axis=1)
+        # Cells that may be chosen to protect another: shown now, non-zero, not already known
+        # to readers. Which cells these are is public (hidden cells are non-zero), so pairing
+        # them reveals nothing.
+        self.eligible = nonzero & ~self.public
+        # A fixed pseudo-random rank per cell from its area and months (never its value).
+        self.rank = np.array(
+            [zlib.crc32(f"{self._code_of(i)}|{self._span_of(i)}".encode()) for i in range(size)],
+            dtype="int64",
+        )
         flat = [np.concatenate(([p], cs)) for p, cs in self.groups]
         self.members = np.concatenate(flat) if flat else np.zeros(0, dtype="int64")
         sizes = [len(m) for m in flat]
@@ -346,6 +506,8 @@ class _Protector:
         self.levels = (
             self._stock_levels(area_ids) if kind == "stock" else np.zeros((0, 0), dtype="int64")
         )
+        self.verdicts: dict[bytes, np.ndarray] = {}
+        self.lp_calls = 0
 
     # -- structure -------------------------------------------------------------------------
 
@@ -353,6 +515,16 @@ class _Protector:
     def _key(area_ids: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         # month numbers are below 2**17 for any year before 10 000
         return (area_ids << 34) | (starts << 17) | ends
+
+    def _code_of(self, i: int) -> str:
+        if i < self.n:
+            return str(self.areas[i])
+        return self.code_list[self.virtual_keys[i - self.n] >> 34]
+
+    def _span_of(self, i: int) -> int:
+        if i < self.n:
+            return int((self.starts[i] << 17) | self.ends[i])
+        return int(self.virtual_keys[i - self.n] & ((1 << 34) - 1))
 
     def _cells(self, keys: np.ndarray) -> np.ndarray:
         """Indices of cells by key: a row of the frame, or a (new) virtual index."""
@@ -363,19 +535,14 @@ class _Protector:
             cells[k] = self.virtual.setdefault(int(keys[k]), self.n + len(self.virtual))
         return cells
 
-    def _build_groups(
-        self, relations: Iterable[AdditiveGroup], valid_areas: set[str]
-    ) -> list[tuple[int, np.ndarray]]:
-        """(parent, children) cell indices, in the order the sweeps visit them: per span of
-        months (earliest first) each area relation, then each multi-month row's months."""
+    def _build_groups(self, usable: list[tuple[str, list[str]]]) -> list[tuple[int, np.ndarray]]:
+        """(parent, children) cell indices: per span of months each area relation that has a
+        cell in the frame, then each multi-month row's months."""
         pairs = np.unique((self.starts << 17) | self.ends)
         spans = np.stack([pairs >> 17, pairs & ((1 << 17) - 1)], axis=1)
         per_relation = []
-        for relation in relations:
-            children = [c for c in relation.children if c in valid_areas]
-            if relation.parent not in valid_areas or not children:
-                continue
-            ids = np.array([self.code_ids[a] for a in (relation.parent, *children)], "int64")
+        for parent, children in usable:
+            ids = np.array([self.code_ids[a] for a in (parent, *children)], "int64")
             keys = self._key(ids[None, :], spans[:, :1], spans[:, 1:])
             at = np.minimum(np.searchsorted(self.sorted_keys, keys), self.n - 1)
             present = self.sorted_keys[at] == keys
@@ -392,58 +559,35 @@ class _Protector:
                 months = months[-1:]
             area = np.full(len(months), self.code_ids[str(self.areas[i])], dtype="int64")
             groups.append((int(i), self._cells(self._key(area, months, months))))
+        self.virtual_keys = np.zeros(len(self.virtual), dtype="int64")
+        for key, index in self.virtual.items():
+            self.virtual_keys[index - self.n] = key
         return groups
 
-    # -- marking ---------------------------------------------------------------------------
-
-    def _hide(self, i: int, reason: str) -> None:
-        self.hidden[i] = True
-        self.reason[i] = reason
+    # -- the decision ----------------------------------------------------------------------
 
     def _small_rows(self, totals: np.ndarray) -> np.ndarray:
         """Per row of `totals`: is any quantity a small count (strictly between 0 and t)?"""
         return ((totals > _TOL) & (totals < self.t - _TOL)).any(axis=-1)
 
     def run(self) -> np.ndarray:
-        primary = np.flatnonzero(self.known[: self.n] & self._small_rows(self.q[: self.n]))
+        q = self.q[: self.n]
+        if self.isolated:
+            small = self.known[: self.n] & (q < self.t - _TOL).all(axis=1)
+        else:
+            small = self.known[: self.n] & self._small_rows(q)
+        small &= ~self.public[: self.n]
+        primary = np.flatnonzero(small)
         self.hidden[primary] = True
         self.reason[primary] = "primary"
-        while self._sweep_groups() or self._sweep_stock_steps() or self._audit():
-            pass
-        return self.reason
-
-    def _smallest(self, candidates: np.ndarray) -> np.ndarray:
-        """Candidates ordered by their quantities, then by index (a stable, total order)."""
-        keys = [candidates] + [self.q[candidates, j] for j in range(self.q.shape[1] - 1, -1, -1)]
-        return candidates[np.lexsort(keys)]
-
-    def _choose(self, candidates: np.ndarray, hidden_sum: np.ndarray) -> int:
-        """The smallest candidate that leaves the hidden sum at 0 or >= threshold; else the
-        largest (and the next sweep adds more)."""
-        ordered = self._smallest(candidates)
-        enough = ~self._small_rows(hidden_sum + self.q[ordered])
-        return int(ordered[np.argmax(enough)] if enough.any() else ordered[-1])
-
-    def _sweep_groups(self) -> bool:
-        changed = False
-        for parent, present in self.totalled:  # a hidden total leaves nothing to subtract from
-            hidden_children = present[self.hidden[present]]
-            parent_hidden = bool(self.hidden[parent])
-            n_hidden = len(hidden_children) + int(parent_hidden)
-            if n_hidden == 0:
-                continue
-            hidden_sum = self.q[hidden_children].sum(axis=0)
-            small_sum = not parent_hidden and bool(self._small_rows(hidden_sum))
-            if n_hidden > 1 and not small_sum:
-                continue
-            candidates = present[self.known[present] & ~self.hidden[present]]
-            if len(candidates):
-                self._hide(self._choose(candidates, hidden_sum), "secondary")
-                changed = True
-            elif not parent_hidden:
-                self._hide(parent, "secondary")
-                changed = True
-        return changed
+        while True:
+            changed = self._sweep_stock_steps()
+            done: set[int] = set()
+            for cell in self._unsafe():
+                if cell not in done:
+                    changed |= self._protect(cell, done)
+            if not changed:
+                return self.reason
 
     def _sweep_stock_steps(self) -> bool:
         """Hide a stock level whose rise since the previous shown level is a small count.
@@ -462,7 +606,7 @@ class _Protector:
             cells = cells[at]
             shown = ~self.hidden[cells]
             small = has_previous[at] & self._small_rows(self.q[cells] - previous[at])
-            hide = shown & small
+            hide = shown & small & ~self.public[cells]
             if hide.any():
                 self.hidden[cells[hide]] = True
                 self.reason[cells[hide]] = "secondary"
@@ -472,33 +616,177 @@ class _Protector:
             has_previous[at[keep]] = True
         return changed
 
-    def _audit(self) -> bool:
-        """Solve all groups at once; hide one more cell next to each hidden cell still pinned
-        down by a combination of groups (e.g. through both area hierarchies and a year total)."""
-        unknown = self.hidden | ~self.known
-        equations = [(p, cs) for p, cs in self.groups if unknown[p] or unknown[cs].any()]
-        pinned = [i for i in self._determined(unknown, equations) if i < self.n and self.hidden[i]]
-        changed = False
-        for i in pinned:
-            neighbours = self._neighbours(i)
-            candidates = neighbours[neighbours < self.n]
-            candidates = candidates[self.known[candidates] & ~self.hidden[candidates]]
-            if len(candidates):
-                self._hide(int(self._smallest(candidates)[0]), "secondary")
-                changed = True
-        return changed
-
-    def _neighbours(self, i: int) -> np.ndarray:
-        """Every cell sharing a group with cell i (i included), ascending."""
-        lo, hi = np.searchsorted(self.members_sorted, [i, i + 1])
-        groups = np.unique(self.owner_sorted[lo:hi])
-        if not len(groups):
-            return np.zeros(0, dtype="int64")
-        return np.unique(
-            np.concatenate(
-                [self.members[self.starts_of[g] : self.starts_of[g + 1]] for g in groups]
-            )
+    def _protect(self, cell: int, done: set[int]) -> bool:
+        """Hide company for an unsafe cell, chosen without looking at values (see ``suppress``).
+        Cells in the block hidden (and the cell) go into `done`: they are not expanded again in
+        this round."""
+        lo, hi = np.searchsorted(self.members_sorted, [cell, cell + 1])
+        owned = np.unique(self.owner_sorted[lo:hi])
+        as_child = [g for g in owned if self.groups[g][0] != cell]
+        as_parent = [g for g in owned if self.groups[g][0] == cell]
+        # The smallest relation first (a police area before the region), then by position.
+        ordered = sorted(as_child, key=lambda g: (len(self.groups[g][1]), g)) + sorted(
+            as_parent, key=lambda g: (len(self.groups[g][1]), g)
         )
+        for g in ordered:
+            parent, children = self.groups[g]
+            children = children[children < self.n]
+            pool = children[self.hidden[children] | self.eligible[children]]
+            pool = pool[np.lexsort((pool, self.rank[pool]))]
+            if parent != cell and cell in pool:
+                position = int(np.flatnonzero(pool == cell)[0])
+                block = 2
+                while block < 2 * len(pool):
+                    first = (position // block) * block
+                    members = pool[first : first + block]
+                    new = members[~self.hidden[members]]
+                    if len(new):
+                        self._mark(new, done, members)
+                        return True
+                    block *= 2
+            else:
+                new = pool[~self.hidden[pool]][:1]
+                if len(new):
+                    self._mark(new, done, new)
+                    return True
+            if parent < self.n and not self.hidden[parent] and self.eligible[parent]:
+                self._mark(np.array([parent]), done, np.array([parent]))
+                return True
+        done.add(cell)
+        return False
+
+    def _mark(self, new: np.ndarray, done: set[int], block: np.ndarray) -> None:
+        self.hidden[new] = True
+        self.reason[new] = "secondary"
+        done.update(int(c) for c in block)
+
+    # -- the attacker's view ---------------------------------------------------------------
+
+    def _unsafe(self) -> list[int]:
+        """Hidden cells whose feasible range (see ``suppress``) holds one value only or stays
+        below the threshold, ascending. Cells already known to readers count as shown."""
+        unknown = (self.hidden & ~self.public) | ~self.known
+        check = np.flatnonzero(self.hidden[: self.n] & ~self.public[: self.n])
+        if not len(check):
+            return []
+        equations = [(p, cs) for p, cs in self.groups if unknown[p] or unknown[cs].any()]
+        if not equations:
+            return []
+        a, b = [], []
+        for p, cs in equations:
+            members = np.concatenate(([p], cs))
+            members = members[unknown[members]]
+            a.append(members)
+            b.append(np.full(len(members), members[0]))
+        label = _components(len(unknown), np.concatenate(a), np.concatenate(b))
+        by_root: dict[int, list[tuple[int, np.ndarray]]] = {}
+        for equation, first in zip(equations, b, strict=True):
+            by_root.setdefault(int(label[first[0]]), []).append(equation)
+        unknown_cells = np.flatnonzero(unknown)
+        members = pd.Series(unknown_cells).groupby(label[unknown_cells]).apply(np.asarray)
+        unsafe: list[int] = []
+        for root in np.unique(label[check]):
+            if int(root) not in by_root:
+                continue  # in no equation: nothing to subtract from
+            cells = members[root]
+            key = cells.tobytes()
+            if key not in self.verdicts:
+                self.verdicts[key] = self._judge(cells, by_root[int(root)])
+            unsafe += self.verdicts[key].tolist()
+        return sorted(unsafe)
+
+    def _judge(self, cells: np.ndarray, equations: list[tuple[int, np.ndarray]]) -> np.ndarray:
+        """The unsafe hidden cells among `cells` (one component of unknowns and its equations)."""
+        targets = cells[(cells < self.n) & self.hidden[cells]]
+        hidden_frame = (cells < self.n) & self.known[cells]
+        truth = np.where(hidden_frame[:, None], self.q[cells], np.nan)
+        lower = np.zeros_like(truth)
+        if self.kind == "proportion":
+            lower[hidden_frame, 1] = 1.0
+        else:
+            lower[hidden_frame, 0] = 1.0
+        safe = np.zeros(len(cells), dtype=bool)
+        if self.kind != "proportion":
+            safe = self._twins(cells, equations, truth[:, 0])
+        pending = [int(k) for k in np.flatnonzero(np.isin(cells, targets) & ~safe)]
+        if not pending:
+            return np.zeros(0, dtype="int64")
+        program = _Program(cells, equations, self.q, self.known, self.hidden, self.public, lower)
+        solutions = [truth]
+        if len(pending) > 2:
+            # One program that pushes every pending cell up at once settles most of them.
+            weights = np.zeros(truth.shape)
+            weights[pending] = 1.0
+            found = program.solve_weighted(weights)
+            self.lp_calls += 1
+            if found is not None:
+                solutions.append(found)
+        unsafe = []
+        for k in pending:
+            if self._certified(k, solutions, truth):
+                continue
+            ok = True
+            for j in range(truth.shape[1]):
+                if self._column_certified(k, j, solutions, truth):
+                    continue
+                high = program.solve(k, j, maximise=True)
+                self.lp_calls += 1
+                if high is not None:
+                    solutions.append(high)
+                if high is not None and self._column_certified(k, j, solutions, truth):
+                    continue
+                if truth[k, j] >= self.t - _TOL:
+                    low = program.solve(k, j, maximise=False)
+                    self.lp_calls += 1
+                    if low is not None:
+                        solutions.append(low)
+                        if self._column_certified(k, j, solutions, truth):
+                            continue
+                ok = False
+                break
+            if not ok:
+                unsafe.append(int(cells[k]))
+        return np.array(unsafe, dtype="int64")
+
+    def _column_certified(
+        self, k: int, j: int, solutions: list[np.ndarray], truth: np.ndarray
+    ) -> bool:
+        """Two known feasible points differ in this quantity and one reaches the threshold."""
+        values = np.array([s[k, j] for s in solutions])
+        return bool(values.max() >= self.t - _TOL and (np.abs(values - truth[k, j]) > 0.5).any())
+
+    def _certified(self, k: int, solutions: list[np.ndarray], truth: np.ndarray) -> bool:
+        return all(self._column_certified(k, j, solutions, truth) for j in range(truth.shape[1]))
+
+    def _twins(
+        self, cells: np.ndarray, equations: list[tuple[int, np.ndarray]], truth: np.ndarray
+    ) -> np.ndarray:
+        """A cheap sufficient test (counts and stocks): cells in exactly the same equations with
+        the same sign can trade units without touching any total, so a hidden cell can rise by
+        what its hidden twins hold above 1 (without limit when a twin is unknown to everyone)
+        and fall by a unit into any twin. Safe if that reaches the threshold and moves it."""
+        signature: dict[int, list[int]] = {int(c): [] for c in cells}
+        for e, (p, cs) in enumerate(equations):
+            if int(p) in signature:
+                signature[int(p)].append(e)
+            for c in cs:
+                if int(c) in signature:
+                    signature[int(c)].append(-e - 1)
+        by_signature: dict[tuple[int, ...], list[int]] = {}
+        for k, c in enumerate(cells):
+            by_signature.setdefault(tuple(signature[int(c)]), []).append(k)
+        safe = np.zeros(len(cells), dtype=bool)
+        for members in by_signature.values():
+            if len(members) < 2:
+                continue
+            slack = np.array([np.inf if np.isnan(truth[m]) else truth[m] - 1.0 for m in members])
+            total = slack.sum()
+            for position, m in enumerate(members):
+                if np.isnan(truth[m]):
+                    continue
+                rise = total - slack[position]
+                safe[m] = truth[m] + rise >= self.t - _TOL and (rise > 0 or truth[m] > 1)
+        return safe
 
     def _stock_levels(self, area_ids: np.ndarray) -> np.ndarray:
         """Areas × their single-month cells with a known level, in month order (-1 = none)."""
@@ -514,44 +802,107 @@ class _Protector:
         levels[row, position] = single
         return levels
 
-    @staticmethod
-    def _determined(unknown: np.ndarray, equations: list[tuple[int, np.ndarray]]) -> list[int]:
-        """Unknowns whose value follows from the equations (known cells moved to the right).
 
-        The equations split into independent components (unknowns linked by sharing an
-        equation); in each, an unknown is determined iff its unit vector lies in the row space
-        of the component's matrix, i.e. has no part in the null space. Ordered by component
-        (smallest member first), then by index.
-        """
-        if not equations:
-            return []
-        rows, cells, signs = [], [], []
-        for r, (p, cs) in enumerate(equations):
+class _Program:
+    """The reader's integer program over one component of unknown cells: each quantity of each
+    unknown is a whole number (hidden: at least its lower bound, otherwise at least 0); every
+    equation holds with the known cells moved to the right; a numerator is at most its
+    denominator.
+
+    Solved as a linear program by HiGHS (highspy), kept loaded between objectives so each solve
+    starts from the last basis (a fraction of a millisecond). A vertex that is whole numbers is
+    the integer optimum too (the area relations are two nested families, a totally unimodular
+    matrix, so this is the usual case); otherwise scipy's ``milp`` solves it as an integer
+    program."""
+
+    def __init__(
+        self,
+        cells: np.ndarray,
+        equations: list[tuple[int, np.ndarray]],
+        q: np.ndarray,
+        known: np.ndarray,
+        hidden: np.ndarray,
+        public: np.ndarray,
+        lower: np.ndarray,
+    ) -> None:
+        self.cells = cells
+        self.columns = q.shape[1]
+        where = {int(c): k for k, c in enumerate(cells)}
+        unknown = (hidden & ~public) | ~known
+        rows, cols, vals, rhs = [], [], [], []
+        r = 0
+        for p, cs in equations:
             members = np.concatenate(([p], cs))
-            coefficients = np.concatenate(([1.0], np.full(len(cs), -1.0)))
-            keep = unknown[members]
-            rows.append(np.full(int(keep.sum()), r))
-            cells.append(members[keep])
-            signs.append(coefficients[keep])
-        row, cell, sign = np.concatenate(rows), np.concatenate(cells), np.concatenate(signs)
-        first = cell[np.searchsorted(row, np.arange(len(equations)))]
-        label = _components(len(unknown), cell, first[row])
-        component = label[cell]
-        order = np.argsort(component, kind="stable")
-        row, cell, sign, component = row[order], cell[order], sign[order], component[order]
-        bounds = np.flatnonzero(np.diff(component)) + 1
-        determined: list[int] = []
-        for part in np.split(np.arange(len(cell)), bounds):
-            members = np.unique(cell[part])
-            equations_here = np.unique(row[part])
-            matrix = np.zeros((len(equations_here), len(members)))
-            np.add.at(
-                matrix,
-                (np.searchsorted(equations_here, row[part]), np.searchsorted(members, cell[part])),
-                sign[part],
-            )
-            determined += members[_pinned_columns(matrix)].tolist()
-        return determined
+            signs = np.concatenate(([1.0], np.full(len(cs), -1.0)))
+            for j in range(self.columns):
+                constant = 0.0
+                for m, sign in zip(members.tolist(), signs.tolist(), strict=True):
+                    if unknown[m]:
+                        rows.append(r)
+                        cols.append(where[m] * self.columns + j)
+                        vals.append(sign)
+                    else:
+                        constant += sign * q[m, j]
+                rhs.append(-constant)
+                r += 1
+        n_vars = len(cells) * self.columns
+        low, high = list(rhs), list(rhs)
+        if self.columns == 2:
+            for k in range(len(cells)):
+                rows += [r, r]
+                cols += [2 * k, 2 * k + 1]
+                vals += [1.0, -1.0]
+                low.append(-np.inf)
+                high.append(0.0)
+                r += 1
+        self.matrix = coo_array((vals, (rows, cols)), shape=(r, n_vars)).tocsc()
+        self.row_lower = np.array(low, dtype="float64")
+        self.row_upper = np.array(high, dtype="float64")
+        self.lower = lower.reshape(-1).astype("float64")
+        self.n_vars = n_vars
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        lp = highspy.HighsLp()
+        lp.num_col_ = n_vars
+        lp.num_row_ = r
+        lp.col_cost_ = np.zeros(n_vars)
+        lp.col_lower_ = self.lower
+        lp.col_upper_ = np.full(n_vars, _BIG)
+        lp.row_lower_ = np.where(np.isinf(self.row_lower), -highspy.kHighsInf, self.row_lower)
+        lp.row_upper_ = self.row_upper
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = self.matrix.indptr
+        lp.a_matrix_.index_ = self.matrix.indices
+        lp.a_matrix_.value_ = self.matrix.data
+        self.highs.passModel(lp)
+        self.everything = np.arange(n_vars, dtype=np.int32)
+
+    def solve(self, k: int, j: int, *, maximise: bool) -> np.ndarray | None:
+        """A feasible point (cells × quantities) with quantity j of cell k as high (low) as it can
+        go, or None if the solver finds none."""
+        weights = np.zeros((len(self.cells), self.columns))
+        weights[k, j] = 1.0 if maximise else -1.0
+        return self.solve_weighted(weights)
+
+    def solve_weighted(self, weights: np.ndarray) -> np.ndarray | None:
+        """A whole-number feasible point maximising the weighted sum of the quantities
+        (cells × quantities), or None if the solver finds none."""
+        cost = -weights.reshape(-1).astype("float64")
+        self.highs.changeColsCost(self.n_vars, self.everything, cost)
+        self.highs.run()
+        if self.highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            x = np.asarray(self.highs.getSolution().col_value)
+            if np.abs(x - np.round(x)).max(initial=0.0) < 1e-6:
+                return np.round(x).reshape(len(self.cells), self.columns)
+        result = milp(
+            cost,
+            constraints=[LinearConstraint(self.matrix, self.row_lower, self.row_upper)],
+            integrality=np.ones(self.n_vars),
+            bounds=Bounds(self.lower, np.full(self.n_vars, _BIG)),
+        )
+        if result.x is None:
+            return None
+        return np.round(result.x).reshape(len(self.cells), self.columns)
 
 
 def _components(size: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -567,22 +918,6 @@ def _components(size: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if np.array_equal(new, label):
             return label
         label = new
-
-
-def _pinned_columns(matrix: np.ndarray) -> np.ndarray:
-    """Columns whose unit vector lies in the row space of `matrix` (the variable is fixed by the
-    equations). From the thin SVD: the squared norm of the part outside the row space is
-    1 - |V_r e_k|^2, zero (to rounding) or clearly not for these small integer matrices; a value
-    in between falls back to the full null space and the stricter test."""
-    _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
-    rank = int((singular > 1e-9 * max(1.0, singular.max(initial=0.0))).sum())
-    if rank == matrix.shape[1]:
-        return np.ones(matrix.shape[1], dtype=bool)
-    outside = 1.0 - (vt[:rank] ** 2).sum(axis=0)
-    if ((outside >= 1e-12) & (outside < 1e-6)).any():
-        _, _, vt_full = np.linalg.svd(matrix)
-        return np.abs(vt_full[rank:].T).max(axis=1) < 1e-9
-    return outside < 1e-12
 
 
 def _describe(cell: tuple[str, int, int]) -> str:

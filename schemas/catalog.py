@@ -43,6 +43,10 @@ def _is_text(value: object) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
+def _is_police_code(value: object) -> bool:
+    return isinstance(value, str) and _AREA_CODE["police_area"].fullmatch(value) is not None
+
+
 def _is_id(value: object) -> bool:
     return isinstance(value, str) and _ID.fullmatch(value) is not None
 
@@ -278,12 +282,18 @@ AREA_TABLE = _table(
                 ),
             )
         ],
+        "spans": [_cell("spans", lambda value: value == [] or _is_set_of(value, _is_police_code))],
     },
     [
         _rows("area_code", _area_code),
         _rows(
             "police_area_for_municipality",
             lambda areas: areas["police_area"].isna() | (areas["level"] == "municipality"),
+        ),
+        _rows(
+            "spans_for_shared_municipality",
+            lambda areas: (areas["spans"].map(len) == 0)
+            | ((areas["level"] == "municipality") & areas["police_area"].isna()),
         ),
     ],
     nullable=("police_area",),
@@ -441,6 +451,15 @@ _MESSAGES = {
         "only municipalities belong to a police area",
         column="police_area",
     ),
+    "spans": _Message(
+        "ska vara en lista med olika polisområdeskoder (PO_…), fick {value}",
+        "must be a list of distinct police area codes (PO_…), got {value}",
+    ),
+    "spans_for_shared_municipality": _Message(
+        "bara en kommun utan police_area kan sträcka sig över polisområden (spans)",
+        "only a municipality without police_area can span police areas (spans)",
+        column="spans",
+    ),
     "year": _Message("{value} är inget årtal", "{value} is not a year"),
     "fix_after_n_points": _Message(
         f"ska vara ett heltal ≥ {MIN_FIX_POINTS} (antal månader som styrgränserna beräknas på), "
@@ -516,6 +535,7 @@ _DEFAULTS = {
     "targets": {"note_sv": "", "note_en": "", "illustrative": False},
     "baselines": {"illustrative": False},
     "bra_mappings": {"note_sv": ""},
+    "areas": {"spans": []},
 }
 # Columns of the nested tables that are copied from the parent entry, not written in the TOML.
 _INHERITED = {
@@ -766,6 +786,18 @@ def _reference_problems(tables: CatalogTables) -> list[Problem]:
                     f"{police_area!r} is not a police area in the catalog",
                 )
             )
+        spans = area["spans"] if isinstance(area["spans"], list) else []
+        for code in spans:
+            if isinstance(code, str) and code not in police_areas:
+                problems.append(
+                    Problem(
+                        "areas",
+                        _label(area, "code", position),
+                        "spans",
+                        f"{code!r} är inget polisområde i katalogen",
+                        f"{code!r} is not a police area in the catalog",
+                    )
+                )
     return problems
 
 

@@ -69,13 +69,23 @@ def load_observations_with_checksums(
         frame = _select(
             con, ids, area_codes, start, end, CELL_COLUMNS if cells_only else OBSERVATION_COLUMNS
         )
-        sums = con.execute(
-            """SELECT indicator_id, count(*), sum(hash(area_code, period, value, denominator))
-               FROM observations WHERE list_contains(?, indicator_id) GROUP BY indicator_id""",
-            [ids],
-        ).fetchall()
-    found = {str(i): (int(n), int(h)) for i, n, h in sums}
-    return frame, {i: found.get(i, (0, 0)) for i in ids}
+        sums = checksums(con, ids)
+    return frame, sums
+
+
+def checksums(
+    con: duckdb.DuckDBPyConnection, indicator_ids: Sequence[str]
+) -> dict[str, tuple[int, int]]:
+    """Per indicator: (number of cells, sum of a hash of area, month, value and denominator);
+    (0, 0) for an indicator without rows."""
+    ids = [str(i) for i in indicator_ids]
+    rows = con.execute(
+        """SELECT indicator_id, count(*), sum(hash(area_code, period, value, denominator))
+           FROM observations WHERE list_contains(?, indicator_id) GROUP BY indicator_id""",
+        [ids],
+    ).fetchall()
+    found = {str(i): (int(n), int(h)) for i, n, h in rows}
+    return {i: found.get(i, (0, 0)) for i in ids}
 
 
 def _select(

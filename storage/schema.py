@@ -172,6 +172,22 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 PRIMARY KEY (area_code, year, sex, age_band))""",
         ],
     ),
+    (
+        8,
+        "published disclosure decisions per indicator (sticky across releases)",
+        [
+            # The cells briefing mode hid in an indicator's last release, and the checksum of
+            # the cells that decision was taken on (storage/disclosure.py). The writer records
+            # them with each commit and undo; readers use them while the checksum still holds.
+            """CREATE TABLE disclosure_releases (
+                indicator_id VARCHAR PRIMARY KEY, cells BIGINT NOT NULL,
+                checksum HUGEINT NOT NULL, threshold INTEGER NOT NULL,
+                decided_at TIMESTAMP NOT NULL, upload_id INTEGER)""",
+            """CREATE TABLE disclosure_hidden (
+                indicator_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL, period DATE NOT NULL,
+                reason VARCHAR NOT NULL)""",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

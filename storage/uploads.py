@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from storage.database import Database
+from storage.disclosure import Decide, record_releases, snapshot
 from storage.versions import record_commit, record_undo
 
 INCOMING_COLUMNS = ["indicator_id", "area_code", "period", "value", "denominator", "status", "note"]
@@ -144,6 +145,7 @@ def commit_upload(
     source_format: str = "canonical",
     assumptions: list[str] | None = None,
     is_demo: bool = False,
+    decide: Decide | None = None,
 ) -> UploadRecord:
     """Store a validated frame in one transaction: all of it or, on any error, none of it.
 
@@ -154,6 +156,10 @@ def commit_upload(
 
     The frame must hold each (indicator, area, month) once, as the upload rules require
     (`duplicate_key`): the table has no primary key, and this diff is what keeps one row a cell.
+
+    decide: records, in the same transaction, the disclosure decision of every indicator the
+    upload changes (a new release; storage/disclosure.py). Every path a person uses passes it
+    (ingest, the upload page, the demo loader); without it readers decide on the fly.
     """
     now = datetime.now(UTC).replace(tzinfo=None)
     with db.writing() as con:
@@ -161,6 +167,13 @@ def commit_upload(
             diff = _diff(con, frame)
             if not diff.changes_anything:
                 return UploadRecord(upload_id=None, diff=diff)
+            before = None
+            if decide is not None:
+                changed = con.execute(
+                    """SELECT DISTINCT indicator_id FROM upload_diff
+                       WHERE change <> 'unchanged' ORDER BY indicator_id"""
+                ).fetchall()
+                before = snapshot(con, [str(i) for (i,) in changed])
             upload_id = con.execute("SELECT nextval('upload_id_seq')").fetchall()[0][0]
             record_commit(con)
             con.execute(
@@ -206,13 +219,15 @@ def commit_upload(
                          AND o.area_code = d.area_code AND o.period = d.period""",
                     [upload_id],
                 )
+            if decide is not None and before is not None:
+                record_releases(con, before, decide, int(upload_id))
             _audit(con, user, "upload", {"upload_id": upload_id, "file_name": file_name})
             return UploadRecord(upload_id=int(upload_id), diff=diff)
         finally:
             _cleanup(con)
 
 
-def undo_upload(db: Database, upload_id: int, *, user: str) -> int:
+def undo_upload(db: Database, upload_id: int, *, user: str, decide: Decide | None = None) -> int:
     """Restore every cell the upload changed to what it was before; returns the cells restored.
 
     The cells an upload inserted are the observations that still carry its id and are not among
@@ -221,6 +236,7 @@ def undo_upload(db: Database, upload_id: int, *, user: str) -> int:
     change logs this upload as the cell's previous owner; the conflict names the cell's current
     upload), and with `UndoError` when the upload is unknown or already undone. The removed cells
     are written to the log as inserts, so `upload_changes` still lists them afterwards.
+    decide: as for `commit_upload` (an undo is a new release of what it changes).
     """
     now = datetime.now(UTC).replace(tzinfo=None)
     with db.writing() as con:
@@ -244,6 +260,15 @@ def undo_upload(db: Database, upload_id: int, *, user: str) -> int:
         if later:
             raise UndoConflict(upload_id, [int(u) for u, _ in later], sum(n for _, n in later))
         record_undo(con, upload_id)
+        before = None
+        if decide is not None:
+            touched = con.execute(
+                """SELECT DISTINCT indicator_id FROM observations WHERE upload_id = ?
+                   UNION SELECT DISTINCT indicator_id FROM observation_changes WHERE upload_id = ?
+                   ORDER BY 1""",
+                [upload_id, upload_id],
+            ).fetchall()
+            before = snapshot(con, [str(i) for (i,) in touched])
         inserted = con.execute(
             """INSERT INTO observation_changes
                SELECT ?, o.indicator_id, o.area_code, o.period, 'insert', NULL, NULL, NULL, NULL,
@@ -278,6 +303,8 @@ def undo_upload(db: Database, upload_id: int, *, user: str) -> int:
             "UPDATE uploads SET undone_at = ?, undone_by = ? WHERE upload_id = ?",
             [now, user, upload_id],
         )
+        if decide is not None and before is not None:
+            record_releases(con, before, decide, None)
         _audit(con, user, "undo", {"upload_id": upload_id, "cells": restored})
         return restored
 

@@ -15,7 +15,14 @@ import streamlit as st
 
 from metrics.baselines import rebase_points
 from metrics.catalog import Catalog, load_catalog
-from metrics.disclosure import HiddenCells, apply_disclosure, hidden_cells, hide_cells, protects
+from metrics.disclosure import (
+    DEFAULT_THRESHOLD,
+    HiddenCells,
+    decide_release,
+    hide_cells,
+    protects,
+    release_hidden_cells,
+)
 from metrics.overview import REGION, GoalCard, build_overview
 from metrics.population import Population
 from metrics.reading import Reading
@@ -30,13 +37,13 @@ from storage import (
     load_observations,
     load_observations_with_checksums,
     load_population,
+    load_release,
     open_database,
 )
-from storage.observations import OBSERVATION_COLUMNS
+from storage.observations import CELL_COLUMNS, OBSERVATION_COLUMNS
 from storage.process_changes import list_process_changes
 from storage.versions import DataVersions, read_versions
 
-DISCLOSURE_THRESHOLD = 5  # counts 1..4 are suppressed in briefing mode
 # What the overview's readings use of a row (not its note or upload).
 READING_COLUMNS = ("indicator_id", "area_code", "period", "value", "denominator", "status")
 
@@ -72,16 +79,38 @@ def _key(briefing: bool, indicator_ids: Sequence[str], area_codes: Sequence[str]
 # -- observations ---------------------------------------------------------------------------
 #
 # Disclosure control protects an indicator as a whole (a cell can be recovered by subtraction
-# across areas), never a cut of it; and no relation crosses indicators. So briefing mode decides
-# per indicator, on all its stored cells, which cells to hide (`_decision`: a list of cells, not
-# values), and every page reads only the rows it shows and hides those cells in them (`_read`).
-# The rows and a checksum of each indicator's stored cells come from one read; a decision is
-# cached under that checksum and checked against it when it is taken, so it is only ever applied
-# to the cells it was taken on, and an upload re-decides only the indicators it changed.
+# across areas), never a cut of it; and no relation crosses indicators. So briefing mode takes,
+# per indicator, the decision of its current release: which cells to hide (a list of cells, not
+# values). The writer (commit and undo) stores that decision with a checksum of the cells it was
+# taken on (storage/disclosure.py), sticky across releases; `_decision` reads it, and decides on
+# the spot only where none matches (a database written without a decision), keeping what the
+# last stored release hid hidden. Every page reads only the rows it shows and hides those cells
+# in them (`_read`). The rows and a checksum of each indicator's stored cells come from one
+# read; a decision is cached under that checksum and checked against it when it is taken, so it
+# is only ever applied to the cells it was taken on.
 
 
 class _Changed(Exception):
     """The indicator's stored cells changed between two reads."""
+
+
+def _decide(indicator_id: str, rows: pd.DataFrame, checksum: tuple[int, int]) -> HiddenCells:
+    """The release decision for an indicator whose stored cells are `rows` (all of them) with
+    `checksum`: the stored one when it was taken on these cells, else one taken now."""
+    release = load_release(database(), indicator_id)
+    if (
+        release is not None
+        and release.checksum == checksum
+        and release.threshold == DEFAULT_THRESHOLD
+    ):
+        return release_hidden_cells(indicator_id, rows, release.hidden)
+    hidden = decide_release(
+        rows.drop(columns="indicator_id"),
+        catalog(),
+        indicator_id,
+        hidden_before=None if release is None else release.hidden,
+    )
+    return release_hidden_cells(indicator_id, rows, hidden)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -94,8 +123,7 @@ def _decision(catalog_key: int, indicator_id: str, checksum: tuple[int, int]) ->
     )
     if checksums[indicator_id] != checksum:
         raise _Changed(indicator_id)
-    protected = apply_disclosure(rows, catalog(), DISCLOSURE_THRESHOLD)
-    return hidden_cells(protected, indicator_id)
+    return _decide(indicator_id, rows, checksum)
 
 
 def _read(
@@ -139,16 +167,18 @@ def _read(
             changed.append(indicator_id)
     protected = hide_cells(rows[~rows["indicator_id"].isin(changed)], decisions)
     if changed:
-        # A commit fell between the two reads: protect these indicators whole, from one read,
-        # and cut the protected rows.
-        fresh = apply_disclosure(
-            load_observations(db, indicator_ids=changed), catalog(), DISCLOSURE_THRESHOLD
-        )
+        # A commit fell between the two reads: take these indicators' decisions on one read of
+        # all their rows, and cut the protected rows.
+        every, sums = load_observations_with_checksums(db, indicator_ids=changed)
+        fresh = {
+            i: _decide(i, every[every["indicator_id"] == i][CELL_COLUMNS], sums[i]) for i in changed
+        }
+        fresh_rows = hide_cells(every, fresh)
         if codes is not None:
-            fresh = fresh[fresh["area_code"].isin(codes)]
+            fresh_rows = fresh_rows[fresh_rows["area_code"].isin(codes)]
         if end is not None:
-            fresh = fresh[fresh["period"] <= end]
-        protected = pd.concat([protected, fresh]).sort_values(
+            fresh_rows = fresh_rows[fresh_rows["period"] <= end]
+        protected = pd.concat([protected, fresh_rows]).sort_values(
             ["indicator_id", "area_code", "period"], ignore_index=True
         )
     return protected

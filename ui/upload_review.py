@@ -21,7 +21,7 @@ from exports.csv_export import to_excel_csv
 from i18n import t
 from ingest.pipeline import check_upload, ingest_upload
 from metrics.catalog import Catalog
-from metrics.disclosure import SUPPRESSED_TEXT
+from metrics.disclosure import SUPPRESSED_TEXT, ReleaseDecider
 from metrics.formatting import format_number, format_percent
 from metrics.redaction import mask_numbers, protect_changes
 from storage import (
@@ -604,7 +604,9 @@ def undo_confirmed(upload_id: int) -> None:
     try:
         user = current_user()
         require(user, "analyst")
-        cells = undo_upload(data.database(), int(upload_id), user=user.name)
+        cells = undo_upload(
+            data.database(), int(upload_id), user=user.name, decide=ReleaseDecider(data.catalog())
+        )
     except (UndoConflict, UndoError, AccessDenied, DatabaseBusy) as exc:
         st.session_state[_FEEDBACK] = ("error", str(exc))
         return

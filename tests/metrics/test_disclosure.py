@@ -19,6 +19,7 @@ from metrics.disclosure import (
     suppress,
 )
 from metrics.formatting import NBSP
+from tests.metrics.attacker import attack
 
 T = 5
 CATALOG = load_catalog()
@@ -50,11 +51,11 @@ SMALL = Catalog(
         Area("M1", "M1", "M1", "municipality", "PA"),
         Area("M2", "M2", "M2", "municipality", "PA"),
         Area("M3", "M3", "M3", "municipality", "PB"),
-        Area("M0", "M0", "M0", "municipality", None),
+        Area("M0", "M0", "M0", "municipality", None, ("PA", "PB")),
         Area("MG", "MG", "MG", "municipality", "PG"),
     ),
 )
-SMALL_GROUPS = area_groups(SMALL, spans={"M0": ("PA", "PB")})
+SMALL_GROUPS = area_groups(SMALL)
 MUNIS = ("M1", "M2", "M3", "M0", "MG")
 
 
@@ -84,13 +85,27 @@ def test_area_groups_of_the_real_catalog():
     assert groups["police_areas"].parent == "STHLM"
     assert groups["police_areas"].children == ("PO_CITY", "PO_NORD", "PO_SYD", "PO_GOTLAND")
     assert len(groups["municipalities"].children) == 27
-    # Stockholm 0180 spans City, Nord and Syd: only Gotland is an exact sum (a group of one)
+    # Stockholm 0180 spans City, Nord and Syd (the catalog's `spans`): each of those police
+    # areas is its municipalities plus 0180's unpublished part there; 0180 is the sum of its
+    # parts; Gotland is an exact sum (a group of one)
     assert groups["PO_GOTLAND"].children == ("0980",)
-    assert set(groups) == {"police_areas", "municipalities", "PO_GOTLAND"}
+    assert groups["PO_CITY"].children[-1] == "0180>PO_CITY"
+    assert "0180>PO_NORD" in groups["PO_NORD"].children
+    assert groups["0180"].children == ("0180>PO_CITY", "0180>PO_NORD", "0180>PO_SYD")
+    assert set(groups) == {
+        "police_areas",
+        "municipalities",
+        "PO_CITY",
+        "PO_NORD",
+        "PO_SYD",
+        "PO_GOTLAND",
+        "0180",
+    }
 
 
 def test_small_geography_groups():
-    assert {g.name for g in SMALL_GROUPS} == {"police_areas", "municipalities", "PG"}
+    names = {g.name for g in SMALL_GROUPS}
+    assert names == {"police_areas", "municipalities", "PA", "PB", "PG", "M0"}
 
 
 # --- examples -------------------------------------------------------------------------------
@@ -115,28 +130,36 @@ def test_indicators_without_disclosure_and_medians_are_untouched():
     assert out["value"].tolist() == [2.0, 3.0]
 
 
+def _assert_attacker_fails(out, catalog=SMALL, truth=None):
+    """The independent attacker (tests/metrics/attacker.py) neither pins a hidden monthly cell
+    nor proves it below the threshold."""
+    monthly = out if "period_end" not in out.columns else out[out["period_end"].isna()]
+    for finding in attack(monthly.reset_index(drop=True), catalog, truth):
+        assert not finding.exact, finding
+        assert not finding.proved_below(T), finding
+
+
 def test_region_minus_other_police_areas_and_municipalities_cannot_reveal_a_small_count():
     # MG = PG = 3 (primary); everything else large
     rows = small_month("cnt", "2026-01-01", 20, 30, 40, 50, 3, m0_in_pa=25)
-    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS).set_index("area_code")
-    assert out.loc["MG", "suppression_reason"] == "primary"
-    assert out.loc["PG", "suppression_reason"] == "primary"
-    # the next-smallest sibling is hidden in each hierarchy, the totals stay shown
-    assert out.loc["M1", "suppression_reason"] == "secondary"
-    assert out.loc["PA", "suppressed"] or out.loc["PB", "suppressed"]
-    assert not out.loc["R", "suppressed"]
-    _assert_protected(out.reset_index(), SMALL_GROUPS)
+    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS)
+    reasons = out.set_index("area_code")["suppression_reason"]
+    assert reasons["MG"] == "primary" and reasons["PG"] == "primary"
+    assert (reasons == "secondary").any()
+    _assert_protected(out, SMALL_GROUPS)
+    _assert_attacker_fails(out)
 
 
 def test_group_of_one_hides_the_parent():
-    # M1 = 3 is primary; the smallest sibling that lifts the hidden sum to >= 5 is MG = 20;
-    # PG equals MG, so PG must go too
+    # M1 = 3 is primary; PA = M1 (M2 = 0 and M0's part in PA is 0) is as small
     rows = small_month("cnt", "2026-01-01", 3, 0, 0, 0, 20, m0_in_pa=0)
-    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS).set_index("area_code")
-    assert out.loc["M1", "suppression_reason"] == "primary"
-    assert out.loc["MG", "suppression_reason"] == "secondary"
-    assert out.loc["PG", "suppressed"]
-    _assert_protected(out.reset_index(), SMALL_GROUPS)
+    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS)
+    reasons = out.set_index("area_code")["suppression_reason"]
+    assert reasons["M1"] == "primary" and reasons["PA"] == "primary"
+    # zeros are never hidden to protect another cell: "hidden" still means "at least 1"
+    assert not (out["suppressed"] & (frame(rows)["value"] == 0)).any()
+    _assert_protected(out, SMALL_GROUPS)
+    _assert_attacker_fails(out)
 
 
 def test_year_total_minus_other_months_cannot_reveal_a_small_month():
@@ -150,7 +173,10 @@ def test_year_total_minus_other_months_cannot_reveal_a_small_month():
         period_end=pd.Timestamp("2026-03-01")
     )
     out = suppress(pd.concat([months, total], ignore_index=True), CATALOG)
-    assert out["suppression_reason"].tolist() == ["primary", "secondary", None, None]
+    assert out["suppression_reason"].iloc[0] == "primary"
+    # a second cell of the year hides with it (the total, or another month)
+    assert out["suppressed"].sum() == 2
+    _assert_protected(out, area_groups(CATALOG))
 
 
 def test_cumulative_stock_rise_by_a_small_count_is_hidden():
@@ -329,7 +355,7 @@ def _assert_no_small_hidden_sums(out, groups, threshold=T):
     for period in out["period"].unique():
         for g in groups:
             parent = cells.get((g.parent, period))
-            if parent is None or parent[0]:
+            if parent is None or parent[0] or any((c, period) not in cells for c in g.children):
                 continue
             hidden = [cells[(c, period)][1] for c in g.children if cells[(c, period)][0]]
             assert not 0 < sum(hidden) < threshold

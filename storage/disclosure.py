@@ -1,0 +1,124 @@
+"""Published disclosure decisions: which cells of each indicator briefing mode hid in its last release."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import duckdb
+import pandas as pd
+
+from storage.database import Database
+from storage.observations import checksums
+
+
+class Decide(Protocol):
+    """Takes a release's decision; given to the writers by their callers
+    (`metrics.disclosure.ReleaseDecider`): storage decides nothing itself."""
+
+    threshold: int
+
+    def __call__(
+        self,
+        indicator_id: str,
+        before: pd.DataFrame,
+        hidden_before: pd.DataFrame | None,
+        after: pd.DataFrame,
+    ) -> pd.DataFrame | None:
+        """(indicator, its cells before, the cells hidden then or None if unknown, its cells
+        now) -> the cells hidden now (area_code, period, reason), or None for an indicator
+        disclosure control leaves alone. Cells: area_code, period, value, denominator."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """The stored decision for one indicator: taken on cells with `checksum` (as
+    `load_observations_with_checksums` computes it) at `threshold`; `hidden`: area_code, period,
+    reason."""
+
+    checksum: tuple[int, int]
+    threshold: int
+    hidden: pd.DataFrame
+
+
+def load_release(db: Database, indicator_id: str) -> Release | None:
+    """The indicator's stored decision, or None if none was ever stored."""
+    with db.reading() as con:
+        return _release(con, indicator_id)
+
+
+def _release(con: duckdb.DuckDBPyConnection, indicator_id: str) -> Release | None:
+    row = con.execute(
+        "SELECT cells, checksum, threshold FROM disclosure_releases WHERE indicator_id = ?",
+        [indicator_id],
+    ).fetchall()
+    if not row:
+        return None
+    hidden = con.execute(
+        """SELECT area_code, period, reason FROM disclosure_hidden WHERE indicator_id = ?
+           ORDER BY area_code, period""",
+        [indicator_id],
+    ).df()
+    hidden["period"] = pd.to_datetime(hidden["period"])
+    cells, checksum, threshold = row[0]
+    return Release((int(cells), int(checksum)), int(threshold), hidden)
+
+
+def _cells(con: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.DataFrame:
+    frame = con.execute(
+        """SELECT area_code, period, value, denominator FROM observations
+           WHERE indicator_id = ? ORDER BY area_code, period""",
+        [indicator_id],
+    ).df()
+    frame["period"] = pd.to_datetime(frame["period"])
+    return frame
+
+
+def snapshot(con: duckdb.DuckDBPyConnection, indicator_ids: Sequence[str]) -> dict:
+    """What readers saw of the indicators before a write: their cells and, where the stored
+    decision was taken on exactly those cells, the cells it hid (else None)."""
+    sums = checksums(con, indicator_ids)
+    out = {}
+    for indicator_id in indicator_ids:
+        release = _release(con, indicator_id)
+        hidden = release.hidden if release and release.checksum == sums[indicator_id] else None
+        out[indicator_id] = (_cells(con, indicator_id), hidden)
+    return out
+
+
+def record_releases(
+    con: duckdb.DuckDBPyConnection,
+    before: dict,
+    decide: Decide,
+    upload_id: int | None,
+) -> None:
+    """After a write, in its transaction: decide each indicator in `before` (a `snapshot`) on
+    its cells now, and store the decision with the checksum of those cells."""
+    sums = checksums(con, list(before))
+    for indicator_id, (cells_before, hidden_before) in before.items():
+        hidden = decide(indicator_id, cells_before, hidden_before, _cells(con, indicator_id))
+        con.execute("DELETE FROM disclosure_hidden WHERE indicator_id = ?", [indicator_id])
+        con.execute("DELETE FROM disclosure_releases WHERE indicator_id = ?", [indicator_id])
+        if hidden is None:
+            continue
+        n, h = sums[indicator_id]
+        con.execute(
+            """INSERT INTO disclosure_releases
+               VALUES (?, ?, ?, ?, CAST(current_timestamp AS TIMESTAMP), ?)""",
+            [indicator_id, n, h, decide.threshold, upload_id],
+        )
+        if len(hidden):
+            rows = pd.DataFrame(
+                {
+                    "indicator_id": indicator_id,
+                    "area_code": hidden["area_code"].astype(str).to_numpy(),
+                    "period": pd.to_datetime(hidden["period"]).dt.date.to_numpy(),
+                    "reason": hidden["reason"].astype(str).to_numpy(),
+                }
+            )
+            con.register("release_rows", rows)
+            try:
+                con.execute("INSERT INTO disclosure_hidden SELECT * FROM release_rows")
+            finally:
+                con.unregister("release_rows")

@@ -1,0 +1,102 @@
+"""Published disclosure decisions: the writer records one per release, sticky, and the demo's
+releases survive the integer-LP attacker (tests/metrics/attacker.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ingest.pipeline import ingest_upload
+from metrics.catalog import load_catalog
+from metrics.disclosure import (
+    DEFAULT_THRESHOLD,
+    ReleaseDecider,
+    hide_cells,
+    protects,
+    release_hidden_cells,
+)
+from storage import load_observations, load_observations_with_checksums, load_release, open_database
+from storage.uploads import undo_upload
+from tests.conftest import TODAY
+from tests.metrics.attacker import attack
+
+CATALOG = load_catalog()
+BODY = b"""indicator_id,period,area_code,value
+reported_rape,2026-01,0128,9
+reported_rape,2026-02,0128,8
+reported_rape,2026-03,0128,2
+reported_rape,2026-01,STHLM,170
+reported_rape,2026-02,STHLM,160
+reported_rape,2026-03,STHLM,175
+"""
+
+
+def hidden_now(db, indicator_id="reported_rape") -> set[tuple[str, str]]:
+    release = load_release(db, indicator_id)
+    _, sums = load_observations_with_checksums(db, indicator_ids=[indicator_id])
+    assert release is not None and release.checksum == sums[indicator_id]
+    assert release.threshold == DEFAULT_THRESHOLD
+    return {
+        (a, f"{p:%Y-%m}")
+        for a, p in zip(release.hidden["area_code"], release.hidden["period"], strict=True)
+    }
+
+
+def test_each_commit_and_undo_records_the_release_of_what_it_changed(fresh_db):
+    assert ingest_upload(fresh_db, BODY, "a.csv", user="t", today=TODAY).status == "committed"
+    assert ("0128", "2026-03") in hidden_now(fresh_db)
+    revised = b"indicator_id,period,area_code,value\nreported_rape,2026-03,0128,20\n"
+    report = ingest_upload(fresh_db, revised, "b.csv", user="t", today=TODAY)
+    assert report.status == "committed"
+    # Sticky: hidden in the first release, so it stays hidden though 20 needs no protection.
+    assert ("0128", "2026-03") in hidden_now(fresh_db)
+    undo_upload(fresh_db, report.upload_id, user="t", decide=ReleaseDecider(CATALOG))
+    assert ("0128", "2026-03") in hidden_now(fresh_db)
+
+
+def test_a_month_that_is_not_revised_keeps_its_decision_exactly(fresh_db):
+    assert ingest_upload(fresh_db, BODY, "a.csv", user="t", today=TODAY).status == "committed"
+    before = hidden_now(fresh_db)
+    more = b"indicator_id,period,area_code,value\nreported_rape,2026-04,0128,3\nreported_rape,2026-04,STHLM,150\n"
+    assert ingest_upload(fresh_db, more, "c.csv", user="t", today=TODAY).status == "committed"
+    after = hidden_now(fresh_db)
+    assert {c for c in after if c[1] != "2026-04"} == before
+    assert ("0128", "2026-04") in after
+
+
+def test_an_indicator_disclosure_control_leaves_alone_gets_no_release(fresh_db):
+    body = b"indicator_id,period,area_code,value\nlead_time_days,2026-01,STHLM,3\n"
+    assert ingest_upload(fresh_db, body, "m.csv", user="t", today=TODAY).status == "committed"
+    assert not protects(CATALOG.indicator("lead_time_days"))
+    assert load_release(fresh_db, "lead_time_days") is None
+
+
+@pytest.mark.slow
+def test_the_demo_releases_give_the_attacker_nothing(demo_db_file):
+    """Every stored release of the demo data, applied as briefing mode applies it: the integer
+    program finds no hidden cell with one possible value and none that must be below 5 (the
+    previous rule, on the same data: 55 and 803)."""
+    db = open_database(demo_db_file)
+    for indicator in CATALOG.indicators:
+        if not protects(indicator):
+            continue
+        rows, sums = load_observations_with_checksums(db, indicator_ids=[indicator.id])
+        release = load_release(db, indicator.id)
+        assert release is not None and release.checksum == sums[indicator.id], indicator.id
+        decision = release_hidden_cells(indicator.id, rows, release.hidden)
+        shown = hide_cells(rows, {indicator.id: decision})
+        for finding in attack(shown, CATALOG, rows):
+            assert not finding.exact, finding
+            assert not finding.proved_below(DEFAULT_THRESHOLD), finding
+
+
+def test_the_demo_loader_records_a_release_per_protected_indicator(demo_db_file):
+    db = open_database(demo_db_file)
+    obs = load_observations(db)
+    for indicator in CATALOG.indicators:
+        stored = load_release(db, indicator.id)
+        if protects(indicator) and (obs["indicator_id"] == indicator.id).any():
+            assert stored is not None, indicator.id
+        else:
+            assert stored is None, indicator.id
+    assert isinstance(obs, pd.DataFrame)
