@@ -13,6 +13,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
+from i18n import t
 from metrics.formatting import format_number
 
 if TYPE_CHECKING:
@@ -181,6 +182,67 @@ def hidden_cells(protected: pd.DataFrame, indicator_id: str) -> HiddenCells:
     order = np.argsort(keys[hidden], kind="stable")
     primary = rows["suppression_reason"].to_numpy(dtype=object)[hidden][order] == "primary"
     return HiddenCells(indicator_id, areas, keys[hidden][order], primary)
+
+
+@dataclass(frozen=True)
+class PeriodTotal:
+    """One calendar year of an indicator at one area, as briefing mode may show it.
+
+    ``total`` None: not shown; ``fewer`` True means the year's total is 1..threshold-1 (said as
+    "färre än 5"); ``fewer`` False with ``total`` None means it cannot be shown at all (the
+    months it adds to the shown ones would be a small count). ``months``: months reported."""
+
+    year: int
+    months: int
+    total: float | None
+    fewer: bool
+
+
+def period_totals(
+    monthly: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD
+) -> tuple[PeriodTotal, ...]:
+    """What briefing mode shows instead of a monthly ``..`` that would mean 1..4: year totals.
+
+    For indicators where a hidden month cannot be protected by other cells (``is_isolated``:
+    reported for the region only, e.g. lethal violence), every month below the threshold is
+    hidden, zeros too, so ``..`` says 0..4; the year's total then tells what the months cannot.
+    monthly: one area's monthly counts *before* protection (period, value) with ``suppressed``
+    from the indicator's decision. A year's total is shown when it is 0 or at least the
+    threshold, and what it adds to the shown months (the hidden months' sum) is 0 or at least the
+    threshold; a total of 1..threshold-1 is "fewer than" the threshold; otherwise it is not shown.
+    Years in order; empty frame -> ().
+    """
+    if monthly.empty:
+        return ()
+    frame = monthly.assign(year=pd.to_datetime(monthly["period"]).dt.year)
+    out = []
+    for year, rows in frame.groupby("year", sort=True):
+        values = rows["value"].to_numpy(dtype="float64")
+        hidden = rows["suppressed"].to_numpy(dtype=bool)
+        total = float(np.nansum(values))
+        behind = float(np.nansum(values[hidden]))
+
+        def small(x: float) -> bool:
+            return 0 < x < threshold
+
+        if small(total):
+            out.append(PeriodTotal(int(year), len(rows), None, True))
+        elif small(behind):
+            out.append(PeriodTotal(int(year), len(rows), None, False))
+        else:
+            out.append(PeriodTotal(int(year), len(rows), total, False))
+    return tuple(out)
+
+
+def period_total_text(
+    item: PeriodTotal, lang: Lang = "sv", threshold: int = DEFAULT_THRESHOLD
+) -> str:
+    """The year as a sentence part: "2025: 7", "2025: färre än 5", "2025: kan inte visas"."""
+    if item.total is not None:
+        return t("period_total", lang, year=item.year, total=format_number(item.total, lang))
+    if item.fewer:
+        return t("period_total_fewer", lang, year=item.year, threshold=threshold)
+    return t("period_total_hidden", lang, year=item.year)
 
 
 def release_hidden_cells(

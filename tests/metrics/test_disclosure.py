@@ -16,6 +16,9 @@ from metrics.disclosure import (
     apply_disclosure,
     area_groups,
     format_cell,
+    is_isolated,
+    period_total_text,
+    period_totals,
     suppress,
 )
 from metrics.formatting import NBSP
@@ -450,3 +453,41 @@ def test_suppression_never_reveals_a_small_count_real_geography(seed, mean, mont
     out = apply_disclosure(data, CATALOG)
     _assert_protected(out, area_groups(CATALOG))
     assert not math.isnan(out["value"].where(~out["suppressed"], 0).sum())
+
+
+# --- region-only indicators: no month can be protected by another cell ---------------------
+
+
+def test_a_region_only_indicator_hides_every_month_below_the_threshold_zeros_too():
+    lethal = CATALOG.indicator("lethal_violence_close_relations")
+    assert is_isolated(lethal, CATALOG)
+    assert not is_isolated(CATALOG.indicator("reported_rape"), CATALOG)
+    rows = [
+        (lethal.id, "STHLM", f"2025-0{m}-01", v)
+        for m, v in zip(range(1, 5), (0, 1, 0, 7), strict=True)
+    ]
+    out = suppress(frame(rows), CATALOG)
+    # '..' means 0-4 there, so it no longer marks the months with a death
+    assert out["suppressed"].tolist() == [True, True, True, False]
+
+
+def test_period_totals_say_fewer_than_the_threshold_or_the_total():
+    months = pd.date_range("2024-01-01", periods=36, freq="MS")
+    values = np.zeros(36)
+    values[[2, 7]] = [1, 2]  # 2024: 3 in all
+    values[[13, 14, 20]] = [2, 2, 2]  # 2025: 6 in all, every month below 5
+    values[[25, 30]] = [7, 2]  # 2026: 9, of which 2 hidden behind the shown 7
+    monthly = pd.DataFrame({"period": months, "value": values, "suppressed": values < T})
+    totals = period_totals(monthly)
+    assert [(p.year, p.total, p.fewer) for p in totals] == [
+        (2024, None, True),
+        (2025, 6.0, False),
+        (2026, None, False),
+    ]
+    assert [period_total_text(p, "sv") for p in totals] == [
+        "2024: färre än 5",
+        "2025: 6",
+        "2026: kan inte visas (för få fall)",
+    ]
+    assert period_total_text(totals[0], "en") == "2024: fewer than 5"
+    assert period_totals(monthly.iloc[:0]) == ()
