@@ -386,7 +386,7 @@ def small_tables(draw):
     return data
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_tables())
 def test_suppression_never_reveals_a_small_count_small_geography(data):
     out = suppress(data, SMALL, groups=SMALL_GROUPS)
@@ -397,7 +397,7 @@ def test_suppression_never_reveals_a_small_count_small_geography(data):
     assert (out.loc[shown, "value"] == data.loc[shown, "value"]).all()
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_tables())
 def test_suppression_never_reveals_a_small_stock_level_or_rise(data):
     data = data[data["period_end"].isna()].assign(indicator_id="stk")
