@@ -4,6 +4,7 @@
     python manage.py undo UPLOAD_ID | uploads | export [--indicator ID] [--area CODE] [--out FILE]
     python manage.py process-changes [--json] | mark-process-change EVENT_ID (--indicator ID |
         --goal ID) | unmark-process-change CHANGE_ID
+    python manage.py reporting [--overdue] [--today YYYY-MM-DD] [--json]
     python manage.py demo | bench | backup --out DIR | restore FILE
     python manage.py serve [--replicas N] [--port PORT] [--run-dir DIR]
 
@@ -183,6 +184,41 @@ def cmd_unmark_process_change(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     print(f"Processförändring #{args.change_id} är ångrad.")
     return EXIT_OK
+
+
+def cmd_reporting(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from metrics.catalog import load_catalog
+    from metrics.formatting import format_month
+    from metrics.reporting import indicators_missing_latest
+    from services.reporting import reporting_status
+
+    try:
+        day = date.fromisoformat(args.today) if args.today else date.today()
+    except ValueError:
+        print(f"--today ska vara ett datum ÅÅÅÅ-MM-DD, fick {args.today!r}.", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    frame = reporting_status(_database(args), load_catalog(), _analyst(args), today=day)
+    if args.overdue:
+        frame = frame[frame["overdue"]]
+    if args.json:
+        records = frame.astype(object).where(frame.notna(), None)
+        print(json.dumps(records.to_dict("records"), ensure_ascii=False, default=str, indent=2))
+        return EXIT_OK
+    missing = indicators_missing_latest(frame)
+    print(f"{len(missing)} indikatorer saknar senaste perioden ({day:%Y-%m-%d}).")
+    for r in frame.itertuples():
+        latest = format_month(r.latest) if not _missing(r.latest) else "aldrig"
+        late = "" if _missing(r.months_overdue) else f"  {r.months_overdue} mån. sen"
+        print(f"{r.indicator_id}  {r.area_code}  {r.status}  senast {latest}{late}")
+    return EXIT_OK
+
+
+def _missing(value: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
 
 
 def cmd_uploads(args: argparse.Namespace) -> int:
@@ -395,6 +431,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("uploads", parents=[common], help="lista uppladdningar")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_uploads)
+
+    p = sub.add_parser(
+        "reporting", parents=[common], help="rapporteringsläge: senaste period och förseningar"
+    )
+    p.add_argument("--overdue", action="store_true", help="bara försenade")
+    p.add_argument("--today", help="bedöm per detta datum (ÅÅÅÅ-MM-DD; standard: i dag)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_reporting)
 
     p = sub.add_parser(
         "process-changes", parents=[common], help="lista händelser som ändrar processen"

@@ -113,3 +113,12 @@ def test_a_viewer_sees_only_the_count_and_has_no_page(app, demo_db):
     assert not [p for p in at.get("page_link") if "saknar" in p.proto.label]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(PAGE)
+
+
+def test_an_empty_database_lists_every_area_as_never_delivered(app, tmp_path, catalog):
+    at = app(tmp_path / "empty.duckdb")
+    table = at.dataframe[0].value
+    assert set(table["Status"]) == {"Aldrig levererad"} and set(table["Senast levererad"]) == {
+        "aldrig"
+    }
+    assert f"{len(catalog.indicators)} indikatorer saknar senaste perioden" in texts(at)
