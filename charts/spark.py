@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import numpy as np
@@ -11,6 +10,7 @@ import pandas as pd
 from charts import theme
 from charts.context import Lang
 from metrics.formatting import format_month
+from metrics.text import html_text
 
 TEXTS: dict[str, dict[str, Any]] = {
     "sv": {
@@ -132,7 +132,7 @@ def sparkline_svg(
         )
     else:
         label = words["no_data"]
-    text = html.escape(label + ".")
+    text = html_text(label + ".")
     return (
         f'<svg class="lb-spark" role="img" aria-label="{text}" viewBox="0 0 {WIDTH:g} {height}" '
         f'preserveAspectRatio="none" width="100%" height="{height}" overflow="visible" '

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from charts.context import ChartContext, Lang
 from metrics.formatting import NBSP, format_number, format_percent, month_name
 from metrics.progress import GREY
+from metrics.text import plain_text
 
 FONT_FAMILY = (
     '"Source Sans Pro", "Source Sans 3", "Segoe UI", Roboto, "Helvetica Neue", Arial, '
@@ -61,9 +62,10 @@ LEGEND_ROW = 19
 FOOTER_LINE = 15
 
 
-def escape(text: str) -> str:
-    """Plotly reads "<" and "&" in text as markup; catalog text must show as written."""
-    return html.escape(str(text), quote=False)
+def escape(text: str, limit: int | None = None) -> str:
+    """Plotly reads "<" and "&" in text as markup: any text must show as written, without
+    control characters (metrics/text.py, the one rule), at most `limit` characters."""
+    return html.escape(plain_text(text, limit=limit), quote=False)
 
 
 def _em(bold: bool) -> float:

@@ -15,6 +15,7 @@ from charts.context import ChartContext, Lang
 from metrics.disclosure import SUPPRESSED_TEXT
 from metrics.formatting import format_month
 from metrics.progress import VARIATION_ICONS, Icon, variation_icon
+from metrics.text import plain_text
 
 PLOT_HEIGHT = 300
 """Height (px) of the plot area; the frame adds the title block, legend and footer around it."""
@@ -490,6 +491,9 @@ def _rolling_trace(
 # ---------------------------------------------------------------------------------------------
 # Series breaks and events
 
+EVENT_LABEL_LIMIT = 60  # characters of an event label drawn on the chart (two lines at most)
+EVENT_HOVER_LIMIT = 300
+
 
 @dataclass(frozen=True)
 class _Marker:
@@ -529,7 +533,9 @@ def _markers(
     for when, text in events:
         x = theme.months([when])[0]
         if low < x < high:
-            found.append(_Marker(x, str(text), str(text), "event"))
+            # An analyst's label: one line of text, shortened on the chart, whole in the hover.
+            label = plain_text(text, limit=EVENT_LABEL_LIMIT)
+            found.append(_Marker(x, label, plain_text(text, limit=EVENT_HOVER_LIMIT), "event"))
     return sorted(found, key=lambda m: m.x), notes
 
 

@@ -31,10 +31,15 @@ from metrics.formatting import format_date, format_month, format_number, format_
 from metrics.narrative import Section, monthly_summary
 from metrics.progress import Icon
 from metrics.reading import Reading
+from metrics.text import plain_text
 
 Lang = Literal["sv", "en"]
 REGION = "STHLM"
 MAX_NOTES = 3  # latest notes per indicator, as beside the chart on the pages
+# Analysts' text in the pack: control characters removed (one broke the whole pack: PowerPoint's
+# XML cannot hold it), and shortened so that one note cannot push the slide's numbers off it.
+NOTE_LIMIT = 300
+TEXT_LIMIT = 120
 
 # Fonts with Swedish letters and the icon glyphs, tried in order (Debian: fonts-dejavu-core).
 FONT_CANDIDATES = (
@@ -338,7 +343,7 @@ def _indicator_page(
         first = chart.series.index.min()
         latest = _latest_text(indicator, reading, lang)
     shown_events = tuple(
-        f"{format_month(month, lang)}: {label}"
+        f"{format_month(month, lang)}: {plain_text(label, limit=TEXT_LIMIT)}"
         for month, label in sorted(events, key=lambda e: pd.Timestamp(e[0]))
         if (first is None or pd.Timestamp(month) >= first) and pd.Timestamp(month) <= end
     )
@@ -442,7 +447,9 @@ def _note_lines(
         inside &= periods >= first
     lines = []
     for note in notes[inside].head(MAX_NOTES).itertuples():
-        lines.append(f"{format_month(note.period, lang)}: {note.text} ({note.author})")
+        text = plain_text(note.text, limit=NOTE_LIMIT)
+        author = plain_text(note.author, limit=TEXT_LIMIT)
+        lines.append(f"{format_month(note.period, lang)}: {text} ({author})")
     return tuple(lines)
 
 

@@ -12,6 +12,7 @@ from exports.csv_export import to_excel_csv
 from i18n import t
 from metrics.formatting import format_date, format_month
 from metrics.redaction import mask_numbers
+from metrics.text import markdown_text, plain_text
 from services.process_changes import mark_process_change, unmark_process_change
 from storage import CommentaryError, add_event, delete_event
 from ui import data, state
@@ -44,7 +45,7 @@ def indicator_label(indicator_id: str) -> str:
 
 
 def event_label(event: dict) -> str:
-    label = event["label_sv"] if lang == "sv" else event["label_en"]
+    label = plain_text(event["label_sv"] if lang == "sv" else event["label_en"], limit=80)
     return f"#{event['id']} {format_month(event['period'], lang)}: {shown(label)}"
 
 
@@ -55,7 +56,7 @@ def act(action, message_key: str, **kwargs) -> None:
         require(signed_in, "analyst")
         action(data.database(), user=signed_in.name, **kwargs)
     except (AccessDenied, CommentaryError) as exc:
-        st.error(str(exc))
+        st.error(markdown_text(exc))
     else:
         st.success(t(message_key, lang))
 
@@ -111,7 +112,7 @@ def act_as(action, message_key: str, **kwargs) -> None:
     try:
         action(data.database(), current_user(), **kwargs)
     except (AccessDenied, CommentaryError) as exc:
-        st.error(str(exc))
+        st.error(markdown_text(exc))
     else:
         st.success(t(message_key, lang))
 

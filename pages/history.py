@@ -7,6 +7,7 @@ import streamlit as st
 from exports.csv_export import to_excel_csv
 from i18n import t
 from metrics.formatting import format_number
+from metrics.text import markdown_text
 from ui import state
 from ui import upload_review as review
 from ui.entry import require_entry
@@ -31,7 +32,7 @@ if feedback is not None:
     if kind == "success":
         st.success(text, icon=":material/undo:")
     else:
-        st.error(text, icon=":material/block:")
+        st.error(markdown_text(text), icon=":material/block:")
 
 history = review.uploads()
 if history.empty:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from i18n import t
 from metrics.formatting import format_number
+from metrics.text import markdown_text
 from ui import data, state
 from ui import upload_review as review
 from ui.entry import require_entry
@@ -32,6 +33,10 @@ if f.briefing:
     )
 
 
+FILE_NAME_LIMIT = 120  # characters of an uploaded file's name shown
+ASSUMPTION_LIMIT = 400  # an assumption quotes the file (a column header may be 10 000 characters)
+
+
 def draw_table(table, total: int, download, file_name: str, label: str, key: str, **layout) -> None:
     """A sortable table of at most SHOWN_ROWS rows; the whole list as a CSV download (built on
     click when the list is long)."""
@@ -52,7 +57,7 @@ def draw_table(table, total: int, download, file_name: str, label: str, key: str
 
 def draw_saved(kind: str, detail: object) -> None:
     if kind == "error":
-        st.error(str(detail), icon=":material/error:")
+        st.error(markdown_text(detail), icon=":material/error:")
         return
     if kind == "nothing":
         st.info(t("upload_saved_nothing", lang))
@@ -79,11 +84,18 @@ def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
     if done is not None and done[0] != "error":
         draw_saved(*done)  # stored (or found already stored) in this session: nothing to preview
         return
-    with st.status(t("upload_reading", lang, name=name), expanded=False) as status:
+    with st.status(
+        t("upload_reading", lang, name=markdown_text(name, limit=FILE_NAME_LIMIT)), expanded=False
+    ) as status:
         preview = review.preview_file(payload, name, sha256)
         if preview.ok:
             status.update(
-                label=t("upload_read_ok", lang, name=name, rows=format_number(preview.rows, lang)),
+                label=t(
+                    "upload_read_ok",
+                    lang,
+                    name=markdown_text(name, limit=FILE_NAME_LIMIT),
+                    rows=format_number(preview.rows, lang),
+                ),
                 state="complete",
             )
         else:
@@ -91,7 +103,7 @@ def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
                 label=t(
                     "upload_read_errors",
                     lang,
-                    name=name,
+                    name=markdown_text(name, limit=FILE_NAME_LIMIT),
                     n=format_number(len(preview.errors), lang),
                 ),
                 state="error",
@@ -100,7 +112,9 @@ def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
     if preview.assumptions:
         st.markdown(
             f"**{t('upload_assumptions', lang)}:**\n"
-            + "\n".join(f"- {a}" for a in preview.assumptions)
+            + "\n".join(
+                f"- {markdown_text(a, limit=ASSUMPTION_LIMIT)}" for a in preview.assumptions
+            )
         )
 
     if done is not None:
@@ -179,7 +193,7 @@ contents = [(name, payload, review.sha256_of(payload)) for name, payload in payl
 review.forget_other_files({sha for _, _, sha in contents})
 for number, (name, payload, sha256) in enumerate(contents):
     with st.container(border=True):
-        st.subheader(review.file_label(name, f.briefing))
+        st.subheader(markdown_text(review.file_label(name, f.briefing), limit=FILE_NAME_LIMIT))
         draw_file(name, payload, sha256, number)
 
 with st.expander(t("upload_guide_title", lang), expanded=not files):

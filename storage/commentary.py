@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import duckdb
 import pandas as pd
 
+from metrics.text import clean
 from storage.database import Database
 from storage.uploads import _audit
 
@@ -47,8 +48,10 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _clean(text: str, limit: int, what: str) -> str:
-    cleaned = (text or "").strip()
+def _clean(text: str, limit: int, what: str, *, multiline: bool = False) -> str:
+    """The text as stored: control and invisible characters removed (metrics/text.py), then
+    checked for presence and length, with a Swedish message."""
+    cleaned = clean(text, multiline=multiline)
     if not cleaned:
         raise CommentaryError(f"{what} saknas. Skriv en text.")
     if len(cleaned) > limit:
@@ -84,7 +87,7 @@ def add_comment(
     if kind not in COMMENT_KINDS:
         raise CommentaryError(f"Okänd typ av kommentar ”{kind}” (analysis eller action).")
     month = _month(period)
-    body = _clean(text, MAX_TEXT, "Kommentaren")
+    body = _clean(text, MAX_TEXT, "Kommentaren", multiline=True)
     with db.writing() as con:
         if not _known(con, "indicators", "indicator_id", indicator_id):
             raise CommentaryError(f"Okänd indikator ”{indicator_id}”.")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -12,6 +10,7 @@ from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_date, format_month
 from metrics.reading import Reading
+from metrics.text import markdown_text
 from storage import COMMENT_KINDS, CommentaryError, add_comment
 from ui import data
 from ui.session import current_user
@@ -19,14 +18,11 @@ from ui.session import current_user
 SHOWN = 3  # latest notes shown beside the chart; older ones sit in an expander
 FORM_MONTHS = 24  # months offered in the form, latest first
 
-# Notes are plain text: every character Streamlit's markdown would read as formatting
-# (emphasis, links, headings, :emoji:, $maths$, HTML) is escaped.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
-
 
 def plain(text: str) -> str:
-    """`text` as markdown that shows exactly the characters typed, line breaks kept."""
-    return _MARKDOWN.sub(r"\\\1", text).replace("\n", "  \n")
+    """`text` as markdown that shows exactly the characters typed, line breaks kept (the rule is
+    metrics/text.py's, for every surface)."""
+    return markdown_text(text, multiline=True)
 
 
 def needs_note(assessment: Reading | None) -> bool:

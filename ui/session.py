@@ -29,6 +29,7 @@ from auth.oidc import (
     user_from_claims,
 )
 from i18n import t
+from metrics.text import markdown_text
 from storage.sign_ins import end_sign_in, sign_in_ended
 
 _LOG = logging.getLogger("lagesbild.auth")
@@ -231,7 +232,7 @@ def _login_page(lang: str, *, expired: bool) -> None:
 
 def _denied_page(lang: str, who: str) -> None:
     st.title(t("auth_denied_title", lang))
-    st.markdown(t("auth_denied_body", lang, who=who))
+    st.markdown(t("auth_denied_body", lang, who=markdown_text(who, limit=80)))
     if st.button(t("auth_logout", lang), icon=":material/logout:"):
         _sign_out(who)
 

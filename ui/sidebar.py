@@ -9,8 +9,11 @@ from auth import User
 from i18n import t
 from metrics.catalog import Catalog
 from metrics.formatting import format_month
+from metrics.text import markdown_text
 from ui import data, state
 from ui.session import public_mode
+
+IDENTITY_LIMIT = 80  # characters of a signed-in identity shown (a claim the provider sends)
 
 
 def draw_sidebar(user: User, catalog: Catalog) -> None:
@@ -54,7 +57,8 @@ def draw_sidebar(user: User, catalog: Catalog) -> None:
     sb.divider()
     if user.local:
         sb.caption(t("local_mode", lang))
-    sb.caption(t("signed_in_as", lang, name=user.name, role=t(f"role_{user.role}", lang)))
+    name = markdown_text(user.name, limit=IDENTITY_LIMIT)
+    sb.caption(t("signed_in_as", lang, name=name, role=t(f"role_{user.role}", lang)))
     sb.caption(t("keyboard_hint", lang))
 
 

@@ -24,6 +24,7 @@ from metrics.catalog import Catalog
 from metrics.disclosure import SUPPRESSED_TEXT, ReleaseDecider
 from metrics.formatting import format_number, format_percent
 from metrics.redaction import mask_numbers, protect_changes
+from metrics.text import markdown_text, plain_text
 from storage import (
     DatabaseBusy,
     UndoConflict,
@@ -516,7 +517,7 @@ def assumptions_markdown(stored: str) -> str:
         items = json.loads(stored or "[]")
     except ValueError:
         items = [stored]
-    return "\n".join(f"- {item}" for item in items)
+    return "\n".join(f"- {markdown_text(item, limit=400)}" for item in items)
 
 
 def history_table_layout(lang: str) -> dict:
@@ -548,9 +549,9 @@ def option_label(history: pd.DataFrame, upload_id: int, lang: str, briefing: boo
         "history_option",
         lang,
         id=upload_id,
-        file=file_label(row["file_name"], briefing),
+        file=plain_text(file_label(row["file_name"], briefing), limit=80),
         time=local_time(row["uploaded_at"]),
-        user=row["user_name"],
+        user=plain_text(row["user_name"], limit=80),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -70,7 +71,19 @@ def text(at: AppTest) -> str:
     parts += (
         [h.value for h in at.title] + [i.value for i in at.info] + [w.value for w in at.warning]
     )
-    return "\n".join(str(p) for p in parts)
+    # As a person reads it: Markdown's backslash escapes (user text is escaped) removed.
+    shown = re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))
+    return shown.replace("\u2060", "")  # the word joiner that keeps an address from linking
+
+
+def test_an_identity_is_shown_as_text_on_the_no_access_page(app):
+    hostile = "![x](http://127.0.0.9/x.png)<img src=x onerror=alert(1)>[a](javascript:x)"
+    at = app(signed_in("okand@kommun.se", "annat-system", sub=hostile, email_verified=False))
+    assert not at.exception, at.exception
+    shown = next(m.value for m in at.markdown if "onerror" in m.value)
+    # Every character that would make an image, a link or a tag is escaped.
+    assert "\\!\\[x\\]\\(http" in shown and "\\<img" in shown and "\\[a\\]\\(javascript" in shown
+    assert hostile in text(at)
 
 
 def nav_paths(at: AppTest) -> set[str]:

@@ -1,7 +1,9 @@
 """The trend chart: a self-explaining frame, XmR signals by shape and colour, preliminary values,
 breaks and events, Swedish numbers and months."""
 
+import html
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -185,6 +187,24 @@ def test_breaks_and_events_draw_lines_labels_and_the_reason_in_the_footer(ctx):
     assert any("Serieavbrott jul 2024" in text for text in labels)
     assert any("Gryning växlas upp" in text for text in labels)
     assert "Serieavbrott juli 2024: Ny lagstiftning från 1 juli 2024…" in shown_text(fig)
+
+
+def test_an_event_label_is_text_cleaned_and_short_on_the_chart(ctx):
+    hostile = (
+        '<img src=x onerror="alert(1)"> [länk](javascript:alert(1)) ![b](https://e.x/b.png)'
+        "\x00\x1b\u202e" + " lång" * 2_000
+    )
+    fig = trend_figure(
+        monthly(STEADY), ctx, unit="brott", events=[(pd.Timestamp("2025-02-01"), hostile)]
+    )
+    (event,) = [a for a in fig.layout.annotations if a.name == "event"]
+    for text in (event.text, event.hovertext):
+        assert "<img" not in text and "<a" not in text  # Plotly reads these tags: escaped
+        assert not any(ord(c) < 32 or c == "\u202e" for c in text)
+    assert event.text.startswith("&lt;img src=x")
+    shown = re.sub(r"<br\s*/?>", " ", event.text)
+    assert len(html.unescape(shown)) <= 70  # two short lines, not 10 000 characters
+    assert len(html.unescape(event.hovertext)) <= 300
 
 
 def test_breaks_and_events_outside_the_months_shown_are_left_out(ctx):

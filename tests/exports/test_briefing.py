@@ -439,3 +439,26 @@ def test_a_hidden_latest_month_is_named_with_dots_not_an_older_months_value(obs)
     assert "Senaste värde: .. hittills under 2026 (för få fall för att visas)" in page, page
     assert "Läses som sällsynta händelser" in page
     assert "Slumpmässig variation" not in page
+
+
+def test_control_characters_and_long_text_from_analysts_do_not_break_the_pack(obs):
+    # Issue 12: one control character in an event label broke the pack for everyone.
+    hostile = "Ny\x00 rutin\x07\x1b[31m\u202e<img src=x onerror=alert(1)> ![x](https://e.x/x.png)"
+    notes = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-09-01"]),
+            "text": ["Kommentar\x0b med\x00 styrtecken " + "lång " * 2_000],
+            "author": ["Eva\x1f"],
+        }
+    )
+    events = [(pd.Timestamp("2025-03-01"), hostile + " x" * 5_000)]
+    pack = make(obs, ("reported_rape",), notes={"reported_rape": notes},
+                events={"reported_rape": events})  # fmt: skip
+    slide = flat(slide_texts(to_pptx(pack))[-1])
+    page = flat(pdf_pages(to_pdf(pack))[0][-1])
+    for text in (slide, page):
+        assert "mars 2025: Ny rutin[31m<img src=x onerror=alert(1)>" in text  # shown as text
+        assert "Kommentar med styrtecken" in text and "(Eva)" in text
+        assert not any(ord(c) < 32 for c in text)
+    lines = pack.pages[0].events + pack.pages[0].notes
+    assert all(len(line) < briefing.NOTE_LIMIT + 40 for line in lines)

@@ -91,6 +91,18 @@ def test_a_note_that_cannot_be_stored_says_why_and_stores_nothing(fresh_db, chan
     assert list_comments(fresh_db).empty
 
 
+def test_control_characters_are_removed_before_storing(fresh_db):
+    note(fresh_db, text="Rad ett\x00\x07\r\nrad\u202e två\x1b")
+    assert list_comments(fresh_db, "reported_rape").iloc[0]["text"] == "Rad ett\nrad två"
+    event_id = add_event(fresh_db, period="2025-03", label_sv="Ny\x00 rutin\n\x1f", user="eva")
+    events = list_events(fresh_db)
+    assert events[events["id"] == event_id].iloc[0]["label_sv"] == "Ny rutin"
+    with pytest.raises(CommentaryError, match="Händelsens text är för lång"):
+        add_event(fresh_db, period="2025-03", label_sv="x" * 10_000, user="eva")
+    with pytest.raises(CommentaryError, match="saknas"):
+        add_event(fresh_db, period="2025-03", label_sv="\x00\x07 ", user="eva")
+
+
 def test_text_goes_in_as_a_parameter_not_as_sql(fresh_db):
     text = "'); DROP TABLE comments; --"
     note(fresh_db, text=text)
