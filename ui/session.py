@@ -255,6 +255,9 @@ def _sign_out(who: str) -> None:
         # The cookie is still dropped; the server log says that a copy of it was not revoked.
         _LOG.error("Kunde inte avsluta inloggningen för %s i databasen: %s", who, exc)
     st.logout()
+    # Nothing more of this run: the sign-in has ended, so the page it would go on to draw would
+    # find no user (current_user raises AccessDenied).
+    st.stop()
 
 
 # -- audit ----------------------------------------------------------------------------------------
