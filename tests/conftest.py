@@ -8,6 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Tests assert behaviour, never timing: hypothesis's 200 ms deadline per example failed property
+# tests on a loaded machine (two cores shared by many processes) without any wrong result.
+settings.register_profile("lagesbild", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("lagesbild")
 
 # The dashboard runs in explicit local mode in tests (no sign-in), as under `make run`; the sign-in
 # tests (tests/browser/test_login.py, tests/auth/) choose their mode themselves.

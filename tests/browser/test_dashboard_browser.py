@@ -199,8 +199,9 @@ def test_click_through_every_page(page, server, catalog):
     grooming = catalog.indicator("reported_grooming").label("sv")
     choose(page, t("indicator_select", "sv"), "kontakt med barn", grooming)
     expect(main(page).get_by_role("heading", name=grooming)).to_be_visible()
-    wait_idle(page, 2)
-    assert drawn_charts(page) == 2  # the trend and the comparison between areas
+    wait_idle(page, 5)
+    # The trend, and the comparison between areas: intervals, funnel, the two tile maps.
+    assert drawn_charts(page) == 5
     expect(main(page).get_by_role("heading", name=t("area_comparison", "sv"))).to_be_visible()
     expect(main(page).get_by_role("heading", name=t("values_table", "sv"))).to_be_visible()
     rows = values_table_cells(page)
