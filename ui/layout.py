@@ -114,6 +114,15 @@ STREAMLIT_LABELS = {
     "Running...": "streamlit_running",
     "Link to heading": "streamlit_heading_link",
     "Sidebar": "streamlit_sidebar",
+    "Fullscreen": "streamlit_fullscreen",
+    "Close fullscreen": "streamlit_close_fullscreen",
+    "Clear value": "streamlit_clear_value",
+    "Open": "streamlit_open",
+    "Notifications": "streamlit_notifications",
+    "Search": "streamlit_search",
+    "Scroll tabs left": "streamlit_tabs_left",
+    "Scroll tabs right": "streamlit_tabs_right",
+    "Stop script": "streamlit_stop_script",
 }
 """Streamlit's own English aria-labels (only screen readers hear them) and the i18n key of each."""
 
