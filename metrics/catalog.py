@@ -152,6 +152,9 @@ class Indicator:
     fix_after_n_points: int | None = None
     delivery_delay_days: int | None = None
     population_base: str = "all"
+    area_targets: tuple[tuple[str, Target], ...] = ()
+    """Targets set for one area each ([[indicators.area_targets]]), as (area code, target);
+    `target` is the region's. A tuple, so the catalog stays hashable."""
 
     def label(self, lang: Lang) -> str:
         return _in(lang, self.label_sv, self.label_en)
@@ -349,6 +352,20 @@ def _build(tables: CatalogTables) -> Catalog:
         row["indicator_id"]: Baseline(float(row["value"]), row["period"], row["illustrative"])
         for row in tables.baselines.to_dict("records")
     }
+    area_targets: dict[str, list[tuple[str, Target]]] = {}
+    for row in tables.area_targets.to_dict("records"):
+        area_targets.setdefault(row["indicator_id"], []).append(
+            (
+                row["area_code"],
+                Target(
+                    value=float(row["value"]),
+                    period=row["period"],
+                    note_sv=row["note_sv"],
+                    note_en=row["note_en"],
+                    illustrative=row["illustrative"],
+                ),
+            )
+        )
     breaks: dict[str, list[SeriesBreak]] = {}
     for row in tables.breaks.to_dict("records"):
         breaks.setdefault(row["indicator_id"], []).append(
@@ -363,6 +380,7 @@ def _build(tables: CatalogTables) -> Catalog:
                 "target": targets.get(row["id"]),
                 "baseline": baselines.get(row["id"]),
                 "breaks": tuple(sorted(breaks.get(row["id"], []), key=lambda b: b.period)),
+                "area_targets": tuple(area_targets.get(row["id"], [])),
             }
         )
         for row in tables.indicators.to_dict("records")

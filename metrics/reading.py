@@ -281,9 +281,9 @@ def area_target(
     ``[[indicators.area_targets]]``) if it has one, else the indicator's target when the area is
     the region it was set for; (None, None) elsewhere (a regional target says nothing about a
     municipality)."""
-    own = getattr(indicator, "area_targets", None) or {}
+    own = dict(indicator.area_targets)
     if area_code in own:
-        return own[area_code]
+        return own[area_code], None
     if area_code is None or area_code == REGION:
         return indicator.target, indicator.baseline
     return None, None

@@ -249,6 +249,27 @@ TARGET_TABLE = _table(
 )
 """One row per indicator with a target; kind and direction are copied from the indicator."""
 
+AREA_TARGET_TABLE = _table(
+    {
+        "indicator_id": [],
+        "kind": [],
+        "direction": [],
+        "area_code": [TEXT],
+        "value": [NON_NEGATIVE],
+        "period": [MONTH],
+        "note_sv": [OPTIONAL_TEXT],
+        "note_en": [OPTIONAL_TEXT],
+        "illustrative": [FLAG],
+    },
+    [
+        _rows("target_needs_direction", lambda targets: targets["direction"] != "neutral"),
+        _rows("share_range", _share_in_range),
+        _rows("area_target_unique", _repeated_together("indicator_id", "area_code")),
+    ],
+)
+"""One row per [[indicators.area_targets]] entry: a target set for one area (a municipality's
+own goal, say), read only for that area; the indicator's `target` is the region's."""
+
 BASELINE_TABLE = _table(
     {
         "indicator_id": [],
@@ -292,8 +313,10 @@ AREA_TABLE = _table(
         ),
         _rows(
             "spans_for_shared_municipality",
-            lambda areas: (areas["spans"].map(len) == 0)
-            | ((areas["level"] == "municipality") & areas["police_area"].isna()),
+            lambda areas: (
+                (areas["spans"].map(len) == 0)
+                | ((areas["level"] == "municipality") & areas["police_area"].isna())
+            ),
         ),
     ],
     nullable=("police_area",),
@@ -427,6 +450,11 @@ _MESSAGES = {
         "a proportion must lie between 0 and 1 (0.25 = 25 %), got {value}",
         column="value",
     ),
+    "area_target_unique": _Message(
+        "två mål för samma område {value}",
+        "two targets for the same area {value}",
+        column="area_code",
+    ),
     "break_unique": _Message(
         "två brytpunkter i samma månad {value}",
         "two breaks in the same month {value}",
@@ -499,6 +527,7 @@ class CatalogTables:
     goals: pd.DataFrame
     indicators: pd.DataFrame
     targets: pd.DataFrame
+    area_targets: pd.DataFrame
     baselines: pd.DataFrame
     breaks: pd.DataFrame
     areas: pd.DataFrame
@@ -518,6 +547,7 @@ _TABLES = {
     "goals": _Table(GOAL_TABLE, "goals", "id"),
     "indicators": _Table(INDICATOR_TABLE, "indicators", "id"),
     "targets": _Table(TARGET_TABLE, "indicators", "indicator_id", "target."),
+    "area_targets": _Table(AREA_TARGET_TABLE, "indicators", "indicator_id", "area_targets."),
     "baselines": _Table(BASELINE_TABLE, "indicators", "indicator_id", "baseline."),
     "breaks": _Table(BREAK_TABLE, "indicators", "indicator_id", "breaks."),
     "areas": _Table(AREA_TABLE, "areas", "code"),
@@ -533,6 +563,7 @@ _DEFAULTS = {
         "population_base": "all",
     },
     "targets": {"note_sv": "", "note_en": "", "illustrative": False},
+    "area_targets": {"note_sv": "", "note_en": "", "illustrative": False},
     "baselines": {"illustrative": False},
     "bra_mappings": {"note_sv": ""},
     "areas": {"spans": []},
@@ -540,10 +571,11 @@ _DEFAULTS = {
 # Columns of the nested tables that are copied from the parent entry, not written in the TOML.
 _INHERITED = {
     "targets": {"indicator_id", "kind", "direction"},
+    "area_targets": {"indicator_id", "kind", "direction"},
     "baselines": {"indicator_id", "kind"},
     "breaks": {"indicator_id"},
 }
-_NESTED = {"indicators": ("target", "baseline", "breaks")}
+_NESTED = {"indicators": ("target", "baseline", "breaks", "area_targets")}
 
 
 def _columns(table: str) -> tuple[str, ...]:
@@ -655,6 +687,25 @@ class _Shaper:
                     "indicators", label, set(nested), _allowed_keys(table), name + "."
                 )
                 self.rows[table].append(nested | inherited)
+        area_targets = indicator.get("area_targets", [])
+        if not isinstance(area_targets, list) or not all(isinstance(a, dict) for a in area_targets):
+            self.note(
+                "indicators",
+                label,
+                "area_targets",
+                "ska vara en lista av tabeller ([[indicators.area_targets]])",
+                "must be an array of tables ([[indicators.area_targets]])",
+            )
+        else:
+            for area_target in area_targets:
+                self.unknown_keys(
+                    "indicators",
+                    label,
+                    set(area_target),
+                    _allowed_keys("area_targets"),
+                    "area_targets.",
+                )
+                self.rows["area_targets"].append(area_target | inherited)
         breaks = indicator.get("breaks", [])
         if not isinstance(breaks, list) or not all(isinstance(b, dict) for b in breaks):
             self.note(
@@ -872,6 +923,43 @@ def _bra_problems(tables: CatalogTables) -> list[Problem]:
     return problems
 
 
+def _area_target_problems(tables: CatalogTables) -> list[Problem]:
+    """An area's own target names a known area at one of the indicator's levels."""
+    levels = dict(zip(tables.indicators["id"], tables.indicators["levels"], strict=True))
+    area_levels = {
+        code: level
+        for code, level in zip(tables.areas["code"], tables.areas["level"], strict=True)
+        if isinstance(code, str)
+    }
+    problems = []
+    for row in tables.area_targets.to_dict("records"):
+        indicator, area = row["indicator_id"], row["area_code"]
+        if not _is_text(area):
+            continue  # the table's own check names it
+        if area not in area_levels:
+            problems.append(
+                Problem(
+                    "indicators",
+                    indicator,
+                    "area_targets.area_code",
+                    f"okänt område {area!r}",
+                    f"unknown area {area!r}",
+                )
+            )
+        elif isinstance(levels.get(indicator), list) and area_levels[area] not in levels[indicator]:
+            problems.append(
+                Problem(
+                    "indicators",
+                    indicator,
+                    "area_targets.area_code",
+                    f"indikatorn redovisas inte på nivån {area_levels[area]!r} (område {area!r})",
+                    f"the indicator is not reported at the level {area_levels[area]!r} "
+                    f"(area {area!r})",
+                )
+            )
+    return problems
+
+
 def validate_catalog(raw: Mapping[str, Any]) -> tuple[CatalogTables, tuple[Problem, ...]]:
     """Shape parsed catalog TOML into tables and list every problem found, not only the first.
 
@@ -889,4 +977,5 @@ def validate_catalog(raw: Mapping[str, Any]) -> tuple[CatalogTables, tuple[Probl
         problems += _schema_problems(name, getattr(tables, name))
     problems += _reference_problems(tables)
     problems += _bra_problems(tables)
+    problems += _area_target_problems(tables)
     return tables, tuple(dict.fromkeys(problems))

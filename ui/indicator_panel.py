@@ -11,6 +11,7 @@ from charts.indicator import build_indicator_chart
 from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_month
+from metrics.overview import REGION
 from metrics.reading import Reading
 from ui import data
 from ui.commentary import draw_commentary
@@ -118,10 +119,19 @@ def draw_definition(indicator: Indicator, catalog: Catalog, lang: str) -> None:
         f"{t('direction_' + indicator.direction, lang)})",
         f"**{t('levels', lang)}:** " + ", ".join(t("level_" + lv, lang) for lv in indicator.levels),
     ]
-    if indicator.target is not None:
-        value = format_value(indicator, indicator.target.value, lang)
-        note = f" ({t('illustrative', lang)})" if indicator.target.illustrative else ""
-        lines.append(f"**{t('target', lang)}:** {value} – {indicator.target.period}{note}")
+    # Each target is said with the area it was set for: the indicator's own is the region's.
+    targets = [(REGION, indicator.target)] if indicator.target is not None else []
+    targets += list(indicator.area_targets)
+    if targets:
+        lines.append(
+            f"**{t('target', lang)}:** "
+            + "; ".join(
+                f"{catalog.area(code).name(lang)} {format_value(indicator, target.value, lang)}"
+                f" – {target.period}"
+                + (f" ({t('illustrative', lang)})" if target.illustrative else "")
+                for code, target in targets
+            )
+        )
     if indicator.breaks:
         lines.append(
             f"**{t('breaks', lang)}:** "

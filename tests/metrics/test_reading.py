@@ -98,6 +98,19 @@ def test_targets_are_the_regions_unless_an_area_has_its_own():
     assert area_target(indicator, "PO_SYD") == (None, None)
 
 
+def test_an_area_with_its_own_catalog_target_is_read_against_it(demo_obs):
+    # victims_supported has a target for Stockholm 0180 only ([[indicators.area_targets]]).
+    indicator = CATALOG.indicator("victims_supported")
+    own = dict(indicator.area_targets)["0180"]
+    assert area_target(indicator, "0180") == (own, None)
+    assert area_target(indicator, "0127") == (None, None)
+    assert area_target(indicator, "STHLM") == (None, None)  # no regional target
+    stockholm = build_overview(demo_obs, CATALOG, "0180", THROUGH)[0]["victims_supported"]
+    botkyrka = build_overview(demo_obs, CATALOG, "0127", THROUGH)[0]["victims_supported"]
+    assert stockholm.progress.status != "no_target"
+    assert botkyrka.progress.status == "no_target"
+
+
 def test_a_municipality_reading_of_a_regional_indicator_says_it_is_the_regions(demo_obs):
     readings, _ = build_overview(demo_obs, CATALOG, "0180", THROUGH)
     reading = readings["perpetrator_programme_starts"]  # reported for the region only

@@ -269,3 +269,46 @@ def test_delivery_delay_days_is_a_whole_number_of_days(raw, value):
         "field delivery_delay_days: must be a whole number 1–400 (days after the period's end "
         f"by which the figures are expected), got {value!r}"
     ]
+
+
+def test_an_area_may_have_its_own_target(raw):
+    raw["indicators"][0]["area_targets"] = [
+        {"area_code": "PO_SYD", "value": 0.3, "period": "2026-12"}
+    ]
+    tables, problems = validate_catalog(raw)
+    assert problems == ()
+    assert tables.area_targets.loc[0, "area_code"] == "PO_SYD"
+    assert (
+        tables.area_targets.loc[0, "note_sv"] == ""
+        and tables.area_targets.loc[0, "illustrative"] is False
+    )
+
+
+def test_an_area_target_names_a_known_area_at_the_indicators_levels_once(raw):
+    target = {"value": 0.3, "period": "2026-12"}
+    raw["indicators"][0]["area_targets"] = [
+        target | {"area_code": "PO_NORD"},
+        target | {"area_code": "0127"},
+        target | {"area_code": "PO_SYD"},
+        target | {"area_code": "PO_SYD", "value": 3},
+    ]
+    messages = _messages(raw)
+    assert any("fält area_targets.value: en andel ska ligga mellan 0 och 1" in m for m in messages)
+    assert any(
+        "fält area_targets.area_code: två mål för samma område 'PO_SYD'" in m for m in messages
+    )
+    assert any("area_targets.area_code: okänt område 'PO_NORD'" in m for m in messages)
+    assert any(
+        "area_targets.area_code: indikatorn redovisas inte på nivån 'municipality' (område '0127')"
+        in m
+        for m in messages
+    )
+
+
+def test_an_area_target_is_a_list_of_tables(raw):
+    raw["indicators"][0]["area_targets"] = {"area_code": "PO_SYD"}
+    assert _messages(raw) == [
+        "indikator clearance_rape, fält area_targets: ska vara en lista av tabeller "
+        "([[indicators.area_targets]]) / indicator clearance_rape, field area_targets: must be an "
+        "array of tables ([[indicators.area_targets]])"
+    ]
