@@ -112,7 +112,7 @@ def build_indicator_chart(
         figure = rare_figure(reading.rare, ctx, unit=unit)
         return IndicatorChart(series, reading, ctx, None, unit, percent, figure)
     spc_points = None
-    if reading.chart == "xmr" and reading.spc is not None and not reading.withheld:
+    if reading.limits_shown:  # never where disclosure control hid a month (metrics.reading)
         spc_points = reading.spc.points.reindex(series.index)
     target_line = None
     target, baseline = area_target(indicator, reading.area_code)

@@ -47,6 +47,7 @@ TEXT: dict[str, str] = {
     "streamlit_tabs_left": "Scroll tabs left",
     "streamlit_tabs_right": "Scroll tabs right",
     "streamlit_stop_script": "Stop script",
+    "download_reading_csv": "Download the reading (CSV for Excel)",
     "nav_overview": "Overview",
     "nav_goals": "Goals and areas",
     "nav_indicator": "Indicator",

@@ -47,6 +47,7 @@ TEXT: dict[str, str] = {
     "streamlit_tabs_left": "Rulla flikarna åt vänster",
     "streamlit_tabs_right": "Rulla flikarna åt höger",
     "streamlit_stop_script": "Avbryt körningen",
+    "download_reading_csv": "Ladda ner avläsningen (CSV för Excel)",
     "nav_overview": "Lägesbild",
     "nav_goals": "Mål och områden",
     "nav_indicator": "Indikator",

@@ -185,6 +185,21 @@ class Reading:
         return _ASSURANCE_BY_XMR[self.assurance]
 
     @property
+    def limits_shown(self) -> bool:
+        """Whether the XmR centre line, limits and point colours may be drawn or exported.
+
+        Not when disclosure control hid any month of the series (briefing mode): the reading
+        is made on the stored values, so its mean (and the limits from its moving ranges) would
+        let a reader subtract the shown months and recover the hidden ones. The icons and the
+        sentence stay; the numbers behind them are not shown."""
+        return (
+            self.chart == "xmr"
+            and self.spc is not None
+            and not self.withheld
+            and self.hidden_months == 0
+        )
+
+    @property
     def withheld(self) -> bool:
         """True when briefing mode withholds the reading (too much hidden to show it)."""
         return self.category == "hidden"
@@ -201,6 +216,31 @@ class Reading:
                 .rstrip(".")
             )
         return self.progress.words(lang)
+
+    def as_record(self, lang: Lang = "sv", *, area_name: str | None = None) -> dict[str, object]:
+        """The reading as one CSV row (canonical column names; the sentence in ``lang``), for
+        downloads: what the icons and the sentence say, never computed again. ``value`` is
+        None when disclosure control hid the month; a withheld reading says only that."""
+        last = None  # the last point's centre line and limits (its baseline's)
+        if self.limits_shown:
+            points = self.spc.points.dropna(subset=["value"])
+            last = points.iloc[-1] if len(points) else None
+        return {
+            "indicator_id": self.indicator_id,
+            "area_code": self.area_code,
+            "period": None if self.period is None else f"{self.period:%Y-%m}",
+            "value": None if self.latest_hidden else self.value,
+            "reading": self.category,
+            "assurance": self.assurance_category,
+            "progress": None if self.withheld else self.progress.status,
+            "target": None if self.progress.target is None else self.progress.target,
+            "mean": None if last is None else float(last["mean"]),
+            "lower_limit": None if last is None else float(last["lpl"]),
+            "upper_limit": None if last is None else float(last["upl"]),
+            "baseline_from": f"{self.rebases[-1]:%Y-%m}" if self.rebases else None,
+            "region_reading": self.fallback,
+            "sentence": self.sentence(lang, area_name=area_name),
+        }
 
     def sentence(self, lang: Lang = "sv", *, area_name: str | None = None) -> str:
         """The reading in words, as its icons say it (the same on every face).

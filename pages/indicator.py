@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from exports.csv_export import to_excel_csv
@@ -38,7 +39,9 @@ end = f.end or through
 demo = data.is_demo()
 
 st.header(indicator.label(lang))
-draw_indicator(indicator, catalog, obs, f, demo=demo, through=through, key=f"ind_{indicator.id}")
+reading = draw_indicator(
+    indicator, catalog, obs, f, demo=demo, through=through, key=f"ind_{indicator.id}"
+)
 # A shift no rebase explains: said to everyone, a previewed rebase offered to analysts.
 shown_area = f.area if f.area in catalog.valid_areas(indicator.id) else "STHLM"
 draw_shift_offer(indicator, catalog, obs, f, area=shown_area, demo=demo, through=through)
@@ -88,6 +91,18 @@ st.download_button(
     file_name=f"lagesbild_{indicator.id}_{end:%Y-%m}{'_dragning' if f.briefing else ''}.csv",
     mime="text/csv",
 )
+
+if reading is not None:
+    # The reading the page shows (the same on every face), as one row with its sentence.
+    st.download_button(
+        t("download_reading_csv", lang),
+        to_excel_csv(
+            pd.DataFrame([reading.as_record(lang, area_name=catalog.area(f.area).name(lang))])
+        ),
+        file_name=f"lagesbild_{indicator.id}_{f.area}_avlasning.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
 
 st.subheader(t("revisions", lang))
 if f.briefing:

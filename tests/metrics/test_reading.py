@@ -128,3 +128,20 @@ def test_the_displayed_period_never_changes_the_reading(demo_obs):
     assert reading.category == "improvement"  # the overview said so, the 36-month pack did not
     overview = build_overview(demo_obs, CATALOG, "STHLM", THROUGH)[0][indicator.id]
     assert overview == reading
+
+
+def test_limits_behind_hidden_months_are_never_shown():
+    # A mean over 24 months with one hidden: mean x 24 - the 23 shown = the hidden value.
+    indicator = CATALOG.indicator("reported_grooming")
+    months = pd.date_range("2024-01-01", periods=24, freq="MS")
+    series = pd.DataFrame({"value": [10.0 + (i % 5) for i in range(24)]}, index=months)
+    hidden = pd.Series(False, index=months)
+    hidden.iloc[5] = True
+    shown = read_indicator(series, indicator, "0127")
+    protected = read_indicator(series, indicator, "0127", hidden=hidden)
+    assert shown.limits_shown and not protected.withheld and not protected.limits_shown
+    assert protected.category == shown.category  # the reading itself is not changed
+    record = protected.as_record("sv")
+    assert record["mean"] is None and record["lower_limit"] is None
+    assert record["sentence"] == protected.sentence("sv")
+    assert shown.as_record("sv")["mean"] == pytest.approx(series["value"].mean())
