@@ -171,11 +171,12 @@ def test_overview_shows_thirteen_cards_visions_and_marking(page, server, catalog
         if goal.family == "gryning":
             name = f"Öppna Gryning: {goal.short('sv')}"
             expect(body.get_by_role("button", name=name, exact=True)).to_be_visible()
-    # Signal icons carry words for screen readers as well as shape and colour.
+    # Signal icons carry words for screen readers as well as shape and colour. (A stock or a
+    # rare count is read without XmR, so its card has words but no signal icon.)
     labels = body.locator(".lb-badge[role=img]").evaluate_all(
         "els => els.map(e => e.getAttribute('aria-label'))"
     )
-    assert len(labels) >= 13 and all(labels)
+    assert len(labels) >= 8 and all(labels)
 
 
 def test_click_through_every_page(page, server, catalog):
@@ -254,7 +255,11 @@ def test_briefing_mode_hides_small_counts_and_the_url_reproduces_the_view(
     # Only the small counts go: the zeros and the months' positions stay.
     assert [a for a, b in zip(shown, hidden, strict=True) if a != b] == ["1"] * hidden.count("..")
     rows = values_table_cells(page)
-    assert rows[0][0] == "Region Stockholm" and ".." not in rows[0]  # large counts stay
+    # Nothing small is shown anywhere: every count shown is 0 or at least 5. (Grooming is so
+    # sparse that the region's own total is hidden too in months where every part of it is.)
+    counts = [re.sub(r"\s", "", cell) for row in rows for cell in row[1:]]
+    assert rows[0][0] == "Region Stockholm"
+    assert all(int(c) == 0 or int(c) >= 5 for c in counts if c.isdigit())
     params = query(page)
     assert params["brief"] == "1" and params["ind"] == "reported_grooming"
     assert params["area"] == "0114"
