@@ -205,6 +205,7 @@ def test_click_through_every_page(page, server, catalog):
     assert drawn_charts(page) == 5
     expect(main(page).get_by_role("heading", name=t("area_comparison", "sv"))).to_be_visible()
     expect(main(page).get_by_role("heading", name=t("values_table", "sv"))).to_be_visible()
+    wait_for_row(page, "Region Stockholm", suppressed=False)  # the grid draws a moment later
     rows = values_table_cells(page)
     assert rows[0][0] == "Region Stockholm" and len(rows) > 5
 
