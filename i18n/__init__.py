@@ -17,11 +17,58 @@ def t(key: str, lang: str = "sv", **values: object) -> str:
 
     Singular and plural: when a count placeholder (COUNTS; an int or a formatted number) is 1
     and the language has `key + "_one"`, that text is used ("1 indikator", "2 indikatorer").
-    A missing key raises KeyError (tests check that both languages have the same keys).
+    A value that is a Message is written in the same language. A missing key raises KeyError
+    (tests/i18n/test_coverage.py checks that both languages have the same keys).
     """
+    values = {k: v.text(lang) if isinstance(v, Message) else v for k, v in values.items()}
     if any(str(values[name]) == "1" for name in COUNTS if name in values):
         key = key + "_one" if key + "_one" in _TEXTS.get(lang, sv.TEXT) else key
     text = _TEXTS.get(lang, sv.TEXT).get(key)
     if text is None:
         text = sv.TEXT[key]
     return text.format(**values) if values else text
+
+
+class Message:
+    """A text not yet written in a language: an i18n key and its values.
+
+    Code outside the UI (storage, ingest, schemas, metrics) says what happened as a Message;
+    whoever shows it picks the language with `.text(lang)`. `str()` is the Swedish text.
+    """
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.key = key
+        self.values = values
+
+    def text(self, lang: str = "sv") -> str:
+        return t(self.key, lang, **self.values)
+
+    def __str__(self) -> str:
+        return self.text("sv")
+
+    def __repr__(self) -> str:
+        return f"Message({self.key!r}, **{self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and (self.key, self.values) == (other.key, other.values)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+class MessageError(Exception):
+    """An error whose message is an i18n key with values (one mechanism for every layer).
+
+    `str(error)` is the Swedish text (logs, the command line); `error.text(lang)` is the text in
+    the user's language; `error.message` the Message itself. Domain errors subclass it together
+    with their built-in base, e.g. ``class CommentaryError(MessageError, ValueError)``.
+    """
+
+    def __init__(self, key: str | Message, /, **values: object) -> None:
+        self.message = key if isinstance(key, Message) else Message(key, **values)
+        super().__init__(self.message.text("sv"))
+
+    def text(self, lang: str = "sv") -> str:
+        return self.message.text(lang)

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import duckdb
 
+from i18n import Message, MessageError
 from storage.database import Database
 from storage.schema import SCHEMA_VERSION, current_version
 
 
-class BackupError(RuntimeError):
-    """A backup could not be taken, or a file is not a usable Lägesbild backup."""
+class BackupError(MessageError, RuntimeError):
+    """A backup could not be taken, or a file is not a usable Lägesbild backup (an i18n message)."""
 
 
 @dataclass(frozen=True)
@@ -82,36 +83,32 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _write_failed(exc: OSError, folder: Path) -> str:
-    """Why a copy could not be written, in Swedish (a full disk said as such)."""
+def _write_failed(exc: OSError, folder: Path) -> Message:
+    """Why a copy could not be written (a full disk said as such)."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return (
-            f"Disken är full: kopian fick inte plats i {folder}. Inget har ändrats och ingen "
-            "halvfärdig fil finns kvar; frigör utrymme och försök igen."
-        )
-    return f"Filen kunde inte skrivas i {folder} ({exc.strerror or exc}). Inget har ändrats."
+        return Message("backup_disk_full", folder=folder)
+    return Message("backup_write_failed", folder=folder, reason=exc.strerror or exc)
 
 
 def inspect_backup(path: str | os.PathLike) -> BackupInfo:
     """What a backup file holds; BackupError when it is not a Lägesbild database we can read."""
     path = Path(path)
     if not path.is_file():
-        raise BackupError(f"Säkerhetskopian {path} finns inte.")
+        raise BackupError("backup_missing", path=path)
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
-        raise BackupError(f"{path} går inte att öppna som DuckDB-databas: {exc}") from exc
+        raise BackupError("backup_not_duckdb", path=path, reason=exc) from exc
     try:
         version = current_version(con)
         if version == 0 or version > SCHEMA_VERSION:
             raise BackupError(
-                f"{path} är ingen Lägesbild-databas som den här versionen kan använda "
-                f"(schemaversion {version}, den här versionen har {SCHEMA_VERSION})."
+                "backup_wrong_version", path=path, version=version, known=SCHEMA_VERSION
             )
         observations = con.execute("SELECT count(*) FROM observations").fetchall()[0][0]
         uploads = con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
     except duckdb.Error as exc:
-        raise BackupError(f"{path} kunde inte läsas: {exc}") from exc
+        raise BackupError("backup_unreadable", path=path, reason=exc) from exc
     finally:
         con.close()
     return BackupInfo(path, version, int(observations), int(uploads))
@@ -160,4 +157,4 @@ def _merge_log(path: Path) -> None:
             con.close()
     except duckdb.Error as exc:
         path.unlink(missing_ok=True)
-        raise BackupError(f"Kopian kunde inte göras fristående: {exc}") from exc
+        raise BackupError("backup_not_standalone", reason=exc) from exc

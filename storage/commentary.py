@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import duckdb
 import pandas as pd
 
+from i18n import Message, MessageError
 from metrics.text import clean
 from storage.database import Database
 from storage.uploads import _audit
@@ -29,8 +30,8 @@ COMMENT_COLUMNS = [
 EVENT_COLUMNS = ["id", "period", "label_sv", "label_en", "indicator_ids", "author", "created_at"]
 
 
-class CommentaryError(ValueError):
-    """A note or event that cannot be stored as given; the message says why, in Swedish."""
+class CommentaryError(MessageError, ValueError):
+    """A note or event that cannot be stored as given; the message (an i18n key) says why."""
 
 
 def _month(period: date | datetime | pd.Timestamp | str) -> date:
@@ -38,9 +39,9 @@ def _month(period: date | datetime | pd.Timestamp | str) -> date:
     try:
         stamp = pd.Timestamp(period)
     except (ValueError, TypeError) as exc:
-        raise CommentaryError(f"”{period}” är ingen månad (skriv t.ex. 2026-03).") from exc
+        raise CommentaryError("store_not_a_month", value=period) from exc
     if pd.isna(stamp):
-        raise CommentaryError("Månad saknas.")
+        raise CommentaryError("store_month_missing")
     return date(stamp.year, stamp.month, 1)
 
 
@@ -48,14 +49,14 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _clean(text: str, limit: int, what: str, *, multiline: bool = False) -> str:
+def _clean(text: str, limit: int, what: Message, *, multiline: bool = False) -> str:
     """The text as stored: control and invisible characters removed (metrics/text.py), then
-    checked for presence and length, with a Swedish message."""
+    checked for presence and length; `what` names the text in the message."""
     cleaned = clean(text, multiline=multiline)
     if not cleaned:
-        raise CommentaryError(f"{what} saknas. Skriv en text.")
+        raise CommentaryError("store_text_missing", what=what)
     if len(cleaned) > limit:
-        raise CommentaryError(f"{what} är för lång ({len(cleaned)} tecken, högst {limit}).")
+        raise CommentaryError("store_text_too_long", what=what, length=len(cleaned), limit=limit)
     return cleaned
 
 
@@ -81,18 +82,18 @@ def add_comment(
     """Store one note for an indicator, area and month; returns its id. Audited.
 
     `period` may be any day of the month (stored as the 1st). `kind` is "analysis" or "action".
-    Raises CommentaryError (Swedish) for an unknown indicator or area, an empty or over-long
+    Raises CommentaryError (an i18n message) for an unknown indicator or area, an empty or over-long
     text, or an unknown kind. The caller checks the user's role first.
     """
     if kind not in COMMENT_KINDS:
-        raise CommentaryError(f"Okänd typ av kommentar ”{kind}” (analysis eller action).")
+        raise CommentaryError("store_unknown_comment_kind", kind=kind)
     month = _month(period)
-    body = _clean(text, MAX_TEXT, "Kommentaren", multiline=True)
+    body = _clean(text, MAX_TEXT, Message("store_what_comment"), multiline=True)
     with db.writing() as con:
         if not _known(con, "indicators", "indicator_id", indicator_id):
-            raise CommentaryError(f"Okänd indikator ”{indicator_id}”.")
+            raise CommentaryError("store_unknown_indicator", indicator=indicator_id)
         if not _known(con, "areas", "area_code", area_code):
-            raise CommentaryError(f"Okänt område ”{area_code}”.")
+            raise CommentaryError("store_unknown_area", area=area_code)
         comment_id = int(con.execute("SELECT nextval('comment_id_seq')").fetchall()[0][0])
         con.execute(
             "INSERT INTO comments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -153,7 +154,7 @@ def add_event(
     """Store a dated event (a law change, a reorganisation); returns its id. Audited.
 
     `indicator_ids` names the indicators whose charts show it; empty = every chart. An empty
-    English label falls back to the Swedish one. Raises CommentaryError (Swedish) for an empty
+    English label falls back to the Swedish one. Raises CommentaryError (an i18n message) for an empty
     or over-long label or an unknown indicator id.
     """
     with db.writing() as con:
@@ -179,12 +180,16 @@ def insert_event(
     """``add_event`` inside the caller's write transaction (storage only: a process change
     recorded with its event is one transaction)."""
     month = _month(period)
-    sv = _clean(label_sv, MAX_LABEL, "Händelsens text")
-    en = _clean(label_en, MAX_LABEL, "Händelsens engelska text") if label_en.strip() else sv
+    sv = _clean(label_sv, MAX_LABEL, Message("store_what_event_label"))
+    en = (
+        _clean(label_en, MAX_LABEL, Message("store_what_event_label_en"))
+        if label_en.strip()
+        else sv
+    )
     ids = list(dict.fromkeys(str(i) for i in indicator_ids))
     unknown = [i for i in ids if not _known(con, "indicators", "indicator_id", i)]
     if unknown:
-        raise CommentaryError("Okänd indikator: " + ", ".join(unknown) + ".")
+        raise CommentaryError("store_unknown_indicators", ids=", ".join(unknown))
     event_id = int(con.execute("SELECT nextval('event_id_seq')").fetchall()[0][0])
     con.execute(
         "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
@@ -235,10 +240,10 @@ def delete_event(db: Database, event_id: int, *, user: str) -> None:
             "SELECT period, label_sv, deleted_at FROM events WHERE id = ?", [int(event_id)]
         ).fetchall()
         if not row:
-            raise CommentaryError(f"Det finns ingen händelse #{event_id}.")
+            raise CommentaryError("store_no_event", event_id=event_id)
         period, label, deleted_at = row[0]
         if deleted_at is not None:
-            raise CommentaryError(f"Händelse #{event_id} är redan borttagen.")
+            raise CommentaryError("store_event_already_removed", event_id=event_id)
         con.execute(
             "UPDATE events SET deleted_at = ?, deleted_by = ? WHERE id = ?",
             [_now(), user, int(event_id)],

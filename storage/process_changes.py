@@ -28,7 +28,7 @@ PROCESS_CHANGE_COLUMNS = [
 
 
 class ProcessChangeError(CommentaryError):
-    """A process change that cannot be recorded or removed as asked; the message is Swedish."""
+    """A process change that cannot be recorded or removed as asked; the message is an i18n key."""
 
 
 def add_process_change(
@@ -43,7 +43,7 @@ def add_process_change(
     every indicator of a goal (``goal_id``); returns the mark's id. Audited
     (``process_change_add``). The event's month becomes the first month of a new XmR period.
 
-    Raises ProcessChangeError (Swedish) for an unknown or removed event, an unknown indicator or
+    Raises ProcessChangeError (an i18n message) for an unknown or removed event, an unknown indicator or
     goal, neither or both of indicator_id and goal_id, or the same mark already recorded. The
     caller checks the role first (``services.process_changes`` does).
     """
@@ -89,10 +89,10 @@ def remove_process_change(db: Database, change_id: int, *, user: str) -> None:
             [int(change_id)],
         ).fetchall()
         if not row:
-            raise ProcessChangeError(f"Det finns ingen processförändring #{change_id}.")
+            raise ProcessChangeError("store_no_process_change", change_id=change_id)
         event_id, period, indicator_id, goal_id, removed_at = row[0]
         if removed_at is not None:
-            raise ProcessChangeError(f"Processförändring #{change_id} är redan borttagen.")
+            raise ProcessChangeError("store_process_change_already_removed", change_id=change_id)
         con.execute(
             "UPDATE process_changes SET removed_at = ?, removed_by = ? WHERE id = ?",
             [_now(), user, int(change_id)],
@@ -143,21 +143,19 @@ def _insert_mark(
     user: str,
 ) -> int:
     if (indicator_id is None) == (goal_id is None):
-        raise ProcessChangeError(
-            "Välj antingen en indikator eller ett mål vars indikatorer processförändringen gäller."
-        )
+        raise ProcessChangeError("store_process_change_target")
     event = con.execute(
         "SELECT period, deleted_at FROM events WHERE id = ?", [int(event_id)]
     ).fetchall()
     if not event:
-        raise ProcessChangeError(f"Det finns ingen händelse #{event_id}.")
+        raise ProcessChangeError("store_no_event", event_id=event_id)
     period, deleted_at = event[0]
     if deleted_at is not None:
-        raise ProcessChangeError(f"Händelse #{event_id} är borttagen.")
+        raise ProcessChangeError("store_event_removed", event_id=event_id)
     if indicator_id is not None and not _known(con, "indicators", "indicator_id", indicator_id):
-        raise ProcessChangeError(f"Okänd indikator ”{indicator_id}”.")
+        raise ProcessChangeError("store_unknown_indicator", indicator=indicator_id)
     if goal_id is not None and not _known(con, "goals", "goal_id", goal_id):
-        raise ProcessChangeError(f"Okänt mål ”{goal_id}”.")
+        raise ProcessChangeError("store_unknown_goal", goal=goal_id)
     repeated = con.execute(
         """SELECT id FROM process_changes
            WHERE event_id = ? AND removed_at IS NULL
@@ -166,8 +164,10 @@ def _insert_mark(
     ).fetchall()
     if repeated:
         raise ProcessChangeError(
-            f"Händelse #{event_id} är redan markerad som processförändring för "
-            f"{indicator_id or goal_id} (#{repeated[0][0]})."
+            "store_process_change_repeated",
+            event_id=event_id,
+            target=indicator_id or goal_id,
+            change_id=repeated[0][0],
         )
     change_id = int(con.execute("SELECT nextval('process_change_id_seq')").fetchall()[0][0])
     con.execute(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from i18n import MessageError
 from metrics.catalog import Catalog
 
 # Each migration runs once, in order, inside the transaction that records it. Never edit one that
@@ -205,14 +206,15 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0][0]) if row else 0
 
 
+class SchemaTooNew(MessageError, RuntimeError):
+    """The file was written by a newer Lägesbild than this one."""
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply the migrations the file has not had yet; returns the version reached."""
     version = current_version(con)
     if version > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"Databasen har schemaversion {version}, men programmet känner bara till "
-            f"{SCHEMA_VERSION}. Uppdatera Lägesbild."
-        )
+        raise SchemaTooNew("store_schema_too_new", version=version, known=SCHEMA_VERSION)
     for number, _purpose, statements in MIGRATIONS:
         if number <= version:
             continue

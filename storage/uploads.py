@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from i18n import MessageError
 from storage.database import Database
 from storage.disclosure import Decide, record_releases, snapshot
 from storage.versions import record_commit, record_undo
@@ -37,7 +38,7 @@ class UploadRecord:
     diff: UploadDiff
 
 
-class UndoConflict(RuntimeError):
+class UndoConflict(MessageError, RuntimeError):
     """Later uploads changed some of the cells; undoing now would silently overwrite them."""
 
     def __init__(self, upload_id: int, later_uploads: list[int], cells: int) -> None:
@@ -45,14 +46,15 @@ class UndoConflict(RuntimeError):
         self.later_uploads = later_uploads
         self.cells = cells
         names = ", ".join(f"#{u}" for u in later_uploads)
-        super().__init__(
-            f"Uppladdning #{upload_id} kan inte ångras: {cells} av dess värden har ändrats "
-            f"senare av uppladdning {names}. Ångra {names} först."
-        )
+        super().__init__("store_undo_conflict", upload_id=upload_id, n=cells, later=names)
 
 
-class UndoError(RuntimeError):
+class UndoError(MessageError, RuntimeError):
     """The upload does not exist or is already undone."""
+
+
+class DuplicateCells(MessageError, RuntimeError):
+    """Two stored rows for one cell: a broken promise of commit_upload, nothing is stored."""
 
 
 def _to_arrow(frame: pd.DataFrame) -> pa.Table:
@@ -108,10 +110,7 @@ def _diff(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> UploadDiff:
     if sum(counts.values()) != len(frame):
         # Without a primary key (migration 3) one stored row per cell rests on commit_upload:
         # a row of the file that met two stored rows means that promise was broken somewhere.
-        raise RuntimeError(
-            "Databasen har två rader för samma indikator, område och månad; "
-            "inget sparades. Kontakta förvaltaren."
-        )
+        raise DuplicateCells("store_duplicate_cells")
     revisions = con.execute(_REVISIONS_SQL).df()
     return UploadDiff(
         inserted=int(counts.get("insert", 0)),
@@ -244,10 +243,12 @@ def undo_upload(db: Database, upload_id: int, *, user: str, decide: Decide | Non
             "SELECT undone_at FROM uploads WHERE upload_id = ?", [upload_id]
         ).fetchall()
         if not row:
-            raise UndoError(f"Det finns ingen uppladdning #{upload_id}.")
+            raise UndoError("store_no_upload", upload_id=upload_id)
         if row[0][0] is not None:
             raise UndoError(
-                f"Uppladdning #{upload_id} är redan ångrad ({row[0][0]:%Y-%m-%d %H:%M})."
+                "store_upload_already_undone",
+                upload_id=upload_id,
+                when=f"{row[0][0]:%Y-%m-%d %H:%M}",
             )
         later = con.execute(
             """SELECT o.upload_id, count(*) FROM observation_changes c

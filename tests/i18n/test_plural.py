@@ -27,15 +27,15 @@ def test_a_count_of_one_takes_the_singular(lang):
     for key, text in one.items():
         assert t(key, lang, n=1) == text
         assert t(key, lang, n="1") == text  # counts are often passed formatted
-    assert "1 månad sedan" in t("rare_card", "sv", year=2026, months=1)
-    assert "1 month since" in t("rare_card", "en", year=2026, months=1)
+    assert "1 månad sedan" in t("rare_since", "sv", month="mars 2026", months=1)
+    assert "1 month since" in t("rare_since", "en", month="March 2026", months=1)
     assert "rad läst" in t("upload_read_ok", "sv", name="f.csv", rows="1")
 
 
 def test_other_counts_keep_the_plural():
     assert t("signals", "sv", n=3) == "Signaler bland 3 indikatorer"
     assert t("signals", "en", n=0) == "Signals among 0 indicators"
-    assert t("rare_card", "sv", year=2026, months=11).count("11 månader") == 1
+    assert t("rare_since", "sv", month="mars 2026", months=11).count("11 månader") == 1
     assert t("upload_read_errors", "en", name="f.csv", n="1 234") == "f.csv: 1 234 problems"
 
 
