@@ -41,6 +41,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench.server import CHROMIUM, CHROMIUM_ARGS, HOST, free_port, start_streamlit, stop
+from i18n import number_word, t
+from metrics.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -217,6 +219,8 @@ def browsers(
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pages = [browser.new_context().new_page() for _ in range(count)]
+        county = sum(goal.family == "county" for goal in load_catalog().goals)
+        heading = t("county_goals", "sv", count=number_word(county))  # the overview's cards
         i = 0
         while time.monotonic() < until:
             page = pages[i % count]
@@ -224,7 +228,7 @@ def browsers(
             started = time.monotonic()
             try:
                 page.goto(f"http://{HOST}:{port}/?{query}", timeout=timeout * 1000)
-                page.get_by_text("Länets åtta mål").wait_for(timeout=timeout * 1000)
+                page.get_by_text(heading).wait_for(timeout=timeout * 1000)
                 page.wait_for_function(
                     "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
                     timeout=timeout * 1000,

@@ -1,4 +1,6 @@
-"""Plotly figures for Lägesbild: pure functions (no Streamlit, no DuckDB) that explain themselves.
+"""Plotly figures for Lägesbild that explain themselves, drawn from the readings handed to them.
+
+No Streamlit and no DuckDB here; figure_to_png (charts/render.py) starts Chromium to make a PNG.
 
 Every framed figure carries, inside the image, its title, area and period, source, "Data t.o.m."
 and, for demo data, "DEMODATA – inte verklig statistik", so a downloaded PNG stands on its own.

@@ -29,6 +29,12 @@ def t(key: str, lang: str = "sv", **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def number_word(n: int, lang: str = "sv") -> str:
+    """A small count in words ("åtta", "eight"; neuter in Swedish: "ett mål"), from 13 in digits."""
+    words = t("number_words", lang).split()
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
 class Message:
     """A text not yet written in a language: an i18n key and its values.
 

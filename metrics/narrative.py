@@ -148,7 +148,7 @@ def monthly_summary(
 ) -> list[Section]:
     """The month's summary: a count line, then one section per goal with something to say.
 
-    Goals come in catalog order (the eight county goals, then the five Gryning areas); a goal
+    Goals come in catalog order (the county goals, then the Gryning areas); a goal
     gets a section only if one of its indicators has a special cause in ``period``, is a rare
     event with data, or is a stock with a target (its progress: "målet nått i mars 2022"). Each such indicator gets one sentence naming it and the goal, its
     assurance sentence if it has a target, and the catalog's context note (the caveat travels

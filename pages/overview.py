@@ -1,11 +1,13 @@
-"""Lägesbild: the eight county goals and the five Gryning areas at a glance, with the month's summary."""
+"""Lägesbild: the county goals and the Gryning areas at a glance, with the month's summary."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import streamlit as st
 
 from charts import sparkline_svg
-from i18n import t
+from i18n import number_word, t
 from metrics.formatting import format_month
 from metrics.narrative import monthly_summary
 from metrics.overview import GoalCard
@@ -114,13 +116,14 @@ def draw_card(card: GoalCard) -> None:
 
 
 # Cards wrap onto more rows on a tablet or phone instead of squeezing their words (ui/layout.py).
-st.subheader(t("county_goals", lang))
+families = Counter(goal.family for goal in catalog.goals)  # counts are the catalog's
+st.subheader(t("county_goals", lang, count=number_word(families["county"], lang)))
 with card_grid("cards_county", per_row=4, min_rem=13):
     for card in cards:
         if card.goal.family == "county":
             draw_card(card)
 
-st.subheader(t("gryning_areas", lang))
+st.subheader(t("gryning_areas", lang, count=number_word(families["gryning"], lang)))
 with card_grid("cards_gryning", per_row=5, min_rem=10):
     for card in cards:
         if card.goal.family == "gryning":

@@ -20,7 +20,10 @@ DIRECTIONS = ("increase", "decrease", "neutral")
 LEVELS = ("region", "police_area", "municipality")
 POPULATION_BASES = ("all", "women_18plus", "children_0_17")
 """Whom a rate of the indicator counts per 100 000 of: everyone, women 18+, children 0–17."""
-FAMILY_SIZES = {"county": 8, "gryning": 5}
+FAMILIES = ("county", "gryning")
+"""Goal families: the county strategy's goals and Initiativ Gryning's areas. How many goals a
+family has is the catalog's to say (numbers are positive and unique in the family), never a
+constant."""
 SHORT_LABEL_MAX = 40
 MAX_DELIVERY_DELAY_DAYS = 400
 """The longest expected delay of delivery (a yearly figure published in the spring of the year
@@ -116,15 +119,6 @@ def _repeated_together(*columns: str) -> Callable[[pd.DataFrame], pd.Series]:
     return lambda rows: ~rows[list(columns)].map(repr).duplicated(keep=False)
 
 
-def _number_in_family(goals: pd.DataFrame) -> pd.Series:
-    def fits(family: object, number: object) -> bool:
-        if family not in FAMILY_SIZES or not _is_whole(number):
-            return True  # reported by the family and number checks
-        return number <= FAMILY_SIZES[family]
-
-    return pd.Series(map(fits, goals["family"], goals["number"]), index=goals.index)
-
-
 def _share_in_range(rows: pd.DataFrame) -> pd.Series:
     """Proportions are shares 0..1; values of other kinds only need to be numbers."""
 
@@ -176,7 +170,7 @@ def _table(
 GOAL_TABLE = _table(
     {
         "id": [ID, UNIQUE],
-        "family": [_cell("family", lambda value: value in FAMILY_SIZES)],
+        "family": [_cell("family", lambda value: value in FAMILIES)],
         "number": [POSITIVE_WHOLE],
         "label_sv": [TEXT],
         "label_en": [TEXT],
@@ -187,7 +181,6 @@ GOAL_TABLE = _table(
         "headline_indicator": [ID],
     },
     [
-        _rows("number_in_family", _number_in_family),
         _rows("number_unique", _repeated_together("family", "number")),
     ],
 )
@@ -408,11 +401,6 @@ _MESSAGES = {
     ),
     "positive_whole": _Message(
         "ska vara ett positivt heltal, fick {value}", "must be a positive whole number, got {value}"
-    ),
-    "number_in_family": _Message(
-        "{value} ligger utanför familjens numrering (county 1–8, gryning 1–5)",
-        "{value} is outside the family's numbering (county 1–8, gryning 1–5)",
-        column="number",
     ),
     "number_unique": _Message(
         "numret {value} används av ett annat mål i samma familj",

@@ -38,13 +38,12 @@ def badges(icons: list[Icon | None], lang: str) -> None:
 
 
 def format_value(indicator: Indicator, value: float | None, lang: str) -> str:
-    """A value in the indicator's unit: shares as percent, counts whole, medians with one decimal."""
+    """A value in the indicator's unit: shares as percent with one decimal, counts, stocks and
+    medians (days) whole."""
     if value is None or pd.isna(value):
         return ".."
     if indicator.kind == "proportion":
         return format_percent(value, lang, decimals=1)
-    if indicator.kind == "median_days":
-        return format_number(value, lang, decimals=0)
     return format_number(value, lang, decimals=0)
 
 

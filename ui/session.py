@@ -30,7 +30,9 @@ from auth.oidc import (
 )
 from i18n import t
 from metrics.text import markdown_text
+from storage import DatabaseBusy, record_audit
 from storage.sign_ins import end_sign_in, sign_in_ended
+from ui.data import database, version
 
 _LOG = logging.getLogger("lagesbild.auth")
 
@@ -100,8 +102,6 @@ def sign_in_subject(claims: Mapping[str, Any]) -> tuple[str, int | None]:
 
 def sign_in_was_ended(claims: Mapping[str, Any], *, cached: bool = True) -> bool:
     """True when a sign-out ended this sign-in (on any replica: it is kept in the database)."""
-    from ui.data import database, version  # noqa: PLC0415 - keeps page start-up light
-
     subject, issued = sign_in_subject(claims)
     if not cached:
         return sign_in_ended(database(), subject, issued)
@@ -112,8 +112,6 @@ def sign_in_was_ended(claims: Mapping[str, Any], *, cached: bool = True) -> bool
 def _ended(subject: str, issued: int | None, db_version: tuple[int, ...]) -> bool:
     # Keyed on the database version: a sign-out on any replica changes it, and then every
     # process reads the table again at its next page run.
-    from ui.data import database  # noqa: PLC0415
-
     return sign_in_ended(database(), subject, issued)
 
 
@@ -245,9 +243,6 @@ def _setup_error_page(lang: str, message: str) -> None:
 def _sign_out(who: str) -> None:
     """End this sign-in on the server (every replica refuses its cookie from now on), then ask
     Streamlit to drop the cookie and the provider to end its session."""
-    from storage import DatabaseBusy  # noqa: PLC0415
-    from ui.data import database  # noqa: PLC0415
-
     subject, issued = sign_in_subject(_claims())
     try:
         end_sign_in(database(), subject, issued, user=who)
@@ -287,9 +282,6 @@ def _audit_sign_in(who: str, action: str, claims: Mapping[str, Any]) -> None:
 
 def _record(who: str, action: str, detail: dict) -> None:
     """Write an audit entry; a busy database must not stop a sign-in or sign-out (logged)."""
-    from storage import DatabaseBusy, record_audit  # noqa: PLC0415 - keeps page start-up light
-    from ui.data import database  # noqa: PLC0415
-
     try:
         record_audit(database(), who, action, detail)
     except (DatabaseBusy, OSError) as exc:

@@ -10,6 +10,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from metrics.catalog import load_catalog
+
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS = {
     "auth": {
@@ -119,7 +121,7 @@ def test_signed_in_without_a_role_sees_only_no_access(app):
 def test_viewer_reads_but_gets_no_work_or_admin_pages(app):
     at = app(signed_in("lasare@polisen.se", "g-viewer"))
     assert not at.exception, at.exception
-    assert len(at.metric) == 13
+    assert len(at.metric) == len(load_catalog().goals)
     assert "Inloggad: lasare@polisen.se (läsare)" in text(at)
     assert "Lokalt läge" not in text(at)
     paths = nav_paths(at)
@@ -219,4 +221,4 @@ def test_local_mode_refuses_a_non_loopback_address(app):
 def test_local_mode_on_loopback_shows_it(app):
     at = app({}, secrets={}, mode="local")
     assert not at.exception, at.exception
-    assert "Lokalt läge" in text(at) and len(at.metric) == 13
+    assert "Lokalt läge" in text(at) and len(at.metric) == len(load_catalog().goals)

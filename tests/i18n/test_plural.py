@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from i18n import COUNTS, en, sv, t
+from i18n import COUNTS, en, number_word, sv, t
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -53,3 +53,10 @@ def test_every_plural_text_with_a_count_has_its_singular_in_both_languages():
             names = {f for _, f, _, _ in string.Formatter().parse(text) if f}
             if names & set(COUNTS) and plural_words.search(text):
                 assert key + "_one" in sv.TEXT and key + "_one" in en.TEXT, key
+
+
+def test_small_counts_are_written_in_words():
+    # The overview's headings take their counts from the catalog, written as words.
+    assert t("county_goals", "sv", count=number_word(8)) == "Länets åtta mål"
+    assert t("gryning_areas", "en", count=number_word(5, "en")) == "Initiativ Gryning – five areas"
+    assert number_word(9) == "nio" and number_word(1) == "ett" and number_word(13) == "13"

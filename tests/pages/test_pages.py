@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+
+from i18n import number_word, t
+from metrics.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["pages/overview.py", "pages/goals.py", "pages/indicator.py", "pages/catalog.py"]
@@ -65,15 +69,18 @@ def test_page_runs_on_an_empty_database(app, tmp_path, page, lang):
         assert ("Ingen data ännu" if lang == "sv" else "No data yet") in page_text(at)
 
 
-def test_overview_shows_visions_summary_and_all_thirteen_cards(app, demo_db_path):
+def test_overview_shows_visions_summary_and_a_card_per_goal(app, demo_db_path):
     at = app(demo_db_path)
     at.run()
     text = page_text(at)
     assert "Ingen ska utsättas för eller uppleva våld" in text
     assert "Noll döda i relationer" in text
     assert "indikatorer visar förbättring" in text  # the summary's count line
-    assert len(at.metric) == 13
-    assert "Länets åtta mål" in text and "Initiativ Gryning – fem områden" in text
+    catalog = load_catalog()
+    assert len(at.metric) == len(catalog.goals)  # one card per goal: counts are the catalog's
+    families = Counter(goal.family for goal in catalog.goals)
+    assert t("county_goals", "sv", count=number_word(families["county"])) in text
+    assert t("gryning_areas", "sv", count=number_word(families["gryning"])) in text
 
 
 def test_filters_live_in_the_url_and_survive_a_page_change(app, demo_db_path):
