@@ -63,7 +63,8 @@ def _user(args: argparse.Namespace) -> str:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from ingest.pipeline import ingest_upload
+    from metrics.catalog import load_catalog
+    from services.uploads import commit_upload
 
     path = Path(args.file)
     try:
@@ -73,7 +74,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     db = _database(args)
     if not args.json:
         print(f"Läser {path.name} …", file=sys.stderr)
-    report = ingest_upload(db, data, path.name, user=_user(args), dry_run=args.dry_run)
+    report = commit_upload(
+        db, load_catalog(), _analyst(args), data, path.name, dry_run=args.dry_run
+    )
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -113,14 +116,12 @@ def _print_report(report) -> None:
 
 def cmd_undo(args: argparse.Namespace) -> int:
     from metrics.catalog import load_catalog
-    from metrics.disclosure import ReleaseDecider
-    from storage import UndoConflict, UndoError, undo_upload
+    from services.uploads import undo_upload
+    from storage import UndoConflict, UndoError
 
     db = _database(args)
     try:
-        cells = undo_upload(
-            db, args.upload_id, user=_user(args), decide=ReleaseDecider(load_catalog())
-        )
+        cells = undo_upload(db, load_catalog(), _analyst(args), args.upload_id)
     except (UndoConflict, UndoError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REJECTED
@@ -222,9 +223,9 @@ def _missing(value: object) -> bool:
 
 
 def cmd_uploads(args: argparse.Namespace) -> int:
-    from storage import list_uploads
+    from services.uploads import uploads
 
-    frame = list_uploads(_database(args))
+    frame = uploads(_database(args), _analyst(args))
     if args.json:
         records = frame.drop(columns=["assumptions"]).astype(object).where(frame.notna(), None)
         print(json.dumps(records.to_dict("records"), ensure_ascii=False, default=str, indent=2))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auth import User
-from ingest.pipeline import IngestReport, ingest_upload
+from ingest.pipeline import IngestReport
 from metrics.catalog import Catalog, load_catalog
 from storage import Database, store_population
 
@@ -33,11 +33,12 @@ def load_demo(db: Database, *, end: str | None = None) -> IngestReport:
     population (published figures and marked estimates, demo/population.py) up to the year before
     the last demo month."""
     from demo.generator import generate_demo_observations
+    from services.uploads import commit_upload
 
     catalog = load_catalog()
     frame = generate_demo_observations(catalog, end=end)
     data = frame.to_csv(index=False).encode("utf-8")
-    report = ingest_upload(db, data, DEMO_FILE_NAME, user="demo", is_demo=True, catalog=catalog)
+    report = commit_upload(db, catalog, DEMO_ANALYST, data, DEMO_FILE_NAME, is_demo=True)
     if report.status == "committed":
         record_demo_process_changes(db, catalog)
         store_demo_population(db, catalog, int(str(frame["period"].max())[:4]) - 1)

@@ -1,7 +1,9 @@
-"""Upload and history pages' helpers: what a file would change, what an upload changed, commit and undo.
+"""Upload and history pages' Streamlit glue: caching, session state, button callbacks and tables.
 
-Facts come from the pipeline and the store on every run (cached per database version); session
-state holds only which bytes the analyst previewed and which upload to point at.
+The operations (preview, commit, undo, the upload history) are services/uploads.py, which checks
+the role; this module calls them as the signed-in user, caches their answers per database
+version, and keeps in session state only which bytes the analyst previewed and which upload to
+point at.
 """
 
 from __future__ import annotations
@@ -9,76 +11,35 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from auth import AccessDenied, require
+from auth import AccessDenied, User
 from exports.csv_export import to_excel_csv
 from i18n import t
-from ingest.pipeline import check_upload, ingest_upload
 from metrics.catalog import Catalog
-from metrics.disclosure import SUPPRESSED_TEXT, ReleaseDecider
+from metrics.disclosure import SUPPRESSED_TEXT
 from metrics.formatting import format_number, format_percent
 from metrics.redaction import mask_numbers, protect_changes
 from metrics.text import markdown_text, plain_text
-from storage import (
-    DatabaseBusy,
-    UndoConflict,
-    UndoError,
-    list_uploads,
-    load_observations,
-    plan_upload,
-    undo_upload,
-    upload_changes,
-)
+from services import uploads as uploads_service
+from services.uploads import Preview
+from storage import DatabaseBusy, UndoConflict, UndoError
 from ui import data, state
 from ui.session import current_user
 
 SHOWN_ROWS = 1000
 """Tables longer than this show their first rows and offer the whole list as a download."""
 LOCAL_TZ = "Europe/Stockholm"
-KEY = ["indicator_id", "area_code", "period"]
 
 _CHECKED = "upload_checked"  # sha256 -> (file name, bytes): what the analyst previewed
 _OUTCOME = "upload_outcome"  # sha256 -> ("saved", upload id) | ("nothing", None) | ("error", text)
 _PICK = "history_pick"  # upload id the history page should open with
 _CONFIRM = "history_confirm"  # upload id waiting for the analyst to confirm its undo
 _FEEDBACK = "history_feedback"  # (kind, text) of the last undo attempt, shown once
-
-
-@dataclass(frozen=True)
-class Preview:
-    """One file as the pipeline understood it and what storing it would change now.
-
-    `errors` has row (Excel's number, header = 1; missing = the whole file), column (canonical),
-    header (as written in the file), value and message. `revisions` is plan_upload's frame;
-    `new_values` has one row per indicator: first and last month, areas and values new to the store.
-    """
-
-    file_name: str
-    sha256: str
-    rows: int
-    dialect: str
-    assumptions: tuple[str, ...]
-    errors: pd.DataFrame
-    inserted: int
-    updated: int
-    unchanged: int
-    revisions: pd.DataFrame
-    new_values: pd.DataFrame
-
-    @property
-    def ok(self) -> bool:
-        return self.errors.empty
-
-    @property
-    def to_store(self) -> int:
-        """Values a commit would write (new plus revised)."""
-        return self.inserted + self.updated
 
 
 # -- preview --------------------------------------------------------------------------------------
@@ -94,13 +55,14 @@ def sha256_of(payload: bytes) -> str:
 
 
 def preview_file(payload: bytes, file_name: str, sha256: str) -> Preview:
-    """Check `payload` (whose sha256_of is `sha256`) and plan it against the store; remembers
-    the bytes as previewed.
+    """Check `payload` (whose sha256_of is `sha256`) and plan it against the store as the
+    signed-in user (services.uploads.preview_upload); remembers the bytes as previewed.
 
-    Cached per file content, name, database version and day (the latest allowed month moves).
+    Cached per user, file content, name, database version and day (the latest allowed month moves).
     """
     st.session_state.setdefault(_CHECKED, {})[sha256] = (file_name, payload)
-    return _preview(sha256, file_name, data.version(), date.today().isoformat(), payload)
+    user = current_user()
+    return _preview(user, sha256, file_name, data.version(), date.today().isoformat(), payload)
 
 
 def forget_other_files(sha256s: set[str]) -> None:
@@ -113,87 +75,16 @@ def forget_other_files(sha256s: set[str]) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _preview(
-    sha256: str, file_name: str, db_version: tuple[int, ...], today: str, _payload: bytes
+    user: User,
+    sha256: str,
+    file_name: str,
+    db_version: tuple[int, ...],
+    today: str,
+    _payload: bytes,
 ) -> Preview:
-    return build_preview(_payload, file_name, date.fromisoformat(today))
-
-
-def build_preview(payload: bytes, file_name: str, today: date | None = None) -> Preview:
-    """The uncached preview: the ingest pipeline's check, then the store's plan for the rows."""
-    catalog = data.catalog()
-    checked = check_upload(payload, file_name, catalog, today=today)
-    errs = checked.errors
-    errors = pd.DataFrame(
-        {
-            "row": pd.array([e.row for e in errs], dtype="Int64"),
-            "column": [e.column or "" for e in errs],
-            "header": [checked.column_map.get(e.column, e.column) or "" for e in errs],
-            "value": ["" if e.value is None else str(e.value) for e in errs],
-            "message": [e.message for e in errs],
-        }
+    return uploads_service.preview_upload(
+        data.database(), data.catalog(), user, _payload, file_name, today=date.fromisoformat(today)
     )
-    empty = pd.DataFrame()
-    counts = (0, 0, 0)
-    revisions, new_values = empty, empty
-    if checked.ok:
-        db = data.database()
-        diff = plan_upload(db, checked.frame)
-        counts = (diff.inserted, diff.updated, diff.unchanged)
-        revisions = diff.revisions
-        if diff.inserted:
-            new_values = summarise_new_values(checked.frame, _stored_keys(checked.frame), catalog)
-    return Preview(
-        file_name=file_name,
-        sha256=checked.sha256,
-        rows=checked.rows,
-        dialect=checked.dialect_sv(),
-        assumptions=tuple(checked.assumptions),
-        errors=errors,
-        inserted=counts[0],
-        updated=counts[1],
-        unchanged=counts[2],
-        revisions=revisions,
-        new_values=new_values,
-    )
-
-
-def _stored_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    """The keys already stored for the file's indicators within its months."""
-    stored = load_observations(
-        data.database(),
-        indicator_ids=sorted(frame["indicator_id"].unique()),
-        start=frame["period"].min().date(),
-        end=frame["period"].max().date(),
-    )
-    return stored[KEY]
-
-
-def summarise_new_values(
-    frame: pd.DataFrame, stored: pd.DataFrame, catalog: Catalog
-) -> pd.DataFrame:
-    """Per indicator (catalog order): first and last month, areas and count of values not stored.
-
-    `frame` is a checked upload's rows, `stored` the keys already in the store. Empty when every
-    row is already stored.
-    """
-    incoming = frame[KEY].assign(period=pd.to_datetime(frame["period"]))
-    stored = stored[KEY].assign(period=pd.to_datetime(stored["period"]), stored=True)
-    merged = incoming.merge(stored, on=KEY, how="left")
-    new = merged[merged["stored"].isna()]
-    if new.empty:
-        return pd.DataFrame(columns=["indicator_id", "first", "last", "areas", "values"])
-    summary = (
-        new.groupby("indicator_id")
-        .agg(
-            first=("period", "min"),
-            last=("period", "max"),
-            areas=("area_code", "nunique"),
-            values=("period", "size"),
-        )
-        .reset_index()
-    )
-    order = {ind.id: n for n, ind in enumerate(catalog.indicators)}
-    return summary.sort_values("indicator_id", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
 # -- tables for people ----------------------------------------------------------------------------
@@ -373,19 +264,18 @@ def _status_change(frame: pd.DataFrame, lang: str) -> list[str]:
 
 
 def save_previewed(sha256: str) -> None:
-    """Button callback: store exactly the bytes previewed under `sha256`, re-running the pipeline.
-
-    The role is checked here, on the server, at the moment of the click. The outcome (an upload
-    id to point at, or why nothing was stored) is kept for the page to show.
+    """Button callback: store exactly the bytes previewed under `sha256`, re-running the pipeline
+    (services.uploads.commit_upload, which checks the role at the moment of the click). The
+    outcome (an upload id to point at, or why nothing was stored) is kept for the page to show.
     """
     outcomes = st.session_state.setdefault(_OUTCOME, {})
     try:
-        user = current_user()
-        require(user, "analyst")
         file_name, payload = st.session_state.get(_CHECKED, {})[sha256]
         if sha256_of(payload) != sha256:
             raise KeyError(sha256)
-        report = ingest_upload(data.database(), payload, file_name, user=user.name)
+        report = uploads_service.commit_upload(
+            data.database(), data.catalog(), current_user(), payload, file_name
+        )
     except KeyError:
         outcomes[sha256] = ("error", t("upload_preview_lost", state.get("lang")))
         return
@@ -433,28 +323,30 @@ def example_file(catalog: Catalog, today: date | None = None) -> bytes:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _uploads(db_version: tuple[int, ...]) -> pd.DataFrame:
-    return list_uploads(data.database())
+def _uploads(user: User, db_version: tuple[int, ...]) -> pd.DataFrame:
+    return uploads_service.uploads(data.database(), user)
 
 
 def uploads() -> pd.DataFrame:
-    """Every upload, newest first (list_uploads), cached per database version."""
-    return _uploads(data.version())
+    """Every upload, newest first (services.uploads.uploads), cached per user and database
+    version."""
+    return _uploads(current_user(), data.version())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _changes(db_version: tuple[int, ...], upload_id: int) -> pd.DataFrame:
-    return upload_changes(data.database(), upload_id)
+def _changes(user: User, db_version: tuple[int, ...], upload_id: int) -> pd.DataFrame:
+    return uploads_service.upload_changes(data.database(), user, upload_id)
 
 
 def changes(upload_id: int, briefing: bool = False) -> pd.DataFrame:
-    """The cells one upload changed (upload_changes), cached per database version.
+    """The cells one upload changed (services.uploads.upload_changes), cached per user and
+    database version.
 
     In briefing mode a value is shown only where it is the cell's current value and disclosure
     control shows the cell now (metrics.redaction.protect_changes, on ui/data's protected read
     of the cells' indicators and areas); the others are NaN, flagged `old_hidden`/`new_hidden`.
     """
-    cells = _changes(data.version(), upload_id)
+    cells = _changes(current_user(), data.version(), upload_id)
     if not briefing or cells.empty:
         return cells
     catalog = data.catalog()
@@ -596,17 +488,14 @@ def awaiting_confirmation(upload_id: int) -> bool:
 
 
 def undo_confirmed(upload_id: int) -> None:
-    """Button callback: undo the upload after the analyst confirmed; the role is checked here.
-
-    A refusal (a later upload changed the same cells, already undone, database busy, no right)
-    is shown as it is: nothing is overwritten silently.
+    """Button callback: undo the upload after the analyst confirmed (services.uploads.undo_upload,
+    which checks the role). A refusal (a later upload changed the same cells, already undone,
+    database busy, no right) is shown as it is: nothing is overwritten silently.
     """
     st.session_state.pop(_CONFIRM, None)
     try:
-        user = current_user()
-        require(user, "analyst")
-        cells = undo_upload(
-            data.database(), int(upload_id), user=user.name, decide=ReleaseDecider(data.catalog())
+        cells = uploads_service.undo_upload(
+            data.database(), data.catalog(), current_user(), int(upload_id)
         )
     except (UndoConflict, UndoError, AccessDenied, DatabaseBusy) as exc:
         st.session_state[_FEEDBACK] = ("error", str(exc))

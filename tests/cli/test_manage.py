@@ -91,13 +91,13 @@ def test_excel_trailing_cells_are_accepted_by_the_command_line(db_path, tmp_path
 
 
 def test_anything_unexpected_exits_2_with_json_naming_the_whole_file(db_path, monkeypatch, capsys):
-    import ingest.pipeline
     import manage as cli
+    import services.uploads
 
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr(ingest.pipeline, "ingest_upload", broken)
+    monkeypatch.setattr(services.uploads, "ingest_upload", broken)
     code = cli.main(["ingest", str(FIXTURES / "seed.csv"), "--json", "--db", str(db_path)])
     out = capsys.readouterr()
     assert code == 2

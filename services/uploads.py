@@ -1,0 +1,200 @@
+"""Uploads as an analyst does them: preview a file, commit it, undo an upload, read what uploads changed.
+
+Framework-free: the upload and history pages (through ui/upload_review.py), `manage.py ingest`,
+`undo` and `uploads` and the demo loader call these. Each takes the database, the catalog and
+the acting user and checks the role itself (auth.AccessDenied, a Swedish message, below analyst).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from auth import User, require
+from ingest.pipeline import IngestReport, check_upload, ingest_upload
+from metrics.catalog import Catalog
+from metrics.disclosure import ReleaseDecider
+from storage import Database, list_uploads, load_observations, plan_upload
+from storage import undo_upload as undo_stored_upload
+from storage import upload_changes as stored_upload_changes
+
+ROLE = "analyst"
+"""Who may preview, commit and undo uploads and read the upload history (and admins, above them)."""
+
+KEY = ["indicator_id", "area_code", "period"]
+NEW_VALUE_COLUMNS = ["indicator_id", "first", "last", "areas", "values"]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """One file as the pipeline understood it and what storing it would change now.
+
+    `errors` has row (Excel's number, header = 1; missing = the whole file), column (canonical),
+    header (as written in the file), value and message. `revisions` is plan_upload's frame;
+    `new_values` has one row per indicator: first and last month, areas and values new to the store.
+    """
+
+    file_name: str
+    sha256: str
+    rows: int
+    dialect: str
+    assumptions: tuple[str, ...]
+    errors: pd.DataFrame
+    inserted: int
+    updated: int
+    unchanged: int
+    revisions: pd.DataFrame
+    new_values: pd.DataFrame
+
+    @property
+    def ok(self) -> bool:
+        return self.errors.empty
+
+    @property
+    def to_store(self) -> int:
+        """Values a commit would write (new plus revised)."""
+        return self.inserted + self.updated
+
+
+def preview_upload(
+    db: Database,
+    catalog: Catalog,
+    user: User,
+    payload: bytes,
+    file_name: str,
+    *,
+    today: date | None = None,
+) -> Preview:
+    """Check a file against every rule and plan it against the store, storing nothing.
+
+    `today` fixes the latest month allowed (default: the clock's). Raises AccessDenied below
+    analyst; a file with problems is a Preview with `errors`, never an exception.
+    """
+    require(user, ROLE)
+    checked = check_upload(payload, file_name, catalog, today=today)
+    errs = checked.errors
+    errors = pd.DataFrame(
+        {
+            "row": pd.array([e.row for e in errs], dtype="Int64"),
+            "column": [e.column or "" for e in errs],
+            "header": [checked.column_map.get(e.column, e.column) or "" for e in errs],
+            "value": ["" if e.value is None else str(e.value) for e in errs],
+            "message": [e.message for e in errs],
+        }
+    )
+    empty = pd.DataFrame()
+    counts = (0, 0, 0)
+    revisions, new_values = empty, empty
+    if checked.ok:
+        diff = plan_upload(db, checked.frame)
+        counts = (diff.inserted, diff.updated, diff.unchanged)
+        revisions = diff.revisions
+        if diff.inserted:
+            stored = _stored_keys(db, checked.frame)
+            new_values = summarise_new_values(checked.frame, stored, catalog)
+    return Preview(
+        file_name=file_name,
+        sha256=checked.sha256,
+        rows=checked.rows,
+        dialect=checked.dialect_sv(),
+        assumptions=tuple(checked.assumptions),
+        errors=errors,
+        inserted=counts[0],
+        updated=counts[1],
+        unchanged=counts[2],
+        revisions=revisions,
+        new_values=new_values,
+    )
+
+
+def commit_upload(
+    db: Database,
+    catalog: Catalog,
+    user: User,
+    payload: bytes,
+    file_name: str,
+    *,
+    dry_run: bool = False,
+    today: date | None = None,
+    is_demo: bool = False,
+) -> IngestReport:
+    """Check the file again and store it whole in one transaction, as the user's upload (or, with
+    `dry_run`, only report what it would change). A rejected file stores nothing
+    (status "rejected", its errors listed); a file changing nothing stores no upload
+    (`upload_id` None). Raises AccessDenied below analyst, storage.DatabaseBusy when the file
+    stays locked."""
+    require(user, ROLE)
+    return ingest_upload(
+        db,
+        payload,
+        file_name,
+        user=user.name,
+        dry_run=dry_run,
+        today=today,
+        is_demo=is_demo,
+        catalog=catalog,
+    )
+
+
+def undo_upload(db: Database, catalog: Catalog, user: User, upload_id: int) -> int:
+    """Undo an upload: every cell it changed goes back to its value before it (the rows are kept).
+    Returns the number of cells restored. Raises AccessDenied below analyst, storage.UndoConflict
+    when a later upload changed the same cells, storage.UndoError for no such upload or one
+    already undone (Swedish messages); nothing is overwritten silently."""
+    require(user, ROLE)
+    return undo_stored_upload(db, int(upload_id), user=user.name, decide=ReleaseDecider(catalog))
+
+
+def uploads(db: Database, user: User) -> pd.DataFrame:
+    """Every upload, newest first (storage.list_uploads). Raises AccessDenied below analyst."""
+    require(user, ROLE)
+    return list_uploads(db)
+
+
+def upload_changes(db: Database, user: User, upload_id: int) -> pd.DataFrame:
+    """The cells one upload changed, old and new value per cell (storage.upload_changes), as
+    stored: briefing mode's protection is the caller's (metrics.redaction.protect_changes).
+    Raises AccessDenied below analyst."""
+    require(user, ROLE)
+    return stored_upload_changes(db, int(upload_id))
+
+
+def _stored_keys(db: Database, frame: pd.DataFrame) -> pd.DataFrame:
+    """The keys already stored for the file's indicators within its months."""
+    stored = load_observations(
+        db,
+        indicator_ids=sorted(frame["indicator_id"].unique()),
+        start=frame["period"].min().date(),
+        end=frame["period"].max().date(),
+    )
+    return stored[KEY]
+
+
+def summarise_new_values(
+    frame: pd.DataFrame, stored: pd.DataFrame, catalog: Catalog
+) -> pd.DataFrame:
+    """Per indicator (catalog order): first and last month, areas and count of values not stored.
+
+    `frame` is a checked upload's rows, `stored` the keys already in the store. Empty when every
+    row is already stored.
+    """
+    incoming = frame[KEY].assign(period=pd.to_datetime(frame["period"]))
+    stored = stored[KEY].assign(period=pd.to_datetime(stored["period"]), stored=True)
+    merged = incoming.merge(stored, on=KEY, how="left")
+    new = merged[merged["stored"].isna()]
+    if new.empty:
+        return pd.DataFrame(columns=NEW_VALUE_COLUMNS)
+    summary = (
+        new.groupby("indicator_id")
+        .agg(
+            first=("period", "min"),
+            last=("period", "max"),
+            areas=("area_code", "nunique"),
+            values=("period", "size"),
+        )
+        .reset_index()
+    )
+    order = {ind.id: n for n, ind in enumerate(catalog.indicators)}
+    return summary.sort_values("indicator_id", key=lambda s: s.map(order)).reset_index(drop=True)
