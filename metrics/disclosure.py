@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import zlib
+import hashlib
+import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -31,6 +32,10 @@ DERIVED_COLUMNS = ("numerator", "share", "rate_per_100k")
 SPLIT = ">"
 """Joins a shared municipality and a police area into the code of the municipality's part in
 that police area ("0180>PO_CITY"): a cell no table publishes, so always unknown to a reader."""
+DECOY_RATE = 0.02
+"""Share of an indicator's cells hidden as decoys whatever their value, drawn with the
+database's secret key (see ``suppress``): a hidden cell may always be a decoy, so replaying the
+rule does not tell a small count from a large one."""
 _TOL = 1e-9
 _BIG = 1e9
 """Upper bound of an unknown in the integer programs (stands for "no bound")."""
@@ -111,6 +116,8 @@ def apply_disclosure(
     obs: pd.DataFrame,
     catalog: Catalog,
     threshold: int = DEFAULT_THRESHOLD,
+    *,
+    key: bytes,
 ) -> pd.DataFrame:
     """Protect an observation frame before anything is drawn or exported (briefing/public mode).
 
@@ -122,7 +129,7 @@ def apply_disclosure(
     indicator's rows (every area and month of it) gives exactly what protecting them together
     with other indicators gives. Cutting areas or months before protecting is never safe.
     """
-    return suppress(obs, catalog, threshold)
+    return suppress(obs, catalog, threshold, key=key)
 
 
 def protects(indicator: Indicator) -> bool:
@@ -270,6 +277,7 @@ def decide_release(
     before: pd.DataFrame | None = None,
     hidden_before: pd.DataFrame | None = None,
     threshold: int = DEFAULT_THRESHOLD,
+    key: bytes,
 ) -> pd.DataFrame:
     """The cells of one indicator a new release hides: area_code, period, reason.
 
@@ -308,7 +316,7 @@ def decide_release(
             equal = (then == now) | (np.isnan(then) & np.isnan(now))
             same = equal if column == "value" else same & equal
         public = seen & same & ~keep
-    out = suppress(frame, catalog, threshold, keep_hidden=keep, already_shown=public)
+    out = suppress(frame, catalog, threshold, key=key, keep_hidden=keep, already_shown=public)
     hidden = out[out["suppressed"]]
     return pd.DataFrame(
         {
@@ -333,6 +341,8 @@ class ReleaseDecider:
         before: pd.DataFrame,
         hidden_before: pd.DataFrame | None,
         after: pd.DataFrame,
+        *,
+        key: bytes,
     ) -> pd.DataFrame | None:
         try:
             indicator = self.catalog.indicator(indicator_id)
@@ -347,6 +357,7 @@ class ReleaseDecider:
             before=before,
             hidden_before=hidden_before,
             threshold=self.threshold,
+            key=key,
         )
 
 
@@ -371,6 +382,28 @@ def hide_cells(cut: pd.DataFrame, decisions: Mapping[str, HiddenCells]) -> pd.Da
     return _blank(cut.copy(), reasons)
 
 
+def indicator_key(key: bytes, indicator_id: str) -> bytes:
+    """The indicator's own key, derived from the database's secret ``key`` (so draws differ
+    between indicators). ValueError for a key shorter than 16 bytes: a short key could be
+    guessed, and a guessed key lets a reader replay the decoys."""
+    if not isinstance(key, bytes) or len(key) < 16:
+        raise ValueError("disclosure control needs a secret key of at least 16 bytes")
+    return hmac.new(key, b"lagesbild-disclosure|" + indicator_id.encode(), hashlib.sha256).digest()
+
+
+def cell_draws(key: bytes, labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell label (area and months, never a value): a secret rank (int64, for the order in
+    which secondaries are taken) and a secret uniform draw in [0, 1) (a decoy when below
+    ``DECOY_RATE``). Both come from HMAC-SHA256 with ``key`` (an ``indicator_key``): without
+    it a reader can neither tell them nor replay them; with it they are the same on every run,
+    so a release is reproducible and sticky."""
+    digests = [hmac.new(key, label.encode(), hashlib.sha256).digest() for label in labels]
+    raw = np.frombuffer(b"".join(d[:16] for d in digests), dtype=">u8").reshape(-1, 2)
+    rank = (raw[:, 0] >> np.uint64(1)).astype("int64")
+    draw = (raw[:, 1] >> np.uint64(11)).astype("float64") / float(1 << 53)
+    return rank, draw
+
+
 def _cell_keys(area_positions: np.ndarray, periods: pd.Series) -> np.ndarray:
     return (np.asarray(area_positions, dtype="int64") << 17) | _months(periods)
 
@@ -380,9 +413,11 @@ def suppress(
     catalog: Catalog,
     threshold: int = DEFAULT_THRESHOLD,
     *,
+    key: bytes,
     groups: Sequence[AdditiveGroup] | None = None,
     keep_hidden: np.ndarray | None = None,
     already_shown: np.ndarray | None = None,
+    decoys: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Hide small counts, and further cells until no hidden cell can be pinned down or proved
     small by a reader who knows everything shown.
@@ -401,19 +436,26 @@ def suppress(
     Only indicators with ``disclosure`` true are touched; median_days values are left as they
     are. Primary: a value (for a proportion, a numerator or a denominator) from 1 to
     threshold-1; for an indicator without relations between its areas (``is_isolated``) every
-    value below the threshold, zeros too. Secondary, repeated until nothing changes: every
+    value below the threshold, zeros too. Decoys: every non-zero cell whose secret draw
+    (``cell_draws`` with ``key``) falls below ``DECOY_RATE`` is hidden whatever its value, so a
+    reader who replays the rule without the key cannot tell a cell hidden for its own sake from
+    a decoy (reason "secondary"; none for an isolated indicator). Secondary, repeated until
+    nothing changes: every
     hidden cell is checked against the attacker of docs/disclosure.md, who knows each shown
     cell, every additive relation (``area_groups``, and a multi-month row = its months; for a
     stock, its last month), that counts are whole and non-negative, that a numerator is at most
     its denominator and that a hidden count is at least 1. Its feasible range (an integer
     program per group of hidden cells linked by relations) must reach the threshold and hold
     more than one value. A cell that fails gets company chosen without looking at values: its
-    partner in a fixed pseudo-random pairing of the non-zero cells of its smallest relation, then
+    partner in a secret pairing (by ``cell_draws``' rank) of the non-zero cells of its smallest
+    relation, then
     the pair's partner pair, and so on (so either cell of a pair could be the small one), the
     relation's total when every part is hidden, then the next relation. A cumulative stock
     level 1..threshold-1 above the previous shown level is hidden too (the rise is a count).
     Cells missing from the frame, or NaN, are unknown to the reader (at least 0). Zeros are
     never hidden as secondaries, so "hidden means at least 1" stays true for the reader.
+    key: the database's secret (``storage.disclosure_key``; at least 16 bytes). decoys: per
+    row, the decoys to use instead of the key's draws (for replaying the rule in tests).
     Empty frame -> empty result with the two columns.
     """
     if threshold < 1:
@@ -428,6 +470,7 @@ def suppress(
     ends = (
         _months(out["period_end"].fillna(out["period"])) if "period_end" in out.columns else starts
     )
+    indicator_key(key, "")  # a missing or short key fails before any work
     keep = np.zeros(len(out), bool) if keep_hidden is None else np.asarray(keep_hidden, bool)
     public = np.zeros(len(out), bool) if already_shown is None else np.asarray(already_shown, bool)
     reasons = np.full(len(out), None, dtype=object)
@@ -456,6 +499,8 @@ def suppress(
             threshold=threshold,
             keep_hidden=keep[rows],
             already_shown=public[rows],
+            key=indicator_key(key, str(indicator_id)),
+            decoys=None if decoys is None else np.asarray(decoys, bool)[rows],
         )
         reasons[rows] = protector.run()
     return _blank(out, reasons)
@@ -505,6 +550,8 @@ class _Protector:
         threshold: int,
         keep_hidden: np.ndarray,
         already_shown: np.ndarray,
+        key: bytes,
+        decoys: np.ndarray | None = None,
     ) -> None:
         self.n = len(areas)
         self.t = float(threshold)
@@ -553,11 +600,15 @@ class _Protector:
         # to readers. Which cells these are is public (hidden cells are non-zero), so pairing
         # them reveals nothing.
         self.eligible = nonzero & ~self.public
-        # A fixed pseudo-random rank per cell from its area and months (never its value).
-        self.rank = np.array(
-            [zlib.crc32(f"{self._code_of(i)}|{self._span_of(i)}".encode()) for i in range(size)],
-            dtype="int64",
+        # A secret rank and draw per cell from its area and months (never its value).
+        self.rank, draw = cell_draws(
+            key, [f"{self._code_of(i)}|{self._span_of(i)}" for i in range(size)]
         )
+        # Decoys: cells hidden whatever their value, drawn with the key among the cells that
+        # could be hidden at all (so for the reader any hidden cell may be one). Not for an
+        # indicator without relations: its ".." already says 0..4 (see ``is_isolated``).
+        chosen = draw[: self.n] < DECOY_RATE if decoys is None else np.asarray(decoys, bool)
+        self.decoys = chosen & self.eligible[: self.n] & (not self.isolated)
         flat = [np.concatenate(([p], cs)) for p, cs in self.groups]
         self.members = np.concatenate(flat) if flat else np.zeros(0, dtype="int64")
         sizes = [len(m) for m in flat]
@@ -642,6 +693,9 @@ class _Protector:
         primary = np.flatnonzero(small)
         self.hidden[primary] = True
         self.reason[primary] = "primary"
+        decoys = np.flatnonzero(self.decoys & ~self.hidden[: self.n])
+        self.hidden[decoys] = True
+        self.reason[decoys] = "secondary"  # hidden for the others' sake, not its own value
         while True:
             changed = self._sweep_stock_steps()
             done: set[int] = set()

@@ -10,7 +10,7 @@ from storage.commentary import (
     list_events,
 )
 from storage.database import Database, DatabaseBusy, default_db_path, open_database
-from storage.disclosure import Decide, Release, load_release
+from storage.disclosure import Decide, Release, disclosure_key, load_release
 from storage.observations import (
     contains_demo_data,
     count_observations,
@@ -80,6 +80,7 @@ __all__ = [
     "list_process_changes",
     "list_uploads",
     "load_observations",
+    "disclosure_key",
     "load_release",
     "load_observations_with_checksums",
     "load_population",

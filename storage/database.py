@@ -187,6 +187,7 @@ class Database:
         Cheap when nothing is to do (one read), so every entry point may call it.
         """
         from metrics.catalog import load_catalog  # noqa: PLC0415 - keeps import time low
+        from storage.disclosure import has_key
         from storage.schema import SCHEMA_VERSION, catalog_fingerprint, current_version
 
         catalog = load_catalog()
@@ -201,6 +202,7 @@ class Database:
                     current_version(con) == SCHEMA_VERSION
                     and fingerprint
                     and fingerprint[0][0] == catalog_fingerprint(catalog)
+                    and has_key(con)
                 ):
                     return
         from storage.schema import migrate, sync_catalog

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -11,6 +12,37 @@ import pandas as pd
 
 from storage.database import Database
 from storage.observations import checksums
+
+KEY_NAME = "disclosure_key"
+"""The ``meta`` row that holds the database's secret key for disclosure control's draws."""
+
+
+def ensure_key(con: duckdb.DuckDBPyConnection) -> None:
+    """Give the database its secret key (32 random bytes, hex) unless it has one. It never
+    changes afterwards, so every release of the database draws the same decoys; it is never
+    shown, exported or logged (a reader who had it could replay the decoys)."""
+    con.execute(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT DO NOTHING", [KEY_NAME, secrets.token_hex(32)]
+    )
+
+
+def has_key(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM meta WHERE key = ?", [KEY_NAME]).fetchall()[0][0])
+
+
+def _key(con: duckdb.DuckDBPyConnection) -> bytes:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [KEY_NAME]).fetchall()
+    if not row:
+        raise RuntimeError(
+            "Databasen saknar nyckel för röjandekontroll: kör manage.py-kommandot igen."
+        )
+    return bytes.fromhex(row[0][0])
+
+
+def disclosure_key(db: Database) -> bytes:
+    """The database's secret key for disclosure control (created when the schema is migrated)."""
+    with db.reading() as con:
+        return _key(con)
 
 
 class Decide(Protocol):
@@ -25,10 +57,13 @@ class Decide(Protocol):
         before: pd.DataFrame,
         hidden_before: pd.DataFrame | None,
         after: pd.DataFrame,
+        *,
+        key: bytes,
     ) -> pd.DataFrame | None:
         """(indicator, its cells before, the cells hidden then or None if unknown, its cells
-        now) -> the cells hidden now (area_code, period, reason), or None for an indicator
-        disclosure control leaves alone. Cells: area_code, period, value, denominator."""
+        now, the database's secret key) -> the cells hidden now (area_code, period, reason), or
+        None for an indicator disclosure control leaves alone. Cells: area_code, period, value,
+        denominator."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +131,11 @@ def record_releases(
     """After a write, in its transaction: decide each indicator in `before` (a `snapshot`) on
     its cells now, and store the decision with the checksum of those cells."""
     sums = checksums(con, list(before))
+    ensure_key(con)
+    key = _key(con)
     for indicator_id, (cells_before, hidden_before) in before.items():
-        hidden = decide(indicator_id, cells_before, hidden_before, _cells(con, indicator_id))
+        cells = _cells(con, indicator_id)
+        hidden = decide(indicator_id, cells_before, hidden_before, cells, key=key)
         con.execute("DELETE FROM disclosure_hidden WHERE indicator_id = ?", [indicator_id])
         con.execute("DELETE FROM disclosure_releases WHERE indicator_id = ?", [indicator_id])
         if hidden is None:

@@ -10,6 +10,7 @@ import duckdb
 
 from i18n import MessageError
 from metrics.catalog import Catalog
+from storage.disclosure import ensure_key
 
 # Each migration runs once, in order, inside the transaction that records it. Never edit one that
 # has shipped: add a new one.
@@ -229,6 +230,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         "INSERT INTO meta VALUES ('created_at', ?) ON CONFLICT DO NOTHING",
         [datetime.now(UTC).isoformat(timespec="seconds")],
     )
+    ensure_key(con)
     return version
 
 

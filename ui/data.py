@@ -31,6 +31,7 @@ from storage import (
     Database,
     cell_history,
     contains_demo_data,
+    disclosure_key,
     latest_period,
     list_comments,
     list_events,
@@ -109,6 +110,7 @@ def _decide(indicator_id: str, rows: pd.DataFrame, checksum: tuple[int, int]) ->
         catalog(),
         indicator_id,
         hidden_before=None if release is None else release.hidden,
+        key=disclosure_key(database()),
     )
     return release_hidden_cells(indicator_id, rows, hidden)
 

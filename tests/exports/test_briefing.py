@@ -29,6 +29,7 @@ from metrics.disclosure import apply_disclosure
 from metrics.overview import build_overview
 
 CATALOG = load_catalog()
+KEY = b"a test key, never a database's."
 CHROMIUM = "/usr/bin/chromium"
 THROUGH = pd.Timestamp("2026-10-01")
 MADE = date(2026, 11, 23)
@@ -234,7 +235,7 @@ def test_briefing_mode_never_shows_a_suppressed_small_count(obs):
     texts = slide_texts(to_pptx(open_pack)) + pdf_pages(to_pdf(open_pack))[0]
     assert any("37" in numbers(t) for t in texts)  # the test can see the count when shown
 
-    protected = apply_disclosure(raw, CATALOG, 50)
+    protected = apply_disclosure(raw, CATALOG, 50, key=KEY)
     assert protected.loc[cell, "suppressed"].all()
     pack = make(
         protected, ("reported_rape",), area="0127", demo=False, briefing_mode=True, stored=raw
@@ -245,7 +246,7 @@ def test_briefing_mode_never_shows_a_suppressed_small_count(obs):
         assert "37" not in numbers(text), text
     # The same with the threshold the dashboard uses (counts 1-4 hidden).
     raw.loc[cell, "value"] = 3.0
-    pack = make(apply_disclosure(raw, CATALOG, 5), ("reported_rape",), area="0127",
+    pack = make(apply_disclosure(raw, CATALOG, 5, key=KEY), ("reported_rape",), area="0127",
                 demo=False, briefing_mode=True, stored=raw)  # fmt: skip
     for text in slide_texts(to_pptx(pack)) + pdf_pages(to_pdf(pack))[0]:
         assert "Senaste värde: 3 " not in flat(text)
@@ -398,7 +399,7 @@ def test_rare_events_hidden_by_disclosure_are_not_read_as_none(obs):
         raw["period"] >= pd.Timestamp("2026-01-01")
     )
     raw.loc[lethal, "value"] = [2.0 if i % 3 == 0 else 0.0 for i in range(int(lethal.sum()))]
-    pack = make(apply_disclosure(raw, CATALOG, 5), ("lethal_violence_close_relations",),
+    pack = make(apply_disclosure(raw, CATALOG, 5, key=KEY), ("lethal_violence_close_relations",),
                 briefing_mode=True, stored=raw)  # fmt: skip
     texts = [flat(t) for t in slide_texts(to_pptx(pack)) + pdf_pages(to_pdf(pack))[0]]
     for text in texts:
@@ -426,7 +427,7 @@ def test_a_long_summary_continues_on_the_next_slide(obs):
 def test_a_hidden_latest_month_is_named_with_dots_not_an_older_months_value(obs):
     # Salem (0128) in the demo data: victims supported is hidden in October 2026.
     pack = make(
-        apply_disclosure(obs, CATALOG, 5),
+        apply_disclosure(obs, CATALOG, 5, key=KEY),
         ("victims_supported",),
         area="0128",
         briefing_mode=True,

@@ -63,19 +63,44 @@ def relations(catalog, areas: set[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
-def attack_month(
-    published: pd.DataFrame,
-    catalog,
-    indicator_id: str,
-    truth: pd.DataFrame | None = None,
-    threshold: int = 5,
-) -> list[Finding]:
-    """Ranges of every hidden cell of one indicator in one month.
+@dataclass
+class MonthProgram:
+    """The reader's integer program over one indicator's month: one variable per quantity of
+    every cell not shown (hidden cells, and parts no table publishes)."""
 
-    published: area_code, value, denominator (NaN where hidden), suppressed; truth (optional):
-    area_code, value, denominator, only reported in the findings. A finding's low and high are
-    the exact bounds where the cell needed them; where two completions already show that the
-    cell takes more than one value and reaches the threshold, they are the values seen."""
+    columns: list[str]
+    unknown: list[str]
+    hidden: list[str]
+    index: dict[str, int]
+    limits: list
+    lower: np.ndarray
+    shown: dict[str, list[float]]
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+    @property
+    def n(self) -> int:
+        return len(self.unknown) * self.width
+
+    def solve(self, cost: np.ndarray, lower: np.ndarray | None = None) -> np.ndarray | None:
+        low = self.lower if lower is None else lower
+        result = milp(
+            cost,
+            constraints=self.limits,
+            integrality=np.ones(self.n),
+            bounds=Bounds(low, np.full(self.n, BIG)),
+        )
+        return None if result.x is None else np.round(result.x)
+
+
+def month_program(
+    published: pd.DataFrame, catalog, indicator_id: str, floor: int = 1
+) -> MonthProgram:
+    """published: area_code, value, denominator (NaN where hidden), suppressed. floor: what the
+    reader knows a hidden count to be at least (1 when the rule never hides a zero, 0 when it
+    may; a hidden proportion's denominator is at least 1 either way)."""
     indicator = catalog.indicator(indicator_id)
     columns = ["value", "denominator"] if indicator.kind == "proportion" else ["value"]
     valid = set(catalog.valid_areas(indicator_id))
@@ -88,8 +113,6 @@ def attack_month(
     }
     hidden = [str(a) for a in published.loc[published["suppressed"], "area_code"]]
     unknown = [c for c in codes if c not in shown]
-    if not hidden:
-        return []
     index = {c: k for k, c in enumerate(unknown)}
     width = len(columns)
     n = len(unknown) * width
@@ -110,7 +133,7 @@ def attack_month(
                 raise AssertionError(f"{indicator_id}: shown cells do not add up ({total})")
     lower = np.zeros(n)
     for code in hidden:
-        lower[index[code] * width + (width - 1)] = 1.0
+        lower[index[code] * width + (width - 1)] = 1.0 if width == 2 else float(floor)
     limits = []
     if rows:
         limits.append(LinearConstraint(np.array(rows), np.array(rhs), np.array(rhs)))
@@ -119,7 +142,27 @@ def attack_month(
         for k in range(len(unknown)):
             ratio[k, 2 * k], ratio[k, 2 * k + 1] = 1.0, -1.0
         limits.append(LinearConstraint(ratio, -np.inf, 0.0))
-    bounds = Bounds(lower, np.full(n, BIG))
+    return MonthProgram(columns, unknown, hidden, index, limits, lower, shown)
+
+
+def attack_month(
+    published: pd.DataFrame,
+    catalog,
+    indicator_id: str,
+    truth: pd.DataFrame | None = None,
+    threshold: int = 5,
+    floor: int = 1,
+) -> list[Finding]:
+    """Ranges of every hidden cell of one indicator in one month.
+
+    published: area_code, value, denominator (NaN where hidden), suppressed; truth (optional):
+    area_code, value, denominator, only reported in the findings. A finding's low and high are
+    the exact bounds where the cell needed them; where two completions already show that the
+    cell takes more than one value and reaches the threshold, they are the values seen."""
+    program = month_program(published, catalog, indicator_id, floor)
+    if not program.hidden:
+        return []
+    columns, width, n = program.columns, program.width, program.n
     truth_of = {} if truth is None else {
         r.area_code: [getattr(r, c) for c in columns] for r in truth.itertuples()
     }  # fmt: skip
@@ -130,14 +173,14 @@ def attack_month(
     def solve(k: int, sign: float) -> float:
         c = np.zeros(n)
         c[k] = sign
-        result = milp(c, constraints=limits, integrality=np.ones(n), bounds=bounds)
-        assert result.x is not None, f"{indicator_id}: no completion at all"
-        solutions.append(np.round(result.x))
-        return float(np.round(result.x[k]))
+        x = program.solve(c)
+        assert x is not None, f"{indicator_id}: no completion at all"
+        solutions.append(x)
+        return float(x[k])
 
-    for code in hidden:
+    for code in program.hidden:
         for j, column in enumerate(columns):
-            k = index[code] * width + j
+            k = program.index[code] * width + j
             # Two completions that differ, one of them at the threshold or above, settle it
             # without solving for this cell's own bounds.
             seen = [s[k] for s in solutions]
@@ -150,6 +193,60 @@ def attack_month(
             true = truth_of.get(code, [None] * width)[j]
             findings.append(Finding(indicator_id, code, period, column, min(seen), max(seen), true))
     return findings
+
+
+def replay_month(
+    published: pd.DataFrame,
+    truth: pd.DataFrame,
+    catalog,
+    indicator_id: str,
+    rule,
+    threshold: int = 5,
+    floor: int = 1,
+) -> list[str]:
+    """The rule-replay attacker on one month of a count: the areas of hidden cells it knows to
+    be small although the integer program alone would not tell.
+
+    For each hidden cell that is small in `truth` (only those can leak this way), it asks its
+    own integer program for completions of what is shown in which the cell is at least the
+    threshold (the least such and the greatest), and replays the public rule on each:
+    ``rule(frame, decoys)`` -> which rows it hides, where `decoys` marks the cells a secret key
+    could have drawn as decoys (a rule without decoys ignores it). As decoys it passes the hidden
+    cells the completion does not make small: a key gives every cell a chance, so any such set
+    is possible. A completion whose replay hides exactly the published cells is a world the
+    reader cannot rule out; a cell with none is known to be small."""
+    program = month_program(published, catalog, indicator_id, floor)
+    assert program.width == 1, "counts only"
+    pattern = published.set_index("area_code")["suppressed"]
+    small_truth = truth.set_index("area_code")["value"]
+    known_small = []
+    for code in program.hidden:
+        if not (0 < small_truth[code] < threshold):
+            continue
+        k = program.index[code]
+        at_least = program.lower.copy()
+        at_least[k] = max(at_least[k], float(threshold))
+        consistent = False
+        for sign in (1.0, -1.0):
+            cost = np.zeros(program.n)
+            cost[k] = sign
+            x = program.solve(cost, at_least)
+            if x is None:
+                break  # the integer program alone says it is small: attack_month's finding
+            values = {c: program.shown[c][0] for c in program.shown}
+            values.update({c: float(x[program.index[c]]) for c in program.unknown})
+            frame = truth.assign(value=truth["area_code"].map(values).astype("float64"))
+            small = (frame["value"] > 0) & (frame["value"] < threshold)
+            decoys = (
+                frame["area_code"].map(pattern).fillna(False).astype(bool) & ~small
+            ).to_numpy()
+            hidden = np.asarray(rule(frame, decoys), dtype=bool)
+            if (hidden == frame["area_code"].map(pattern).astype(bool).to_numpy()).all():
+                consistent = True
+                break
+        if not consistent:
+            known_small.append(code)
+    return known_small
 
 
 def attack(published: pd.DataFrame, catalog, truth: pd.DataFrame | None = None) -> list[Finding]:

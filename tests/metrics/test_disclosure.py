@@ -25,6 +25,7 @@ from metrics.formatting import NBSP
 from tests.metrics.attacker import attack
 
 T = 5
+KEY = b"a test key, never a database's."
 CATALOG = load_catalog()
 TEMPLATE = CATALOG.indicator("reported_rape")
 ALL_LEVELS = ("region", "police_area", "municipality")
@@ -117,7 +118,7 @@ def test_small_geography_groups():
 def test_primary_small_counts_are_hidden_and_zero_is_shown():
     rows = [("reported_rape", "STHLM", "2026-01-01", v) for v in (0, 1, 4, 5)]
     rows = [(i, a, f"2026-0{k + 1}-01", v) for k, (i, a, _, v) in enumerate(rows)]
-    out = suppress(frame(rows), CATALOG)
+    out = suppress(frame(rows), CATALOG, key=KEY)
     assert out["suppressed"].tolist() == [False, True, True, False]
     assert out["suppression_reason"].tolist() == [None, "primary", "primary", None]
     assert out["value"].isna().tolist() == [False, True, True, False]
@@ -128,7 +129,7 @@ def test_indicators_without_disclosure_and_medians_are_untouched():
         ("open", "R", "2026-01-01", 2.0),
         ("med", "R", "2026-01-01", 3.0),
     ]
-    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS)
+    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS, key=KEY)
     assert not out["suppressed"].any()
     assert out["value"].tolist() == [2.0, 3.0]
 
@@ -145,7 +146,7 @@ def _assert_attacker_fails(out, catalog=SMALL, truth=None):
 def test_region_minus_other_police_areas_and_municipalities_cannot_reveal_a_small_count():
     # MG = PG = 3 (primary); everything else large
     rows = small_month("cnt", "2026-01-01", 20, 30, 40, 50, 3, m0_in_pa=25)
-    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS)
+    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS, key=KEY)
     reasons = out.set_index("area_code")["suppression_reason"]
     assert reasons["MG"] == "primary" and reasons["PG"] == "primary"
     assert (reasons == "secondary").any()
@@ -156,7 +157,7 @@ def test_region_minus_other_police_areas_and_municipalities_cannot_reveal_a_smal
 def test_group_of_one_hides_the_parent():
     # M1 = 3 is primary; PA = M1 (M2 = 0 and M0's part in PA is 0) is as small
     rows = small_month("cnt", "2026-01-01", 3, 0, 0, 0, 20, m0_in_pa=0)
-    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS)
+    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS, key=KEY)
     reasons = out.set_index("area_code")["suppression_reason"]
     assert reasons["M1"] == "primary" and reasons["PA"] == "primary"
     # zeros are never hidden to protect another cell: "hidden" still means "at least 1"
@@ -175,7 +176,7 @@ def test_year_total_minus_other_months_cannot_reveal_a_small_month():
     total = frame([("reported_rape", "STHLM", "2026-01-01", 25.0)]).assign(
         period_end=pd.Timestamp("2026-03-01")
     )
-    out = suppress(pd.concat([months, total], ignore_index=True), CATALOG)
+    out = suppress(pd.concat([months, total], ignore_index=True), CATALOG, key=KEY)
     assert out["suppression_reason"].iloc[0] == "primary"
     # a second cell of the year hides with it (the total, or another month)
     assert out["suppressed"].sum() == 2
@@ -189,7 +190,7 @@ def test_cumulative_stock_rise_by_a_small_count_is_hidden():
         ("stk", "R", "2026-03-01", 20.0),
         ("stk", "R", "2026-04-01", 20.0),  # +0 is shown
     ]
-    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS)
+    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS, key=KEY)
     assert out["suppression_reason"].tolist() == [None, "secondary", None, None]
 
 
@@ -204,7 +205,7 @@ def test_proportion_with_small_numerator_or_denominator_is_hidden_with_its_share
     data = frame(rows, ("indicator_id", "area_code", "period", "value", "denominator"))
     data["share"] = data["value"] / data["denominator"]
     data["rate_per_100k"] = 1.0
-    out = suppress(data, SMALL, groups=SMALL_GROUPS)
+    out = suppress(data, SMALL, groups=SMALL_GROUPS, key=KEY)
     assert out["suppressed"].tolist() == [True, True, False, True, False]
     hidden = out[out["suppressed"]]
     assert hidden[["value", "denominator", "share", "rate_per_100k"]].isna().all().all()
@@ -215,14 +216,14 @@ def test_explicit_groups_replace_the_catalog_geography():
     rows = [("cnt", "R", "2026-01-01", 30.0), ("cnt", "M1", "2026-01-01", 3.0)]
     rows += [("cnt", "M2", "2026-01-01", 27.0)]
     custom = (AdditiveGroup("custom", "R", ("M1", "M2")),)
-    out = suppress(frame(rows), SMALL, groups=custom)
+    out = suppress(frame(rows), SMALL, groups=custom, key=KEY)
     assert out["suppression_reason"].tolist() == [None, "primary", "secondary"]
 
 
 def test_nothing_is_hidden_when_every_count_is_zero_or_large():
     rows = small_month("cnt", "2026-01-01", 20, 0, 7, 50, 0, m0_in_pa=25)
     rows += small_month("cnt", "2026-02-01", 5, 6, 0, 9, 11, m0_in_pa=0)
-    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS)
+    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS, key=KEY)
     assert not out["suppressed"].any()
 
 
@@ -230,7 +231,7 @@ def test_unsuppressed_values_are_unchanged_and_input_is_not_modified():
     rows = small_month("cnt", "2026-01-01", 20, 30, 2, 50, 8, m0_in_pa=25)
     data = frame(rows)
     before = data.copy()
-    out = suppress(data, SMALL, groups=SMALL_GROUPS)
+    out = suppress(data, SMALL, groups=SMALL_GROUPS, key=KEY)
     pd.testing.assert_frame_equal(data, before)
     shown = ~out["suppressed"]
     assert (out.loc[shown, "value"] == data.loc[shown, "value"]).all()
@@ -239,7 +240,7 @@ def test_unsuppressed_values_are_unchanged_and_input_is_not_modified():
 
 def test_empty_frame():
     empty = frame([])
-    out = apply_disclosure(empty, CATALOG)
+    out = apply_disclosure(empty, CATALOG, key=KEY)
     assert out.empty
     assert {"suppressed", "suppression_reason"} <= set(out.columns)
 
@@ -247,7 +248,7 @@ def test_empty_frame():
 def test_duplicate_cells_are_refused():
     rows = [("reported_rape", "STHLM", "2026-01-01", 7.0)] * 2
     with pytest.raises(ValueError):
-        suppress(frame(rows), CATALOG)
+        suppress(frame(rows), CATALOG, key=KEY)
 
 
 def test_format_cell():
@@ -262,7 +263,7 @@ def test_apply_disclosure_on_real_catalog_observations():
     obs = _real_observations(rng, months=3, mean=2.5, indicator_id="reported_rape")
     extra = obs.assign(indicator_id="prevention_activities")  # not a disclosure indicator
     extra = extra[extra["area_code"].isin(CATALOG.valid_areas("prevention_activities"))]
-    out = apply_disclosure(pd.concat([obs, extra], ignore_index=True), CATALOG)
+    out = apply_disclosure(pd.concat([obs, extra], ignore_index=True), CATALOG, key=KEY)
     assert not out.loc[out["indicator_id"] == "prevention_activities", "suppressed"].any()
     protected = out[out["indicator_id"] == "reported_rape"]
     assert protected["suppressed"].any()
@@ -389,7 +390,7 @@ def small_tables(draw):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_tables())
 def test_suppression_never_reveals_a_small_count_small_geography(data):
-    out = suppress(data, SMALL, groups=SMALL_GROUPS)
+    out = suppress(data, SMALL, groups=SMALL_GROUPS, key=KEY)
     _assert_protected(out, SMALL_GROUPS)
     monthly = out[out["period_end"].isna()].assign(original=data["value"])
     _assert_no_small_hidden_sums(monthly, SMALL_GROUPS)
@@ -401,7 +402,7 @@ def test_suppression_never_reveals_a_small_count_small_geography(data):
 @given(small_tables())
 def test_suppression_never_reveals_a_small_stock_level_or_rise(data):
     data = data[data["period_end"].isna()].assign(indicator_id="stk")
-    out = suppress(data, SMALL, groups=SMALL_GROUPS)
+    out = suppress(data, SMALL, groups=SMALL_GROUPS, key=KEY)
     _assert_protected(out, SMALL_GROUPS, kind="stock")
     for _, area in out[~out["suppressed"]].sort_values("period").groupby("area_code"):
         rises = area["value"].diff().dropna()
@@ -424,7 +425,7 @@ def test_suppression_protects_numerators_and_denominators(data, extra):
         # M0's extra is counted in R only (its split between PA and PB is unknown here)
         den.append(value + sum(extra_by_cell[(period, p)] for p in parts))
     data["denominator"] = np.asarray(den, dtype="float64")
-    out = suppress(data, SMALL, groups=SMALL_GROUPS)
+    out = suppress(data, SMALL, groups=SMALL_GROUPS, key=KEY)
     _assert_protected(out, SMALL_GROUPS)
 
 
@@ -450,7 +451,7 @@ def _real_observations(rng, months, mean, indicator_id):
 @given(st.integers(0, 2**32 - 1), st.floats(0.2, 8.0), st.integers(1, 3))
 def test_suppression_never_reveals_a_small_count_real_geography(seed, mean, months):
     data = _real_observations(np.random.default_rng(seed), months, mean, "reported_rape")
-    out = apply_disclosure(data, CATALOG)
+    out = apply_disclosure(data, CATALOG, key=KEY)
     _assert_protected(out, area_groups(CATALOG))
     assert not math.isnan(out["value"].where(~out["suppressed"], 0).sum())
 
@@ -466,7 +467,7 @@ def test_a_region_only_indicator_hides_every_month_below_the_threshold_zeros_too
         (lethal.id, "STHLM", f"2025-0{m}-01", v)
         for m, v in zip(range(1, 5), (0, 1, 0, 7), strict=True)
     ]
-    out = suppress(frame(rows), CATALOG)
+    out = suppress(frame(rows), CATALOG, key=KEY)
     # '..' means 0-4 there, so it no longer marks the months with a death
     assert out["suppressed"].tolist() == [True, True, True, False]
 

@@ -10,6 +10,7 @@ from metrics.catalog import load_catalog
 from metrics.disclosure import HiddenCells, apply_disclosure, hidden_cells, hide_cells, protects
 
 CATALOG = load_catalog()
+KEY = b"a test key, never a database's."
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def demo_obs():
 
 @pytest.fixture(scope="module")
 def whole(demo_obs):
-    return apply_disclosure(demo_obs, CATALOG)
+    return apply_disclosure(demo_obs, CATALOG, key=KEY)
 
 
 def test_demo_data_has_hidden_cells_of_both_kinds(whole):
@@ -34,7 +35,7 @@ def test_demo_data_has_hidden_cells_of_both_kinds(whole):
 
 def test_protecting_each_indicator_alone_equals_protecting_the_whole_frame(demo_obs, whole):
     parts = [
-        apply_disclosure(demo_obs[demo_obs["indicator_id"] == i.id], CATALOG)
+        apply_disclosure(demo_obs[demo_obs["indicator_id"] == i.id], CATALOG, key=KEY)
         for i in CATALOG.indicators
     ]
     each = pd.concat(parts).sort_index()
@@ -57,7 +58,9 @@ def test_a_decision_on_the_whole_indicator_hides_the_same_cells_in_a_cut(
     for indicator in CATALOG.indicators:
         if protects(indicator):
             rows = demo_obs[demo_obs["indicator_id"] == indicator.id]
-            decisions[indicator.id] = hidden_cells(apply_disclosure(rows, CATALOG), indicator.id)
+            decisions[indicator.id] = hidden_cells(
+                apply_disclosure(rows, CATALOG, key=KEY), indicator.id
+            )
         else:
             decisions[indicator.id] = HiddenCells.none(indicator.id)
     keep = pd.Series(True, index=demo_obs.index)
@@ -76,7 +79,7 @@ def test_protecting_a_cut_is_not_the_same_as_cutting_the_protected_frame(demo_ob
     secondary = whole[whole["suppression_reason"] == "secondary"]
     area = secondary["area_code"].value_counts().index[0]
     rows = demo_obs["area_code"] == area
-    alone = apply_disclosure(demo_obs[rows], CATALOG)
+    alone = apply_disclosure(demo_obs[rows], CATALOG, key=KEY)
     assert alone["suppressed"].sum() < whole.loc[rows, "suppressed"].sum()
 
 
@@ -84,7 +87,7 @@ def test_a_cut_with_cells_the_decision_never_saw_is_refused(demo_obs):
     rows = demo_obs[
         (demo_obs["indicator_id"] == "reported_rape") & (demo_obs["area_code"] != "0128")
     ]
-    decision = hidden_cells(apply_disclosure(rows, CATALOG), "reported_rape")
+    decision = hidden_cells(apply_disclosure(rows, CATALOG, key=KEY), "reported_rape")
     cut = demo_obs[demo_obs["indicator_id"] == "reported_rape"]
     with pytest.raises(ValueError):
         hide_cells(cut, {"reported_rape": decision})
@@ -101,7 +104,7 @@ def test_a_hidden_cells_note_is_blanked_with_its_value(demo_obs):
     # A note is free text and may say what the value was ("3 anmälningar från Visby").
     rows = demo_obs[demo_obs["indicator_id"] == "reported_rape"].copy()
     rows["note"] = "värdet var " + rows["value"].astype(int).astype(str)
-    protected = apply_disclosure(rows, CATALOG)
+    protected = apply_disclosure(rows, CATALOG, key=KEY)
     hidden = protected["suppressed"]
     assert hidden.any() and (~hidden).any()
     assert (protected.loc[hidden, "note"] == "").all()

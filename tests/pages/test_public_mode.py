@@ -51,10 +51,11 @@ def hidden(demo_path) -> pd.DataFrame:
     """Every cell disclosure control hides now, with its raw stored value and denominator."""
     from metrics.catalog import load_catalog
     from metrics.disclosure import apply_disclosure
-    from storage import load_observations, open_database
+    from storage import disclosure_key, load_observations, open_database
 
-    raw = load_observations(open_database(demo_path, busy_timeout=5))
-    protected = apply_disclosure(raw, load_catalog(), 5)
+    db = open_database(demo_path, busy_timeout=5)
+    raw = load_observations(db)
+    protected = apply_disclosure(raw, load_catalog(), 5, key=disclosure_key(db))
     out = raw[protected["suppressed"].to_numpy()][[*KEY, "value", "denominator"]]
     assert len(out) > 100  # the demo data hides hundreds of cells: the test has something to find
     return out.reset_index(drop=True)

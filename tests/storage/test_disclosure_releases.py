@@ -15,7 +15,13 @@ from metrics.disclosure import (
     protects,
     release_hidden_cells,
 )
-from storage import load_observations, load_observations_with_checksums, load_release, open_database
+from storage import (
+    disclosure_key,
+    load_observations,
+    load_observations_with_checksums,
+    load_release,
+    open_database,
+)
 from storage.uploads import undo_upload
 from tests.conftest import TODAY
 from tests.metrics.attacker import attack
@@ -40,6 +46,21 @@ def hidden_now(db, indicator_id="reported_rape") -> set[tuple[str, str]]:
         (a, f"{p:%Y-%m}")
         for a, p in zip(release.hidden["area_code"], release.hidden["period"], strict=True)
     }
+
+
+def test_the_database_has_one_secret_key_that_never_changes(fresh_db, tmp_path):
+    key = disclosure_key(fresh_db)
+    assert len(key) == 32
+    fresh_db.ensure()
+    assert disclosure_key(fresh_db) == key
+    other = open_database(tmp_path / "other.duckdb", busy_timeout=5)
+    other.ensure()
+    assert disclosure_key(other) != key
+    # A database from before the key gets one when it is next opened for use.
+    with other.writing() as con:
+        con.execute("DELETE FROM meta WHERE key = 'disclosure_key'")
+    other.ensure()
+    assert len(disclosure_key(other)) == 32
 
 
 def test_each_commit_and_undo_records_the_release_of_what_it_changed(fresh_db):

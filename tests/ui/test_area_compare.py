@@ -42,7 +42,13 @@ def test_the_comparison_csv_carries_interval_category_and_population_base_and_ye
     assert "kvinnor 18 år och äldre" in note and "2025" in note and "demouppskattning" in note
 
     rape = CATALOG.indicator("reported_rape")
-    hidden = compare_areas(apply_disclosure(obs, CATALOG, 5), rape, CATALOG, END, population)
+    hidden = compare_areas(
+        apply_disclosure(obs, CATALOG, 5, key=b"a test key, never a database's."),
+        rape,
+        CATALOG,
+        END,
+        population,
+    )
     rows = read(comparison_csv(hidden, rape, END, 0.998)).set_index("area_code")
     suppressed = hidden.loc[hidden["suppressed"], "area_code"]
     assert len(suppressed)

@@ -25,7 +25,7 @@ def test_the_pack_reads_its_indicators_at_its_area_and_the_region(
     monkeypatch, demo_db_path, briefing
 ):
     from metrics.disclosure import DEFAULT_THRESHOLD, apply_disclosure
-    from storage import load_observations, open_database
+    from storage import disclosure_key, load_observations, open_database
     from ui import briefing as pack
     from ui import data
 
@@ -42,7 +42,9 @@ def test_the_pack_reads_its_indicators_at_its_area_and_the_region(
 
     whole = load_observations(open_database(demo_db_path), indicator_ids=list(ids))
     if briefing:
-        whole = apply_disclosure(whole, data.catalog(), DEFAULT_THRESHOLD)
+        whole = apply_disclosure(
+            whole, data.catalog(), DEFAULT_THRESHOLD, key=disclosure_key(data.database())
+        )
     expected = whole[whole["area_code"].isin(["0136", "STHLM"])]
     columns = ["indicator_id", "area_code", "period", "value", "denominator"]
     key = ["indicator_id", "area_code", "period"]
