@@ -19,7 +19,14 @@ from metrics.reading import (
     rollup_goal,
 )
 
-__all__ = ["REGION", "GoalCard", "build_overview", "reading_area"]
+__all__ = [
+    "REGION",
+    "GoalCard",
+    "build_overview",
+    "overview_cards",
+    "read_overview",
+    "reading_area",
+]
 
 
 @dataclass(frozen=True)
@@ -61,35 +68,79 @@ def build_overview(
     process_changes: indicator id → months of recorded process changes; with the catalog's
         series breaks they are where the limits start again (``rebase_months``).
     """
+    readings, series = read_overview(
+        obs,
+        catalog,
+        area_code,
+        period,
+        catalog.indicators,
+        shown=shown,
+        process_changes=process_changes,
+    )
+    return readings, overview_cards(catalog, area_code, period, readings, series)
+
+
+def read_overview(
+    obs: pd.DataFrame,
+    catalog: Catalog,
+    area_code: str,
+    period: pd.Timestamp | None,
+    indicators: Sequence[Indicator],
+    *,
+    shown: pd.DataFrame | None = None,
+    process_changes: Mapping[str, Sequence[pd.Timestamp]] | None = None,
+) -> tuple[dict[str, Reading], dict[str, pd.DataFrame]]:
+    """The overview's part for some of the catalog's indicators: each one's reading at
+    `area_code` (the region's where it is not reported there), and for those that head a goal
+    their series as the mode shows it, up to `period`. Each indicator's part depends only on its
+    own rows, so a part made on other rows of other indicators is the same (a cache keeps parts
+    per indicator, and an upload makes only its indicators' parts stale). Arguments as
+    ``build_overview``; ``obs`` and ``shown`` need hold only these indicators' rows."""
     # Indicators not reported for this area are read at the region, so a goal card is never
     # empty just because its indicators are regional. All are read in one pass over the rows.
-    areas = {i.id: reading_area(catalog, i.id, area_code) for i in catalog.indicators}
-    table = area_series(obs, catalog.indicators, [areas[i.id] for i in catalog.indicators])
+    indicators = list(indicators)
+    areas = {i.id: reading_area(catalog, i.id, area_code) for i in indicators}
+    table = area_series(obs, indicators, [areas[i.id] for i in indicators])
     shown_table = table
     if shown is not None and shown is not obs:
-        shown_table = area_series(
-            shown, catalog.indicators, [areas[i.id] for i in catalog.indicators]
-        )
+        shown_table = area_series(shown, indicators, [areas[i.id] for i in indicators])
         table = replace(table, hidden=_hidden_on(table, shown_table))
     changes = process_changes or {}
     readings = read_area_series(
         table,
-        catalog.indicators,
+        indicators,
         areas,
-        rebases={i.id: rebase_months(i, changes.get(i.id, ())) for i in catalog.indicators},
+        rebases={i.id: rebase_months(i, changes.get(i.id, ())) for i in indicators},
         as_of=period,
         fallbacks=[
-            i.id for i in catalog.indicators if areas[i.id] is not None and areas[i.id] != area_code
+            i.id for i in indicators if areas[i.id] is not None and areas[i.id] != area_code
         ],
     )
+    headlines = {goal.headline_indicator for goal in catalog.goals}
+    series = {}
+    for indicator in indicators:
+        if indicator.id in headlines:
+            frame = shown_table.series(indicator.id)
+            if period is not None and not frame.empty:
+                frame = frame[frame.index <= period]
+            series[indicator.id] = frame
+    return readings, series
+
+
+def overview_cards(
+    catalog: Catalog,
+    area_code: str,
+    period: pd.Timestamp | None,
+    readings: Mapping[str, Reading],
+    series: Mapping[str, pd.DataFrame],
+) -> list[GoalCard]:
+    """One card per goal in catalog order, from every indicator's reading and the goals'
+    headline series (``read_overview``)."""
     cards = []
     for goal in catalog.goals:
         headline = catalog.indicator(goal.headline_indicator)
         fallback = not _reported_at(catalog, headline, area_code)
         where = REGION if fallback else area_code
-        series = shown_table.series(headline.id)
-        if period is not None and not series.empty:
-            series = series[series.index <= period]
         members = [readings[i.id] for i in catalog.indicators_for_goal(goal.id)]
         cards.append(
             GoalCard(
@@ -98,14 +149,14 @@ def build_overview(
                 area_code=where,
                 fallback=fallback,
                 reading=readings[headline.id],
-                series=series,
+                series=series[headline.id],
                 # At the reading's month: when disclosure control hid the latest month, the
                 # change is not known, rather than one of an older month.
-                yoy=year_on_year(series, headline, readings[headline.id].period),
+                yoy=year_on_year(series[headline.id], headline, readings[headline.id].period),
                 rollup=rollup_goal(members),
             )
         )
-    return readings, cards
+    return cards
 
 
 def _hidden_on(table: AreaSeries, shown: AreaSeries) -> np.ndarray:

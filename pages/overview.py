@@ -9,7 +9,6 @@ import streamlit as st
 from charts import sparkline_svg
 from i18n import number_word, t
 from metrics.formatting import format_month
-from metrics.narrative import monthly_summary
 from metrics.overview import GoalCard
 from ui import data, state
 from ui.briefing import draw_briefing_pack
@@ -35,7 +34,7 @@ st.markdown(f"> **{t('vision_county', lang)}** &nbsp;·&nbsp; **{t('vision_gryni
 period = f.end or data.data_through()
 readings, cards = data.overview(f.briefing, f.area, period)
 
-sections = monthly_summary(readings, catalog, period, lang)
+sections = data.overview_summary(f.briefing, f.area, period, lang)
 st.subheader(t("summary_heading", lang) + f" – {format_month(period, lang)}")
 st.markdown(sections[0].text())
 with st.expander(t("summary_details", lang), expanded=False):

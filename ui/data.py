@@ -23,7 +23,8 @@ from metrics.disclosure import (
     protects,
     release_hidden_cells,
 )
-from metrics.overview import REGION, GoalCard, build_overview
+from metrics.narrative import Section, monthly_summary
+from metrics.overview import REGION, GoalCard, overview_cards, read_overview, reading_area
 from metrics.population import Population
 from metrics.reading import Reading
 from metrics.redaction import mask_numbers
@@ -44,6 +45,7 @@ from storage import (
 from storage.observations import CELL_COLUMNS, OBSERVATION_COLUMNS
 from storage.process_changes import list_process_changes
 from storage.versions import DataVersions, read_versions
+from ui.versioned import VersionedStore
 
 # What the overview's readings use of a row (not its note or upload).
 READING_COLUMNS = ("indicator_id", "area_code", "period", "value", "denominator", "status")
@@ -252,35 +254,92 @@ def is_demo() -> bool:
     return _meta(version())[1]
 
 
-# A resource, not data: the readings are frozen dataclasses the pages only read, and handing out
-# the cached object (instead of an unpickled copy of a hundred XmR frames) saves a tenth of a
-# second on every rerun of the overview.
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _overview(
-    key: tuple, briefing: bool, area: str, period: pd.Timestamp | None
-) -> tuple[dict[str, Reading], list[GoalCard]]:
-    # Only the rows an overview reads (the area's and the region's, up to the period), in one
-    # bound query: at national scale thousands of rows, not millions. The readings are made on
-    # the stored values in both modes (briefing mode may withhold a reading, never change it);
-    # in briefing mode the protected rows decide what is withheld and what the cards draw, and
-    # every indicator's decision is taken on all its areas first (the first visit after an
-    # upload pays for that once).
+# -- readings (the overview, and every page's reading of an indicator) --------------------------
+#
+# Kept per process in one store shared by every session (ui/versioned.py), per (mode, area,
+# month), one part per indicator: its reading and, for a goal's headline, its series as the mode
+# shows it. A part is keyed on the data version of what it reads (the indicator at the area it is
+# read in; in briefing mode the whole indicator, as disclosure control decides on all its areas)
+# and on the months its limits start again. So an upload makes stale only its indicators' parts
+# (at its areas), which the next reader remakes in one batch while the other sessions wait for
+# it and then read the same objects; everything else is handed out as it is. The readings are
+# frozen dataclasses the pages only read. The cards and the month's summary are made from the
+# parts, again only when a part changed.
+
+
+@st.cache_resource(show_spinner=False)
+def _store() -> VersionedStore:
+    return VersionedStore()
+
+
+def _reading_keys(briefing: bool, area: str) -> dict[str, tuple]:
+    """Indicator id → what its reading at `area` depends on (see above)."""
+    cat = catalog()
+    versions = _versions(version())
+    starts = rebases()
+    keys = {}
+    for indicator in cat.indicators:
+        if briefing:
+            data_version = versions.totals.get(indicator.id, 0)
+        else:
+            where = reading_area(cat, indicator.id, area)
+            data_version = 0 if where is None else versions.pairs.get((indicator.id, where), 0)
+        keys[indicator.id] = (versions.lineage, data_version, starts.get(indicator.id, ()))
+    return keys
+
+
+def _make_parts(
+    briefing: bool, area: str, period: pd.Timestamp | None, stale: Sequence[str]
+) -> dict[str, tuple[Reading, pd.DataFrame | None]]:
+    """The parts of the indicators `stale` (one bound read of their rows at the area and the
+    region up to the period, one batch of readings). The readings are made on the stored values
+    in both modes (briefing mode may withhold a reading, never change it); in briefing mode the
+    protected rows decide what is withheld and what the cards draw."""
+    cat = catalog()
+    indicators = [cat.indicator(i) for i in stale]
     codes = tuple(dict.fromkeys([area, REGION]))
-    ids = tuple(i.id for i in catalog().indicators)
+    ids = tuple(stale)
     obs = _read(False, ids, codes, period, columns=READING_COLUMNS)
     shown = _read(True, ids, codes, period) if briefing else None
     # Limits start again at the catalog's series breaks and the process changes in force.
-    return build_overview(obs, catalog(), area, period, shown=shown, process_changes=rebases())
+    readings, series = read_overview(
+        obs, cat, area, period, indicators, shown=shown, process_changes=rebases()
+    )
+    return {i: (readings[i], series.get(i)) for i in ids}
+
+
+def _overview_parts(
+    briefing: bool, area: str, period: pd.Timestamp | None
+) -> tuple[tuple, dict[str, tuple], tuple[dict[str, Reading], list[GoalCard]]]:
+    slot = (hash(catalog()), briefing, area, period)
+    keys = _reading_keys(briefing, area)
+
+    def assemble(parts: dict) -> tuple[dict[str, Reading], list[GoalCard]]:
+        readings = {i: part[0] for i, part in parts.items()}
+        series = {i: part[1] for i, part in parts.items() if part[1] is not None}
+        return readings, overview_cards(catalog(), area, period, readings, series)
+
+    _, whole = _store().parts(
+        slot, keys, lambda stale: _make_parts(briefing, area, period, stale), assemble
+    )
+    return slot, keys, whole
 
 
 def overview(
     briefing: bool, area: str, period: pd.Timestamp | None
 ) -> tuple[dict[str, Reading], list[GoalCard]]:
     """The reading of every indicator and one card per goal, for an area in the month `period`
-    (None: the latest with data)."""
-    ids = [i.id for i in catalog().indicators]
-    key = _key(briefing, ids, list(dict.fromkeys([area, REGION])))
-    return _overview(key, briefing, area, period)
+    (None: the latest with data). Shared by every session: read, never change, what it gives."""
+    return _overview_parts(briefing, area, period)[2]
+
+
+def overview_summary(briefing: bool, area: str, period: pd.Timestamp, lang: str) -> list[Section]:
+    """The month's summary of the overview's readings (``metrics.narrative.monthly_summary``),
+    made once per data version, language and view."""
+    slot, keys, (readings, _) = _overview_parts(briefing, area, period)
+    return _store().derived(
+        slot, ("summary", lang), keys, lambda: monthly_summary(readings, catalog(), period, lang)
+    )
 
 
 def readings(briefing: bool, area: str, period: pd.Timestamp | None) -> dict[str, Reading]:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from ingest.normalise import parse_numbers, parse_periods
 from metrics.aggregate import aggregate_areas, area_series, split_by_indicator
 from metrics.catalog import load_catalog
-from metrics.overview import REGION, build_overview, reading_area
+from metrics.overview import REGION, build_overview, overview_cards, read_overview, reading_area
 from metrics.reading import read_area_series, read_catalog, read_indicator, rebase_months
 
 CATALOG = load_catalog()
@@ -95,6 +95,32 @@ def same_assessment(fast, general) -> None:
             assert dataclasses.replace(a, per_year=None) == dataclasses.replace(b, per_year=None)
         else:
             assert a == b, (fast.indicator_id, field.name, a, b)
+
+
+@pytest.mark.parametrize("area", ["STHLM", "0180", "0980"])
+def test_an_indicators_part_of_the_overview_needs_only_its_own_rows(demo_obs, area):
+    """ui/data keeps the overview per indicator and remakes only the indicators an upload
+    touched: a part read from one indicator's rows is the part read with every indicator."""
+    period = pd.Timestamp("2026-08-01")
+    readings, cards = build_overview(demo_obs, CATALOG, area, period)
+    heads = {card.headline.id: card.series for card in cards}
+    for indicator in [*CATALOG.indicators[::4], CATALOG.indicator(next(iter(heads)))]:
+        rows = demo_obs[demo_obs["indicator_id"] == indicator.id]
+        alone, series = read_overview(rows, CATALOG, area, period, [indicator])
+        same_assessment(alone[indicator.id], readings[indicator.id])
+        assert set(series) == ({indicator.id} & set(heads))
+        for indicator_id, frame in series.items():
+            pd.testing.assert_frame_equal(frame, heads[indicator_id])
+    parts, series = read_overview(demo_obs, CATALOG, area, period, CATALOG.indicators)
+    for card, again in zip(
+        cards, overview_cards(CATALOG, area, period, parts, series), strict=True
+    ):
+        assert (card.goal, card.reading.value, card.yoy, card.rollup) == (
+            again.goal,
+            again.reading.value,
+            again.yoy,
+            again.rollup,
+        )
 
 
 @pytest.mark.parametrize("area", ["STHLM", "PO_SYD", "0180", "0980"])

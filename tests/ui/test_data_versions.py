@@ -25,12 +25,16 @@ def data(fresh_db, monkeypatch):
     from ui import data
 
     calls: list[tuple] = []
-    read, build = data._read, data.build_overview
+    read, build = data._read, data.read_overview
     monkeypatch.setattr(
         data, "_read", lambda *a, **k: calls.append(("read", a[:3])) or read(*a, **k)
     )
     monkeypatch.setattr(
-        data, "build_overview", lambda *a, **k: calls.append(("overview", a[2])) or build(*a, **k)
+        data,
+        "read_overview",
+        lambda *a, **k: (
+            calls.append(("overview", a[2], tuple(i.id for i in a[4]))) or build(*a, **k)
+        ),
     )
     yield data, fresh_db, calls
     st.cache_data.clear()
@@ -67,7 +71,7 @@ def test_an_upload_makes_stale_only_what_reads_its_indicator_at_its_area(data):
         ("read", (False, ("reported_rape",), None)),
         ("read", (True, ("reported_rape",), ("0128",))),
     ]
-    assert ("overview", "0128") not in calls
+    assert not [c for c in calls if c[0] == "overview"]
     stored = data.indicator_observations(False, "reported_rape")
     stockholm = stored[(stored["area_code"] == "0180") & (stored["period"] == MARCH)]
     assert stockholm["value"].tolist() == [44.0]
@@ -75,9 +79,20 @@ def test_an_upload_makes_stale_only_what_reads_its_indicator_at_its_area(data):
     calls.clear()
     upload(db, b"indicator_id,period,area_code,value\nreported_rape,2026-03,STHLM,180\n")
     reads_everything(data)
-    assert ("overview", "0128") in calls  # the region is in every overview
-    assessments, _ = data.overview(False, "0128", MARCH)
-    assert assessments["reported_rape"] is not None
+    # Salem reads reported_rape at Salem: the region's new value changes nothing of its overview.
+    assert not [c for c in calls if c[0] == "overview"]
+    assert data.overview(False, "STHLM", MARCH)[0]["reported_rape"].value == 180
+    calls.clear()
+    upload(db, b"indicator_id,period,area_code,value\nsupport_line_calls,2026-03,STHLM,31\n")
+    reads_everything(data)
+    # The support line is reported at the region only, so Salem's overview reads it there: that
+    # one indicator is read again, and only it.
+    assert [c for c in calls if c[0] == "overview"] == [
+        ("overview", "0128", ("support_line_calls",))
+    ]
+    readings, _ = data.overview(False, "0128", MARCH)
+    assert readings["support_line_calls"].fallback
+    assert readings["support_line_calls"].value == 31
 
 
 def test_a_write_that_changes_no_data_makes_nothing_stale(data):
@@ -101,3 +116,30 @@ def test_a_restored_file_is_a_new_history(data, tmp_path):
     reads_everything(data)
     assert len(calls) == 6
     assert isinstance(data.indicator_observations(False, "reported_grooming"), pd.DataFrame)
+
+
+def test_ten_sessions_at_once_make_the_overview_once(data):
+    """Sessions arriving together after an upload wait for one computation and share it."""
+    import threading
+
+    data, db, calls = data
+    results = []
+
+    def session(briefing: bool) -> None:
+        results.append(data.overview(briefing, "0180", MARCH))
+
+    for briefing in (False, True):
+        threads = [threading.Thread(target=session, args=(briefing,)) for _ in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    made = [c for c in calls if c[0] == "overview"]
+    assert [c[1] for c in made] == ["0180", "0180"]  # once per mode, every indicator at once
+    assert len(results) == 20
+    assert all(r is results[0] for r in results[:10]) and all(
+        r is results[10] for r in results[10:]
+    )
+    assert data.overview_summary(False, "0180", MARCH, "sv") is data.overview_summary(
+        False, "0180", MARCH, "sv"
+    )
