@@ -74,6 +74,7 @@ TEXT: dict[str, str] = {
     "store_upload_already_undone": "Upload #{upload_id} has already been undone ({when}).",
     "store_undo_conflict": "Upload #{upload_id} cannot be undone: {n} of its values have since been changed by upload {later}. Undo {later} first.",
     "store_undo_conflict_one": "Upload #{upload_id} cannot be undone: 1 of its values has since been changed by upload {later}. Undo {later} first.",
+    "store_no_disclosure_key": "The database has no key for disclosure control: run the manage.py command again.",
     "backup_disk_full": "The disk is full: the copy did not fit in {folder}. Nothing has changed and no half-written file is left; free some space and try again.",
     "backup_write_failed": "The file could not be written in {folder} ({reason}). Nothing has changed.",
     "backup_missing": "The backup {path} does not exist.",

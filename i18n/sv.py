@@ -74,6 +74,7 @@ TEXT: dict[str, str] = {
     "store_upload_already_undone": "Uppladdning #{upload_id} är redan ångrad ({when}).",
     "store_undo_conflict": "Uppladdning #{upload_id} kan inte ångras: {n} av dess värden har ändrats senare av uppladdning {later}. Ångra {later} först.",
     "store_undo_conflict_one": "Uppladdning #{upload_id} kan inte ångras: 1 av dess värden har ändrats senare av uppladdning {later}. Ångra {later} först.",
+    "store_no_disclosure_key": "Databasen saknar nyckel för röjandekontroll: kör manage.py-kommandot igen.",
     "backup_disk_full": "Disken är full: kopian fick inte plats i {folder}. Inget har ändrats och ingen halvfärdig fil finns kvar; frigör utrymme och försök igen.",
     "backup_write_failed": "Filen kunde inte skrivas i {folder} ({reason}). Inget har ändrats.",
     "backup_missing": "Säkerhetskopian {path} finns inte.",

@@ -10,6 +10,7 @@ from typing import Protocol
 import duckdb
 import pandas as pd
 
+from i18n import MessageError
 from storage.database import Database
 from storage.observations import checksums
 
@@ -26,6 +27,10 @@ def ensure_key(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+class MissingDisclosureKey(MessageError, RuntimeError):
+    """The database has no secret key for disclosure control (the writer creates it)."""
+
+
 def has_key(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute("SELECT count(*) FROM meta WHERE key = ?", [KEY_NAME]).fetchall()[0][0])
 
@@ -33,9 +38,7 @@ def has_key(con: duckdb.DuckDBPyConnection) -> bool:
 def _key(con: duckdb.DuckDBPyConnection) -> bytes:
     row = con.execute("SELECT value FROM meta WHERE key = ?", [KEY_NAME]).fetchall()
     if not row:
-        raise RuntimeError(
-            "Databasen saknar nyckel för röjandekontroll: kör manage.py-kommandot igen."
-        )
+        raise MissingDisclosureKey("store_no_disclosure_key")
     return bytes.fromhex(row[0][0])
 
 
