@@ -1,6 +1,6 @@
 """Lägesbild's command line: a thin shell over the same functions the upload page calls.
 
-    python manage.py ingest FILE [--db PATH] [--dry-run] [--json] [--user NAME]
+    python manage.py ingest FILE [--db PATH] [--dry-run] [--json] [--user NAME] [--sheet NAME]
     python manage.py undo UPLOAD_ID | uploads | export [--indicator ID] [--area CODE] [--out FILE]
     python manage.py process-changes [--json] | mark-process-change EVENT_ID (--indicator ID |
         --goal ID) | unmark-process-change CHANGE_ID
@@ -75,7 +75,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not args.json:
         print(f"Läser {path.name} …", file=sys.stderr)
     report = commit_upload(
-        db, load_catalog(), _analyst(args), data, path.name, dry_run=args.dry_run
+        db, load_catalog(), _analyst(args), data, path.name, dry_run=args.dry_run, sheet=args.sheet
     )
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
@@ -415,8 +415,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", parents=[common], help="läs in en månadsfil (CSV)")
+    p = sub.add_parser(
+        "ingest",
+        parents=[common],
+        help="läs in en fil (CSV, Excel .xlsx, BRÅ-, Kolada-, SCB-export)",
+    )
     p.add_argument("file")
+    p.add_argument(
+        "--sheet", help="bladet som läses i en Excel-arbetsbok (standard: första bladet)"
+    )
     p.add_argument(
         "--dry-run", action="store_true", help="kontrollera och visa ändringen, spara inget"
     )

@@ -212,8 +212,8 @@ TEXT: dict[str, str] = {
     "audit_action_process_change_remove": "process change undone",
     "upload_intro": "Upload the month's statistics as CSV files. You see exactly how each file was read and what it would change before anything is stored.",
     "upload_denied": "This page is for analysts. Your account does not have that role.",
-    "upload_files_label": "Choose or drop one or more CSV files",
-    "upload_files_help": 'Comma, semicolon or tab; UTF-8, Windows-1252 (Excel\'s "CSV (semicolon delimited)") or UTF-16; decimal comma is fine.',
+    "upload_files_label": "Choose or drop one or more files (CSV or Excel .xlsx)",
+    "upload_files_help": 'Comma, semicolon or tab; UTF-8, Windows-1252 (Excel\'s "CSV (semicolon delimited)") or UTF-16; decimal comma is fine. Excel workbook (.xlsx): the first sheet with a header row is read.',
     "upload_reading": "Reading and checking {name} …",
     "upload_read_ok": "{name}: {rows} rows read and checked",
     "upload_read_ok_one": "{name}: 1 row read and checked",
@@ -272,7 +272,7 @@ TEXT: dict[str, str] = {
 - **denominator** – for shares only; the numerator may not exceed the denominator.
 - **status** – `final` (if empty) or `preliminary`. **note** – free text.
 
-Semicolon, comma or tab; decimal comma is fine; UTF-8, Windows-1252 (Excel's "CSV (semicolon delimited)") or UTF-16. At most one row per indicator, area and month in a file.
+Semicolon, comma or tab; decimal comma is fine; UTF-8, Windows-1252 (Excel's "CSV (semicolon delimited)") or UTF-16. An Excel workbook (.xlsx) is fine too: the first sheet with a header row is read (a title above it is fine), numbers and dates as Excel stored them and formulas' values. Encrypted workbooks and .xls are not read. At most one row per indicator, area and month in a file.
 
 A file is stored whole or not at all, and every problem is shown with its row and column as in Excel. The same file twice changes nothing. A file that changes stored values is shown as a revision before you store it; the old values are kept and every upload can be undone under *Uploads*.""",
     "upload_download_template": "Download an example file (CSV for Excel)",

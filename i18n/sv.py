@@ -212,8 +212,8 @@ TEXT: dict[str, str] = {
     "audit_action_process_change_remove": "processförändring ångrad",
     "upload_intro": "Ladda upp månadens statistik som CSV-filer. Du ser exakt hur filen lästes och vad den skulle ändra innan något sparas.",
     "upload_denied": "Sidan är till för analytiker. Ditt konto har inte den behörigheten.",
-    "upload_files_label": "Välj eller dra hit en eller flera CSV-filer",
-    "upload_files_help": "Komma, semikolon eller tabb; UTF-8, Windows-1252 (Excels ”CSV (semikolonavgränsad)”) eller UTF-16; decimalkomma går bra.",
+    "upload_files_label": "Välj eller dra hit en eller flera filer (CSV eller Excel .xlsx)",
+    "upload_files_help": "CSV: komma, semikolon eller tabb; UTF-8, Windows-1252 (Excels ”CSV (semikolonavgränsad)”) eller UTF-16; decimalkomma går bra. Excel-arbetsbok (.xlsx): första bladet med en rubrikrad läses.",
     "upload_reading": "Läser och kontrollerar {name} …",
     "upload_read_ok": "{name}: {rows} rader lästa och kontrollerade",
     "upload_read_ok_one": "{name}: 1 rad läst och kontrollerad",
@@ -272,7 +272,7 @@ TEXT: dict[str, str] = {
 - **nämnare** – bara för andelar; täljaren får inte vara större än nämnaren.
 - **status** – `slutlig` (om tom) eller `preliminär`. **kommentar** – fri text.
 
-Semikolon, komma eller tabb; decimalkomma går bra; UTF-8, Windows-1252 (Excels ”CSV (semikolonavgränsad)”) eller UTF-16. Högst en rad per indikator, område och månad i en fil.
+Semikolon, komma eller tabb; decimalkomma går bra; UTF-8, Windows-1252 (Excels ”CSV (semikolonavgränsad)”) eller UTF-16. En Excel-arbetsbok (.xlsx) går också bra: det första bladet med en rubrikrad läses (en rubrik ovanför går bra), med tal och datum som Excel sparat dem och formlernas värden. Krypterade arbetsböcker och .xls läses inte. Högst en rad per indikator, område och månad i en fil.
 
 Filen sparas hel eller inte alls, och varje problem visas med rad och kolumn som i Excel. Samma fil två gånger ändrar ingenting. En fil som ändrar sparade värden visas som revidering innan du sparar; de gamla värdena sparas och varje uppladdning kan ångras under *Uppladdningar*.""",
     "upload_download_template": "Ladda ner exempelfil (CSV för Excel)",

@@ -40,6 +40,7 @@ class CheckedUpload:
     delimiter: str = ""
     column_map: dict[str, str] = field(default_factory=dict)
     source_format: str = "canonical"  # or bra.SOURCE_FORMAT ("BRÅ SOL")
+    sheet: str = ""  # the sheet read, for a workbook (.xlsx)
 
     @property
     def ok(self) -> bool:
@@ -54,6 +55,11 @@ class CheckedUpload:
             return (
                 f"Källformat {bra.SOURCE_FORMAT} (export ur BRÅ:s statistikdatabas), "
                 f"teckenkodning {self.encoding}, avgränsare semikolon, {self.rows} rader data. "
+                f"Kolumner: {columns}."
+            )
+        if self.sheet:
+            return (
+                f"Excel-arbetsbok (.xlsx), bladet ”{self.sheet}”, {self.rows} rader data. "
                 f"Kolumner: {columns}."
             )
         return (
@@ -93,6 +99,7 @@ class IngestReport:
                 "delimiter": self.checked.delimiter,
                 "columns": self.checked.column_map,
                 "source_format": self.checked.source_format,
+                "sheet": self.checked.sheet or None,
             },
         }
 
@@ -104,12 +111,20 @@ def current_month(today: date | None = None) -> pd.Timestamp:
 
 
 def check_upload(
-    data: bytes, file_name: str, catalog: Catalog | None = None, *, today: date | None = None
+    data: bytes,
+    file_name: str,
+    catalog: Catalog | None = None,
+    *,
+    today: date | None = None,
+    sheet: str | None = None,
 ) -> CheckedUpload:
-    """Read and validate a file completely, touching no database. All problems are collected."""
+    """Read and validate a file completely, touching no database. All problems are collected.
+
+    `sheet` names the sheet of a workbook to read (default: its first sheet).
+    """
     catalog = catalog or load_catalog()
     sha256 = hashlib.sha256(data).hexdigest()
-    read = read_upload(data, file_name)
+    read = read_upload(data, file_name, sheet=sheet)
     checked = CheckedUpload(
         file_name=file_name,
         sha256=sha256,
@@ -121,6 +136,7 @@ def check_upload(
         delimiter=read.delimiter,
         column_map=read.column_map,
         source_format=read.source_format,
+        sheet=read.sheet,
     )
     if not read.readable or read.rows.empty:
         return checked
@@ -192,9 +208,10 @@ def ingest_upload(
     today: date | None = None,
     is_demo: bool = False,
     catalog: Catalog | None = None,
+    sheet: str | None = None,
 ) -> IngestReport:
     """Check a file and, unless it has errors or this is a dry run, commit it in one transaction."""
-    checked = check_upload(data, file_name, catalog, today=today)
+    checked = check_upload(data, file_name, catalog, today=today, sheet=sheet)
     if not checked.ok:
         return IngestReport("rejected", None, checked.rows, 0, 0, 0, checked.errors, checked)
     if dry_run:

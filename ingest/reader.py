@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ingest import bra
+from ingest import bra, workbook
 from metrics.formatting import format_number
 from schemas.upload import MAX_ERRORS, REQUIRED_COLUMNS, UPLOAD_COLUMNS, UploadError
 
@@ -61,6 +61,7 @@ class ReadFile:
     errors: list[UploadError] = field(default_factory=list)
     source_format: str = "canonical"
     more_errors: int = 0  # problems found beyond MAX_ERRORS, not listed
+    sheet: str = ""  # the workbook sheet read, for an .xlsx
 
     @property
     def readable(self) -> bool:
@@ -154,17 +155,17 @@ def _choose_delimiter(header_line: str) -> str:
     return max(DELIMITERS, key=score)
 
 
-def read_upload(data: bytes, file_name: str = "") -> ReadFile:
-    """Read an upload into text rows. Never raises for bad content: problems become errors."""
+def read_upload(data: bytes, file_name: str = "", *, sheet: str | None = None) -> ReadFile:
+    """Read an upload into text rows. Never raises for bad content: problems become errors.
+
+    A workbook (.xlsx) is read from its first sheet, or from the one named `sheet`.
+    """
     if not data or re.search(rb"\S", data) is None:
         return _whole_file_error(
             "Filen är tom. Välj en CSV-fil med en rubrikrad och minst en rad data."
         )
-    if data[:4] == b"PK\x03\x04" or file_name.lower().endswith((".xlsx", ".xls")):
-        return _whole_file_error(
-            "Filen är en Excel-arbetsbok, inte en CSV-fil. Spara den i Excel som "
-            "”CSV (semikolonavgränsad)” och ladda upp den igen."
-        )
+    if workbook.is_workbook(data, file_name):
+        return _read_workbook(data, sheet)
     try:
         text, encoding = decode_bytes(data)
     except UnreadableText as exc:
@@ -367,6 +368,112 @@ def _map_headers(result: ReadFile, header_cells: list[str]) -> None:
         result.assumptions.append(
             "Kolumner som inte används: " + ", ".join(result.ignored_columns) + "."
         )
+
+
+def _known_columns(texts: list[str]) -> set[str]:
+    return {c for c in (_ALIAS_TO_COLUMN.get(_fold(t)) for t in texts) if c}
+
+
+def _header_row(rows: list[tuple[int, list[str]]]) -> int | None:
+    """Index of the header among a sheet's first rows: the first naming every required column,
+    else the one naming most known columns (its missing ones are then named); None if none
+    names any."""
+    candidates = rows[: workbook.HEADER_SEARCH_ROWS]
+    for i, (_, texts) in enumerate(candidates):
+        if set(REQUIRED_COLUMNS) <= _known_columns(texts):
+            return i
+    if not candidates:
+        return None
+    best = max(range(len(candidates)), key=lambda i: len(_known_columns(candidates[i][1])))
+    return best if _known_columns(candidates[best][1]) else None
+
+
+def _read_workbook(data: bytes, sheet: str | None) -> ReadFile:
+    """A workbook's sheet under its header row: the named sheet, else the first sheet with a
+    header row that is recognised (among its first rows with anything in them; rows above it
+    are a title and are not read)."""
+    try:
+        book = workbook.open_workbook(data)
+        names = [book.find(sheet)] if sheet is not None else book.sheet_names
+        first = None
+        for name in names:
+            cells = book.cells(name)
+            first = first or cells
+            header_at = _header_row(cells.rows)
+            if header_at is not None:
+                break
+    except workbook.WorkbookRefused as exc:
+        return _whole_file_error(str(exc))
+    if header_at is None:
+        cells = first
+        if not cells.rows:
+            return _whole_file_error(
+                f"Bladet ”{cells.sheet}” är tomt. Välj bladet med data (med manage.py: "
+                "--sheet NAMN)."
+            )
+        number, texts = cells.rows[0]
+        shown = ", ".join(t for t in texts if t)[:200]
+        where = (
+            f"Bladet ”{cells.sheet}”"
+            if len(names) == 1
+            else f"Inget av arbetsbokens {len(names)} blad ({', '.join(names)})"
+        )
+        return _whole_file_error(
+            f"{where} har ingen rubrikrad som känns igen: ingen av de första "
+            f"{workbook.HEADER_SEARCH_ROWS} raderna med innehåll har kolumnerna indicator_id, "
+            "period, area_code och value (eller indikator, månad, område, värde). Första raden "
+            f"med innehåll i ”{cells.sheet}” (rad {number}) är: {shown}."
+        )
+    header_row, header_cells = cells.rows[header_at]
+    result = ReadFile(
+        rows=pd.DataFrame(),
+        encoding="Excel-arbetsbok (.xlsx)",
+        delimiter="",
+        sheet=cells.sheet,
+    )
+    if len(header_cells) > MAX_COLUMNS:
+        return _whole_file_error(
+            f"Rubrikraden har {format_number(len(header_cells), 'sv')} kolumner; högst "
+            f"{format_number(MAX_COLUMNS, 'sv')} tillåts."
+        )
+    _map_headers(result, header_cells)
+    if header_row > 1:
+        result.assumptions.append(
+            f"Rubrikraden är rad {header_row} i bladet ”{cells.sheet}”; raderna ovanför "
+            "(rubrik eller tomma rader) lästes inte."
+        )
+    if len(cells.sheet_names) > 1:
+        others = ", ".join(f"”{n}”" for n in cells.sheet_names if n != cells.sheet)
+        result.assumptions.append(
+            f"Arbetsboken har {len(cells.sheet_names)} blad; bladet ”{cells.sheet}” lästes, "
+            f"inte {others}."
+        )
+    if not result.readable:
+        return result
+    data_rows = cells.rows[header_at + 1 :]
+    columns: dict[str, list[str]] = {c: [] for c in result.column_positions}
+    for _, texts in data_rows:
+        for column, position in result.column_positions.items():
+            columns[column].append(texts[position] if position < len(texts) else "")
+    if "period" in columns:
+        columns["period"], serials = workbook.serial_months(columns["period"])
+        if serials:
+            result.assumptions.append(serials)
+    frame = pd.DataFrame(
+        {c: pd.array(v, dtype="str") for c, v in columns.items()}, index=range(len(data_rows))
+    )
+    frame["excel_row"] = np.asarray([n for n, _ in data_rows], dtype="int64")
+    keep = [c for c in UPLOAD_COLUMNS if c in frame.columns] + ["excel_row"]
+    frame = frame[keep]
+    cells_only = frame.drop(columns="excel_row")
+    if len(frame) and len(cells_only.columns):
+        frame = frame[(cells_only != "").any(axis=1)].reset_index(drop=True)
+    if frame.empty:
+        result.errors.append(
+            UploadError(None, None, None, "Bladet har en rubrikrad men inga rader med data.")
+        )
+    result.rows = frame
+    return result
 
 
 def _read_bra(lines: list[str], encoding: str) -> ReadFile:

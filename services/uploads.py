@@ -66,14 +66,16 @@ def preview_upload(
     file_name: str,
     *,
     today: date | None = None,
+    sheet: str | None = None,
 ) -> Preview:
     """Check a file against every rule and plan it against the store, storing nothing.
 
-    `today` fixes the latest month allowed (default: the clock's). Raises AccessDenied below
+    `today` fixes the latest month allowed (default: the clock's); `sheet` names the sheet of a
+    workbook (default: the first with a header row). Raises AccessDenied below
     analyst; a file with problems is a Preview with `errors`, never an exception.
     """
     require(user, ROLE)
-    checked = check_upload(payload, file_name, catalog, today=today)
+    checked = check_upload(payload, file_name, catalog, today=today, sheet=sheet)
     errs = checked.errors
     errors = pd.DataFrame(
         {
@@ -119,6 +121,7 @@ def commit_upload(
     dry_run: bool = False,
     today: date | None = None,
     is_demo: bool = False,
+    sheet: str | None = None,
 ) -> IngestReport:
     """Check the file again and store it whole in one transaction, as the user's upload (or, with
     `dry_run`, only report what it would change). A rejected file stores nothing
@@ -135,6 +138,7 @@ def commit_upload(
         today=today,
         is_demo=is_demo,
         catalog=catalog,
+        sheet=sheet,
     )
 
 

@@ -189,3 +189,21 @@ def test_demo_if_missing_gives_an_older_demo_database_its_population(demo_copy):
     assert not population.empty and population["year"].max() == 2025
     again = manage("demo", "--if-missing", db=path)
     assert "Demobefolkningen" not in again.stdout.decode()
+
+
+def test_ingest_reads_a_named_sheet_of_a_workbook_and_refuses_an_encrypted_one(db_path):
+    workbook = str(FIXTURES / "flera_blad.xlsx")
+    done = manage("ingest", workbook, "--sheet", "Data", "--json", db=db_path)
+    assert done.returncode == 0, done.stderr.decode()
+    report = json.loads(done.stdout)
+    assert (report["status"], report["inserted"], report["file"]["sheet"]) == (
+        "committed",
+        2,
+        "Data",
+    )
+    missing = manage("ingest", workbook, "--sheet", "Saknas", "--json", db=db_path)
+    assert missing.returncode == 1
+    assert "inget blad som heter ”Saknas”" in json.loads(missing.stdout)["errors"][0]["message"]
+    encrypted = manage("ingest", str(FIXTURES / "seed_krypterad.xlsx"), db=db_path)
+    assert encrypted.returncode == 1
+    assert "Arbetsboken är krypterad" in encrypted.stdout.decode()

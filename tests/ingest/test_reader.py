@@ -72,10 +72,11 @@ def test_missing_required_column_is_a_whole_file_error():
     assert "Kolumnen area_code (område) saknas i rubrikraden" in read.errors[0].message
 
 
-def test_excel_workbook_gets_advice_to_save_as_csv():
+def test_a_broken_excel_workbook_gets_advice_to_save_it_again():
     read = read_upload(b"PK\x03\x04 rest of a zip", "månad.xlsx")
     assert not read.readable
-    assert "Spara den i Excel som ”CSV (semikolonavgränsad)”" in read.errors[0].message
+    assert "Arbetsboken är trasig eller avkortad" in read.errors[0].message
+    assert "spara den igen" in read.errors[0].message
 
 
 def test_empty_file_is_rejected_with_a_message():

@@ -221,11 +221,24 @@ def test_an_empty_history_says_so(app, tmp_path):
     assert "Inga uppladdningar ännu." in texts(at)
 
 
-def test_an_excel_workbook_is_refused_with_what_to_do(app):
-    at = upload(app(), ("mars.xlsx", b"PK\x03\x04 not a csv"))
-    problems = at.dataframe[0].value
-    assert problems["Rad (som i Excel)"].isna().all()  # the whole file, not a row
-    assert "CSV (semikolonavgränsad)" in problems["Vad du behöver göra"].iloc[0]
+def test_an_excel_workbook_is_previewed_and_stored_like_its_csv(app, tmp_path):
+    from storage import load_observations
+
+    empty = tmp_path / "empty.duckdb"
+    at = upload(app(db_path=empty), ("seed.xlsx", (FIXTURES / "seed.xlsx").read_bytes()))
+    assert metrics(at) == {"Nya värden": "7", "Reviderade värden": "0", "Oförändrade värden": "0"}
+    assert "Excel-arbetsbok (.xlsx), bladet ”seed”, 7 rader data" in shown(texts(at))
+    commit(at)
+    assert len(load_observations(db(empty))) == 7
+
+
+def test_a_broken_or_encrypted_workbook_is_refused_with_what_to_do(app):
+    encrypted = (FIXTURES / "seed_krypterad.xlsx").read_bytes()
+    at = upload(app(), ("mars.xlsx", b"PK\x03\x04 not a workbook"), ("hemlig.xlsx", encrypted))
+    for table, expected in zip(at.dataframe, ("trasig eller avkortad", "krypterad"), strict=True):
+        problems = table.value
+        assert problems["Rad (som i Excel)"].isna().all()  # the whole file, not a row
+        assert expected in problems["Vad du behöver göra"].iloc[0]
     assert commit_button(at) is None
 
 
