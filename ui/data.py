@@ -73,6 +73,13 @@ def _versions(file_version: tuple[int, ...]) -> DataVersions:
     return read_versions(database())
 
 
+def version_key(briefing: bool, indicator_ids: Sequence[str], area_codes: Sequence[str]) -> tuple:
+    """What a cache of something drawn from these indicators at these areas keys on (e.g. a
+    chart): it changes when their data (briefing mode: any area of them), a process change, an
+    event or the catalog changes, never on a sign-in or a note."""
+    return (hash(catalog()), *_key(briefing, indicator_ids, area_codes))
+
+
 def _key(briefing: bool, indicator_ids: Sequence[str], area_codes: Sequence[str] | None) -> tuple:
     """What a cache of these indicators at these areas keys on. Briefing mode's cells depend on
     every area of an indicator (disclosure control protects the indicator whole)."""
@@ -342,11 +349,24 @@ def overview_summary(briefing: bool, area: str, period: pd.Timestamp, lang: str)
     )
 
 
-def readings(briefing: bool, area: str, period: pd.Timestamp | None) -> dict[str, Reading]:
+def readings(
+    briefing: bool,
+    area: str,
+    period: pd.Timestamp | None,
+    indicator_ids: Sequence[str] | None = None,
+) -> dict[str, Reading]:
     """Indicator id → its reading for the area (the region's where the indicator is not
     reported there) in the month `period`: the same objects the overview, the goal and
-    indicator pages and the briefing pack show (one reading, whatever the view)."""
-    return overview(briefing, area, period)[0]
+    indicator pages and the briefing pack show (one reading, whatever the view).
+    indicator_ids: only these (a goal page's, one indicator's), made in one batch where stale;
+    default every indicator of the catalog."""
+    if indicator_ids is None:
+        return overview(briefing, area, period)[0]
+    slot = (hash(catalog()), briefing, area, period)
+    every = _reading_keys(briefing, area)
+    keys = {i: every[i] for i in dict.fromkeys(indicator_ids)}
+    parts, _ = _store().parts(slot, keys, lambda stale: _make_parts(briefing, area, period, stale))
+    return {i: part[0] for i, part in parts.items()}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from charts import plotly_config
 from charts.describe import describe_trend
-from charts.indicator import build_indicator_chart
+from charts.indicator import IndicatorChart, build_indicator_chart
 from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_month
@@ -45,28 +45,32 @@ def draw_indicator(
         and indicator.kind in ("count", "proportion")
         and not f.briefing
     )
-    reading = data.readings(f.briefing, f.area, f.end or through)[indicator.id]
-    chart = build_indicator_chart(
-        obs,
-        catalog,
-        indicator,
+    reading = data.readings(f.briefing, f.area, f.end or through, [indicator.id])[indicator.id]
+    events = tuple(data.chart_events(indicator.id, lang, f.briefing))
+    drawn = _drawn(
+        data.version_key(f.briefing, [indicator.id], [area]),
+        indicator.id,
         area,
-        reading=reading,
-        start=f.start,
-        end=f.end,
-        lang=lang,
-        demo=demo,
-        data_through=through,
-        events=data.chart_events(indicator.id, lang, f.briefing),
-        rolling_label=t("rolling_label", lang) if rolling else None,
+        f.start,
+        f.end,
+        lang,
+        demo,
+        through,
+        f.briefing,
+        events,
+        t("rolling_label", lang) if rolling else None,
+        _obs=obs,
+        _reading=reading,
     )
-    if chart is None:
+    if drawn is None:
         st.info(f"{indicator.label(lang)}: {t('rollup_no_data', lang)}.")
         return None
-    series, ctx = chart.series, chart.context
+    chart, summary, table = drawn
     chart_col, info_col = st.columns([3, 2]) if show_definition else (st.container(), None)
     with chart_col:
-        st.plotly_chart(chart.figure, config=plotly_config(ctx), theme=None, key=f"chart_{key}")
+        st.plotly_chart(
+            chart.figure, config=plotly_config(chart.context), theme=None, key=f"chart_{key}"
+        )
         badges([reading.variation_icon, reading.assurance_icon], lang)
         st.markdown(
             reading_html(reading, lang, area_name=catalog.area(f.area).name(lang)),
@@ -74,25 +78,10 @@ def draw_indicator(
         )
         if indicator.kind in ("count", "proportion") and not f.briefing:
             st.checkbox(t("show_rolling", lang), key=f"roll_{key}")
-        st.caption(
-            t("chart_summary", lang)
-            + ": "
-            + describe_trend(series, ctx, chart.spc_points, chart.unit, chart.percent)
-        )
+        st.caption(t("chart_summary", lang) + ": " + summary)
         with st.expander(t("data_table", lang)):
-            table = pd.DataFrame(
-                {
-                    t("period", lang): [format_month(p, lang) for p in series.index],
-                    indicator.label(lang): [
-                        format_value(indicator, v, lang) for v in series["value"]
-                    ],
-                    "Status": [
-                        t("preliminary", lang) if s == "preliminary" else ""
-                        for s in series["status"]
-                    ],
-                }
-            )
             st.dataframe(table, hide_index=True, width="stretch")
+    series = chart.series
     if info_col is not None:
         with info_col:
             draw_commentary(
@@ -107,6 +96,61 @@ def draw_indicator(
             )
             draw_definition(indicator, catalog, lang)
     return reading
+
+
+# Made once per data version and shared by every session (a resource: handed out, not copied):
+# building a 240-month Plotly figure with its statistics is most of a goal page's run. Keyed on
+# the data version of the indicator at the area (ui/data.version_key: whole indicator in
+# briefing mode; events and process changes too) and on everything else the chart is drawn
+# from; the rows and the reading follow from the key.
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _drawn(
+    data_key: tuple,
+    indicator_id: str,
+    area: str,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    lang: str,
+    demo: bool,
+    through: pd.Timestamp,
+    briefing: bool,
+    events: tuple[tuple[pd.Timestamp, str], ...],
+    rolling_label: str | None,
+    *,
+    _obs: pd.DataFrame,
+    _reading: Reading,
+) -> tuple[IndicatorChart, str, pd.DataFrame] | None:
+    """The chart, its summary in words and its table of values."""
+    catalog = data.catalog()
+    indicator = catalog.indicator(indicator_id)
+    chart = build_indicator_chart(
+        _obs,
+        catalog,
+        indicator,
+        area,
+        reading=_reading,
+        start=start,
+        end=end,
+        lang=lang,
+        demo=demo,
+        data_through=through,
+        events=list(events),
+        rolling_label=rolling_label,
+    )
+    if chart is None:
+        return None
+    series = chart.series
+    summary = describe_trend(series, chart.context, chart.spc_points, chart.unit, chart.percent)
+    table = pd.DataFrame(
+        {
+            t("period", lang): [format_month(p, lang) for p in series.index],
+            indicator.label(lang): [format_value(indicator, v, lang) for v in series["value"]],
+            "Status": [
+                t("preliminary", lang) if s == "preliminary" else "" for s in series["status"]
+            ],
+        }
+    )
+    return chart, summary, table
 
 
 def draw_definition(indicator: Indicator, catalog: Catalog, lang: str) -> None:
