@@ -5,14 +5,20 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from i18n import MessageError
+
 ROLES = ("public", "viewer", "analyst", "admin")
 PUBLIC_ENV = "LAGESBILD_PUBLIC"
 """A deployment setting: `LAGESBILD_PUBLIC=1` makes every session of this server a public one."""
 _RANK = {role: i for i, role in enumerate(ROLES)}
 
 
-class AccessDenied(PermissionError):
-    """The signed-in user's role does not allow this page or action."""
+class AccessDenied(MessageError, PermissionError):
+    """The signed-in user's role does not allow this page or action (an i18n message)."""
+
+
+class PublicSettingError(MessageError, ValueError):
+    """LAGESBILD_PUBLIC holds a value that is neither on nor off."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,7 @@ def public_deployment(environ: dict[str, str] | None = None) -> bool:
         return False
     if value in ("1", "true", "yes"):
         return True
-    raise ValueError(f"{PUBLIC_ENV} måste vara 1 eller 0, inte {value!r}")
+    raise PublicSettingError("auth_public_setting", name=PUBLIC_ENV, value=repr(value))
 
 
 def protection_enforced(user: User | None, environ: dict[str, str] | None = None) -> bool:
@@ -64,4 +70,4 @@ def local_user() -> User:
 def require(user: User, role: str) -> None:
     """Raise AccessDenied unless `user` has `role` or above. Call before any change to data."""
     if not user.can(role):
-        raise AccessDenied(f"{user.name} ({user.role}) saknar behörighet: kräver {role}.")
+        raise AccessDenied("auth_denied", name=user.name, role=user.role, required=role)

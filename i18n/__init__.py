@@ -17,16 +17,25 @@ def t(key: str, lang: str = "sv", **values: object) -> str:
 
     Singular and plural: when a count placeholder (COUNTS; an int or a formatted number) is 1
     and the language has `key + "_one"`, that text is used ("1 indikator", "2 indikatorer").
-    A value that is a Message is written in the same language. A missing key raises KeyError
+    A value that is a Message is written in the same language (a list of them joined by "; "). A missing key raises KeyError
     (tests/i18n/test_coverage.py checks that both languages have the same keys).
     """
-    values = {k: v.text(lang) if isinstance(v, Message) else v for k, v in values.items()}
+    values = {k: _written(v, lang) for k, v in values.items()}
     if any(str(values[name]) == "1" for name in COUNTS if name in values):
         key = key + "_one" if key + "_one" in _TEXTS.get(lang, sv.TEXT) else key
     text = _TEXTS.get(lang, sv.TEXT).get(key)
     if text is None:
         text = sv.TEXT[key]
     return text.format(**values) if values else text
+
+
+def _written(value: object, lang: str) -> object:
+    """A value as it goes into a text: a Message in the text's language, a list of them joined."""
+    if isinstance(value, Message):
+        return value.text(lang)
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Message) for v in value):
+        return "; ".join(v.text(lang) for v in value)
+    return value
 
 
 def number_word(n: int, lang: str = "sv") -> str:

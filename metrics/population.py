@@ -15,6 +15,8 @@ from typing import Literal
 
 import pandas as pd
 
+from i18n import Message, MessageError
+
 Base = Literal["all", "women_18plus", "children_0_17"]
 BASES: tuple[str, ...] = ("all", "women_18plus", "children_0_17")
 """The population bases an indicator may name in the catalog."""
@@ -51,8 +53,8 @@ class PopulationFigure:
         return self.year < self.for_year
 
 
-class PopulationError(ValueError):
-    """A population frame that cannot be stored; the message is Swedish and names the rows."""
+class PopulationError(MessageError, ValueError):
+    """A population frame that cannot be stored; the message (an i18n key) says what is wrong."""
 
 
 class Population:
@@ -82,7 +84,9 @@ class Population:
         """The figure a rate of `year` in the area uses for `base`: that year's, else the latest
         earlier year's; None when there is neither (a later year is never used)."""
         if base not in BASE_GROUPS:
-            raise ValueError(f"okänd befolkningsbas {base!r} (tillåtna: {', '.join(BASES)})")
+            raise PopulationError(
+                "population_unknown_base", base=repr(base), allowed=", ".join(BASES)
+            )
         sex, age_band = BASE_GROUPS[base]
         years = self._index.get((area_code, sex, age_band))
         if not years:
@@ -106,32 +110,31 @@ def check_population_frame(frame: pd.DataFrame, area_codes: set[str]) -> pd.Data
     inhabitants that are not positive whole numbers, one group given twice."""
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        raise PopulationError(f"Befolkningstabellen saknar kolumnerna {', '.join(missing)}.")
+        raise PopulationError("population_missing_columns", columns=", ".join(missing))
     out = frame[list(COLUMNS)].copy()
     problems = []
     unknown = sorted(set(out["area_code"].astype(str)) - area_codes)
     if unknown:
-        problems.append(f"okända områden: {', '.join(unknown[:10])}")
+        problems.append(Message("population_unknown_areas", areas=", ".join(unknown[:10])))
     for column, allowed in (("sex", SEXES), ("age_band", AGE_BANDS)):
         bad = sorted(set(out[column].astype(str)) - set(allowed))
         if bad:
-            problems.append(f"okända värden i {column}: {', '.join(bad)}")
+            problems.append(
+                Message("population_unknown_values", column=column, values=", ".join(bad))
+            )
     years = pd.to_numeric(out["year"], errors="coerce")
     if (years.isna() | (years < 1900) | (years > 2100) | (years % 1 != 0)).any():
-        problems.append("år ska vara heltal mellan 1900 och 2100")
+        problems.append(Message("population_bad_years"))
     inhabitants = pd.to_numeric(out["inhabitants"], errors="coerce")
     if (inhabitants.isna() | (inhabitants <= 0) | (inhabitants % 1 != 0)).any():
-        problems.append("invånarantal ska vara positiva heltal")
+        problems.append(Message("population_bad_inhabitants"))
     if problems:
-        raise PopulationError("Befolkningstabellen kan inte sparas: " + "; ".join(problems) + ".")
+        raise PopulationError("population_refused", problems=problems)
     out["area_code"] = out["area_code"].astype(str)
     out["year"] = years.astype("int64")
     out["inhabitants"] = inhabitants.astype("int64")
     out["estimate"] = out["estimate"].astype(bool)
     out["source"] = out["source"].astype(str)
     if out.duplicated(["area_code", "year", "sex", "age_band"]).any():
-        raise PopulationError(
-            "Befolkningstabellen kan inte sparas: samma område, år, kön och åldersgrupp "
-            "förekommer mer än en gång."
-        )
+        raise PopulationError("population_repeated")
     return out

@@ -137,7 +137,7 @@ def current_user() -> User:
     already shown the sign-in or "no access" page, so pages only see this if called out of turn).
     """
     if _served_unguarded():
-        raise AccessDenied("Lägesbild är inte rätt startad (app.py).")
+        raise AccessDenied("auth_not_started_right")
     try:
         if auth_mode() == LOCAL:
             _check_local()
@@ -145,9 +145,9 @@ def current_user() -> User:
         claims = _claims()
         user = user_from_claims(claims, role_rules()) if signed_in_claims(claims) else None
     except (ModeError, RoleConfigError) as exc:
-        raise AccessDenied("Lägesbild är inte rätt inställd.") from exc
+        raise AccessDenied("auth_not_set_up") from exc
     if user is None:
-        raise AccessDenied("Ingen inloggad användare med behörighet.")
+        raise AccessDenied("auth_nobody_signed_in")
     return user
 
 
