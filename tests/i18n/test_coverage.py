@@ -41,6 +41,7 @@ PENDING = {
     "schemas/catalog.py",
     "schemas/upload.py",
     "ingest/reader.py",
+    "ingest/workbook.py",
     "ingest/bra.py",
     "ingest/normalise.py",
     "ingest/pipeline.py",
