@@ -196,13 +196,16 @@ class PeriodTotal:
     """One calendar year of an indicator at one area, as briefing mode may show it.
 
     ``total`` None: not shown; ``fewer`` True means the year's total is 1..threshold-1 (said as
-    "färre än 5"); ``fewer`` False with ``total`` None means it cannot be shown at all (the
-    months it adds to the shown ones would be a small count). ``months``: months reported."""
+    "färre än 5"); ``partial`` True means the year is not complete (fewer than 12 months
+    reported), so no total is shown yet; otherwise ``total`` None means it cannot be shown at
+    all (what it adds to the shown months would be a small count, or would pin the hidden
+    months). ``months``: months reported."""
 
     year: int
     months: int
     total: float | None
     fewer: bool
+    partial: bool = False
 
 
 def period_totals(
@@ -214,10 +217,13 @@ def period_totals(
     reported for the region only, e.g. lethal violence), every month below the threshold is
     hidden, zeros too, so ``..`` says 0..4; the year's total then tells what the months cannot.
     monthly: one area's monthly counts *before* protection (period, value) with ``suppressed``
-    from the indicator's decision. A year's total is shown when it is 0 or at least the
-    threshold, and what it adds to the shown months (the hidden months' sum) is 0 or at least the
-    threshold; a total of 1..threshold-1 is "fewer than" the threshold; otherwise it is not shown.
-    Years in order; empty frame -> ().
+    from the indicator's decision (every hidden month is 0..threshold-1, as for an isolated
+    indicator). Only complete years (12 months reported) get a total: a running total of the
+    current year, read month after month, would give each new month by subtraction. A year's
+    total is shown when it is 0 or at least the threshold, and what it adds to the shown months
+    (the hidden months' sum) is 0, or at least the threshold and below what would put every
+    hidden month at threshold-1 (which would pin them); a total of 1..threshold-1 is "fewer
+    than" the threshold; otherwise it is not shown. Years in order; empty frame -> ().
     """
     if monthly.empty:
         return ()
@@ -228,13 +234,16 @@ def period_totals(
         hidden = rows["suppressed"].to_numpy(dtype=bool)
         total = float(np.nansum(values))
         behind = float(np.nansum(values[hidden]))
+        most = (threshold - 1) * int(hidden.sum())  # every hidden month at its largest
 
         def small(x: float) -> bool:
             return 0 < x < threshold
 
-        if small(total):
+        if rows["period"].nunique() < 12:
+            out.append(PeriodTotal(int(year), len(rows), None, False, partial=True))
+        elif small(total):
             out.append(PeriodTotal(int(year), len(rows), None, True))
-        elif small(behind):
+        elif small(behind) or (behind > 0 and behind >= most):
             out.append(PeriodTotal(int(year), len(rows), None, False))
         else:
             out.append(PeriodTotal(int(year), len(rows), total, False))
@@ -244,9 +253,12 @@ def period_totals(
 def period_total_text(
     item: PeriodTotal, lang: Lang = "sv", threshold: int = DEFAULT_THRESHOLD
 ) -> str:
-    """The year as a sentence part: "2025: 7", "2025: färre än 5", "2025: kan inte visas"."""
+    """The year as a sentence part: "2025: 7", "2025: färre än 5", "2025: kan inte visas",
+    "2026: visas när året är slut"."""
     if item.total is not None:
         return t("period_total", lang, year=item.year, total=format_number(item.total, lang))
+    if item.partial:
+        return t("period_total_partial", lang, year=item.year, done=item.months)
     if item.fewer:
         return t("period_total_fewer", lang, year=item.year, threshold=threshold)
     return t("period_total_hidden", lang, year=item.year)
@@ -436,24 +448,23 @@ def suppress(
     Only indicators with ``disclosure`` true are touched; median_days values are left as they
     are. Primary: a value (for a proportion, a numerator or a denominator) from 1 to
     threshold-1; for an indicator without relations between its areas (``is_isolated``) every
-    value below the threshold, zeros too. Decoys: every non-zero cell whose secret draw
-    (``cell_draws`` with ``key``) falls below ``DECOY_RATE`` is hidden whatever its value, so a
-    reader who replays the rule without the key cannot tell a cell hidden for its own sake from
-    a decoy (reason "secondary"; none for an isolated indicator). Secondary, repeated until
-    nothing changes: every
-    hidden cell is checked against the attacker of docs/disclosure.md, who knows each shown
-    cell, every additive relation (``area_groups``, and a multi-month row = its months; for a
-    stock, its last month), that counts are whole and non-negative, that a numerator is at most
-    its denominator and that a hidden count is at least 1. Its feasible range (an integer
-    program per group of hidden cells linked by relations) must reach the threshold and hold
-    more than one value. A cell that fails gets company chosen without looking at values: its
-    partner in a secret pairing (by ``cell_draws``' rank) of the non-zero cells of its smallest
-    relation, then
-    the pair's partner pair, and so on (so either cell of a pair could be the small one), the
-    relation's total when every part is hidden, then the next relation. A cumulative stock
-    level 1..threshold-1 above the previous shown level is hidden too (the rise is a count).
-    Cells missing from the frame, or NaN, are unknown to the reader (at least 0). Zeros are
-    never hidden as secondaries, so "hidden means at least 1" stays true for the reader.
+    value below the threshold, zeros too. Decoys: every cell whose secret draw (``cell_draws``
+    with ``key``) falls below ``DECOY_RATE`` is hidden whatever its value, zeros too, so a reader
+    who replays the rule without the key cannot tell a cell hidden for its own sake from a decoy
+    (reason "secondary"; none for an isolated indicator). Secondary, repeated until nothing
+    changes: every hidden cell is checked against the attacker of docs/disclosure.md, who knows
+    each shown cell, every additive relation (``area_groups``, and a multi-month row = its
+    months; for a stock, its last month), that counts are whole and non-negative, that a
+    numerator is at most its denominator and that a hidden share has a base of at least 1 (not
+    that a hidden count is at least 1: zeros are hidden as decoys and company too). Its feasible
+    range (an integer program per group of hidden cells linked by relations) must reach the
+    threshold and hold more than one value. A cell that fails gets company chosen without
+    looking at values: its partner in a secret pairing (``cell_draws``' rank) of the cells of its
+    smallest relation, zeros too, then the pair's partner pair, and so on (so either cell of a
+    pair could be the small one), the relation's total when every part is hidden, then the next
+    relation. A cumulative stock level 1..threshold-1 above the previous shown level is hidden
+    too (the rise is a count). Cells missing from the frame, or NaN, are unknown to the reader
+    (at least 0).
     key: the database's secret (``storage.disclosure_key``; at least 16 bytes). decoys: per
     row, the decoys to use instead of the key's draws (for replaying the rule in tests).
     Empty frame -> empty result with the two columns.
@@ -594,12 +605,15 @@ class _Protector:
         self.hidden[: self.n] = np.asarray(keep_hidden, bool) & ~self.public[: self.n]
         self.reason = np.full(self.n, None, dtype=object)
         self.reason[self.hidden[: self.n]] = "secondary"
-        nonzero = np.zeros(size, dtype=bool)
-        nonzero[: self.n] = self.known[: self.n] & (np.nan_to_num(quantities) > _TOL).any(axis=1)
-        # Cells that may be chosen to protect another: shown now, non-zero, not already known
-        # to readers. Which cells these are is public (hidden cells are non-zero), so pairing
-        # them reveals nothing.
-        self.eligible = nonzero & ~self.public
+        possible = np.zeros(size, dtype=bool)
+        possible[: self.n] = self.known[: self.n]
+        if kind == "proportion":
+            # A share of nothing (denominator 0) is never hidden: a hidden share has a base.
+            possible[: self.n] &= np.nan_to_num(quantities[:, 1]) > _TOL
+        # Cells that may be hidden to protect another, or as decoys: in the frame, not already
+        # known to readers; zeros too, so a reader never knows a hidden count to be at least 1.
+        # Which cells these are is public, so pairing them reveals nothing.
+        self.eligible = possible & ~self.public
         # A secret rank and draw per cell from its area and months (never its value).
         self.rank, draw = cell_draws(
             key, [f"{self._code_of(i)}|{self._span_of(i)}" for i in range(size)]
@@ -816,11 +830,10 @@ class _Protector:
         targets = cells[(cells < self.n) & self.hidden[cells]]
         hidden_frame = (cells < self.n) & self.known[cells]
         truth = np.where(hidden_frame[:, None], self.q[cells], np.nan)
+        # A hidden count may be a zero (a decoy or company); a hidden share has a base.
         lower = np.zeros_like(truth)
         if self.kind == "proportion":
             lower[hidden_frame, 1] = 1.0
-        else:
-            lower[hidden_frame, 0] = 1.0
         safe = np.zeros(len(cells), dtype=bool)
         if self.kind != "proportion":
             safe = self._twins(cells, equations, truth[:, 0])
@@ -879,8 +892,8 @@ class _Protector:
     ) -> np.ndarray:
         """A cheap sufficient test (counts and stocks): cells in exactly the same equations with
         the same sign can trade units without touching any total, so a hidden cell can rise by
-        what its hidden twins hold above 1 (without limit when a twin is unknown to everyone)
-        and fall by a unit into any twin. Safe if that reaches the threshold and moves it."""
+        what its hidden twins hold (without limit when a twin is unknown to everyone) and fall
+        by a unit into any twin. Safe if that reaches the threshold and moves it."""
         signature: dict[int, list[int]] = {int(c): [] for c in cells}
         for e, (p, cs) in enumerate(equations):
             if int(p) in signature:
@@ -895,13 +908,13 @@ class _Protector:
         for members in by_signature.values():
             if len(members) < 2:
                 continue
-            slack = np.array([np.inf if np.isnan(truth[m]) else truth[m] - 1.0 for m in members])
+            slack = np.array([np.inf if np.isnan(truth[m]) else truth[m] for m in members])
             total = slack.sum()
             for position, m in enumerate(members):
                 if np.isnan(truth[m]):
                     continue
                 rise = total - slack[position]
-                safe[m] = truth[m] + rise >= self.t - _TOL and (rise > 0 or truth[m] > 1)
+                safe[m] = truth[m] + rise >= self.t - _TOL and (rise > 0 or truth[m] > 0)
         return safe
 
     def _stock_levels(self, area_ids: np.ndarray) -> np.ndarray:

@@ -3,9 +3,11 @@
 It knows what briefing mode shows of one indicator (each cell's value or ``..``), the catalog's
 areas (region = police areas = municipalities; a police area = its municipalities plus the
 unpublished part of a municipality that spans it; that municipality = its parts), that counts
-are whole and non-negative, that a numerator is at most its denominator, and that a hidden count
-is at least 1 (a hidden proportion: denominator at least 1). For every hidden cell it asks
-scipy's integer solver for the least and the greatest value the cell can take.
+are whole and non-negative, that a numerator is at most its denominator, that a hidden share
+has a denominator of at least 1, and what the rule says of a hidden count: at least ``floor``
+(0 since the rule hides zeros too, as decoys and company; 1 for a rule that never hides a zero).
+For every hidden cell it asks scipy's integer solver for the least and the greatest value the
+cell can take. ``replay_month`` adds the rule-replay attacker.
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ class MonthProgram:
 
 
 def month_program(
-    published: pd.DataFrame, catalog, indicator_id: str, floor: int = 1
+    published: pd.DataFrame, catalog, indicator_id: str, floor: int = 0
 ) -> MonthProgram:
     """published: area_code, value, denominator (NaN where hidden), suppressed. floor: what the
     reader knows a hidden count to be at least (1 when the rule never hides a zero, 0 when it
@@ -151,7 +153,7 @@ def attack_month(
     indicator_id: str,
     truth: pd.DataFrame | None = None,
     threshold: int = 5,
-    floor: int = 1,
+    floor: int = 0,
 ) -> list[Finding]:
     """Ranges of every hidden cell of one indicator in one month.
 
@@ -202,7 +204,7 @@ def replay_month(
     indicator_id: str,
     rule,
     threshold: int = 5,
-    floor: int = 1,
+    floor: int = 0,
 ) -> list[str]:
     """The rule-replay attacker on one month of a count: the areas of hidden cells it knows to
     be small although the integer program alone would not tell.
@@ -249,7 +251,9 @@ def replay_month(
     return known_small
 
 
-def attack(published: pd.DataFrame, catalog, truth: pd.DataFrame | None = None) -> list[Finding]:
+def attack(
+    published: pd.DataFrame, catalog, truth: pd.DataFrame | None = None, floor: int = 0
+) -> list[Finding]:
     """Every hidden monthly cell of every indicator in `published` (observation form with
     ``suppressed``)."""
     findings = []
@@ -262,12 +266,17 @@ def attack(published: pd.DataFrame, catalog, truth: pd.DataFrame | None = None) 
                 (truth["indicator_id"] == indicator_id)
                 & (truth["period"] == month["period"].iloc[0])
             ]
-        findings += attack_month(month, catalog, str(indicator_id), true)
+        findings += attack_month(month, catalog, str(indicator_id), true, floor=floor)
     return findings
 
 
 def attack_releases(
-    first: pd.DataFrame, second: pd.DataFrame, revised: set[str], catalog, indicator_id: str
+    first: pd.DataFrame,
+    second: pd.DataFrame,
+    revised: set[str],
+    catalog,
+    indicator_id: str,
+    floor: int = 0,
 ) -> list[Finding]:
     """Ranges of the hidden cells of two releases of one indicator's month, read together.
 
@@ -303,7 +312,7 @@ def attack_releases(
             k = index[(r, code)]
             value = published.get(code, "missing")
             if value is None:
-                lower[k] = max(lower[k], 1.0)
+                lower[k] = max(lower[k], float(floor))
             elif value != "missing":
                 lower[k] = upper[k] = float(value)
         for total, parts in rels:

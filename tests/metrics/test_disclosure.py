@@ -160,8 +160,31 @@ def test_group_of_one_hides_the_parent():
     out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS, key=KEY)
     reasons = out.set_index("area_code")["suppression_reason"]
     assert reasons["M1"] == "primary" and reasons["PA"] == "primary"
-    # zeros are never hidden to protect another cell: "hidden" still means "at least 1"
-    assert not (out["suppressed"] & (frame(rows)["value"] == 0)).any()
+    _assert_protected(out, SMALL_GROUPS)
+    _assert_attacker_fails(out)
+
+
+def test_hidden_zeros_keep_a_total_shown():
+    """M1 = 2 and M2 = 3 are hidden; their police area PA = 5 stays shown: since zeros are
+    hidden too (as decoys and company), a reader cannot assume a hidden count is at least 1,
+    so each of the two may be anything from 0 to 5. (Were "hidden >= 1" known, each would be
+    proved to be 1-4, and the police area or more would have to go.)"""
+    rows = small_month("cnt", "2026-01-01", 2, 3, 20, 30, 10, m0_in_pa=0)
+    data = frame(rows)
+    out = suppress(data, SMALL, groups=SMALL_GROUPS, key=KEY, decoys=np.zeros(len(data), bool))
+    hidden = set(out.loc[out["suppressed"], "area_code"])
+    assert hidden == {"M1", "M2"}
+    _assert_attacker_fails(out)
+
+
+def test_zeros_can_be_hidden_as_company():
+    """A small count whose relation holds only zeros besides it gets a zero as company (a
+    decoy-free run, so it is the rule's own choice), not its police area."""
+    rows = small_month("cnt", "2026-01-01", 3, 0, 20, 30, 10, m0_in_pa=6)
+    data = frame(rows)
+    out = suppress(data, SMALL, groups=SMALL_GROUPS, key=KEY, decoys=np.zeros(len(data), bool))
+    assert out.set_index("area_code")["suppressed"]["M1"]
+    assert (out["suppressed"] & (data["value"] == 0)).any()
     _assert_protected(out, SMALL_GROUPS)
     _assert_attacker_fails(out)
 
@@ -223,7 +246,8 @@ def test_explicit_groups_replace_the_catalog_geography():
 def test_nothing_is_hidden_when_every_count_is_zero_or_large():
     rows = small_month("cnt", "2026-01-01", 20, 0, 7, 50, 0, m0_in_pa=25)
     rows += small_month("cnt", "2026-02-01", 5, 6, 0, 9, 11, m0_in_pa=0)
-    out = suppress(frame(rows), SMALL, groups=SMALL_GROUPS, key=KEY)
+    data = frame(rows)
+    out = suppress(data, SMALL, groups=SMALL_GROUPS, key=KEY, decoys=np.zeros(len(data), bool))
     assert not out["suppressed"].any()
 
 
@@ -492,3 +516,22 @@ def test_period_totals_say_fewer_than_the_threshold_or_the_total():
     ]
     assert period_total_text(totals[0], "en") == "2024: fewer than 5"
     assert period_totals(monthly.iloc[:0]) == ()
+
+
+def test_period_totals_wait_for_a_complete_year_and_never_pin_the_hidden_months():
+    months = pd.date_range("2024-01-01", periods=34, freq="MS")
+    values = np.zeros(34)
+    values[:12] = 4  # 2024: 48, twelve hidden months that could then only be 4 each
+    values[[12, 13]] = [4, 3]  # 2025: 7, hidden months 3..4 each: not pinned
+    values[[24]] = [9]  # 2026: ten months so far
+    monthly = pd.DataFrame({"period": months, "value": values, "suppressed": values < T})
+    totals = period_totals(monthly)
+    assert [(p.year, p.total, p.partial) for p in totals] == [
+        (2024, None, False),
+        (2025, 7.0, False),
+        (2026, None, True),
+    ]
+    assert period_total_text(totals[2], "sv") == (
+        "2026: visas när året är slut (10/12 hittills)"
+    )
+    assert period_total_text(totals[2], "en").startswith("2026: shown when the year is complete")
