@@ -260,7 +260,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                 print(f"Okänd {label}: {value}", file=sys.stderr)
                 return EXIT_CANNOT_RUN
     data = to_excel_csv(
-        export_rows(_database(args), indicator_id=args.indicator, area_code=args.area)
+        export_rows(
+            _database(args), indicator_id=args.indicator, area_code=args.area, catalog=catalog
+        )
     )
     if args.out:
         Path(args.out).write_bytes(data)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ingest.normalise import SWEDISH_MONTHS
 from metrics.catalog import BraMapping, Catalog
+from metrics.periods import SWEDISH_MONTHS
 from schemas.catalog import fold_bra_text
 from schemas.upload import UploadError
 

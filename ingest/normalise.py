@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from metrics.periods import parse_period_texts
+from metrics.periods import whole_numbers as _whole_numbers
 from schemas.upload import RowProblems, UploadError, bounded_errors, map_values
 
 if TYPE_CHECKING:
     from metrics.catalog import Catalog
-
-SWEDISH_MONTHS = {
-    "januari": 1, "jan": 1, "january": 1,
-    "februari": 2, "feb": 2, "february": 2,
-    "mars": 3, "mar": 3, "march": 3,
-    "april": 4, "apr": 4,
-    "maj": 5, "may": 5,
-    "juni": 6, "jun": 6, "june": 6,
-    "juli": 7, "jul": 7, "july": 7,
-    "augusti": 8, "aug": 8, "august": 8,
-    "september": 9, "sep": 9, "sept": 9,
-    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
-    "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}  # fmt: skip
 
 STATUS_WORDS = {
     "": "final",
@@ -79,20 +63,6 @@ def stripped(cells: pd.Series) -> pd.Series:
         # without a round trip through Python objects (seconds for a million rows).
         return cells.str.strip()
     return cells.astype("object").fillna("").astype(str).str.strip()
-
-
-def _whole_numbers(text: pd.Series, start: int = 0, stop: int | None = None) -> np.ndarray:
-    """The digits (optionally a leading minus) at [start, stop) of each text, as floats.
-
-    The caller has matched the texts: they hold a whole number there. Arrow-backed text is cast
-    by pyarrow (a million cells in milliseconds); other text goes through Python.
-    """
-    if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow":
-        cells = pa.array(text)
-        if start or stop is not None:
-            cells = pc.utf8_slice_codeunits(cells, start, stop if stop is not None else 2**31 - 1)
-        return pc.cast(pc.cast(cells, pa.int64()), pa.float64()).to_numpy(zero_copy_only=False)
-    return text.str.slice(start, stop).astype("int64").astype("float64").to_numpy()
 
 
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -160,71 +130,12 @@ def _numbers_as_written(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.to_numeric(text.where(~blank, None), errors="coerce").astype(float), blank
 
 
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_COMPACT = re.compile(r"^(\d{4})m(\d{1,2})$|^(\d{4})(\d{2})$")
-_NAMED = re.compile(r"^([a-zåäö]+)\.?[\s\-]+(\d{2}|\d{4})$|^(\d{4})[\s\-]+([a-zåäö]+)\.?$")
-
-
 def parse_periods(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Months in the formats of the brief; returns (first-of-month timestamps, parsed_ok, day_dropped).
-
-    Accepted: 2026-03, 2026-03-01 (and Excel's "2026-03-01 00:00:00"), 2026M03, 202603,
-    "mars 2026", "2026 mars", "mar-26" (Excel's mmm-yy display, read as 2026). A date that is not
-    the 1st is read as its month (day_dropped True so the caller can say so).
-    """
-    text = raw.str.lower().str.strip()
-    year = pd.Series(np.nan, index=raw.index)
-    month = pd.Series(np.nan, index=raw.index)
-    day_dropped = pd.Series(False, index=raw.index)
-
-    # Fast path: "YYYY-MM", the canonical form, is read by slicing; only the other cells go
-    # through the general patterns (regex extraction runs in Python, a million rows in minutes).
-    canonical = text.str.fullmatch(r"[0-9]{4}-[0-9]{2}") if len(text) else text.astype(bool)
-    if bool(canonical.any()):
-        year[canonical] = _whole_numbers(text[canonical], 0, 4)
-        month[canonical] = _whole_numbers(text[canonical], 5, 7)
-    rest = ~canonical & (text != "")
-    if bool(rest.any()):
-        year[rest], month[rest], day_dropped[rest] = _parse_periods_general(text[rest])
-
-    valid = year.notna() & month.between(1, 12) & year.between(1900, 2200)
-    # First of the month from months since 1970, in numpy (no per-row date construction).
-    months = ((year.where(valid, 2000) - 1970) * 12 + month.where(valid, 1) - 1).astype("int64")
-    stamps = pd.Series(
-        months.to_numpy().astype("datetime64[M]").astype("datetime64[us]"), index=raw.index
-    ).where(valid)
-    ok = valid | (text == "")
-    return stamps, ok, day_dropped & valid
-
-
-def _parse_periods_general(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(year, month, day_dropped) for lower-cased month texts in any accepted form (NaN if none)."""
-    year = pd.Series(np.nan, index=text.index)
-    month = pd.Series(np.nan, index=text.index)
-
-    iso = text.str.extract(_ISO)
-    hit = iso[0].notna()
-    year[hit] = iso.loc[hit, 0].astype(float)
-    month[hit] = iso.loc[hit, 1].astype(float)
-    day = pd.to_numeric(iso[2], errors="coerce")
-    day_dropped = hit & day.notna() & (day != 1)
-
-    compact = text.str.extract(_COMPACT)
-    for y_col, m_col in ((0, 1), (2, 3)):
-        hit = year.isna() & compact[y_col].notna()
-        year[hit] = compact.loc[hit, y_col].astype(float)
-        month[hit] = compact.loc[hit, m_col].astype(float)
-
-    named = text.str.extract(_NAMED)
-    for name_col, y_col in ((0, 1), (3, 2)):
-        hit = year.isna() & named[name_col].notna()
-        months = named.loc[hit, name_col].map(SWEDISH_MONTHS)
-        years = named.loc[hit, y_col].astype(float)
-        years = years.where(years >= 100, years + 2000)
-        year[hit] = years
-        month[hit] = months.astype(float)
-
-    return year, month, day_dropped
+    """Periods in the formats of metrics.periods.parse_period_texts; returns (first-day
+    timestamps, parsed_ok, day_dropped). The granularity each was written at:
+    `parse_period_texts(raw).frequency`."""
+    parsed = parse_period_texts(raw)
+    return parsed.start, parsed.ok, parsed.day_dropped
 
 
 def read_indicators(text: pd.Series) -> pd.Series:
@@ -276,7 +187,10 @@ def day_dropped_note(count: int, example: str) -> str:
     return f"{count} datum angav en dag (t.ex. {example}); de lästes som sin månad."
 
 
-PERIOD_UNKNOWN = "Månaden ”{v}” känns inte igen. Skriv den som 2026-03, 2026M03 eller mars 2026."
+PERIOD_UNKNOWN = (
+    "Perioden ”{v}” känns inte igen. Skriv en månad som 2026-03 (eller 2026M03, mars 2026), "
+    "ett kvartal som 2025K3 (eller 2025Q3) eller ett år som 2025."
+)
 STATUS_UNKNOWN = (
     "Statusen ”{v}” känns inte igen. Skriv slutlig eller preliminär (eller lämna tomt för slutlig)."
 )
@@ -319,8 +233,12 @@ def normalise_rows(rows: pd.DataFrame, catalog: Catalog) -> Normalised:
     out["area_code"] = area
 
     period_raw = text_column(rows, "period")
-    periods, period_ok, day_dropped = parse_periods(period_raw)
+    parsed = parse_period_texts(period_raw)
+    periods, period_ok, day_dropped = parsed.start, parsed.ok, parsed.day_dropped
     out["period"] = periods
+    # The granularity each period was written at (month, quarter, year): schemas.upload checks
+    # it against the indicator's frequency.
+    out["period_frequency"] = parsed.frequency
     add_errors(~period_ok, "period", period_raw, PERIOD_UNKNOWN)
     if day_dropped.any():
         assumptions.append(

@@ -25,13 +25,13 @@ from ingest.normalise import (
     ignored_denominators_note,
     lost_zero_note,
     parse_numbers,
-    parse_periods,
     read_areas,
     read_indicators,
     read_notes,
     read_statuses,
     stripped,
 )
+from metrics.periods import parse_period_texts
 from schemas.upload import UPLOAD_COLUMNS
 
 if TYPE_CHECKING:
@@ -150,8 +150,14 @@ def precheck_rows(
         first = area.codes[area.first_row(lost)]
         assumptions.append(lost_zero_note(count, area_written.iloc[first], area_read.iloc[first]))
 
-    stamps, period_ok, day_dropped = parse_periods(period.texts)
+    parsed = parse_period_texts(period.texts)
+    stamps, period_ok, day_dropped = parsed.start, parsed.ok, parsed.day_dropped
     if not (period_ok.all() and stamps.notna().all() and (stamps <= current_month).all()):
+        return None
+    # Each period written at its indicator's frequency (month, quarter, year).
+    wanted = np.array([indicators[i].frequency for i in ind_read], dtype=object)[ind.codes]
+    written = parsed.frequency.to_numpy(dtype=object)[period.codes]
+    if not (wanted == written).all():
         return None
     dropped = day_dropped.to_numpy(dtype=bool)
     if dropped.any():

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from metrics.periods import Frequency, parse_period
 from schemas.catalog import CatalogTables, fold_bra_text, validate_catalog
 
 DEFAULT_PATH = Path(__file__).with_name("catalog.toml")
@@ -50,7 +51,8 @@ class CatalogError(ValueError):
 
 @dataclass(frozen=True)
 class Target:
-    """What an indicator should reach by `period` ("YYYY-MM"), in the indicator's monthly unit.
+    """What an indicator should reach by `period` ("YYYY-MM": the first month of the period at the
+    indicator's frequency; the catalog file may write "2025K3" or "2025"), in its per-period unit.
 
     For proportions `value` is a share 0..1. `illustrative` marks a target made up for the demo.
     """
@@ -152,6 +154,9 @@ class Indicator:
     fix_after_n_points: int | None = None
     delivery_delay_days: int | None = None
     population_base: str = "all"
+    frequency: Frequency = "monthly"
+    """The period its figures are reported per: "monthly", "quarterly" or "yearly" (metrics.periods);
+    stored periods are the first days of such periods."""
     area_targets: tuple[tuple[str, Target], ...] = ()
     """Targets set for one area each ([[indicators.area_targets]]), as (area code, target);
     `target` is the region's. A tuple, so the catalog stays hashable."""
@@ -337,11 +342,17 @@ def _load_catalog(path: Path) -> Catalog:
 load_catalog.cache_clear = _load_catalog.cache_clear  # type: ignore[attr-defined]
 
 
+def _first_month(period: str) -> str:
+    """A catalog period ("2026-03", "2025K3", "2025", validated) as its first month "YYYY-MM"."""
+    start = parse_period(period).start  # type: ignore[union-attr]
+    return f"{start.year}-{start.month:02d}"
+
+
 def _build(tables: CatalogTables) -> Catalog:
     targets = {
         row["indicator_id"]: Target(
             value=float(row["value"]),
-            period=row["period"],
+            period=_first_month(row["period"]),
             note_sv=row["note_sv"],
             note_en=row["note_en"],
             illustrative=row["illustrative"],
@@ -349,7 +360,9 @@ def _build(tables: CatalogTables) -> Catalog:
         for row in tables.targets.to_dict("records")
     }
     baselines = {
-        row["indicator_id"]: Baseline(float(row["value"]), row["period"], row["illustrative"])
+        row["indicator_id"]: Baseline(
+            float(row["value"]), _first_month(row["period"]), row["illustrative"]
+        )
         for row in tables.baselines.to_dict("records")
     }
     area_targets: dict[str, list[tuple[str, Target]]] = {}
@@ -359,7 +372,7 @@ def _build(tables: CatalogTables) -> Catalog:
                 row["area_code"],
                 Target(
                     value=float(row["value"]),
-                    period=row["period"],
+                    period=_first_month(row["period"]),
                     note_sv=row["note_sv"],
                     note_en=row["note_en"],
                     illustrative=row["illustrative"],
@@ -369,7 +382,7 @@ def _build(tables: CatalogTables) -> Catalog:
     breaks: dict[str, list[SeriesBreak]] = {}
     for row in tables.breaks.to_dict("records"):
         breaks.setdefault(row["indicator_id"], []).append(
-            SeriesBreak(row["period"], row["reason_sv"], row["reason_en"])
+            SeriesBreak(_first_month(row["period"]), row["reason_sv"], row["reason_en"])
         )
     indicators = tuple(
         Indicator(

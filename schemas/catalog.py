@@ -13,6 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from metrics.periods import DEFAULT_FREQUENCY, FREQUENCIES, parse_period
 from metrics.spc import MIN_FIX_POINTS
 
 KINDS = ("count", "stock", "proportion", "median_days")
@@ -30,7 +31,8 @@ MAX_DELIVERY_DELAY_DAYS = 400
 after, with a margin): a larger number is a typo, not a plan."""
 
 _ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
-_MONTH = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
+_PERIOD = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])|\d{4}K[1-4]|\d{4}")
+"""A period as the catalog writes it: a month 2026-03, a quarter 2025K3 or a year 2025."""
 # The brief fixes the area codes: STHLM for the region, PO_* for the police areas and official
 # four-digit municipality codes as text so that the leading zero survives. A municipality code is
 # SCB's: the county (01-25) then two digits, so a national catalog (the benchmark's 290
@@ -54,8 +56,28 @@ def _is_id(value: object) -> bool:
     return isinstance(value, str) and _ID.fullmatch(value) is not None
 
 
-def _is_month(value: object) -> bool:
-    return isinstance(value, str) and _MONTH.fullmatch(value) is not None
+def _is_period(value: object) -> bool:
+    return isinstance(value, str) and _PERIOD.fullmatch(value) is not None
+
+
+def period_frequency(value: str) -> str | None:
+    """The frequency a catalog period is written at ("2026-03" monthly, "2025K3" quarterly,
+    "2025" yearly), None if it is not one."""
+    if not _is_period(value):
+        return None
+    parsed = parse_period(value)
+    return parsed.frequency if parsed else None
+
+
+def _at_frequency(rows: pd.DataFrame) -> pd.Series:
+    """A target's, baseline's or break's period is written at its indicator's frequency."""
+    return pd.Series(
+        [
+            not _is_period(p) or f not in FREQUENCIES or period_frequency(p) == f
+            for p, f in zip(rows["period"], rows["frequency"], strict=True)
+        ],
+        index=rows.index,
+    )
 
 
 def _is_whole(value: object) -> bool:
@@ -103,7 +125,7 @@ TEXT = _cell("text", _is_text)
 OPTIONAL_TEXT = _cell("optional_text", lambda value: isinstance(value, str))
 SHORT_TEXT = _cell("short_text", lambda value: _is_text(value) and len(value) <= SHORT_LABEL_MAX)
 FLAG = _cell("flag", lambda value: isinstance(value, bool))
-MONTH = _cell("month", _is_month)
+PERIOD = _cell("month", _is_period)
 NON_NEGATIVE = _cell("non_negative", lambda value: _is_number(value) and value >= 0)
 POSITIVE_WHOLE = _cell("positive_whole", lambda value: _is_whole(value) and value >= 1)
 UNIQUE = pa.Check(_not_repeated, name="unique")
@@ -112,6 +134,9 @@ UNIQUE = pa.Check(_not_repeated, name="unique")
 def _rows(name: str, accept: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
     """A check across the columns of each row (or across rows)."""
     return pa.Check(accept, name=name)
+
+
+AT_FREQUENCY = _rows("period_frequency", _at_frequency)
 
 
 def _repeated_together(*columns: str) -> Callable[[pd.DataFrame], pd.Series]:
@@ -215,6 +240,7 @@ INDICATOR_TABLE = _table(
             )
         ],
         "population_base": [_cell("population_base", lambda value: value in POPULATION_BASES)],
+        "frequency": [_cell("frequency", lambda value: value in FREQUENCIES)],
     },
     nullable=("fix_after_n_points", "delivery_delay_days"),
 )
@@ -222,15 +248,19 @@ INDICATOR_TABLE = _table(
 `fix_after_n_points` (optional): each XmR period's limits come from its first n months (n >= 12,
 as NHSRplotthedots requires) and are held for the rest of the period. `delivery_delay_days`
 (optional): days after a period's last day by which its figures are expected in Lägesbild
-(Rapporteringsläge); without it the indicator's delivery is not followed."""
+(Rapporteringsläge); without it the indicator's delivery is not followed. `frequency`
+(optional, "monthly" by default; "quarterly", "yearly"): the period its figures are reported
+per (metrics/periods.py); its target, baseline and breaks write their periods at it
+("2026-03", "2025K3", "2025")."""
 
 TARGET_TABLE = _table(
     {
         "indicator_id": [],
         "kind": [],
         "direction": [],
+        "frequency": [],
         "value": [NON_NEGATIVE],
-        "period": [MONTH],
+        "period": [PERIOD],
         "note_sv": [OPTIONAL_TEXT],
         "note_en": [OPTIONAL_TEXT],
         "illustrative": [FLAG],
@@ -238,6 +268,7 @@ TARGET_TABLE = _table(
     [
         _rows("target_needs_direction", lambda targets: targets["direction"] != "neutral"),
         _rows("share_range", _share_in_range),
+        AT_FREQUENCY,
     ],
 )
 """One row per indicator with a target; kind and direction are copied from the indicator."""
@@ -247,9 +278,10 @@ AREA_TARGET_TABLE = _table(
         "indicator_id": [],
         "kind": [],
         "direction": [],
+        "frequency": [],
         "area_code": [TEXT],
         "value": [NON_NEGATIVE],
-        "period": [MONTH],
+        "period": [PERIOD],
         "note_sv": [OPTIONAL_TEXT],
         "note_en": [OPTIONAL_TEXT],
         "illustrative": [FLAG],
@@ -257,6 +289,7 @@ AREA_TARGET_TABLE = _table(
     [
         _rows("target_needs_direction", lambda targets: targets["direction"] != "neutral"),
         _rows("share_range", _share_in_range),
+        AT_FREQUENCY,
         _rows("area_target_unique", _repeated_together("indicator_id", "area_code")),
     ],
 )
@@ -267,17 +300,24 @@ BASELINE_TABLE = _table(
     {
         "indicator_id": [],
         "kind": [],
+        "frequency": [],
         "value": [NON_NEGATIVE],
-        "period": [MONTH],
+        "period": [PERIOD],
         "illustrative": [FLAG],
     },
-    [_rows("share_range", _share_in_range)],
+    [_rows("share_range", _share_in_range), AT_FREQUENCY],
 )
 """One row per indicator with a baseline; kind is copied from the indicator."""
 
 BREAK_TABLE = _table(
-    {"indicator_id": [], "period": [MONTH], "reason_sv": [TEXT], "reason_en": [TEXT]},
-    [_rows("break_unique", _repeated_together("indicator_id", "period"))],
+    {
+        "indicator_id": [],
+        "frequency": [],
+        "period": [PERIOD],
+        "reason_sv": [TEXT],
+        "reason_en": [TEXT],
+    },
+    [_rows("break_unique", _repeated_together("indicator_id", "period")), AT_FREQUENCY],
 )
 """One row per series break: the first month of the new series and why it broke."""
 
@@ -426,7 +466,18 @@ _MESSAGES = {
         "ska vara ett tal ≥ 0, fick {value}", "must be a number ≥ 0, got {value}"
     ),
     "month": _Message(
-        "ska vara en månad ÅÅÅÅ-MM, fick {value}", "must be a month YYYY-MM, got {value}"
+        "ska vara en period: månad ÅÅÅÅ-MM, kvartal ÅÅÅÅKn eller år ÅÅÅÅ, fick {value}",
+        "must be a period: month YYYY-MM, quarter YYYYKn or year YYYY, got {value}",
+    ),
+    "period_frequency": _Message(
+        "perioden ska skrivas som indikatorns frekvens (månad 2026-03, kvartal 2025K3, år 2025)",
+        "the period must be written at the indicator's frequency (month 2026-03, quarter "
+        "2025K3, year 2025)",
+        column="period",
+    ),
+    "frequency": _Message(
+        f"okänd frekvens {{value}} (tillåtna: {', '.join(FREQUENCIES)})",
+        f"unknown frequency {{value}} (allowed: {', '.join(FREQUENCIES)})",
     ),
     "target_needs_direction": _Message(
         "en indikator med riktning neutral kan inte ha ett mål (en ökning är varken bättre eller sämre)",
@@ -549,6 +600,7 @@ _DEFAULTS = {
         "fix_after_n_points": None,
         "delivery_delay_days": None,
         "population_base": "all",
+        "frequency": DEFAULT_FREQUENCY,
     },
     "targets": {"note_sv": "", "note_en": "", "illustrative": False},
     "area_targets": {"note_sv": "", "note_en": "", "illustrative": False},
@@ -558,10 +610,10 @@ _DEFAULTS = {
 }
 # Columns of the nested tables that are copied from the parent entry, not written in the TOML.
 _INHERITED = {
-    "targets": {"indicator_id", "kind", "direction"},
-    "area_targets": {"indicator_id", "kind", "direction"},
-    "baselines": {"indicator_id", "kind"},
-    "breaks": {"indicator_id"},
+    "targets": {"indicator_id", "kind", "direction", "frequency"},
+    "area_targets": {"indicator_id", "kind", "direction", "frequency"},
+    "baselines": {"indicator_id", "kind", "frequency"},
+    "breaks": {"indicator_id", "frequency"},
 }
 _NESTED = {"indicators": ("target", "baseline", "breaks", "area_targets")}
 
@@ -667,6 +719,7 @@ class _Shaper:
             "indicator_id": label,
             "kind": indicator.get("kind"),
             "direction": indicator.get("direction"),
+            "frequency": indicator.get("frequency", DEFAULT_FREQUENCY),
         }
         for name, table in (("target", "targets"), ("baseline", "baselines")):
             nested = self.nested_table("indicators", label, indicator, name)
@@ -708,7 +761,9 @@ class _Shaper:
             self.unknown_keys(
                 "indicators", label, set(series_break), _allowed_keys("breaks"), "breaks."
             )
-            self.rows["breaks"].append(series_break | {"indicator_id": label})
+            self.rows["breaks"].append(
+                series_break | {"indicator_id": label, "frequency": inherited["frequency"]}
+            )
 
     def area(self, label: str, area: dict[str, Any]) -> None:
         self.unknown_keys("areas", label, set(area), _allowed_keys("areas"))

@@ -12,6 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from metrics.formatting import format_month, format_number
+from metrics.periods import EXAMPLE_CODE, FREQUENCY_SV, format_period, period_code
 
 if TYPE_CHECKING:
     from metrics.catalog import Catalog
@@ -69,6 +70,7 @@ def upload_schema(catalog: Catalog, current_month: pd.Timestamp) -> pa.DataFrame
     areas = {a.code for a in catalog.areas}
     valid_pairs = {(i.id, code) for i in catalog.indicators for code in catalog.valid_areas(i.id)}
     kinds = pd.Series({i.id: i.kind for i in catalog.indicators}, dtype="object")
+    frequencies = pd.Series({i.id: i.frequency for i in catalog.indicators}, dtype="object")
 
     def kind_of(frame: pd.DataFrame) -> pd.Series:
         return map_values(frame["indicator_id"], kinds)
@@ -113,6 +115,16 @@ def upload_schema(catalog: Catalog, current_month: pd.Timestamp) -> pa.DataFrame
         d = frame["denominator"]
         return ~(kind_of(frame) == "proportion") | d.isna() | (d == d.round())
 
+    def granularity(frame: pd.DataFrame) -> pd.Series:
+        # The period as written (month, quarter, year) against the indicator's frequency. Rows
+        # without the written granularity (unreadable or empty periods, unknown indicators)
+        # are another rule's.
+        if "period_frequency" not in frame.columns:
+            return pd.Series(True, index=frame.index)
+        expected = map_values(frame["indicator_id"], frequencies)
+        written = frame["period_frequency"]
+        return expected.isna() | written.isna() | (expected == written)
+
     def unique_key(frame: pd.DataFrame) -> pd.Series:
         key = frame[["indicator_id", "area_code", "period"]]
         complete = key.notna().all(axis=1)
@@ -156,6 +168,7 @@ def upload_schema(catalog: Catalog, current_month: pd.Timestamp) -> pa.DataFrame
         },
         checks=[
             pa.Check(area_fits, name="area_level"),
+            pa.Check(granularity, name="period_granularity"),
             pa.Check(whole_for_counts, name="value_fraction"),
             pa.Check(denominator_present, name="denominator_missing"),
             pa.Check(whole_denominator, name="denominator_fraction"),
@@ -169,6 +182,7 @@ def upload_schema(catalog: Catalog, current_month: pd.Timestamp) -> pa.DataFrame
 # The column each frame-wide rule is about (pandera reports those per column of the frame).
 _FRAME_CHECK_COLUMN = {
     "area_level": "area_code",
+    "period_granularity": "period",
     "value_fraction": "value",
     "denominator_missing": "denominator",
     "denominator_fraction": "denominator",
@@ -188,7 +202,8 @@ MESSAGE_KEYS: dict[str, list[str] | None] = {
     "area_missing": [],
     "area_unknown": ["area_code"],
     "area_level": ["indicator_id", "area_code"],
-    "period_future": ["period"],
+    "period_future": ["indicator_id", "period"],
+    "period_granularity": ["indicator_id", "period_frequency"],
     "value_negative": [],
     "denominator_negative": [],
     "value_fraction": ["indicator_id"],
@@ -307,6 +322,8 @@ def validate_rows(
     """
     raw_text = {c: raw[c].astype(str) if c in raw else None for c in UPLOAD_COLUMNS}
     fields = ["indicator_id", "area_code", "period", "value", "denominator"]
+    if "period_frequency" in frame.columns:
+        fields.append("period_frequency")
     sentences: dict[tuple, str] = {}
     first_row: dict[int, int] = {}
 
@@ -413,9 +430,25 @@ def _message(
             f"({area.name_sv}). Indikatorn redovisas på nivån: {levels}."
         )
     if check == "period_future":
+        frequency = _frequency(catalog, ind)
+        if frequency == "monthly":
+            return (
+                f"Månaden {_month_sv(row['period'])} har inte börjat än. Senaste tillåtna månad "
+                f"är {_month_sv(current_month)}; kontrollera året."
+            )
         return (
-            f"Månaden {_month_sv(row['period'])} har inte börjat än. Senaste tillåtna månad är "
-            f"{_month_sv(current_month)}; kontrollera året."
+            f"Perioden {format_period(row['period'], frequency)} har inte börjat än. Senaste "
+            f"tillåtna period är {format_period(current_month, frequency)}; kontrollera året."
+        )
+    if check == "period_granularity":
+        indicator = catalog.indicator(ind)
+        wanted, written = indicator.frequency, row.get("period_frequency")
+        return (
+            f"{indicator.label_sv} redovisas per {FREQUENCY_SV[wanted]}, men perioden är "
+            f"skriven som {_a(FREQUENCY_SV.get(written, 'period'))} "
+            f"({period_code(row['period'], written or wanted)}). Skriv perioden som "
+            f"{_a(FREQUENCY_SV[wanted])}, t.ex. {EXAMPLE_CODE[wanted]}"
+            + (" (eller 2025Q3)." if wanted == "quarterly" else ".")
         )
     if check == "value_negative":
         return "Värdet är negativt. Värden ska vara 0 eller större."
@@ -446,6 +479,18 @@ def _message(
             "Varje kombination får bara förekomma en gång i filen: ta bort en av raderna."
         )
     return f"Regeln {check} är inte uppfylld."
+
+
+def _frequency(catalog: Catalog, indicator_id: object) -> str:
+    try:
+        return catalog.indicator(str(indicator_id)).frequency
+    except KeyError:
+        return "monthly"
+
+
+def _a(noun: str) -> str:
+    """The noun with its Swedish indefinite article: "en månad", "ett kvartal", "ett år"."""
+    return ("en " if noun in ("månad", "period") else "ett ") + noun
 
 
 def _plain(x: float) -> str:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
+from metrics.periods import period_code
 from storage.database import Database
+
+if TYPE_CHECKING:
+    from metrics.catalog import Catalog
 
 OBSERVATION_COLUMNS = [
     "indicator_id",
@@ -193,13 +198,25 @@ def contains_demo_data(db: Database) -> bool:
 
 
 def export_rows(
-    db: Database, *, indicator_id: str | None = None, area_code: str | None = None
+    db: Database,
+    *,
+    indicator_id: str | None = None,
+    area_code: str | None = None,
+    catalog: Catalog | None = None,
 ) -> pd.DataFrame:
-    """Observations in the canonical upload format (period as YYYY-MM), for export and download."""
+    """Observations in the canonical upload format, for export and download.
+
+    The period is written as an upload reads it back: at the indicator's frequency in `catalog`
+    ("2026-03", "2025K3", "2025"; metrics.periods.period_code), as a month without a catalog.
+    """
     frame = load_observations(
         db,
         indicator_ids=None if indicator_id is None else [indicator_id],
         area_codes=None if area_code is None else [area_code],
     )
-    frame["period"] = frame["period"].dt.strftime("%Y-%m")
+    frequencies = {i.id: i.frequency for i in catalog.indicators} if catalog else {}
+    frame["period"] = [
+        period_code(p, frequencies.get(i, "monthly"))
+        for i, p in zip(frame["indicator_id"], frame["period"], strict=True)
+    ]
     return frame[["indicator_id", "period", "area_code", "value", "denominator", "status", "note"]]

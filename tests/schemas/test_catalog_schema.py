@@ -79,14 +79,42 @@ def test_a_proportion_target_must_be_a_share(raw):
     ]
 
 
-def test_periods_are_months(raw):
+def test_periods_are_months_quarters_or_years(raw):
     raw["indicators"][0]["breaks"][0]["period"] = "2022-7"
     raw["indicators"][0]["baseline"]["period"] = "2022-12-01"
     messages = _messages(raw)
     assert any(
-        "fält breaks.period: ska vara en månad ÅÅÅÅ-MM, fick '2022-7'" in m for m in messages
+        "fält breaks.period: ska vara en period: månad ÅÅÅÅ-MM, kvartal ÅÅÅÅKn eller år ÅÅÅÅ, "
+        "fick '2022-7'" in m
+        for m in messages
     )
-    assert any("fält baseline.period: ska vara en månad ÅÅÅÅ-MM" in m for m in messages)
+    assert any("fält baseline.period: ska vara en period" in m for m in messages)
+
+
+def test_frequency_defaults_to_monthly_and_must_be_known(raw):
+    tables, problems = validate_catalog(raw)
+    assert problems == () and set(tables.indicators["frequency"]) == {"monthly"}
+    raw["indicators"][0]["frequency"] = "weekly"
+    (message,) = _messages(raw)
+    assert "fält frequency: okänd frekvens 'weekly' (tillåtna: monthly, quarterly, yearly)" in (
+        message
+    )
+
+
+def test_a_yearly_indicator_writes_its_periods_as_years(raw):
+    indicator = raw["indicators"][0]
+    indicator["frequency"] = "yearly"
+    messages = _messages(raw)
+    # Its baseline and break are still written as months: each is named.
+    assert any("fält baseline.period: perioden ska skrivas som indikatorns frekvens" in m
+               for m in messages)  # fmt: skip
+    assert any("fält breaks.period: perioden ska skrivas som indikatorns frekvens" in m
+               for m in messages)  # fmt: skip
+    indicator["baseline"]["period"] = "2021"
+    indicator["target"]["period"] = "2026"
+    for series_break in indicator["breaks"]:
+        series_break["period"] = "2022"
+    assert _messages(raw) == []
 
 
 def test_municipality_codes_keep_the_leading_zero(raw):
