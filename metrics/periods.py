@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from i18n import t
 from metrics.formatting import MISSING_TEXT, month_name
 
 Frequency = Literal["monthly", "quarterly", "yearly"]
@@ -52,18 +53,21 @@ SWEDISH_MONTHS = {
 }  # fmt: skip
 """Month names and abbreviations read in uploads (Swedish and English, lower case)."""
 
-FREQUENCY_SV = {"monthly": "månad", "quarterly": "kvartal", "yearly": "år"}
-"""The Swedish noun for one period of each frequency ("redovisas per kvartal")."""
-FREQUENCY_EN = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
 EXAMPLE_CODE = {"monthly": "2026-03", "quarterly": "2025K3", "yearly": "2025"}
 """How each frequency's periods are written in a file, as an example for messages."""
 
 
 def check_frequency(frequency: str) -> Frequency:
-    """`frequency` if it is one of FREQUENCIES; ValueError otherwise."""
+    """`frequency` if it is one of FREQUENCIES; ValueError otherwise (a programming error: the
+    catalog's frequencies are validated when it loads)."""
     if frequency not in FREQUENCIES:
-        raise ValueError(f"okänd frekvens {frequency!r} / unknown frequency {frequency!r}")
+        raise ValueError(f"unknown frequency {frequency!r}")
     return frequency  # type: ignore[return-value]
+
+
+def frequency_noun(frequency: str, lang: Lang = "sv", *, article: bool = False) -> str:
+    """One period of the frequency in words: "kvartal" ("ett kvartal" with `article`); "quarter"."""
+    return t(f"frequency_{'a_' if article else ''}{check_frequency(frequency)}", lang)
 
 
 def _ts(day: pd.Timestamp | date | datetime | str) -> pd.Timestamp:
@@ -137,7 +141,7 @@ def format_period(
     if frequency == "yearly":
         return f"{ts.year}"
     if frequency == "quarterly":
-        return f"kv. {quarter(ts)} {ts.year}" if lang == "sv" else f"Q{quarter(ts)} {ts.year}"
+        return t("period_quarter", lang, quarter=quarter(ts), year=ts.year)
     return f"{month_name(ts.month, lang)} {ts.year}"
 
 
@@ -158,7 +162,8 @@ def period_codes(starts: pd.Series, frequency: str) -> pd.Series:
 
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _COMPACT = re.compile(r"^(\d{4})m(\d{1,2})$|^(\d{4})(\d{2})$")
-_NAMED = re.compile(r"^([a-zåäö]+)\.?[\s\-]+(\d{2}|\d{4})$|^(\d{4})[\s\-]+([a-zåäö]+)\.?$")
+# A word of letters (any alphabet; only SWEDISH_MONTHS' names are read as months).
+_NAMED = re.compile(r"^([^\W\d_]+)\.?[\s\-]+(\d{2}|\d{4})$|^(\d{4})[\s\-]+([^\W\d_]+)\.?$")
 _QUARTER_WORD = r"(?:kvartal|kv\.?|k|q)"
 _QUARTER = re.compile(
     rf"^(\d{{4}})\s*[-/]?\s*{_QUARTER_WORD}\s*([1-4])$|^{_QUARTER_WORD}\s*([1-4])[\s\-/]+(\d{{4}})$"

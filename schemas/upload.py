@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from metrics.formatting import format_month, format_number
-from metrics.periods import EXAMPLE_CODE, FREQUENCY_SV, format_period, period_code
+from metrics.periods import EXAMPLE_CODE, format_period, frequency_noun, period_code
 
 if TYPE_CHECKING:
     from metrics.catalog import Catalog
@@ -444,10 +444,10 @@ def _message(
         indicator = catalog.indicator(ind)
         wanted, written = indicator.frequency, row.get("period_frequency")
         return (
-            f"{indicator.label_sv} redovisas per {FREQUENCY_SV[wanted]}, men perioden är "
-            f"skriven som {_a(FREQUENCY_SV.get(written, 'period'))} "
-            f"({period_code(row['period'], written or wanted)}). Skriv perioden som "
-            f"{_a(FREQUENCY_SV[wanted])}, t.ex. {EXAMPLE_CODE[wanted]}"
+            f"{indicator.label_sv} redovisas per {frequency_noun(wanted)}, men perioden är "
+            f"skriven som {frequency_noun(written, article=True)} "
+            f"({period_code(row['period'], written)}). Skriv perioden som "
+            f"{frequency_noun(wanted, article=True)}, t.ex. {EXAMPLE_CODE[wanted]}"
             + (" (eller 2025Q3)." if wanted == "quarterly" else ".")
         )
     if check == "value_negative":
@@ -486,11 +486,6 @@ def _frequency(catalog: Catalog, indicator_id: object) -> str:
         return catalog.indicator(str(indicator_id)).frequency
     except KeyError:
         return "monthly"
-
-
-def _a(noun: str) -> str:
-    """The noun with its Swedish indefinite article: "en månad", "ett kvartal", "ett år"."""
-    return ("en " if noun in ("månad", "period") else "ett ") + noun
 
 
 def _plain(x: float) -> str:
