@@ -57,12 +57,20 @@ class DataVersions:
     (versions only grow), for what depends on every area of an indicator.
     marks: a stamp of the process changes in force (an analyst marking or removing one moves an
     indicator's limits without changing its cells), and of the events they hang on.
+    data: the newest version of any pair (grows with every commit or undo that changes a cell).
+    uploads, comments, events: stamps that change when an upload is stored or undone, a note is
+    written, an event is added or removed (what the history, the notes and the charts' events
+    are read again on), so none of those is read again on a sign-in or an unrelated write.
     """
 
     lineage: tuple[int, int]
     pairs: Mapping[tuple[str, str], int]
     totals: Mapping[str, int]
     marks: tuple
+    data: int = 0
+    uploads: tuple = ()
+    comments: tuple = ()
+    events: tuple = ()
 
     def of(self, indicator_ids: Iterable[str], area_codes: Iterable[str] | None) -> tuple:
         """A key that changes exactly when a cell of the indicators at the areas (None: at any
@@ -80,17 +88,30 @@ def read_versions(db: Database) -> DataVersions:
     stat = db.path.stat()
     with db.reading() as con:
         pairs = _pairs(con)
-        marks = con.execute(
+        stamps = con.execute(
             """SELECT (SELECT count(*) FROM process_changes),
                       (SELECT max(id) FROM process_changes),
                       (SELECT count(removed_at) FROM process_changes),
                       (SELECT max(id) FROM events),
-                      (SELECT count(deleted_at) FROM events)"""
+                      (SELECT count(deleted_at) FROM events),
+                      (SELECT max(upload_id) FROM uploads),
+                      (SELECT count(undone_at) FROM uploads),
+                      (SELECT count(*) FROM comments),
+                      (SELECT max(id) FROM comments)"""
         ).fetchall()[0]
     totals: dict[str, int] = {}
     for (indicator_id, _area), version in pairs.items():
         totals[indicator_id] = totals.get(indicator_id, 0) + version
-    return DataVersions((stat.st_dev, stat.st_ino), pairs, totals, tuple(marks))
+    return DataVersions(
+        (stat.st_dev, stat.st_ino),
+        pairs,
+        totals,
+        marks=tuple(stamps[:5]),
+        data=max(pairs.values(), default=0),
+        uploads=tuple(stamps[5:7]),
+        comments=tuple(stamps[7:9]),
+        events=tuple(stamps[3:5]),
+    )
 
 
 def data_versions(db: Database) -> dict[tuple[str, str], int]:

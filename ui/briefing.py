@@ -41,7 +41,7 @@ def _observations(briefing: bool, indicator_ids: tuple[str, ...], area: str) -> 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _pack_files(
-    db_version: tuple[int, ...],
+    data_key: tuple,
     briefing: bool,
     indicator_ids: tuple[str, ...],
     area: str,
@@ -122,7 +122,16 @@ def draw_briefing_pack(f: Filters, catalog: Catalog) -> None:
         period = (pd.Timestamp(first + "-01"), pd.Timestamp(last + "-01"))
         with st.spinner(t("briefing_pack_building", lang, n=len(chosen))):
             try:
-                pptx, pdf = _pack_files(data.version(), f.briefing, chosen, area, *period, lang)
+                # Made again when what the pack shows changes: its indicators at the area and the
+                # region (whole indicators in briefing mode), their events and notes, the month
+                # the data reach and the demo marking; not on a sign-in or another's upload.
+                key = (
+                    data.version_key(f.briefing, chosen, [area, REGION]),
+                    data.stamp("comments"),
+                    data.data_through(),
+                    data.is_demo(),
+                )
+                pptx, pdf = _pack_files(key, f.briefing, chosen, area, *period, lang)
             except (BriefingError, RenderError) as exc:
                 st.error(t("briefing_pack_failed", lang, error=exc))
                 return

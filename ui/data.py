@@ -3,7 +3,9 @@
 Readings, observations and revisions are keyed on the data versions of the indicators and areas
 they read (storage/versions.py: the writer bumps them in the commit's transaction), so an upload
 makes stale only what it touched, in every process at its next run; a sign-in, a comment or an
-event written to the file makes none of them stale. The rest is keyed on the file's version.
+event written to the file makes none of them stale. The rest is keyed on a stamp of what it
+reads (`stamp`: the data, uploads, notes, events, process changes), and only the population and
+the stored sign-outs on the file's version.
 """
 
 from __future__ import annotations
@@ -78,6 +80,16 @@ def version_key(briefing: bool, indicator_ids: Sequence[str], area_codes: Sequen
     chart): it changes when their data (briefing mode: any area of them), a process change, an
     event or the catalog changes, never on a sign-in or a note."""
     return (hash(catalog()), *_key(briefing, indicator_ids, area_codes))
+
+
+def stamp(what: str) -> tuple:
+    """A key that changes exactly when `what` changes in the file: "data" (any cell, by a commit
+    or an undo), "uploads" (an upload stored or undone), "comments" (a note written), "events"
+    (an event added or removed) or "marks" (a process change marked or removed, or an event).
+    For caches of what depends on one of those only: a sign-in, a note or an event written to
+    the file leaves every other stamp as it was."""
+    versions = _versions(version())
+    return (versions.lineage, getattr(versions, what))
 
 
 def _key(briefing: bool, indicator_ids: Sequence[str], area_codes: Sequence[str] | None) -> tuple:
@@ -236,14 +248,14 @@ def observations(briefing: bool) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _meta(db_version: tuple[int, ...]) -> tuple[pd.Timestamp | None, bool]:
+def _meta(data_stamp: tuple) -> tuple[pd.Timestamp | None, bool]:
     db = database()
     return latest_period(db), contains_demo_data(db)
 
 
 def data_through() -> pd.Timestamp | None:
     """The latest month with data, or None for an empty database."""
-    return _meta(version())[0]
+    return _meta(stamp("data"))[0]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -258,7 +270,7 @@ def population() -> Population:
 
 def is_demo() -> bool:
     """True when demo data is stored (every view then says so)."""
-    return _meta(version())[1]
+    return _meta(stamp("data"))[1]
 
 
 # -- readings (the overview, and every page's reading of an indicator) --------------------------
@@ -380,13 +392,13 @@ def revisions(indicator_id: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _events(db_version: tuple[int, ...], indicator_id: str | None) -> pd.DataFrame:
+def _events(events_stamp: tuple, indicator_id: str | None) -> pd.DataFrame:
     return list_events(database(), indicator_id)
 
 
 def events() -> pd.DataFrame:
     """Every event not removed, in time order (for the events page)."""
-    return _events(version(), None)
+    return _events(stamp("events"), None)
 
 
 def chart_events(
@@ -394,7 +406,7 @@ def chart_events(
 ) -> list[tuple[pd.Timestamp, str]]:
     """(month, label) of the events that concern the indicator, for `trend_figure(events=...)`.
     In briefing mode numbers in a label other than dates read ".." (a label is free text)."""
-    frame = _events(version(), indicator_id)
+    frame = _events(stamp("events"), indicator_id)
     labels = frame["label_sv"] if lang == "sv" else frame["label_en"]
     if briefing:
         labels = labels.map(mask_numbers)
@@ -402,34 +414,34 @@ def chart_events(
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _comments(db_version: tuple[int, ...], indicator_id: str, area: str) -> pd.DataFrame:
+def _comments(comments_stamp: tuple, indicator_id: str, area: str) -> pd.DataFrame:
     return list_comments(database(), indicator_id, area)
 
 
 def comments(indicator_id: str, area: str) -> pd.DataFrame:
     """Notes on an indicator in an area, latest month first."""
-    return _comments(version(), indicator_id, area)
+    return _comments(stamp("comments"), indicator_id, area)
 
 
 # -- process changes (where limits start again) ------------------------------------------------
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _process_changes(db_version: tuple[int, ...]) -> pd.DataFrame:
+def _process_changes(marks_stamp: tuple) -> pd.DataFrame:
     return list_process_changes(database())
 
 
 def process_changes() -> pd.DataFrame:
     """The process-change marks in force, in time order (``storage.list_process_changes``)."""
-    return _process_changes(version())
+    return _process_changes(stamp("marks"))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _rebases(db_version: tuple[int, ...]) -> dict[str, tuple[pd.Timestamp, ...]]:
-    return rebase_points(catalog(), _process_changes(db_version))
+def _rebases(marks_stamp: tuple) -> dict[str, tuple[pd.Timestamp, ...]]:
+    return rebase_points(catalog(), _process_changes(marks_stamp))
 
 
 def rebases() -> dict[str, tuple[pd.Timestamp, ...]]:
     """Indicator id -> the months its limits start again (series breaks and the process changes
     in force), for every catalog indicator: what every reading is rebased at."""
-    return _rebases(version())
+    return _rebases(stamp("marks"))

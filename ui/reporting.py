@@ -24,20 +24,20 @@ def today() -> date:
     return date.today()
 
 
-# Keyed on the file's version and the day: an upload, undo or a new day gives a new status.
+# Keyed on the data's stamp and the day: an upload, undo or a new day gives a new status.
 @st.cache_data(show_spinner=False, max_entries=8)
-def _status(db_version: tuple[int, ...], day: date, user: User) -> pd.DataFrame:
+def _status(data_stamp: tuple, day: date, user: User) -> pd.DataFrame:
     return service.reporting_status(data.database(), data.catalog(), user, today=day)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _count(db_version: tuple[int, ...], day: date, user: User) -> int:
+def _count(data_stamp: tuple, day: date, user: User) -> int:
     return service.count_missing_latest(data.database(), data.catalog(), user, today=day)
 
 
 def status(user: User, day: date) -> pd.DataFrame:
     """The full status on `day` (auth.AccessDenied below analyst)."""
-    return _status(data.version(), day, user)
+    return _status(data.stamp("data"), day, user)
 
 
 def summary_text(frame: pd.DataFrame, lang: str) -> str:
@@ -88,7 +88,7 @@ def draw_overview_line(lang: str) -> None:
     user = current_user()
     if not user.can(service.COUNT_ROLE):
         return
-    n = _count(data.version(), today(), user)
+    n = _count(data.stamp("data"), today(), user)
     text = t("reporting_missing_line", lang, n=n) if n else t("reporting_all_delivered", lang)
     icon = ":material/schedule:" if n else ":material/task_alt:"
     if user.can(service.ROLE):

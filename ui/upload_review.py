@@ -58,11 +58,13 @@ def preview_file(payload: bytes, file_name: str, sha256: str) -> Preview:
     """Check `payload` (whose sha256_of is `sha256`) and plan it against the store as the
     signed-in user (services.uploads.preview_upload); remembers the bytes as previewed.
 
-    Cached per user, file content, name, database version and day (the latest allowed month moves).
+    Cached per user, file content, name, the stamps of the stored data and uploads (a sign-in or a
+    note does not check the file again) and day (the latest allowed month moves).
     """
     st.session_state.setdefault(_CHECKED, {})[sha256] = (file_name, payload)
     user = current_user()
-    return _preview(user, sha256, file_name, data.version(), date.today().isoformat(), payload)
+    stamps = (data.stamp("data"), data.stamp("uploads"))
+    return _preview(user, sha256, file_name, stamps, date.today().isoformat(), payload)
 
 
 def forget_other_files(sha256s: set[str]) -> None:
@@ -78,7 +80,7 @@ def _preview(
     user: User,
     sha256: str,
     file_name: str,
-    db_version: tuple[int, ...],
+    stamps: tuple,
     today: str,
     _payload: bytes,
 ) -> Preview:
@@ -323,30 +325,30 @@ def example_file(catalog: Catalog, today: date | None = None) -> bytes:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _uploads(user: User, db_version: tuple[int, ...]) -> pd.DataFrame:
+def _uploads(user: User, uploads_stamp: tuple) -> pd.DataFrame:
     return uploads_service.uploads(data.database(), user)
 
 
 def uploads() -> pd.DataFrame:
-    """Every upload, newest first (services.uploads.uploads), cached per user and database
-    version."""
-    return _uploads(current_user(), data.version())
+    """Every upload, newest first (services.uploads.uploads), cached per user and the uploads'
+    stamp (an upload stored or undone)."""
+    return _uploads(current_user(), data.stamp("uploads"))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _changes(user: User, db_version: tuple[int, ...], upload_id: int) -> pd.DataFrame:
+def _changes(user: User, stamps: tuple, upload_id: int) -> pd.DataFrame:
     return uploads_service.upload_changes(data.database(), user, upload_id)
 
 
 def changes(upload_id: int, briefing: bool = False) -> pd.DataFrame:
-    """The cells one upload changed (services.uploads.upload_changes), cached per user and
-    database version.
+    """The cells one upload changed (services.uploads.upload_changes), cached per user and the
+    stamps of the uploads and the data.
 
     In briefing mode a value is shown only where it is the cell's current value and disclosure
     control shows the cell now (metrics.redaction.protect_changes, on ui/data's protected read
     of the cells' indicators and areas); the others are NaN, flagged `old_hidden`/`new_hidden`.
     """
-    cells = _changes(current_user(), data.version(), upload_id)
+    cells = _changes(current_user(), (data.stamp("uploads"), data.stamp("data")), upload_id)
     if not briefing or cells.empty:
         return cells
     catalog = data.catalog()

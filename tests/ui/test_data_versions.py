@@ -143,3 +143,48 @@ def test_ten_sessions_at_once_make_the_overview_once(data):
     assert data.overview_summary(False, "0180", MARCH, "sv") is data.overview_summary(
         False, "0180", MARCH, "sv"
     )
+
+
+def test_notes_events_and_uploads_are_read_again_only_when_they_change(data, monkeypatch):
+    """The notes, events and history caches key on stamps of their own tables, not on the file:
+    a note makes the notes stale and nothing else; an event the events (and the charts, whose
+    key holds it) but no reading; an audit entry nothing."""
+    from storage import add_comment, add_event
+
+    data, db, calls = data
+    reads: list[str] = []
+    for name in ("list_comments", "list_events", "latest_period"):
+        real = getattr(data, name)
+        monkeypatch.setattr(
+            data, name, lambda *a, _n=name, _r=real, **k: reads.append(_n) or _r(*a, **k)
+        )
+
+    def read_all() -> None:
+        reads_everything(data)
+        data.comments("reported_rape", "0128")
+        data.events()
+        data.data_through()
+
+    read_all()
+    calls.clear(), reads.clear()
+    record_audit(db, "someone", "login", {"iat": 2})
+    read_all()
+    assert (calls, reads) == ([], [])
+    add_comment(
+        db,
+        indicator_id="reported_rape",
+        area_code="0128",
+        period="2026-03",
+        kind="analysis",
+        text="Tre fall i mars.",
+        user="analytiker",
+    )
+    read_all()
+    assert (calls, reads) == ([], ["list_comments"])
+    assert data.comments("reported_rape", "0128")["text"].tolist() == ["Tre fall i mars."]
+    reads.clear()
+    chart_key = data.version_key(False, ["reported_rape"], ["0128"])
+    add_event(db, period="2026-02", label_sv="Ny rutin", user="analytiker")
+    read_all()
+    assert reads == ["list_events"] and not [c for c in calls if c[0] == "overview"]
+    assert data.version_key(False, ["reported_rape"], ["0128"]) != chart_key
