@@ -15,13 +15,15 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 
+from i18n import Message, MessageError
+
 LOCAL, OIDC = "local", "oidc"
 
 # Headers a reverse proxy adds: a request carrying one did not come straight from this machine.
 PROXY_HEADERS = ("x-forwarded-for", "x-forwarded-host", "x-real-ip", "forwarded")
 
 
-class ModeError(RuntimeError):
+class ModeError(MessageError, RuntimeError):
     """The run mode is not configured, or local mode was asked for where it is not allowed."""
 
 
@@ -31,14 +33,10 @@ def decide_mode(env_mode: str | None, has_auth_section: bool) -> str:
     if wanted == LOCAL:
         return LOCAL
     if wanted not in ("", OIDC):
-        raise ModeError(f"LAGESBILD_MODE måste vara 'local' eller 'oidc', inte {env_mode!r}.")
+        raise ModeError("mode_unknown", value=repr(env_mode))
     if has_auth_section:
         return OIDC
-    raise ModeError(
-        "Inloggning är inte inställd: .streamlit/secrets.toml saknar avsnittet [auth] "
-        "(se .streamlit/secrets.toml.example). För en enda dator utan inloggning: "
-        "LAGESBILD_MODE=local (som `make run`)."
-    )
+    raise ModeError("mode_no_sign_in")
 
 
 def is_loopback(address: str | None) -> bool:
@@ -57,12 +55,8 @@ def is_loopback(address: str | None) -> bool:
 def check_local_server(address: str | None) -> None:
     """Raise ModeError unless the server only listens on this machine (server.address)."""
     if not is_loopback(address):
-        raise ModeError(
-            f"Lokalt läge vägrar starta: servern lyssnar på {address or 'alla nätverkskort'}, "
-            "men lokalt läge (ingen inloggning) får bara lyssna på den egna datorn. Starta med "
-            "--server.address 127.0.0.1, eller konfigurera inloggning (OIDC) i "
-            ".streamlit/secrets.toml och ta bort LAGESBILD_MODE=local."
-        )
+        where = address or Message("mode_every_interface")
+        raise ModeError("mode_local_not_loopback", address=where)
 
 
 def check_local_request(headers: Mapping[str, str]) -> None:
@@ -76,15 +70,10 @@ def check_local_request(headers: Mapping[str, str]) -> None:
     lowered = {k.lower(): v for k, v in headers.items()}
     proxied = [h for h in PROXY_HEADERS if h in lowered]
     if proxied:
-        raise ModeError(
-            "Lokalt läge nås inte via en proxy (" + ", ".join(proxied) + "). "
-            "Konfigurera inloggning (OIDC) för att dela Lägesbild."
-        )
+        raise ModeError("mode_local_proxied", headers=", ".join(proxied))
     host = lowered.get("host")
     if host is not None and not is_loopback(_hostname(host)):
-        raise ModeError(
-            f"Lokalt läge svarar bara på localhost/127.0.0.1, inte på värdnamnet {host!r}."
-        )
+        raise ModeError("mode_local_host", host=repr(host))
 
 
 def _hostname(host_header: str) -> str:

@@ -60,7 +60,6 @@ PENDING = {
     "storage/database.py",
     "ui/upload_review.py",
     "ui/session.py",
-    "auth/mode.py",
     "auth/oidc.py",
     "auth/http_guard.py",
 }
