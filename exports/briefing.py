@@ -26,7 +26,9 @@ from charts import figure_to_png
 from charts.glyphs import glyph
 from charts.indicator import build_indicator_chart
 from exports.textfit import LINE_HEIGHT, Colour, Para, Run, TextMeasure
+from i18n import t
 from metrics.catalog import Catalog, Indicator
+from metrics.disclosure import DEFAULT_THRESHOLD, PeriodTotal, period_total_text
 from metrics.formatting import format_date, format_month, format_number, format_percent
 from metrics.narrative import Section, monthly_summary
 from metrics.progress import Icon
@@ -178,6 +180,8 @@ class IndicatorPage:
     """Months of the period not shown because disclosure control suppressed them."""
     reading: str = ""
     """The reading in words (``Reading.sentence``), as the pages say it."""
+    year_totals: tuple[str, ...] = ()
+    """Briefing mode, region-only indicators: the year totals shown instead of the months."""
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,7 @@ def build_pack(
     briefing: bool,
     notes: Mapping[str, pd.DataFrame] | None = None,
     events: Mapping[str, Sequence[tuple[pd.Timestamp, str]]] | None = None,
+    year_totals: Mapping[str, Sequence[PeriodTotal]] | None = None,
     render: Renderer = figure_to_png,
     made: date | None = None,
 ) -> BriefingPack:
@@ -235,6 +240,8 @@ def build_pack(
         briefing mode, since free text may name what disclosure control hides.
     events: per indicator id, (month, label) in the pack's language; drawn on the chart and
         listed when they fall in the period.
+    year_totals: per indicator id, briefing mode's year totals of a region-only indicator
+        (``ui.data.year_totals``: ``metrics.disclosure.period_totals``), listed beside its chart.
     render: figure -> PNG bytes (default: `charts.figure_to_png`, headless Chromium); the figure
         comes sized CHART_PX, the chart area of a slide.
     Raises BriefingError when no indicator is chosen and KeyError for an unknown id or area.
@@ -263,6 +270,9 @@ def build_pack(
             briefing=briefing,
             notes=(notes or {}).get(indicator.id),
             events=(events or {}).get(indicator.id, ()),
+            year_totals=tuple(
+                period_total_text(item, lang) for item in (year_totals or {}).get(indicator.id, ())
+            ),
             render=render,
         )
         pages.append(page)
@@ -313,6 +323,7 @@ def _indicator_page(
     briefing: bool,
     notes: pd.DataFrame | None,
     events: Sequence[tuple[pd.Timestamp, str]],
+    year_totals: tuple[str, ...],
     render: Renderer,
 ) -> tuple[IndicatorPage, Reading | None]:
     lang = selection.lang
@@ -367,6 +378,7 @@ def _indicator_page(
         too_little_data=bool(assessment and assessment.category == "too_little_data"),
         hidden_reading=bool(assessment and assessment.category == "hidden"),
         hidden_months=len(hidden),
+        year_totals=year_totals,
         reading=(
             ""
             if assessment is None
@@ -505,6 +517,13 @@ def _side_paras(pack: BriefingPack, page: IndicatorPage, body: float) -> list[Pa
     if page.hidden_months:
         key = "hidden_one" if page.hidden_months == 1 else "hidden_many"
         paras.append(Para.of(pack.text(key, n=page.hidden_months), body, colour=MUTED))
+    if page.year_totals:
+        paras.append(Para.of(t("period_totals_heading", lang), body, bold=True, space_before=4))
+        paras += [Para.of(line, body, space_before=1) for line in page.year_totals]
+        note = t(
+            "period_totals_note", lang, threshold=DEFAULT_THRESHOLD, below=DEFAULT_THRESHOLD - 1
+        )
+        paras.append(Para.of(note, body, colour=MUTED, space_before=2))
     labelled = [
         (pack.text("definition"), ind.definition(lang), INK),
         (pack.text("source"), ind.source, INK),

@@ -502,6 +502,7 @@ A file is stored whole or not at all, and every problem is shown with its row an
     "period_total": "{year}: {total}",
     "period_total_fewer": "{year}: fewer than {threshold}",
     "period_total_partial": "{year}: shown when the year is complete ({done}/12 so far)",
+    "period_totals_heading": "Year totals",
     "period_total_hidden": "{year}: cannot be shown (too few cases)",
     "period_totals_note": "Monthly values below {threshold} are not shown for this indicator (zero included: .. means 0–{below}); the year totals are shown instead.",
 }

@@ -502,6 +502,7 @@ Filen sparas hel eller inte alls, och varje problem visas med rad och kolumn som
     "period_total": "{year}: {total}",
     "period_total_fewer": "{year}: färre än {threshold}",
     "period_total_partial": "{year}: visas när året är slut ({done}/12 hittills)",
+    "period_totals_heading": "Årssummor",
     "period_total_hidden": "{year}: kan inte visas (för få fall)",
     "period_totals_note": "Månadsvärden under {threshold} visas inte för den här indikatorn (även noll: .. betyder 0–{below}); årssummorna visas i stället.",
 }

@@ -18,19 +18,48 @@ _NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3})*(?:(?:[.,:/-]|(?<=\d{4})M)\d+)*")
 _DATE = re.compile(r"(?:19|20)\d\d(?:[-M](?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
 MASK = ".."
 
+# Numbers written in words, Swedish and English: a word made only of number parts ("tre",
+# "tjugotre", "etthundra", "sjutton"; "three", "twenty-three", "a dozen"). "en"/"ett" alone are
+# also the article ("en ny lag"), and "sex" is also English ("sex offences"), so alone they count
+# only before a word that counts cases.
+_SV_PARTS = (
+    "noll|två|tre|fyra|fem|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|femton|sexton|"
+    "sjutton|arton|nitton|tjugo|trettio|fyrtio|femtio|sextio|sjuttio|åttio|nittio|hundra|tusen|"
+    "dussin"
+)
+_SV_WORD = rf"(?:(?:ett|en|sex)(?:{_SV_PARTS})|(?:{_SV_PARTS}))(?:{_SV_PARTS}|ett|en|sex)*"
+_EN_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_EN_WORD = (
+    rf"(?:zero|{_EN_UNITS}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    rf"eighteen|nineteen|hundred|thousand|dozen|"
+    rf"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:{_EN_UNITS}))?)"
+)
+_CASES = (
+    "fall|anmälan|anmälningar|anmälning|ärende|ärenden|brott|dödsfall|offer|person|personer|"
+    "kvinna|kvinnor|man|män|barn|flicka|pojke|mord|dråp|händelse|händelser|våldtäkt|misshandel|"
+    "gång|gånger|placering|placeringar|samtal|utredning|utredningar"
+)
+_WORDS = re.compile(
+    rf"(?<![\w-])(?:{_SV_WORD}|{_EN_WORD}|(?:en|ett|sex)(?=\s+(?:{_CASES})\b))(?![\w-])",
+    re.IGNORECASE,
+)
+
 
 def mask_numbers(text: str) -> str:
-    """Free text with every number that is not a year or a date replaced by "..".
+    """Free text with every number that is not a year or a date replaced by "..", also where it
+    is written in words.
 
     For texts people write (event labels, file names) that briefing mode shows: "3 anmälningar
-    i Salem 2026" -> ".. anmälningar i Salem 2026". A number written in words ("tre") stays:
-    texts where that matters (notes) are not shown at all in briefing mode.
+    i Salem 2026" -> ".. anmälningar i Salem 2026"; "tre fall", "three cases" -> ".. fall",
+    ".. cases"; "en kvinna" -> ".. kvinna" (but "en ny lag" stays: there "en" is the article).
+    Words the rule does not know as numbers ("några", "a few", "ett par") stay; texts where that
+    matters more (notes) are not shown at all in briefing mode.
     """
 
     def replace(match: re.Match[str]) -> str:
         return match.group(0) if _DATE.fullmatch(match.group(0)) else MASK
 
-    return _NUMBER.sub(replace, text)
+    return _WORDS.sub(MASK, _NUMBER.sub(replace, text))
 
 
 def protect_changes(

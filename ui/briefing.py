@@ -65,6 +65,7 @@ def _pack_files(
         briefing=briefing,
         notes=notes,
         events=events,
+        year_totals={i: data.year_totals(briefing, i, REGION) for i in indicator_ids},
     )
     return to_pptx(pack), to_pdf(pack)
 

@@ -20,8 +20,11 @@ from metrics.catalog import Catalog, load_catalog
 from metrics.disclosure import (
     DEFAULT_THRESHOLD,
     HiddenCells,
+    PeriodTotal,
     decide_release,
     hide_cells,
+    is_isolated,
+    period_totals,
     protects,
     release_hidden_cells,
 )
@@ -237,6 +240,29 @@ def area_observations(
     codes = tuple(dict.fromkeys(area_codes))
     ids = tuple(indicator_ids)
     return _observations(_key(briefing, ids, codes), briefing, ids, codes)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _year_totals(
+    key: tuple, briefing: bool, indicator_id: str, area: str
+) -> tuple[PeriodTotal, ...]:
+    raw = _read(False, (indicator_id,), (area,), None, columns=CELL_COLUMNS)
+    protected = _read(briefing, (indicator_id,), (area,), None)
+    monthly = raw[["period", "value"]].merge(
+        protected[["period", "suppressed"]], on="period", how="left", validate="one_to_one"
+    )
+    return period_totals(monthly.fillna({"suppressed": True}))
+
+
+def year_totals(briefing: bool, indicator_id: str, area: str) -> tuple[PeriodTotal, ...]:
+    """What briefing mode shows of a region-only indicator instead of its months (whose ``..``
+    means 0..4): its complete years' totals at the area (``metrics.disclosure.period_totals``,
+    taken on the stored values with the indicator's decision; only what they say leaves here).
+    () outside briefing mode, and for an indicator whose months other cells protect."""
+    indicator = catalog().indicator(indicator_id)
+    if not briefing or not protects(indicator) or not is_isolated(indicator, catalog()):
+        return ()
+    return _year_totals(_key(True, [indicator_id], None), True, indicator_id, area)
 
 
 def observations(briefing: bool) -> pd.DataFrame:

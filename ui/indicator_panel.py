@@ -10,6 +10,7 @@ from charts.describe import describe_trend
 from charts.indicator import IndicatorChart, build_indicator_chart
 from i18n import t
 from metrics.catalog import Catalog, Indicator
+from metrics.disclosure import DEFAULT_THRESHOLD, period_total_text
 from metrics.formatting import format_month
 from metrics.overview import REGION
 from metrics.reading import Reading
@@ -76,6 +77,7 @@ def draw_indicator(
             reading_html(reading, lang, area_name=catalog.area(f.area).name(lang)),
             unsafe_allow_html=True,
         )
+        draw_year_totals(indicator, area, f.briefing, lang)
         if indicator.kind in ("count", "proportion") and not f.briefing:
             st.checkbox(t("show_rolling", lang), key=f"roll_{key}")
         st.caption(t("chart_summary", lang) + ": " + summary)
@@ -151,6 +153,20 @@ def _drawn(
         }
     )
     return chart, summary, table
+
+
+def draw_year_totals(indicator: Indicator, area: str, briefing: bool, lang: str) -> None:
+    """Briefing mode, region-only indicators: the year totals shown instead of the months."""
+    totals = data.year_totals(briefing, indicator.id, area)
+    if not totals:
+        return
+    st.markdown(
+        f"**{t('period_totals_heading', lang)}:** "
+        + " · ".join(period_total_text(item, lang) for item in totals)
+    )
+    st.caption(
+        t("period_totals_note", lang, threshold=DEFAULT_THRESHOLD, below=DEFAULT_THRESHOLD - 1)
+    )
 
 
 def draw_definition(indicator: Indicator, catalog: Catalog, lang: str) -> None:

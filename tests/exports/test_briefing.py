@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from exports import briefing
 from exports.briefing import BriefingError, Selection, build_pack, to_pdf, to_pptx
 from metrics.catalog import load_catalog
-from metrics.disclosure import apply_disclosure
+from metrics.disclosure import apply_disclosure, period_total_text, period_totals
 from metrics.overview import build_overview
 
 CATALOG = load_catalog()
@@ -406,6 +406,30 @@ def test_rare_events_hidden_by_disclosure_are_not_read_as_none(obs):
         assert "0 hittills" not in text and "inga händelser" not in text, text
     assert any(".. hittills under 2026 (för få fall för att visas)" in t for t in texts)
     assert any(re.search(r"\d+ månader i perioden visas inte", t) for t in texts)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_year_totals_of_a_region_only_indicator_stand_beside_its_chart(obs, lang):
+    """Briefing mode hides every month of lethal violence below 5 (zeros too); the pack lists
+    the year totals instead (metrics.disclosure.period_totals), in the pack's language."""
+    lethal = "lethal_violence_close_relations"
+    protected = apply_disclosure(obs, CATALOG, 5, key=KEY)
+    rows = protected[(protected["indicator_id"] == lethal) & (protected["area_code"] == "STHLM")]
+    raw = obs[(obs["indicator_id"] == lethal) & (obs["area_code"] == "STHLM")]
+    monthly = raw[["period", "value"]].assign(suppressed=rows["suppressed"].to_numpy())
+    totals = period_totals(monthly)
+    pack = make(protected, (lethal,), lang=lang, briefing_mode=True, stored=obs,
+                year_totals={lethal: totals})  # fmt: skip
+    lines = tuple(period_total_text(item, lang) for item in totals)
+    assert pack.pages[0].year_totals == lines
+    texts = " ".join(flat(t) for t in slide_texts(to_pptx(pack)) + pdf_pages(to_pdf(pack))[0])
+    heading = {"sv": "Årssummor", "en": "Year totals"}[lang]
+    assert heading in texts
+    partial = {"sv": "2026: visas när året är slut", "en": "2026: shown when the year is complete"}
+    assert partial[lang] in texts
+    assert lines[0] in texts
+    # Outside briefing mode nothing is given, and nothing is listed.
+    assert make(obs, (lethal,), lang=lang).pages[0].year_totals == ()
 
 
 def test_a_long_summary_continues_on_the_next_slide(obs):

@@ -19,6 +19,16 @@ from metrics.redaction import mask_numbers, protect_changes
         ("2026M03 och 2026 3", "2026M03 och 2026 .."),
         ("0180 Stockholm", ".. Stockholm"),
         ("utan siffror", "utan siffror"),
+        ("tre fall i Salem", ".. fall i Salem"),
+        ("Three cases in Salem", ".. cases in Salem"),
+        ("Tjugotre anmälningar, etthundra samtal", ".. anmälningar, .. samtal"),
+        ("twenty-three reports, a dozen calls", ".. reports, a .. calls"),
+        ("en kvinna dödades, ett ärende till", ".. kvinna dödades, .. ärende till"),
+        ("Sex fall och sjutton offer", ".. fall och .. offer"),
+        ("En ny lag om kontaktförbud", "En ny lag om kontaktförbud"),
+        ("Tretton/fjorton", "../.."),
+        ("sexualbrott, Entré, tiotal, someone", "sexualbrott, Entré, tiotal, someone"),
+        ("New sex offences law", "New sex offences law"),
     ],
 )
 def test_numbers_other_than_dates_are_masked(text, masked):

@@ -114,3 +114,30 @@ def test_in_briefing_mode_a_hidden_area_is_neither_a_point_nor_an_interval(
     whiskers = next(s for s in figures(at).values() if any(tr.get("error_x") for tr in s["data"]))
     dots = next(tr for tr in whiskers["data"] if tr.get("error_x"))
     assert len(dots["hovertext"]) == shown
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "note"),
+    [("sv", "Årssummor", "årssummorna visas i stället"), ("en", "Year totals", "year totals")],
+)
+def test_a_region_only_indicator_shows_its_year_totals_in_briefing_mode(
+    monkeypatch, demo_db_path, lang, heading, note
+):
+    """Lethal violence hides every month below 5 in briefing mode (zeros too): the page gives
+    the complete years' totals instead, and says why; outside briefing mode it does not."""
+    from metrics.disclosure import period_total_text
+    from ui import data
+
+    at = indicator_page(
+        monkeypatch, demo_db_path, ind="lethal_violence_close_relations", brief="1", lang=lang
+    )
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert heading in text and note in text
+    totals = data.year_totals(True, "lethal_violence_close_relations", "STHLM")
+    assert len(totals) == 8  # 2019-2026
+    assert all(period_total_text(item, lang) in text for item in totals)
+    assert totals[-1].partial and totals[-1].total is None  # 2026 is not over
+    plain = indicator_page(
+        monkeypatch, demo_db_path, ind="lethal_violence_close_relations", lang=lang
+    )
+    assert heading not in " ".join(m.value for m in plain.markdown)
