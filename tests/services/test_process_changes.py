@@ -135,7 +135,7 @@ def test_a_viewer_is_refused_and_nothing_is_stored(fresh_db):
     [
         ({"event_id": 99, "indicator_id": "support_line_calls"}, "ingen händelse #99"),
         ({"indicator_id": "nope"}, "Okänd indikator ”nope”"),
-        ({"goal_id": "county_9"}, "Okänt mål ”county_9”"),
+        ({"goal_id": "county_99"}, "Okänt mål ”county_99”"),
         ({}, "antingen en indikator eller ett mål"),
         ({"indicator_id": "support_line_calls", "goal_id": "county_2"}, "antingen"),
     ],
