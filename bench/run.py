@@ -59,7 +59,7 @@ ARTIFACTS = ROOT / "bench-artifacts"
 END = "2026-10"  # last month of the synthetic data
 TODAY = date(2026, 11, 23)  # the uploads' "current month" (fixed, so a run is repeatable)
 REGION = "STHLM"
-AIMS = {"ingest_ratio": 3.0, "overview_ratio": 1.5, "filter_change_s": 0.3}
+AIMS = {"ingest_ratio": 3.0, "overview_ratio": 1.5, "filter_change_s": 0.3, "briefing_ratio": 1.5}
 # The links the sessions of the memory measurement open: the overview at a few areas. Briefing
 # mode is measured on its own (6.): its first visit protects every indicator first.
 SESSION_LINKS = ["", "area=PO_NORD", "area=0180", "area=PO_SYD", "area=0127"]
@@ -535,7 +535,10 @@ def run_benchmark(args: argparse.Namespace) -> int:
         report["error_file"] = errors
         del ingest["file"]
 
-        say("\n2./3. Overview server time (AppTest run of dashboard.py)")
+        say(
+            f"\n2./3. Overview server time (AppTest run of dashboard.py); load average "
+            f"{[round(x, 2) for x in os.getloadavg()]}"
+        )
         # Bare-mode runs warn through the logging module (missing ScriptRunContext, widget
         # defaults); none of it is about speed, and it would bury the numbers.
         logging.disable(logging.WARNING)
@@ -614,7 +617,10 @@ def run_benchmark(args: argparse.Namespace) -> int:
                 f"{memory['rss_all_sessions_mb']:.0f} MB (peak {memory['peak_rss_mb']:.0f} MB; "
                 f"{memory['per_extra_session_mb']} MB per extra session)")  # fmt: skip
 
-        say("\n6. Other pages at national scale (AppTest run of dashboard.py)")
+        say(
+            f"\n6. Other pages at national scale (AppTest run of dashboard.py); load average "
+            f"{[round(x, 2) for x in os.getloadavg()]}"
+        )
         logging.disable(logging.WARNING)
         try:
             pages = measure_pages(
@@ -636,6 +642,33 @@ def run_benchmark(args: argparse.Namespace) -> int:
             say(f"   {'overview in briefing mode':34s} first visit {Timing(**brief['first_visit'])}   "
                 f"next session {Timing(**brief['next_session'])}   "
                 f"filter change median {med['wall']:.2f} s wall, {med['cpu']:.2f} s CPU")  # fmt: skip
+            # The targets as ratios, from this run (issue 15): briefing mode's first overview
+            # visit against normal mode's (2.), and the pages' server time against 0.3 s.
+            normal = report["overview"]["national"]["first_visit"]
+            pages["ratios"] = {
+                "briefing_over_normal_first_visit": _ratios(brief["first_visit"], normal),
+                **{
+                    f"{key}_{what}_over_aim": {
+                        k: round(v / AIMS["filter_change_s"], 2)
+                        for k, v in (
+                            pages[key]["first_visit"]
+                            if what == "first_visit"
+                            else pages[key]["filter_change_median"]
+                        ).items()
+                    }
+                    for key in ("indicator_page", "goal_page")
+                    for what in ("first_visit", "filter_change")
+                },
+            }
+            r = pages["ratios"]["briefing_over_normal_first_visit"]
+            say(f"   briefing ÷ normal overview, first visit: {r['wall']}× wall, {r['cpu']}× CPU "
+                f"(aim ≤ {AIMS['briefing_ratio']:g}×)")  # fmt: skip
+            for key in ("indicator_page", "goal_page"):
+                first = pages["ratios"][f"{key}_first_visit_over_aim"]
+                change = pages["ratios"][f"{key}_filter_change_over_aim"]
+                say(f"   {key.replace('_', ' ')} ÷ {AIMS['filter_change_s']:g} s: first visit "
+                    f"{first['wall']}× wall, {first['cpu']}× CPU; filter change {change['wall']}× "
+                    f"wall, {change['cpu']}× CPU (aim < 1×)")  # fmt: skip
         finally:
             logging.disable(logging.NOTSET)
     finally:
