@@ -1,4 +1,4 @@
-"""An attacker on protected tables, written apart from metrics/disclosure.py (tests only).
+"""An attacker on protected tables, written apart from metrics/disclosure/ (tests only).
 
 It knows what briefing mode shows of one indicator (each cell's value or ``..``), the catalog's
 areas (region = police areas = municipalities; a police area = its municipalities plus the

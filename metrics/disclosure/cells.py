@@ -1,0 +1,133 @@
+"""A decision as cells: which monthly cells of an indicator are hidden, and applying it to a cut."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from metrics.disclosure.policy import DERIVED_COLUMNS
+
+if TYPE_CHECKING:
+    pass
+
+
+@dataclass(frozen=True)
+class HiddenCells:
+    """Which monthly cells of one indicator disclosure control hid, decided on all its cells.
+
+    Lets a page show a cut (some areas, some months) of an indicator protected as a whole
+    without holding the whole protected frame: ``hidden_cells`` records the decision from
+    ``apply_disclosure``'s result for every row of the indicator; ``hide_cells`` applies it to a
+    cut of the same stored data (the caller makes sure it is the same, e.g. by a checksum).
+    ``areas`` None = nothing is ever hidden (an indicator disclosure control leaves alone).
+    """
+
+    indicator_id: str
+    areas: tuple[str, ...] | None
+    keys: np.ndarray
+    """Sorted keys (position in ``areas``, month number) of the hidden cells."""
+    primary: np.ndarray
+    """For each key: True = hidden as a small count itself, False = hidden as a secondary."""
+
+    @classmethod
+    def none(cls, indicator_id: str) -> HiddenCells:
+        return cls(indicator_id, None, np.zeros(0, dtype="int64"), np.zeros(0, dtype=bool))
+
+    def reasons(self, at: np.ndarray) -> np.ndarray:
+        """``suppression_reason`` of the cells at positions `at` in ``keys``."""
+        return np.where(self.primary[at], "primary", "secondary").astype(object)
+
+    def locate(self, area_codes: pd.Series, periods: pd.Series) -> np.ndarray:
+        """Position in ``keys`` of each cell, or -1 where it is shown. ValueError for a cell of
+        an area the decision never saw (a cut of other data than was protected)."""
+        if self.areas is None:
+            return np.full(len(area_codes), -1)
+        position = pd.Index(self.areas).get_indexer(area_codes.astype(str))
+        if (position < 0).any():
+            raise ValueError(f"{self.indicator_id}: cells of areas disclosure control never saw")
+        keys = _cell_keys(position, periods)
+        at = np.minimum(np.searchsorted(self.keys, keys), max(len(self.keys) - 1, 0))
+        hit = (self.keys[at] == keys) if len(self.keys) else np.zeros(len(keys), dtype=bool)
+        return np.where(hit, at, -1)
+
+
+def hidden_cells(protected: pd.DataFrame, indicator_id: str) -> HiddenCells:
+    """The decision in ``apply_disclosure``'s result for every monthly row of one indicator."""
+    if "period_end" in protected.columns:
+        raise ValueError("hidden_cells: monthly rows only (no period_end)")
+    rows = protected[protected["indicator_id"] == indicator_id]
+    codes = rows["area_code"].astype(str)
+    areas = tuple(sorted(codes.unique()))
+    keys = _cell_keys(pd.Index(areas).get_indexer(codes), rows["period"])
+    hidden = rows["suppressed"].to_numpy(dtype=bool)
+    order = np.argsort(keys[hidden], kind="stable")
+    primary = rows["suppression_reason"].to_numpy(dtype=object)[hidden][order] == "primary"
+    return HiddenCells(indicator_id, areas, keys[hidden][order], primary)
+
+
+def release_hidden_cells(
+    indicator_id: str, cells: pd.DataFrame, hidden: pd.DataFrame
+) -> HiddenCells:
+    """A stored (or just taken) release decision as ``HiddenCells`` for the indicator's cells.
+
+    cells: every stored row of the indicator (area_code, period, ...); hidden: area_code,
+    period, reason of the cells the release hides."""
+    areas = tuple(
+        sorted(set(cells["area_code"].astype(str)) | set(hidden["area_code"].astype(str)))
+    )
+    index = pd.Index(areas)
+    keys = _cell_keys(index.get_indexer(hidden["area_code"].astype(str)), hidden["period"])
+    order = np.argsort(keys, kind="stable")
+    primary = hidden["reason"].to_numpy(dtype=object)[order] == "primary"
+    return HiddenCells(indicator_id, areas, keys[order], primary)
+
+
+def hide_cells(cut: pd.DataFrame, decisions: Mapping[str, HiddenCells]) -> pd.DataFrame:
+    """A cut of observations (monthly rows, any areas and months) as ``apply_disclosure`` of
+    every row of its indicators would show it: same columns, same cells hidden.
+
+    decisions: one ``HiddenCells`` per indicator in the cut (KeyError if one is missing).
+    """
+    if "period_end" in cut.columns:
+        raise ValueError("hide_cells: monthly rows only (no period_end)")
+    reasons = np.full(len(cut), None, dtype=object)
+    positions = pd.Series(np.arange(len(cut))).groupby(
+        cut["indicator_id"].astype(str).to_numpy(), sort=False
+    )
+    for indicator_id, rows in positions:
+        decision = decisions[str(indicator_id)]
+        rows = rows.to_numpy()
+        part = cut.iloc[rows]
+        at = decision.locate(part["area_code"], part["period"])
+        reasons[rows[at >= 0]] = decision.reasons(at[at >= 0])
+    return _blank(cut.copy(), reasons)
+
+
+def _cell_keys(area_positions: np.ndarray, periods: pd.Series) -> np.ndarray:
+    return (np.asarray(area_positions, dtype="int64") << 17) | _months(periods)
+
+
+def _blank(out: pd.DataFrame, reasons: np.ndarray) -> pd.DataFrame:
+    """Mark the cells with a reason as suppressed and blank their values (in place).
+
+    A hidden cell's note goes too: free text may say what the value was ("3 anmälningar …").
+    """
+    hidden = ~pd.isna(reasons)
+    out["suppressed"] = hidden
+    out["suppression_reason"] = pd.Series(reasons, index=out.index, dtype=object)
+    for column in ("value", "denominator", *DERIVED_COLUMNS):
+        if column in out.columns:
+            out[column] = out[column].astype("float64").mask(hidden)
+    if "note" in out.columns and hidden.any():
+        out["note"] = out["note"].mask(hidden, "")
+    return out
+
+
+def _months(values: pd.Series) -> np.ndarray:
+    """Month numbers (year * 12 + month - 1) of the dates: whole numbers, equal within a month."""
+    months = pd.to_datetime(values).to_numpy().astype("datetime64[M]").astype("int64")
+    return months + 1970 * 12
