@@ -218,8 +218,11 @@ def build_national_database(db_path: Path, catalog: Catalog, scale: Scale, end: 
 
     The rows are generated consistent and complete, so they are committed through
     `storage.commit_upload` without the upload checks (those are measured on their own), a few
-    indicators per upload to bound memory.
+    indicators per upload to bound memory; with the disclosure decision of each indicator taken
+    and stored by the writer, as every path a person uses does (readers in briefing mode read
+    it instead of deciding on the spot).
     """
+    from metrics.disclosure import ReleaseDecider
     from storage import commit_upload, count_observations, open_database
 
     db = open_database(db_path)
@@ -242,6 +245,7 @@ def build_national_database(db_path: Path, catalog: Catalog, scale: Scale, end: 
             file_sha256="bench",
             user="bench",
             source_format="bench",
+            decide=ReleaseDecider(catalog),
         )
     from demo.population import demo_population
     from metrics.population import check_population_frame

@@ -146,6 +146,7 @@ def national_database(
         "scale": scale.__dict__,
         "end": END,
         "catalog_sha256": catalog_fingerprint(catalog),
+        "disclosure_decisions": "stored by the writer",  # older files decided on the spot
     }
     sidecar = path.with_name(path.name + ".bench.json")
     if path.exists() and sidecar.exists():
