@@ -2,44 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
 from charts import theme
 from charts.context import Lang
+from i18n import t
 from metrics.formatting import format_month
 from metrics.text import html_text
-
-TEXTS: dict[str, dict[str, Any]] = {
-    "sv": {
-        "line": "Linjediagram {first}–{last}: lägst {low}, högst {high}, senast {value} i {month}",
-        "line_hidden": (
-            "Linjediagram {first}–{last}: lägst visade {low}, högst visade {high}, senast visade "
-            "{value} i {month}; {hidden} (för få fall för att visas)"
-        ),
-        "all_hidden": (
-            "Linjediagram {first}–{last}: inga värden visas, {hidden} (för få fall för att visas)"
-        ),
-        "hidden": ("{n} månad dold", "{n} månader dolda"),
-        "preliminary": " (preliminärt)",
-        "no_data": "Linjediagram: uppgift saknas",
-    },
-    "en": {
-        "line": "Line chart {first}–{last}: lowest {low}, highest {high}, latest {value} in {month}",
-        "line_hidden": (
-            "Line chart {first}–{last}: lowest shown {low}, highest shown {high}, latest shown "
-            "{value} in {month}; {hidden} (too few cases to show)"
-        ),
-        "all_hidden": (
-            "Line chart {first}–{last}: no values shown, {hidden} (too few cases to show)"
-        ),
-        "hidden": ("{n} month hidden", "{n} months hidden"),
-        "preliminary": " (preliminary)",
-        "no_data": "Line chart: no data",
-    },
-}
 
 WIDTH = 300.0
 """viewBox width; the drawing is stretched to the card's width (strokes keep their px width)."""
@@ -70,7 +40,6 @@ def sparkline_svg(
     An SVG, not a Plotly figure: thirteen figures built and serialised on every run of the
     overview were most of its server time, and the picture has nothing to hover or zoom.
     """
-    words = TEXTS[lang]
     frame = series.to_frame("value") if isinstance(series, pd.Series) else series
     index = frame.index
     # A series' months are already dates (theme.months would rebuild them one by one); only the
@@ -91,7 +60,7 @@ def sparkline_svg(
         values = np.where(hidden, np.nan, values)
     present = np.flatnonzero(np.isfinite(values))
     n_hidden = int(hidden.sum())
-    hidden_words = words["hidden"][n_hidden != 1].format(n=n_hidden)
+    hidden_words = t("spark_hidden", lang, n=n_hidden)
     shapes = []
     if present.size:
         last = int(present[-1])
@@ -101,7 +70,9 @@ def sparkline_svg(
         def say(v: float) -> str:
             return theme.format_value(v, lang, percent=percent)
 
-        label = words["line_hidden" if hidden.any() else "line"].format(
+        label = t(
+            "spark_line_hidden" if hidden.any() else "spark_line",
+            lang,
             hidden=hidden_words,
             first=format_month(months[int(span[0])], lang),
             last=format_month(months[int(span[-1])], lang),
@@ -109,7 +80,7 @@ def sparkline_svg(
             high=say(float(np.nanmax(values))),
             value=say(float(values[last])),
             month=format_month(months[last], lang),
-        ) + (words["preliminary"] if preliminary else "")
+        ) + (t("spark_preliminary", lang) if preliminary else "")
         x, y = _coordinates(months, values * scale, height)
         shapes.append(
             f'<path d="{_path(x, y)}" fill="none" stroke="{theme.SERIES_MARKER}" '
@@ -125,13 +96,15 @@ def sparkline_svg(
     elif hidden.any():
         # Every month with data is hidden: that is not "no data".
         span = np.flatnonzero(hidden)
-        label = words["all_hidden"].format(
+        label = t(
+            "spark_all_hidden",
+            lang,
             hidden=hidden_words,
             first=format_month(months[int(span[0])], lang),
             last=format_month(months[int(span[-1])], lang),
         )
     else:
-        label = words["no_data"]
+        label = t("spark_no_data", lang)
     text = html_text(label + ".")
     return (
         f'<svg class="lb-spark" role="img" aria-label="{text}" viewBox="0 0 {WIDTH:g} {height}" '

@@ -54,7 +54,6 @@ PENDING = {
     "exports/briefing.py",
     "charts/context.py",
     "charts/describe.py",
-    "charts/spark.py",
     "charts/render.py",
     "charts/rare.py",
     "charts/comparison.py",
