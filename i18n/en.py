@@ -342,6 +342,8 @@ A file is stored whole or not at all, and every problem is shown with its row an
     "upload_briefing_preview": "Briefing mode: the preview shows the file's own values, which disclosure control cannot protect before the file is saved. Only the numbers of rows, problems and changes are shown here, no values. Turn briefing mode off to check the file in detail.",
     "upload_public_preview": "Public mode: the preview shows the file's own values, which disclosure control cannot protect before the file is saved. Only the numbers of rows, problems and changes are shown here, no values.",
     # Plausibility warnings (metrics/plausibility.py): the analyst confirms them before storing.
+    "plausibility_unconfirmed": "{n} warnings are not confirmed: nothing was stored.",
+    "plausibility_unconfirmed_one": "1 warning is not confirmed: nothing was stored.",
     "plausibility_measure_value": "the value",
     "plausibility_measure_denominator": "the denominator",
     "plausibility_measure_share": "the share",

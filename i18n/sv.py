@@ -342,6 +342,8 @@ Filen sparas hel eller inte alls, och varje problem visas med rad och kolumn som
     "upload_briefing_preview": "Dragningsläge: förhandsgranskningen visar filens egna värden, och dem kan disclosure-kontrollen inte skydda innan filen är sparad. Här visas därför bara antal rader, problem och ändringar – inga värden. Stäng av dragningsläget för att granska filen i detalj.",
     "upload_public_preview": "Offentligt läge: förhandsgranskningen visar filens egna värden, och dem kan disclosure-kontrollen inte skydda innan filen är sparad. Här visas därför bara antal rader, problem och ändringar – inga värden.",
     # Plausibility warnings (metrics/plausibility.py): the analyst confirms them before storing.
+    "plausibility_unconfirmed": "{n} varningar är inte bekräftade: inget sparades.",
+    "plausibility_unconfirmed_one": "1 varning är inte bekräftad: inget sparades.",
     "plausibility_measure_value": "värdet",
     "plausibility_measure_denominator": "nämnaren",
     "plausibility_measure_share": "andelen",

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
+from i18n import MessageError
 from ingest import bra
 from ingest.normalise import ignored_denominators_note, normalise_rows
 from ingest.precheck import precheck_rows
 from ingest.reader import DELIMITERS, read_upload
 from metrics.catalog import Catalog, load_catalog
 from metrics.disclosure import ReleaseDecider
+from metrics.plausibility import Plausibility, check_plausibility
 from schemas.upload import (
     MAX_ERRORS,
     UploadError,
@@ -21,9 +25,11 @@ from schemas.upload import (
     too_many_errors,
     validate_rows,
 )
-from storage import Database, UploadDiff, commit_upload, plan_upload
+from storage import Database, UploadDiff, commit_upload, load_observations, plan_upload
 
 CANONICAL = ["indicator_id", "area_code", "period", "value", "denominator", "status", "note"]
+AUDITED_WARNINGS = 1000
+"""At most this many confirmed warnings are listed in an upload's audit entry (then a count)."""
 
 
 @dataclass
@@ -41,6 +47,7 @@ class CheckedUpload:
     column_map: dict[str, str] = field(default_factory=dict)
     source_format: str = "canonical"  # or bra.SOURCE_FORMAT ("BRÅ SOL")
     sheet: str = ""  # the sheet read, for a workbook (.xlsx)
+    excel_rows: np.ndarray | None = None  # each frame row's row in the file as Excel shows it
 
     @property
     def ok(self) -> bool:
@@ -72,7 +79,7 @@ class CheckedUpload:
 class IngestReport:
     """The outcome of one ingest, in the shape of `manage.py ingest --json`."""
 
-    status: str  # "committed" | "rejected" | "dry_run"
+    status: str  # "committed" | "rejected" | "dry_run" | "unconfirmed" (warnings not confirmed)
     upload_id: int | None
     rows: int
     inserted: int
@@ -81,6 +88,8 @@ class IngestReport:
     errors: list[UploadError]
     checked: CheckedUpload
     diff: UploadDiff | None = None
+    plausibility: Plausibility = field(default_factory=Plausibility)
+    catalog: Catalog | None = field(default=None, repr=False)
 
     def as_json(self) -> dict:
         return {
@@ -91,6 +100,11 @@ class IngestReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": [e.as_dict() for e in self.errors],
+            "warnings": [
+                w.as_record(self.catalog or load_catalog(), "sv")
+                for w in self.plausibility.warnings
+            ],
+            "warnings_unjudged": self.plausibility.unjudged,
             "assumptions": self.checked.assumptions,
             "file": {
                 "name": self.checked.file_name,
@@ -160,6 +174,7 @@ def check_upload(
         if clean is not None:
             checked.assumptions += clean.assumptions
             checked.frame = clean.frame
+            checked.excel_rows = rows["excel_row"].to_numpy()
             return checked
     normalised = normalise_rows(rows, catalog)
     checked.assumptions += normalised.assumptions
@@ -177,6 +192,7 @@ def check_upload(
         kinds = map_values(frame["indicator_id"], {i.id: i.kind for i in catalog.indicators})
         frame.loc[kinds != "proportion", "denominator"] = float("nan")
         checked.frame = frame[CANONICAL].reset_index(drop=True)
+        checked.excel_rows = frame["excel_row"].to_numpy()
     return checked
 
 
@@ -198,6 +214,41 @@ def _ignored_denominators(frame: pd.DataFrame, catalog: Catalog) -> int:
     return int(((kinds != "proportion") & kinds.notna() & frame["denominator"].notna()).sum())
 
 
+class UnconfirmedWarnings(MessageError):
+    """Raised inside the commit's transaction when the upload has plausibility warnings that were
+    not confirmed: nothing is stored."""
+
+    def __init__(self, plausibility: Plausibility) -> None:
+        super().__init__("plausibility_unconfirmed", n=len(plausibility.warnings))
+        self.plausibility = plausibility
+
+
+def judge_upload(db: Database, checked: CheckedUpload, catalog: Catalog) -> Plausibility:
+    """The plausibility warnings of a checked file against the store as it is now (nothing is
+    stored). Empty for a file with errors."""
+    if not checked.ok or checked.frame.empty:
+        return Plausibility()
+    stored = load_observations(
+        db,
+        indicator_ids=sorted(checked.frame["indicator_id"].unique()),
+        end=pd.Timestamp(checked.frame["period"].max()).date(),
+        columns=["indicator_id", "area_code", "period", "value", "denominator"],
+    )
+    return check_plausibility(checked.frame, stored, catalog, rows=checked.excel_rows)
+
+
+def confirmation_record(found: Plausibility, catalog: Catalog, user: str) -> dict:
+    """What an upload's audit entry keeps of a confirmation: who, and which warnings (at most
+    AUDITED_WARNINGS listed, with the Swedish sentence each)."""
+    listed = found.warnings[:AUDITED_WARNINGS]
+    return {
+        "confirmed_by": user,
+        "warnings": len(found.warnings),
+        "listed": [w.as_record(catalog, "sv") for w in listed],
+        "unjudged": found.unjudged,
+    }
+
+
 def ingest_upload(
     db: Database,
     data: bytes,
@@ -209,35 +260,55 @@ def ingest_upload(
     is_demo: bool = False,
     catalog: Catalog | None = None,
     sheet: str | None = None,
+    confirm_warnings: bool | Collection[str] = False,
 ) -> IngestReport:
-    """Check a file and, unless it has errors or this is a dry run, commit it in one transaction."""
+    """Check a file and, unless it has errors or this is a dry run, commit it in one transaction.
+
+    Plausibility (metrics/plausibility.py) is judged again inside the commit's transaction: a
+    file with warnings is stored only when they are confirmed — `confirm_warnings` True confirms
+    whatever warnings the file has then (the command line's --confirm-warnings, after showing
+    them), a collection of warning keys confirms exactly those (the upload page's preview: a
+    warning that appeared since is not confirmed). Otherwise the report's status is
+    "unconfirmed", nothing is stored and `plausibility` lists the warnings. A confirmation is
+    kept in the upload's audit entry (`confirmation_record`).
+    """
+    catalog = catalog or load_catalog()
     checked = check_upload(data, file_name, catalog, today=today, sheet=sheet)
     if not checked.ok:
-        return IngestReport("rejected", None, checked.rows, 0, 0, 0, checked.errors, checked)
+        return IngestReport(
+            "rejected", None, checked.rows, 0, 0, 0, checked.errors, checked, catalog=catalog
+        )
     if dry_run:
         diff = plan_upload(db, checked.frame)
-        return IngestReport(
-            "dry_run",
-            None,
-            checked.rows,
-            diff.inserted,
-            diff.updated,
-            diff.unchanged,
-            [],
-            checked,
-            diff,
+        return _planned("dry_run", checked, diff, judge_upload(db, checked, catalog), catalog)
+
+    def vet(stored: pd.DataFrame) -> dict | None:
+        found = check_plausibility(checked.frame, stored, catalog, rows=checked.excel_rows)
+        if not found:
+            return None
+        if confirm_warnings is not True and not set(found.keys) <= set(confirm_warnings or ()):
+            raise UnconfirmedWarnings(found)
+        vetted.append(found)
+        return {"plausibility": confirmation_record(found, catalog, user)}
+
+    vetted: list[Plausibility] = []
+    try:
+        record = commit_upload(
+            db,
+            checked.frame,
+            file_name=file_name,
+            file_sha256=checked.sha256,
+            user=user,
+            source_format=checked.source_format,
+            assumptions=checked.assumptions,
+            is_demo=is_demo,
+            decide=ReleaseDecider(catalog),
+            vet=vet,
         )
-    record = commit_upload(
-        db,
-        checked.frame,
-        file_name=file_name,
-        file_sha256=checked.sha256,
-        user=user,
-        source_format=checked.source_format,
-        assumptions=checked.assumptions,
-        is_demo=is_demo,
-        decide=ReleaseDecider(catalog or load_catalog()),
-    )
+    except UnconfirmedWarnings as exc:
+        return _planned(
+            "unconfirmed", checked, plan_upload(db, checked.frame), exc.plausibility, catalog
+        )
     d = record.diff
     return IngestReport(
         "committed",
@@ -249,4 +320,25 @@ def ingest_upload(
         [],
         checked,
         d,
+        vetted[0] if vetted else Plausibility(),
+        catalog,
+    )
+
+
+def _planned(
+    status: str, checked: CheckedUpload, diff: UploadDiff, found: Plausibility, catalog: Catalog
+) -> IngestReport:
+    """A report of what the file would change, nothing stored (a dry run, or unconfirmed)."""
+    return IngestReport(
+        status,
+        None,
+        checked.rows,
+        diff.inserted,
+        diff.updated,
+        diff.unchanged,
+        [],
+        checked,
+        diff,
+        found,
+        catalog,
     )

@@ -7,15 +7,17 @@ the acting user and checks the role itself (auth.AccessDenied, a Swedish message
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from auth import User, require
-from ingest.pipeline import IngestReport, check_upload, ingest_upload
+from ingest.pipeline import IngestReport, check_upload, ingest_upload, judge_upload
 from metrics.catalog import Catalog
 from metrics.disclosure import ReleaseDecider
+from metrics.plausibility import Plausibility
 from storage import Database, list_uploads, load_observations, plan_upload
 from storage import undo_upload as undo_stored_upload
 from storage import upload_changes as stored_upload_changes
@@ -34,6 +36,8 @@ class Preview:
     `errors` has row (Excel's number, header = 1; missing = the whole file), column (canonical),
     header (as written in the file), value and message. `revisions` is plan_upload's frame;
     `new_values` has one row per indicator: first and last month, areas and values new to the store.
+    `plausibility`: the warnings to confirm before storing (metrics/plausibility.py), judged
+    against the store now; committing confirms exactly their `keys`.
     """
 
     file_name: str
@@ -47,6 +51,7 @@ class Preview:
     unchanged: int
     revisions: pd.DataFrame
     new_values: pd.DataFrame
+    plausibility: Plausibility = Plausibility()
 
     @property
     def ok(self) -> bool:
@@ -89,8 +94,10 @@ def preview_upload(
     empty = pd.DataFrame()
     counts = (0, 0, 0)
     revisions, new_values = empty, empty
+    plausibility = Plausibility()
     if checked.ok:
         diff = plan_upload(db, checked.frame)
+        plausibility = judge_upload(db, checked, catalog)
         counts = (diff.inserted, diff.updated, diff.unchanged)
         revisions = diff.revisions
         if diff.inserted:
@@ -108,6 +115,7 @@ def preview_upload(
         unchanged=counts[2],
         revisions=revisions,
         new_values=new_values,
+        plausibility=plausibility,
     )
 
 
@@ -122,12 +130,18 @@ def commit_upload(
     today: date | None = None,
     is_demo: bool = False,
     sheet: str | None = None,
+    confirm_warnings: bool | Collection[str] = False,
 ) -> IngestReport:
     """Check the file again and store it whole in one transaction, as the user's upload (or, with
     `dry_run`, only report what it would change). A rejected file stores nothing
     (status "rejected", its errors listed); a file changing nothing stores no upload
     (`upload_id` None). Raises AccessDenied below analyst, storage.DatabaseBusy when the file
-    stays locked."""
+    stays locked.
+
+    Plausibility warnings, judged again in the commit's transaction, must be confirmed by this
+    user: `confirm_warnings` True confirms whatever warnings there are (the command line's
+    --confirm-warnings), a collection of keys exactly those (the page: `Preview.plausibility.keys`).
+    Otherwise status "unconfirmed" and nothing stored; a confirmation is in the audit entry."""
     require(user, ROLE)
     return ingest_upload(
         db,
@@ -139,6 +153,7 @@ def commit_upload(
         is_demo=is_demo,
         catalog=catalog,
         sheet=sheet,
+        confirm_warnings=confirm_warnings,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -13,9 +14,15 @@ import pyarrow as pa
 from i18n import MessageError
 from storage.database import Database
 from storage.disclosure import Decide, record_releases, snapshot
+from storage.observations import CELL_COLUMNS, _select
 from storage.versions import record_commit, record_undo
 
 INCOMING_COLUMNS = ["indicator_id", "area_code", "period", "value", "denominator", "status", "note"]
+
+Vet = Callable[[pd.DataFrame], dict | None]
+"""Called by `commit_upload` inside its transaction with the stored cells (CELL_COLUMNS) of the
+upload's indicators up to its latest period, as they are before the upload. It returns what to add
+to the upload's audit entry (or None), or raises to store nothing (the exception propagates)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,13 @@ def _diff(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> UploadDiff:
     )
 
 
+def _stored_cells(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+    """The stored cells of the frame's indicators (every area) up to its latest period."""
+    ids = sorted(frame["indicator_id"].astype(str).unique())
+    end = pd.Timestamp(frame["period"].max()).date()
+    return _select(con, ids, None, None, end, CELL_COLUMNS)
+
+
 def _cleanup(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS temp.upload_diff")
     con.unregister("incoming_rows")
@@ -145,6 +159,7 @@ def commit_upload(
     assumptions: list[str] | None = None,
     is_demo: bool = False,
     decide: Decide | None = None,
+    vet: Vet | None = None,
 ) -> UploadRecord:
     """Store a validated frame in one transaction: all of it or, on any error, none of it.
 
@@ -159,6 +174,10 @@ def commit_upload(
     decide: records, in the same transaction, the disclosure decision of every indicator the
     upload changes (a new release; storage/disclosure.py). Every path a person uses passes it
     (ingest, the upload page, the demo loader); without it readers decide on the fly.
+
+    vet: a last look at the upload against the store as this transaction sees it (`Vet`; the
+    ingest pipeline's plausibility confirmation), so nothing stored between a preview and this
+    commit escapes it. Not called when the upload changes nothing.
     """
     now = datetime.now(UTC).replace(tzinfo=None)
     with db.writing() as con:
@@ -166,6 +185,7 @@ def commit_upload(
             diff = _diff(con, frame)
             if not diff.changes_anything:
                 return UploadRecord(upload_id=None, diff=diff)
+            extra = vet(_stored_cells(con, frame)) if vet is not None else None
             before = None
             if decide is not None:
                 changed = con.execute(
@@ -220,7 +240,8 @@ def commit_upload(
                 )
             if decide is not None and before is not None:
                 record_releases(con, before, decide, int(upload_id))
-            _audit(con, user, "upload", {"upload_id": upload_id, "file_name": file_name})
+            detail = {"upload_id": int(upload_id), "file_name": file_name, **(extra or {})}
+            _audit(con, user, "upload", detail)
             return UploadRecord(upload_id=int(upload_id), diff=diff)
         finally:
             _cleanup(con)
