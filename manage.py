@@ -1,6 +1,7 @@
 """Lägesbild's command line: a thin shell over the same functions the upload page calls.
 
     python manage.py ingest FILE [--db PATH] [--dry-run] [--json] [--user NAME] [--sheet NAME]
+                               [--confirm-warnings]
     python manage.py undo UPLOAD_ID | uploads | export [--indicator ID] [--area CODE] [--out FILE]
     python manage.py process-changes [--json] | mark-process-change EVENT_ID (--indicator ID |
         --goal ID) | unmark-process-change CHANGE_ID
@@ -40,6 +41,7 @@ def _cannot_run(args: argparse.Namespace, message: str) -> int:
             "updated": 0,
             "unchanged": 0,
             "errors": [{"row": None, "column": None, "value": None, "message": message}],
+            "warnings": [],
         }
         print(json.dumps(failed, ensure_ascii=False, indent=2))
     return EXIT_CANNOT_RUN
@@ -74,17 +76,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     db = _database(args)
     if not args.json:
         print(f"Läser {path.name} …", file=sys.stderr)
+    analyst = _analyst(args)
     report = commit_upload(
-        db, load_catalog(), _analyst(args), data, path.name, dry_run=args.dry_run, sheet=args.sheet
+        db,
+        load_catalog(),
+        analyst,
+        data,
+        path.name,
+        dry_run=args.dry_run,
+        sheet=args.sheet,
+        confirm_warnings=args.confirm_warnings,
     )
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
-        _print_report(report)
-    return EXIT_REJECTED if report.status == "rejected" else EXIT_OK
+        _print_report(report, analyst.name)
+    return EXIT_REJECTED if report.status in ("rejected", "unconfirmed") else EXIT_OK
 
 
-def _print_report(report) -> None:
+def _print_report(report, user: str) -> None:
     checked = report.checked
     print(checked.dialect_sv())
     for assumption in checked.assumptions:
@@ -96,6 +106,9 @@ def _print_report(report) -> None:
             column = f", kolumn {e.column}" if e.column else ""
             value = f", värde ”{e.value}”" if e.value not in (None, "") else ""
             print(f"  {where}{column}{value}: {e.message}")
+        return
+    _print_warnings(report, user)
+    if report.status == "unconfirmed":
         return
     counts = f"{report.inserted} nya, {report.updated} reviderade, {report.unchanged} oförändrade"
     if report.status == "dry_run":
@@ -112,6 +125,26 @@ def _print_report(report) -> None:
             )
         if report.updated > 20:
             print(f"  … och {report.updated - 20} till.")
+
+
+def _print_warnings(report, user: str) -> None:
+    """The plausibility warnings (metrics/plausibility.py) and what became of them."""
+    from i18n import t
+    from metrics.plausibility import MIN_HISTORY
+
+    found = report.plausibility
+    if found.unjudged:
+        print(t("cli_warnings_unjudged", n=found.unjudged, min=MIN_HISTORY))
+    if not found:
+        return
+    print(t("cli_warnings_heading", n=len(found.warnings)))
+    for w in found.warnings:
+        where = t("cli_warning_row", row=w.row) if w.row is not None else ""
+        print(f"  {where}{w.message(report.catalog)}")
+    if report.status == "unconfirmed":
+        print(t("cli_warnings_unconfirmed"))
+    elif report.status == "committed":
+        print(t("cli_warnings_confirmed", user=user))
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
@@ -431,6 +464,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="skriv resultatet som ett JSON-objekt")
     p.add_argument("--user", help="vem som laddar upp (standard: inloggad användare)")
+    p.add_argument(
+        "--confirm-warnings",
+        action="store_true",
+        help="spara även om rimlighetskontrollen varnar (varningarna och vem som bekräftade "
+        "dem sparas i uppladdningens loggpost)",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("undo", parents=[common], help="ångra en uppladdning")

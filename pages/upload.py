@@ -6,6 +6,7 @@ import streamlit as st
 
 from i18n import t
 from metrics.formatting import format_number
+from metrics.plausibility import MIN_HISTORY
 from metrics.text import markdown_text
 from ui import data, state
 from ui import upload_review as review
@@ -35,6 +36,7 @@ if f.briefing:
 
 FILE_NAME_LIMIT = 120  # characters of an uploaded file's name shown
 ASSUMPTION_LIMIT = 400  # an assumption quotes the file (a column header may be 10 000 characters)
+WARNINGS_LISTED = 20  # plausibility warnings written out as sentences; the table has them all
 
 
 def draw_table(table, total: int, download, file_name: str, label: str, key: str, **layout) -> None:
@@ -165,6 +167,7 @@ def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
             width="stretch",
             **review.new_values_layout(lang),
         )
+    confirmed = draw_warnings(preview, number)
     st.caption(t("upload_not_saved_yet", lang))
     st.button(
         review.counted("upload_commit", preview.to_store, lang),
@@ -173,7 +176,43 @@ def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
         key=f"commit_{preview.sha256}",
         help=t("upload_commit_help", lang),
         on_click=review.save_previewed,
-        args=(preview.sha256,),
+        args=(preview.sha256, preview.plausibility.keys),
+        disabled=not confirmed,
+    )
+
+
+def draw_warnings(preview, number: int) -> bool:
+    """The plausibility warnings and the analyst's confirmation; True when the file may be saved
+    (no warnings, or the box is ticked)."""
+    found = preview.plausibility
+    if found.unjudged:
+        st.caption(review.counted("upload_unjudged", found.unjudged, lang, min=MIN_HISTORY))
+    if not found:
+        return True
+    n = len(found.warnings)
+    st.warning(review.counted("upload_warnings_intro", n, lang), icon=":material/warning:")
+    if f.briefing:  # a warning's sentence and value quote the file
+        st.caption(t("upload_warnings_briefing", lang))
+        st.dataframe(
+            review.warning_table(found, lang, briefing=True), hide_index=True, width="stretch"
+        )
+    else:
+        sentences = review.warning_sentences(found, lang, limit=WARNINGS_LISTED)
+        st.markdown("\n".join(f"- {markdown_text(s)}" for s in sentences))
+        if n > len(sentences):
+            st.caption(t("upload_warnings_more", lang, n=format_number(n - len(sentences), lang)))
+        draw_table(
+            review.warning_table(found, lang),
+            n,
+            review.warnings_csv(found, lang),
+            review.named_after(preview.file_name, "varningar"),
+            t("upload_download_warnings", lang),
+            f"warnings_{number}",
+            column_config={t("upload_col_row", lang): st.column_config.NumberColumn(format="%d")},
+        )
+    return st.checkbox(
+        review.counted("upload_confirm_warnings", n, lang),
+        key=review.confirmation_key(preview.sha256, found),
     )
 
 

@@ -22,7 +22,8 @@ from exports.csv_export import to_excel_csv
 from i18n import t
 from metrics.catalog import Catalog
 from metrics.disclosure import SUPPRESSED_TEXT
-from metrics.formatting import format_number, format_percent
+from metrics.formatting import format_month, format_number, format_percent
+from metrics.plausibility import Plausibility
 from metrics.redaction import mask_numbers, protect_changes
 from metrics.text import markdown_text, plain_text
 from services import uploads as uploads_service
@@ -265,10 +266,13 @@ def _status_change(frame: pd.DataFrame, lang: str) -> list[str]:
 # -- commit ---------------------------------------------------------------------------------------
 
 
-def save_previewed(sha256: str) -> None:
+def save_previewed(sha256: str, confirmed: tuple[str, ...] = ()) -> None:
     """Button callback: store exactly the bytes previewed under `sha256`, re-running the pipeline
     (services.uploads.commit_upload, which checks the role at the moment of the click). The
     outcome (an upload id to point at, or why nothing was stored) is kept for the page to show.
+
+    confirmed: the keys of the plausibility warnings the analyst saw and confirmed; a warning
+    that appeared since (someone stored data meanwhile) stops the commit ("unconfirmed").
     """
     outcomes = st.session_state.setdefault(_OUTCOME, {})
     try:
@@ -276,7 +280,12 @@ def save_previewed(sha256: str) -> None:
         if sha256_of(payload) != sha256:
             raise KeyError(sha256)
         report = uploads_service.commit_upload(
-            data.database(), data.catalog(), current_user(), payload, file_name
+            data.database(),
+            data.catalog(),
+            current_user(),
+            payload,
+            file_name,
+            confirm_warnings=tuple(confirmed),
         )
     except KeyError:
         outcomes[sha256] = ("error", t("upload_preview_lost", state.get("lang")))
@@ -284,12 +293,74 @@ def save_previewed(sha256: str) -> None:
     except (AccessDenied, DatabaseBusy) as exc:
         outcomes[sha256] = ("error", str(exc))
         return
-    if report.status != "committed":
+    if report.status == "unconfirmed":
+        outcomes[sha256] = ("error", t("upload_warnings_changed", state.get("lang")))
+    elif report.status != "committed":
         outcomes[sha256] = ("error", t("upload_rejected_on_save", state.get("lang")))
     elif report.upload_id is None:
         outcomes[sha256] = ("nothing", None)
     else:
         outcomes[sha256] = ("saved", report.upload_id)
+
+
+def warning_table(
+    found: Plausibility,
+    lang: str,
+    briefing: bool = False,
+    limit: int | None = SHOWN_ROWS,
+    why: bool = False,
+) -> pd.DataFrame:
+    """The plausibility warnings for people (the first `limit`): the row as Excel numbers it,
+    indicator, area, period, the check, the value checked and (`why`) the sentence. In briefing
+    mode without the value (it quotes the file, which disclosure control cannot protect yet)."""
+    catalog = data.catalog()
+    shown = found.warnings[:limit]
+    table = pd.DataFrame(
+        {
+            t("upload_col_row", lang): pd.array([w.row for w in shown], dtype="Int64"),
+            t("upload_col_indicator", lang): _labels(
+                pd.Series([w.indicator_id for w in shown], dtype=object), catalog, lang
+            ),
+            t("upload_col_area", lang): _area_names(
+                pd.Series([w.area_code for w in shown], dtype=object), catalog, lang
+            ),
+            t("upload_col_month", lang): [format_month(w.period, lang) for w in shown],
+            t("upload_col_rule", lang): [t(f"plausibility_rule_{w.rule}", lang) for w in shown],
+        }
+    )
+    if not briefing:
+        table[t("upload_col_value", lang)] = [_warning_value(w, lang) for w in shown]
+        if why:
+            table[t("upload_col_why", lang)] = [w.message(catalog, lang) for w in shown]
+    return table
+
+
+def warning_sentences(found: Plausibility, lang: str, limit: int = 20) -> list[str]:
+    """The first `limit` warnings as sentences for people, each after its row ("Rad 2: …")."""
+    catalog = data.catalog()
+    return [
+        (t("upload_warning_row", lang, row=w.row) if w.row is not None else "")
+        + w.message(catalog, lang)
+        for w in found.warnings[:limit]
+    ]
+
+
+def warnings_csv(found: Plausibility, lang: str) -> bytes:
+    """Every warning (not only the shown ones) with its sentence, as CSV for Swedish Excel."""
+    return to_excel_csv(warning_table(found, lang, limit=None, why=True))
+
+
+def _warning_value(warning, lang: str) -> str:
+    if warning.measure == "share":
+        return format_percent(warning.value, lang, 1)
+    return format_number(warning.value, lang)
+
+
+def confirmation_key(sha256: str, found: Plausibility) -> str:
+    """The confirmation checkbox's widget key: a new set of warnings for the same file (the store
+    changed since) gets a new, unticked box."""
+    digest = hashlib.sha256("\n".join(found.keys).encode("utf-8")).hexdigest()[:12]
+    return f"confirm_{sha256[:16]}_{digest}"
 
 
 def outcome(sha256: str) -> tuple[str, int | str | None] | None:

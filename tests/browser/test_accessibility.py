@@ -31,7 +31,10 @@ PAGES = ("", "goals", "indicator", "catalog", "upload", "history", "events", "re
 
 
 def good_file(value: int) -> bytes:
-    """A file from Swedish Excel that stores something new for each `value` (tests upload it)."""
+    """A file from Swedish Excel that stores something new for each `value` (tests upload it).
+
+    Its revised region no longer equals its municipalities and police areas: the preview has
+    plausibility warnings, and storing needs their confirmation (a checkbox) first."""
     return (
         "indikator;månad;område;värde;nämnare;status;kommentar\r\n"
         f"reported_partner_violence_women;2026-10;STHLM;{value};;preliminär;\r\n"
@@ -167,6 +170,9 @@ def test_the_upload_page_in_each_state(tab, admin_server, axe_js, lang):
     check(tab, axe_js, "upload, preview")
     tab.screenshot(path=str(ARTIFACTS / f"a11y_upload_preview_{lang}.png"), full_page=True)
 
+    tab.get_by_text(t("upload_confirm_warnings", lang, n=2)).click()
+    settle(tab)
+    check(tab, axe_js, "upload, warnings confirmed")
     store = tab.get_by_role("button", name=t("upload_commit", lang, n=2).split(" ")[0])
     store.first.click()
     settle(tab)
@@ -262,6 +268,10 @@ def test_the_analysts_month_by_keyboard_alone(tab, admin_server):
     expect(page.get_by_role("heading", name="november.csv")).to_be_visible(timeout=WAIT)
     settle(page)
 
+    # The revised region makes plausibility warnings: their confirmation is a checkbox (Space).
+    focus("el && el.type === 'checkbox' && el.closest('label').innerText.includes('granskat')")
+    page.keyboard.press(" ")
+    settle(page)
     focus(text_is("Spara"))
     page.keyboard.press("Enter")
     settle(page)

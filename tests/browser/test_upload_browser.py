@@ -84,9 +84,17 @@ def test_a_swedish_excel_file_is_previewed_then_stored(page: Page, upload_server
     expect(metrics.filter(has_text="Reviderade värden")).to_contain_text("1")
     expect(page.get_by_text("Revideringar: tidigare → nytt värde")).to_be_visible()
     expect(page.get_by_text("Inget är sparat ännu.")).to_be_visible()
+    # The region's revised October no longer equals its municipalities or its police areas:
+    # two plausibility warnings, and the save button waits for the analyst's confirmation.
+    expect(page.get_by_text("Rimlighetskontrollen har 2 varningar")).to_be_visible()
+    save = page.get_by_role("button", name="Spara 3 värden")
+    expect(save).to_be_disabled()
     page.screenshot(path=str(ROOT / "test-artifacts" / "upload_preview.png"), full_page=True)
+    page.get_by_text("Jag har granskat de 2 varningarna och vill spara filen ändå").click()
+    settle(page)
+    expect(save).to_be_enabled()
 
-    page.get_by_role("button", name="Spara 3 värden").click()
+    save.click()
     settle(page)
     expect(page.get_by_text("Sparat som uppladdning #2")).to_be_visible(timeout=WAIT)
     expect(page.get_by_role("button", name="Spara 3 värden")).to_have_count(0)
@@ -126,3 +134,46 @@ def test_a_broken_file_shows_its_problems_and_stores_nothing(page: Page, upload_
     assert lines[0] == "Rad (som i Excel);Kolumn;Värde;Vad du behöver göra"
     assert lines[1].startswith("2;indicator_id;reported_rapes;")
     assert len(lines) == 12
+
+
+HANINGE = "indikator;månad;område;värde\r\nreported_rape;2026-11;0136;1234\r\n".encode("cp1252")
+
+
+def test_1234_rapes_a_month_in_haninge_waits_for_a_confirmation(page: Page, upload_server):
+    """The issue's case: a typing slip passes every rule of the format; the plausibility check
+    names it (row, area, month, value, why) and nothing is stored until the analyst confirms."""
+    import json
+
+    from storage import audit_log, load_observations, open_database
+
+    url, path = upload_server
+    open_upload_page(page, url)
+    drop_file(page, "haninge.csv", HANINGE)
+
+    expect(page.get_by_text("Rimlighetskontrollen har 1 varning")).to_be_visible()
+    grid = page.locator('[data-testid="stDataFrame"]').last
+    expect(grid).to_be_visible()
+    save = page.get_by_role("button", name="Spara 1 värde")
+    expect(save).to_be_disabled()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Ladda ner varningarna (CSV för Excel)").click()
+    lines = download.value.path().read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Rad (som i Excel);Indikator;Område;Månad;Kontroll;Värde;Varför")
+    assert lines[1].startswith("2;Anmälda våldtäkter;Haninge (0136);november 2026;")
+    assert "1\u00a0234" in lines[1] and "långt utanför seriens historik" in lines[1]
+    page.screenshot(path=str(ROOT / "test-artifacts" / "upload_plausibility.png"), full_page=True)
+
+    page.get_by_text("Jag har granskat varningen och vill spara filen ändå").click()
+    settle(page)
+    save.click()
+    settle(page)
+    expect(page.get_by_text("Sparat som uppladdning")).to_be_visible(timeout=WAIT)
+
+    stored = load_observations(
+        open_database(path), indicator_ids=["reported_rape"], area_codes=["0136"]
+    )
+    assert stored[stored["period"] == pd.Timestamp("2026-11-01")]["value"].tolist() == [1234]
+    log = audit_log(open_database(path))
+    entry = json.loads(log[log["action"] == "upload"].iloc[0]["detail"])
+    assert entry["plausibility"]["confirmed_by"] == "analytiker"
+    assert entry["plausibility"]["listed"][0]["area_code"] == "0136"
