@@ -12,6 +12,8 @@ LANGUAGES = ("sv", "en")
 TEXTS: dict[str, dict[str, str]] = {
     "sv": {
         "value": "Månadsvärde",
+        "value_quarterly": "Kvartalsvärde",
+        "value_yearly": "Årsvärde",
         "preliminary": "preliminär",
         "preliminary_legend": "Preliminärt värde",
         "mean": "Medelvärde",
@@ -49,6 +51,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "value": "Monthly value",
+        "value_quarterly": "Quarterly value",
+        "value_yearly": "Yearly value",
         "preliminary": "preliminary",
         "preliminary_legend": "Preliminary value",
         "mean": "Mean",
@@ -115,6 +119,8 @@ class ChartContext:
     lang: Lang = "sv"
     filename: str = "lagesbild"
     reading: str = ""
+    frequency: str = "monthly"
+    """The indicator's frequency (metrics.periods): periods are written and ticked at it."""
 
     def __post_init__(self) -> None:
         if self.lang not in LANGUAGES:

@@ -8,6 +8,7 @@ import pandas as pd
 from charts import theme
 from charts.context import ChartContext, Lang
 from metrics.formatting import format_month, format_number, format_percent, format_percentage_points
+from metrics.periods import format_period
 
 TEXTS: dict[str, dict[str, str]] = {
     "sv": {
@@ -132,7 +133,7 @@ def describe_trend(
     if n_hidden and hidden[-1]:
         # The latest month is hidden: say so, not an older month's value as the latest.
         sentences = [f"{head}."]
-        month_text = format_month(values.index[-1], lang)
+        month_text = format_period(values.index[-1], ctx.frequency, lang)
         sentences.append(words["latest_hidden"].format(month=month_text))
     elif present.empty:
         sentences = [words["no_data"].format(head=head)]
@@ -143,8 +144,10 @@ def describe_trend(
         shown = fmt(latest)
         if status.loc[month] == "preliminary" if month in status.index else False:
             shown += words["preliminary"]
-        sentences.append(words["latest"].format(value=shown, month=format_month(month, lang)))
-        sentences += _year_on_year(values, month, latest, fmt, percent, lang)
+        sentences.append(
+            words["latest"].format(value=shown, month=format_period(month, ctx.frequency, lang))
+        )
+        sentences += _year_on_year(values, month, latest, fmt, percent, lang, ctx.frequency)
         if spc_points is not None and len(spc_points) == len(series):
             spc = spc_points.iloc[order].set_axis(values.index)
             sentences += _spc_sentences(spc, values, month, direction, percent, lang, fmt)
@@ -158,13 +161,13 @@ def describe_trend(
     return " ".join(sentences)
 
 
-def _year_on_year(values, month, latest, fmt, percent, lang) -> list[str]:
+def _year_on_year(values, month, latest, fmt, percent, lang, frequency="monthly") -> list[str]:
     words = TEXTS[lang]
     previous_month = month - pd.DateOffset(years=1)
     if previous_month not in values.index or pd.isna(values.loc[previous_month]):
         return []
     previous = float(values.loc[previous_month])
-    where = format_month(previous_month, lang)
+    where = format_period(previous_month, frequency, lang)
     difference = latest - previous
     if abs(difference) < 1e-12:
         return [words["unchanged"].format(month=where, previous=fmt(previous))]

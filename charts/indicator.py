@@ -22,6 +22,7 @@ from charts.trend import trend_figure
 from metrics.aggregate import aggregate_areas, rolling_12
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_month
+from metrics.periods import MONTHS_IN, format_period
 from metrics.progress import trajectory
 from metrics.reading import Reading, area_target
 
@@ -52,10 +53,14 @@ def period_series(
     start: pd.Timestamp | None,
     end: pd.Timestamp | None,
 ) -> pd.DataFrame:
-    """The indicator's monthly series for one area, months ``start``..``end`` (None: open)."""
+    """The indicator's series for one area, periods ``start``..``end`` (None: open): every month,
+    or for a quarterly or yearly indicator only its periods' first days (no empty months between)."""
     series = aggregate_areas(obs, indicator, [area_code])
     if series.empty:
         return series
+    if indicator.frequency != "monthly":
+        step = MONTHS_IN[indicator.frequency]
+        series = series[(pd.DatetimeIndex(series.index).month - 1) % step == 0]
     if start is not None:
         series = series[series.index >= start]
     if end is not None:
@@ -98,13 +103,17 @@ def build_indicator_chart(
     ctx = ChartContext(
         title=indicator.label(lang),
         area_label=area_name,
-        period_label=f"{format_month(first, lang)}–{format_month(last, lang)}",
+        period_label=(
+            f"{format_period(first, indicator.frequency, lang)}–"
+            f"{format_period(last, indicator.frequency, lang)}"
+        ),
         source=indicator.source,
         data_through=format_month(data_through, lang),
         demo=demo,
         lang=lang,
         filename=f"lagesbild_{indicator.id}_{area_code}_{last:%Y-%m}",
         reading=reading.sentence(lang),
+        frequency=indicator.frequency,
     )
     unit = indicator.unit(lang)
     percent = indicator.kind == "proportion"
@@ -129,7 +138,7 @@ def build_indicator_chart(
     if reading.target_reached is not None and first <= reading.target_reached <= last:
         marks.append((reading.target_reached, ctx.text("target_reached")))
     rolling = None
-    if rolling_label is not None:
+    if rolling_label is not None and indicator.frequency == "monthly":
         whole = aggregate_areas(obs, indicator, [area_code])
         rolling = rolling_12(whole, indicator)["value"].reindex(series.index)
     figure = trend_figure(

@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from charts.context import ChartContext, Lang
 from metrics.formatting import NBSP, format_number, format_percent, month_name
+from metrics.periods import MONTHS_IN, format_period, period_range
 from metrics.progress import GREY
 from metrics.text import plain_text
 
@@ -124,7 +125,9 @@ def boundary_after(month: pd.Timestamp) -> pd.Timestamp:
     return boundary_before(month + pd.DateOffset(months=1))
 
 
-def month_axis(first: pd.Timestamp, last: pd.Timestamp, lang: Lang) -> dict:
+def month_axis(
+    first: pd.Timestamp, last: pd.Timestamp, lang: Lang, frequency: str = "monthly"
+) -> dict:
     """A date x-axis from ``first`` to ``last`` month with Swedish (or English) month ticks.
 
     Up to 6 months: every month; up to 18 months: a tick every third month ("jan 2026", "apr", ...); up to 4 years: every six
@@ -133,6 +136,8 @@ def month_axis(first: pd.Timestamp, last: pd.Timestamp, lang: Lang) -> dict:
     The year is written on the first tick and on every January.
     """
     first, last = months([first])[0], months([last])[0]
+    if frequency != "monthly":
+        return _period_axis(first, last, lang, frequency)
     span = (last.year - first.year) * 12 + last.month - first.month + 1
     if span <= 6:
         step, yearly = 1, False
@@ -392,3 +397,32 @@ def apply_frame(fig: go.Figure, ctx: ChartContext, frame: Frame, *, plot_height:
             font={"size": 44, "color": WATERMARK},
             name="watermark",
         )
+
+
+def _period_axis(first: pd.Timestamp, last: pd.Timestamp, lang: Lang, frequency: str) -> dict:
+    """A date x-axis for quarterly or yearly periods: a tick per period named as people write it
+    ("2025", "kv. 3 2025"); beyond eight quarters a tick per year. The range leaves half a
+    period on each side, so the first and last points are not on the frame."""
+    step = MONTHS_IN[frequency]
+    ticks = period_range(first, last, frequency)
+    if frequency == "quarterly" and len(ticks) > 8:
+        ticks = pd.DatetimeIndex([t for t in ticks if t.month == 1] or [ticks[0]])
+        text = [str(t.year) for t in ticks]
+    else:
+        text = [format_period(t, frequency, lang) for t in ticks]
+    half = pd.DateOffset(days=int(step * 30.4 / 2))
+    return {
+        "type": "date",
+        "range": [first - half, last + half],
+        "tickmode": "array",
+        "tickvals": list(ticks),
+        "ticktext": text,
+        "showgrid": False,
+        "ticks": "outside",
+        "ticklen": 4,
+        "tickcolor": GRID,
+        "linecolor": "#9aa5b1",
+        "showline": True,
+        "fixedrange": True,
+        "tickfont": {"size": BODY_SIZE, "color": MUTED},
+    }

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from charts import theme
 from charts.context import ChartContext, Lang
 from metrics.disclosure import SUPPRESSED_TEXT
-from metrics.formatting import format_month
+from metrics.periods import format_period
 from metrics.progress import VARIATION_ICONS, Icon, variation_icon
 from metrics.text import plain_text
 
@@ -93,7 +93,7 @@ def trend_figure(
     scale = 100.0 if percent else 1.0
     fig = go.Figure()
 
-    value_name = ctx.text("value")
+    value_name = ctx.text("value" if ctx.frequency == "monthly" else f"value_{ctx.frequency}")
     fig.add_trace(_value_trace(points, ctx, value_name, unit=unit, percent=percent))
     fig.add_trace(_value_key(value_name, points))
     if points.preliminary.any():
@@ -160,7 +160,7 @@ def trend_figure(
             yaxis.update(dtick=1, tick0=0)  # a few deaths a month: no "0,5" ticks
     fig.update_layout(yaxis=yaxis)
     if first is not None:
-        fig.update_layout(xaxis=theme.month_axis(first, last, lang))
+        fig.update_layout(xaxis=theme.month_axis(first, last, lang, ctx.frequency))
     if secondary:
         axis2 = theme.value_axis(lang, percent=percent, title=rolling_label or ctx.text("rolling"))
         # Plotly 3 syncs an overlaying axis' ticks to the left one ("9 641,222799"): not here
@@ -279,7 +279,7 @@ def _value_trace(
     sizes = np.where(special, 0, 7)
     hover = []
     for i, month in enumerate(points.x):
-        lines = [f"<b>{format_month(month, lang)}</b>"]
+        lines = [f"<b>{format_period(month, ctx.frequency, lang)}</b>"]
         value = _hover_value(points.value[i], lang, percent=percent, unit=unit)
         if points.preliminary[i]:
             value += f" ({ctx.text('preliminary')})"
@@ -433,7 +433,7 @@ def _within(line: pd.Series, first: pd.Timestamp, last: pd.Timestamp) -> pd.Seri
 
 def _target_trace(line: pd.Series, ctx: ChartContext, *, percent: bool, unit: str) -> go.Scatter:
     hover = [
-        f"<b>{format_month(m, ctx.lang)}</b><br>{ctx.text('target')}: "
+        f"<b>{format_period(m, ctx.frequency, ctx.lang)}</b><br>{ctx.text('target')}: "
         + _hover_value(v, ctx.lang, percent=percent, unit=unit)
         for m, v in line.items()
     ]
@@ -470,7 +470,7 @@ def _rolling_trace(
     line: pd.Series, name: str, ctx: ChartContext, secondary: bool, *, percent: bool, unit: str
 ) -> go.Scatter:
     hover = [
-        f"<b>{format_month(m, ctx.lang)}</b><br>{theme.escape(name)}: "
+        f"<b>{format_period(m, ctx.frequency, ctx.lang)}</b><br>{theme.escape(name)}: "
         + _hover_value(v, ctx.lang, percent=percent, unit=unit)
         for m, v in line.items()
     ]
@@ -525,7 +525,7 @@ def _markers(
         if not low < x < high:
             continue
         label = f"{ctx.text('series_break')} {theme.short_month(month, ctx.lang)} {month.year}"
-        full = f"{ctx.text('series_break')} {format_month(month, ctx.lang)}"
+        full = f"{ctx.text('series_break')} {format_period(month, ctx.frequency, ctx.lang)}"
         if reason:
             notes.append(f"{full}: {_first_clause(str(reason))}")
             full = f"{full}: {reason}"
@@ -565,7 +565,7 @@ def _draw_hidden(fig: go.Figure, points: _Points, ctx: ChartContext) -> None:
     for month in points.x[points.hidden]:
         fig.add_annotation(
             text=SUPPRESSED_TEXT,
-            hovertext=f"{format_month(month, ctx.lang)}: {ctx.text('suppressed')}",
+            hovertext=f"{format_period(month, ctx.frequency, ctx.lang)}: {ctx.text('suppressed')}",
             xref="x",
             yref="paper",
             x=month,

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from demo.population import weighting_population
+from metrics.periods import MONTHS_IN, parse_period_texts, period_code
 
 if TYPE_CHECKING:
     from metrics.catalog import Catalog, Indicator
@@ -102,6 +103,12 @@ class _Process:
     first: str | None = None  # first month with data when the series starts later
     attrition: float = 0.0  # stock: monthly share of the stock that ends
     volume: float = 0.0  # median_days: regional cases per month behind the median
+    # Region-only shares of organisations (municipalities with a routine): the base is this many
+    # every period and the numerator the share of it, rounded; no draws.
+    organisations: int | None = None
+    # Published region shares by period code ("2021"), kept exactly (numerator = share x base,
+    # rounded): the demo follows the published figures where there are some.
+    published: tuple[tuple[str, float], ...] = ()
 
 
 # Assumed processes, one per catalog indicator. Figures without a source are marked illustrative;
@@ -317,6 +324,79 @@ _PROCESSES: dict[str, _Process] = {
         share=(("2019-01", 0.44), ("2022-12", 0.50), ("2026-12", 0.66)),
         season="working_year",
     ),
+    # --- The county strategy's yearly indicators (issue 16 item 2). Handled offences per year in
+    # the county: ~24 % of the national figures of Brå's handled-offences table (PF §3); shares
+    # from Operation Kvinnofrid's Mål 5 page (PF §4a) where published, else illustrative.
+    # Assaults on adults in a partner relation: 13 248 (women) + 2 875 (men) handled nationally
+    # -> ~320/month in the county; 15 % (women) / 7 % (men) in 2022 -> ~14 %.
+    "clearance_close_relation_assault": _Process(
+        level=(("2019-07", _per_month(13_248 + 2_875)),),
+        share=(("2019-07", 0.13), ("2022-07", 0.14), ("2025-07", 0.15)),
+    ),
+    # Grov kvinnofridskränkning: 1 262 handled nationally (PF §3) -> ~25/month; the published
+    # county shares 9, 14, 14, 19 % for 2019-2022 (PF §4a) are kept exactly; later illustrative.
+    "clearance_gross_violation_women": _Process(
+        level=(("2019-07", _per_month(1_262)),),
+        share=(
+            ("2019-07", 0.09),
+            ("2020-07", 0.14),
+            ("2021-07", 0.14),
+            ("2022-07", 0.19),
+            ("2025-07", 0.21),
+        ),  # fmt: skip
+        published=(("2019", 0.09), ("2020", 0.14), ("2021", 0.14), ("2022", 0.19)),
+    ),
+    # Grov fridskränkning: 1 098 handled nationally (PF §3); women 22 % -> 33 % 2021-2022, men
+    # 8-12 % (PF §4a): all victims ~15 % rising (illustrative mix).
+    "clearance_gross_violation": _Process(
+        level=(("2019-07", _per_month(1_098)),), share=(("2019-07", 0.13), ("2025-07", 0.2))
+    ),
+    # Grooming: 223 handled nationally, 5-8 % cleared (PF §3).
+    "clearance_grooming": _Process(
+        level=(("2019-07", _per_month(223)),), share=(("2019-07", 0.06), ("2025-07", 0.08))
+    ),
+    # Forced marriage, FGM, procuring, trafficking, purchase of sex, child sex purchase: no
+    # handled figures in the reference; volumes and shares illustrative.
+    "clearance_forced_marriage": _Process(level=(("2019-07", 0.8),), share=(("2019-07", 0.1),)),
+    "clearance_fgm": _Process(level=(("2019-07", 0.4),), share=(("2019-07", 0.05),)),
+    "clearance_procuring": _Process(level=(("2019-07", 2.5),), share=(("2019-07", 0.2),)),
+    "clearance_trafficking_sexual": _Process(
+        level=(("2019-07", 1.25),), share=(("2019-07", 0.15),)
+    ),
+    # Rape: 9 436 handled nationally, 21 % cleared (PF §3); the county below the median (PF §4a).
+    "clearance_rape_yearly": _Process(
+        level=(("2019-07", _per_month(9_436)),),
+        share=(("2019-07", 0.18), ("2025-07", 0.21)),
+        season="rape",
+    ),
+    "clearance_purchase_sex": _Process(level=(("2019-07", 25.0),), share=(("2019-07", 0.5),)),
+    "clearance_child_sex_purchase": _Process(level=(("2019-07", 3.3),), share=(("2019-07", 0.3),)),
+    # Mål 3: 54 % (2021) and 76 % (2022) of municipalities and districts with a routine (PF §8a),
+    # kept exactly; 37 answering is the demo's assumption (20/37 = 54 %, 28/37 = 76 %).
+    "municipal_routine_share": _Process(
+        level=(("2019-07", 1.0),),
+        share=(("2019-07", 0.45), ("2021-07", 0.54), ("2022-07", 0.76), ("2025-07", 0.86)),
+        organisations=37,
+        published=(("2021", 0.54), ("2022", 0.76)),
+    ),
+    # Socialstyrelsen: a written agreement in 28 % (2023) -> 34 % (2024) of municipalities
+    # nationally (PF §8a); the county's 26 municipalities illustrative around that.
+    "written_agreement_share": _Process(
+        level=(("2019-07", 1.0),),
+        share=(("2019-07", 0.2), ("2023-07", 0.28), ("2024-07", 0.34), ("2025-07", 0.38)),
+        organisations=26,
+    ),
+    # Kolada's IFO figures: collected from 2023 (SKR, PF §8a). Levels illustrative: ~25, ~16 and
+    # ~8 adults per 10 000 of the county's ~1.9 million adults a year.
+    "ifo_violence_actualised": _Process(
+        level=(("2023-07", 25 * 190 / 12),), first="2023-01", spread=0.3
+    ),
+    "ifo_violence_support": _Process(
+        level=(("2023-07", 16 * 190 / 12),), first="2023-01", spread=0.3
+    ),
+    "ifo_violence_goal_met": _Process(
+        level=(("2023-07", 8 * 190 / 12),), first="2023-01", spread=0.3
+    ),
     # Median days from report to decision: Brå 2022, crimes against life and health 120 days
     # registration -> prosecution decision (PF §6; the catalog's baseline at 2022-12). Falling
     # after the step-up's early evidence securing; the new case system of January 2023 (the
@@ -378,8 +458,13 @@ def generate_demo_observations(
         for indicator in catalog.indicators
     ]
     frame = pd.concat(frames, ignore_index=True) if frames else _empty_frame()
-    frame = frame[frame["period"] >= _format_month(first)].reset_index(drop=True)
-    frame["status"] = np.where(frame["period"] >= _format_month(last - 1), "preliminary", "final")
+    # (Periods are written at each indicator's frequency, "2025" or "2025K3": compared by start.)
+    starts = parse_period_texts(frame["period"].astype("object")).start
+    frame = frame[starts >= pd.Timestamp(_format_month(first))].reset_index(drop=True)
+    starts = starts[starts >= pd.Timestamp(_format_month(first))].reset_index(drop=True)
+    frame["status"] = np.where(
+        starts >= pd.Timestamp(_format_month(last - 1)), "preliminary", "final"
+    )
     return frame.astype({"status": "str"})[list(COLUMNS)]
 
 
@@ -435,8 +520,20 @@ def _observations_for(
         else:
             values = geography.aggregate(counts, codes)
 
+    if indicator.frequency != "monthly":
+        values, denominator, months = _complete_periods(
+            indicator.frequency, values, denominator, months, indicator.kind
+        )
+        if process.organisations is not None or process.published:
+            values, denominator = _organisations_and_published(
+                process, values, denominator, months, indicator.frequency
+            )
+        if not months.size:
+            return _empty_frame()
     n_areas, n_months = values.shape
-    periods = np.array([_format_month(month) for month in months], dtype=object)
+    periods = np.array(
+        [period_code(_format_month(month), indicator.frequency) for month in months], dtype=object
+    )
     notes = np.full((n_areas, n_months), "", dtype=object)
     for series_break in indicator.breaks:
         column = np.flatnonzero(periods == series_break.period)
@@ -458,6 +555,65 @@ def _observations_for(
             "note": pd.Series(notes.ravel(), dtype="str"),
         }
     )
+
+
+def _complete_periods(
+    frequency: str,
+    values: np.ndarray,
+    denominator: np.ndarray | None,
+    months: np.ndarray,
+    kind: str,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """Monthly draws (areas x months) as whole quarters or years: counts and both parts of a share
+    summed, a stock's last month, a median's mean. Only periods with all their months drawn are
+    kept (a year is delivered when it has ended); `months` becomes each period's first month."""
+    step = MONTHS_IN[frequency]
+    period = months // step
+    keep = np.array([(period == p).sum() == step for p in period])
+    values, months, period = values[:, keep], months[keep], period[keep]
+    if denominator is not None:
+        denominator = denominator[:, keep]
+    firsts = np.unique(period)
+    columns = [period == p for p in firsts]
+
+    def fold(array: np.ndarray) -> np.ndarray:
+        if kind == "stock":
+            return np.stack([array[:, c][:, -1] for c in columns], axis=1)
+        if kind == "median_days":
+            return np.stack([np.round(array[:, c].mean(axis=1)) for c in columns], axis=1)
+        return np.stack([array[:, c].sum(axis=1) for c in columns], axis=1)
+
+    if not len(firsts):
+        return values[:, :0], None if denominator is None else denominator[:, :0], firsts
+    return (
+        fold(values),
+        None if denominator is None else fold(denominator),
+        firsts * step,
+    )
+
+
+def _organisations_and_published(
+    process: _Process,
+    values: np.ndarray,
+    denominator: np.ndarray | None,
+    months: np.ndarray,
+    frequency: str,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """A region-only share of organisations (a fixed base, the share of it rounded) and the
+    published shares kept exactly (numerator = share x base, rounded)."""
+    values, denominator = values.copy(), None if denominator is None else denominator.copy()
+    if denominator is None:
+        return values, denominator
+    if process.organisations is not None:
+        share = _interpolate(process.share, months, log=False)
+        denominator[:, :] = process.organisations
+        values[:, :] = np.round(share * process.organisations)
+    codes = [period_code(_format_month(month), frequency) for month in months]
+    for code, share in process.published:
+        if code in codes:
+            column = codes.index(code)
+            values[:, column] = np.round(share * denominator[:, column])
+    return values, denominator
 
 
 def _stream(seed: int, indicator_id: str, purpose: int) -> np.random.Generator:

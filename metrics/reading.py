@@ -95,6 +95,13 @@ TEXTS: dict[str, dict[str, str]] = {
             "Ingen bedömning: {hidden} av {total} månader är dolda (för få fall för att visas)."
         ),
         "too_little_data": "{n} månadsvärden: för få för att säga att en förändring är en signal.",
+        "too_little_data_quarterly": (
+            "{n} kvartalsvärden: för få för att säga att en förändring är en signal."
+        ),
+        "yearly_trend": (
+            "{n} årsvärden: läses som trend och mot målet, utan styrgränser (ett styrdiagram "
+            "behöver fler och tätare värden)."
+        ),
         "stock_level": "{value} ({month}).",
         "target_reached": "Målet nått i {month}.",
         "rare": "{count} hittills under {year}.",
@@ -113,6 +120,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_data": "No data.",
         "hidden": "No reading: {hidden} of {total} months are hidden (too few cases to show).",
         "too_little_data": "{n} monthly values: too few to call a change a signal.",
+        "too_little_data_quarterly": "{n} quarterly values: too few to call a change a signal.",
+        "yearly_trend": (
+            "{n} yearly values: read as a trend and against the target, without control limits "
+            "(a control chart needs more and more frequent values)."
+        ),
         "stock_level": "{value} ({month}).",
         "target_reached": "Target reached in {month}.",
         "rare": "{count} so far in {year}.",
@@ -174,6 +186,8 @@ class Reading:
     hidden_months: int = 0
     latest_hidden: bool = False
     fallback: bool = False
+    frequency: str = "monthly"
+    """The indicator's frequency (metrics.periods): `period` is the first day of such a period."""
 
     @property
     def assurance_category(self) -> str:
@@ -194,6 +208,7 @@ class Reading:
         sentence stay; the numbers behind them are not shown."""
         return (
             self.chart == "xmr"
+            and self.category != "too_little_data"
             and self.spc is not None
             and not self.withheld
             and self.hidden_months == 0
@@ -271,7 +286,8 @@ class Reading:
         elif self.chart == "stock":
             pass
         elif self.category == "too_little_data":
-            parts.append(texts["too_little_data"].format(n=self.n_points))
+            key = {"yearly": "yearly_trend", "quarterly": "too_little_data_quarterly"}
+            parts.append(texts[key.get(self.frequency, "too_little_data")].format(n=self.n_points))
         elif self.variation_icon is not None:
             parts.append(self.variation_icon.text(lang) + ".")
         if self.assurance_icon is not None:
@@ -752,11 +768,12 @@ def _with_xmr(
     target, baseline = area_target(indicator, area_code)
     last_period, last_value = values.index[-1], float(values.iloc[-1])
     n_points = _count_values(values)
-    if n_points < MIN_POINTS:
+    if indicator.frequency == "yearly" or n_points < MIN_POINTS:
+        # Yearly series are read as a trend and against the target, never on XmR limits:
+        # a handful of yearly values cannot support them (docs/spc.md).
         messages.insert(
             0,
-            f"{indicator.id}: {n_points} monthly values, fewer than {MIN_POINTS}: "
-            "too few to call a signal",
+            f"{indicator.id}: {n_points} {indicator.frequency} values: too few to call a signal",
         )
         category = "too_little_data"
     else:
@@ -781,6 +798,11 @@ def _with_xmr(
                 f"({assurance}); assurance withheld until the chart is rebased"
             )
             assurance, note = None, "moved"
+    if indicator.frequency == "yearly":
+        # A trend and the target only: no variation or assurance icon rests on yearly values.
+        variation, assurance, note = None, None, None
+    else:
+        variation = result.variation
     return Reading(
         indicator.id,
         area_code,
@@ -789,8 +811,8 @@ def _with_xmr(
         n_points,
         category,
         "xmr",
-        result.variation,
-        variation_icon(result.variation, indicator.direction),
+        variation,
+        variation_icon(variation, indicator.direction) if variation else None,
         assurance,
         assurance_icon(assurance),
         _progress(indicator, last_value, last_period, target, baseline),
@@ -798,6 +820,7 @@ def _with_xmr(
         rebases=rebase_months_of(rebases),
         warnings=tuple(messages),
         spc=result,
+        frequency=indicator.frequency,
     )
 
 

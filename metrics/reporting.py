@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from metrics import periods
 from metrics.catalog import Catalog
 
 STATUS_COLUMNS = [
@@ -26,39 +27,35 @@ latest due period; never: nothing delivered although a period is due; not_follow
 declares no expected delay for the indicator."""
 
 
-# The rule is written per period: a period is due `delay_days` after its last day. Every
-# indicator is monthly today; a quarterly or yearly frequency (issue 16 item 1) changes only
-# these three helpers (the end of a period, the period after, the period holding a day).
+# The rule is written per period at the indicator's frequency (metrics.periods): a period is
+# due `delay_days` after its last day.
 
 
-def period_end(period: pd.Timestamp) -> date:
-    """The last day of the month `period` (any day of it)."""
-    return (pd.Timestamp(period).to_period("M").end_time).date()
+def period_end(period: pd.Timestamp, frequency: str = "monthly") -> date:
+    """The last day of the period (month, quarter or year) holding `period`."""
+    return periods.period_end(period, frequency)
 
 
-def next_period(period: pd.Timestamp) -> pd.Timestamp:
-    """The first day of the month after `period`."""
-    return (pd.Timestamp(period).to_period("M") + 1).to_timestamp()
+def next_period(period: pd.Timestamp, frequency: str = "monthly") -> pd.Timestamp:
+    """The first day of the period after the one holding `period`."""
+    return periods.next_period(pd.Timestamp(period), frequency)
 
 
-def _period_of(day: date) -> pd.Timestamp:
-    return pd.Timestamp(day).to_period("M").to_timestamp()
-
-
-def expected_by(period: pd.Timestamp, delay_days: int) -> date:
+def expected_by(period: pd.Timestamp, delay_days: int, frequency: str = "monthly") -> date:
     """The day by which `period`'s figures are expected: its last day plus `delay_days`."""
-    return period_end(period) + timedelta(days=delay_days)
+    return period_end(period, frequency) + timedelta(days=delay_days)
 
 
-def latest_due_period(today: date, delay_days: int) -> pd.Timestamp:
-    """The latest month whose figures are overdue when missing on `today` (first of the month).
+def latest_due_period(today: date, delay_days: int, frequency: str = "monthly") -> pd.Timestamp:
+    """The latest period whose figures are overdue when missing on `today` (its first day).
 
-    A month is due on its `expected_by` day and missing only from the day after: the latest
-    month m with expected_by(m) < today. With a 21-day delay, October is due on 21 November and
-    is the latest due month from 22 November.
+    A period is due on its `expected_by` day and missing only from the day after: the latest
+    period p with expected_by(p) < today. With a 21-day delay, October is due on 21 November and
+    is the latest due month from 22 November; with 120 days, the year 2025 is due on 30 April
+    2026 and is the latest due year from 1 May 2026.
     """
-    # expected_by(m) < today  <=>  the last day of m < today - delay: m ends before that day's month.
-    return _period_of(today - timedelta(days=delay_days)) - pd.DateOffset(months=1)
+    # expected_by(p) < today  <=>  p ends before the day `today - delay`: the period before it.
+    return periods.next_period(pd.Timestamp(today - timedelta(days=delay_days)), frequency, -1)
 
 
 def _months_between(earlier: pd.Timestamp, later: pd.Timestamp) -> int:
@@ -74,8 +71,9 @@ def reporting_status(catalog: Catalog, latest: pd.DataFrame, today: date) -> pd.
     outside an indicator's levels, are left out. Columns STATUS_COLUMNS: `latest` (NaT: never
     delivered), `due_period` (the latest month due on `today`; NaT when not followed),
     `expected_by` (the day the first period after `latest` is or was due; for a never-delivered
-    area the latest due month's day; None when not followed), `months_overdue` (whole months
-    missing up to the due period; 0 on time; <NA> for never/not followed), `status` (STATUSES)
+    area the latest due period's day; None when not followed), `months_overdue` (months from the
+    latest delivered period to the due one at the indicator's frequency: a yearly indicator a
+    year behind is 12; 0 on time; <NA> for never/not followed), `status` (STATUSES)
     and `overdue` (True for overdue and never: the area lacks the latest period).
     """
     known = {
@@ -87,18 +85,18 @@ def reporting_status(catalog: Catalog, latest: pd.DataFrame, today: date) -> pd.
     }
     rows = []
     for indicator in catalog.indicators:
-        delay = indicator.delivery_delay_days
-        due = latest_due_period(today, delay) if delay is not None else pd.NaT
+        delay, frequency = indicator.delivery_delay_days, indicator.frequency
+        due = latest_due_period(today, delay, frequency) if delay is not None else pd.NaT
         for area in catalog.valid_areas(indicator.id):
             delivered = known.get((indicator.id, area), pd.NaT)
             if delay is None:
                 status, months, by = "not_followed", pd.NA, None
             elif pd.isna(delivered):
-                status, months, by = "never", pd.NA, expected_by(due, delay)
+                status, months, by = "never", pd.NA, expected_by(due, delay, frequency)
             else:
                 months = max(_months_between(delivered, due), 0)
                 status = "overdue" if months > 0 else "on_time"
-                by = expected_by(next_period(delivered), delay)
+                by = expected_by(next_period(delivered, frequency), delay, frequency)
             rows.append(
                 (
                     indicator.id,

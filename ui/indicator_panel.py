@@ -78,7 +78,11 @@ def draw_indicator(
             unsafe_allow_html=True,
         )
         draw_year_totals(indicator, area, f.briefing, lang)
-        if indicator.kind in ("count", "proportion") and not f.briefing:
+        if (
+            indicator.kind in ("count", "proportion")
+            and indicator.frequency == "monthly"
+            and not f.briefing
+        ):
             st.checkbox(t("show_rolling", lang), key=f"roll_{key}")
         st.caption(t("chart_summary", lang) + ": " + summary)
         with st.expander(t("data_table", lang)):

@@ -10,7 +10,8 @@ import streamlit as st
 from auth import User
 from i18n import t
 from metrics.catalog import Catalog
-from metrics.formatting import format_date, format_month
+from metrics.formatting import format_date
+from metrics.periods import format_period
 from metrics.reporting import indicators_missing_latest
 from services import reporting as service
 from ui import data
@@ -69,7 +70,8 @@ def status_table(
                 t(f"reporting_status_{s}", lang) for s in frame["status"]
             ],
             t("reporting_col_latest", lang): [
-                never if pd.isna(p) else format_month(p, lang) for p in frame["latest"]
+                never if pd.isna(p) else format_period(p, indicators[i].frequency, lang)
+                for i, p in zip(frame["indicator_id"], frame["latest"], strict=True)
             ],
             t("reporting_col_expected", lang): [
                 "" if d is None or pd.isna(d) else format_date(d, lang)

@@ -8,6 +8,7 @@ import pytest
 from charts.indicator import build_indicator_chart, period_series
 from metrics.aggregate import aggregate_areas
 from metrics.catalog import load_catalog
+from metrics.periods import parse_period_texts
 from metrics.reading import read_indicator, rebase_months
 
 CATALOG = load_catalog()
@@ -19,7 +20,7 @@ def obs():
     from demo.generator import generate_demo_observations
 
     frame = generate_demo_observations(CATALOG, start="2023-01", end="2026-10")
-    frame["period"] = pd.to_datetime(frame["period"], format="%Y-%m")
+    frame["period"] = parse_period_texts(frame["period"]).start.astype("datetime64[ns]")
     return frame
 
 

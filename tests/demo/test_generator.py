@@ -84,14 +84,17 @@ def test_a_window_is_a_slice_of_one_history(catalog: Catalog, demo: pd.DataFrame
 # --- shape ----------------------------------------------------------------------------------
 
 
-def test_columns_and_dtypes(demo: pd.DataFrame) -> None:
+def test_columns_and_dtypes(demo: pd.DataFrame, catalog: Catalog) -> None:
     assert tuple(demo.columns) == COLUMNS
     for column in ("indicator_id", "period", "area_code", "status", "note"):
         assert pd.api.types.is_string_dtype(demo[column]), column
         assert demo[column].notna().all(), column
     assert demo["value"].dtype == np.float64
     assert demo["denominator"].dtype == np.float64
-    assert demo["period"].str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").all()
+    # Each period at its indicator's frequency: months, and the yearly indicators' years.
+    yearly = demo["indicator_id"].map({i.id: i.frequency for i in catalog.indicators}) == "yearly"
+    assert demo.loc[~yearly, "period"].str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").all()
+    assert demo.loc[yearly, "period"].str.fullmatch(r"\d{4}").all() and yearly.any()
     assert set(demo["status"]) == {"final", "preliminary"}
 
 
@@ -103,6 +106,11 @@ def test_every_indicator_at_exactly_its_valid_areas_every_month(
         rows = demo[demo["indicator_id"] == indicator.id]
         assert set(rows["area_code"]) == set(catalog.valid_areas(indicator.id)), indicator.id
         expected = _months(LATE_STARTERS.get(indicator.id, "2019-01"), END)
+        if indicator.frequency == "yearly":
+            # Whole years only, from the first year the series has (Kolada's from 2023).
+            first = 2023 if indicator.id.startswith("ifo_") else 2019
+            last = int(END[:4]) - (END[5:] != "12")
+            expected = [str(year) for year in range(first, last + 1)]
         for area_code, periods in rows.groupby("area_code")["period"]:
             assert list(periods) == expected, (indicator.id, area_code)
 
@@ -262,7 +270,7 @@ def _upload_rule_violations(frame: pd.DataFrame, catalog: Catalog) -> list[str]:
             continue
         if row.area_code not in catalog.valid_areas(row.indicator_id):
             problems.append(f"{row.indicator_id}: area {row.area_code} not valid")
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", row.period) or row.period > current:
+        if not re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2]))?", row.period) or row.period > current:
             problems.append(f"{row.indicator_id}: month {row.period}")
         if not (math.isfinite(row.value) and row.value >= 0):
             problems.append(f"{row.indicator_id}: value {row.value}")

@@ -27,6 +27,7 @@ from exports.briefing import BriefingError, Selection, build_pack, to_pdf, to_pp
 from metrics.catalog import load_catalog
 from metrics.disclosure import apply_disclosure, period_total_text, period_totals
 from metrics.overview import build_overview
+from metrics.periods import parse_period_texts
 
 CATALOG = load_catalog()
 KEY = b"a test key, never a database's."
@@ -64,7 +65,7 @@ def obs():
     from demo.generator import generate_demo_observations
 
     frame = generate_demo_observations(CATALOG, start="2023-01", end="2026-10")
-    frame["period"] = pd.to_datetime(frame["period"], format="%Y-%m")
+    frame["period"] = parse_period_texts(frame["period"]).start.astype("datetime64[ns]")
     return frame
 
 

@@ -133,10 +133,44 @@ def test_gryning_areas_are_labelled_and_described_from_the_police_text(catalog):
     ]
 
 
+# The county strategy's own yearly indicators (issue 16 item 2), after the brief's: Mål 5's eleven
+# person-based clearance shares, Mål 3's routine share, Mål 4's three Kolada IFO figures and
+# Socialstyrelsen's written-agreement share.
+OFFICIAL_INDICATORS = {
+    "clearance_close_relation_assault": ("proportion", ("county_5",)),
+    "clearance_gross_violation_women": ("proportion", ("county_5",)),
+    "clearance_gross_violation": ("proportion", ("county_5",)),
+    "clearance_grooming": ("proportion", ("county_5",)),
+    "clearance_forced_marriage": ("proportion", ("county_5",)),
+    "clearance_fgm": ("proportion", ("county_5",)),
+    "clearance_procuring": ("proportion", ("county_5",)),
+    "clearance_trafficking_sexual": ("proportion", ("county_5",)),
+    "clearance_rape_yearly": ("proportion", ("county_5",)),
+    "clearance_purchase_sex": ("proportion", ("county_5",)),
+    "clearance_child_sex_purchase": ("proportion", ("county_5",)),
+    "ifo_violence_actualised": ("count", ("county_4",)),
+    "ifo_violence_support": ("count", ("county_4",)),
+    "ifo_violence_goal_met": ("count", ("county_4",)),
+    "municipal_routine_share": ("proportion", ("county_3",)),
+    "written_agreement_share": ("proportion", ("county_4",)),
+}
+
+
 def test_indicators_match_the_brief(catalog):
-    actual = {i.id: (i.label_sv, i.kind, i.direction, i.goals) for i in catalog.indicators}
+    brief = catalog.indicators[: len(BRIEF_INDICATORS)]
+    actual = {i.id: (i.label_sv, i.kind, i.direction, i.goals) for i in brief}
     assert actual == BRIEF_INDICATORS
     assert tuple(actual) == tuple(BRIEF_INDICATORS)  # catalog order = the brief's order
+    assert {i.frequency for i in brief} == {"monthly"}
+
+
+def test_the_strategy_s_yearly_indicators_follow_the_brief_s(catalog):
+    official = catalog.indicators[len(BRIEF_INDICATORS) :]
+    assert {i.id: (i.kind, i.goals) for i in official} == OFFICIAL_INDICATORS
+    assert {i.frequency for i in official} == {"yearly"}
+    assert all(i.source and i.owner and i.definition_sv and i.definition_en for i in official)
+    published = catalog.indicator("clearance_gross_violation_women").baseline
+    assert (published.value, published.period, published.illustrative) == (0.09, "2019-01", False)
 
 
 def test_every_goal_has_indicators_and_its_headline_is_one_of_them(catalog):

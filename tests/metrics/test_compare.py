@@ -11,6 +11,7 @@ from metrics.catalog import load_catalog
 from metrics.compare import COLUMNS, compare_areas, funnel, region_value
 from metrics.disclosure import apply_disclosure
 from metrics.intervals import proportion_ci, rate_ci
+from metrics.periods import parse_period_texts
 from metrics.population import Population
 
 CATALOG = load_catalog()
@@ -29,7 +30,7 @@ def demo_obs():
     from demo.generator import generate_demo_observations
 
     frame = generate_demo_observations(CATALOG, start="2024-01", end="2026-10")
-    frame["period"] = pd.to_datetime(frame["period"], format="%Y-%m")
+    frame["period"] = parse_period_texts(frame["period"]).start.astype("datetime64[ns]")
     return frame
 
 
@@ -155,7 +156,7 @@ def test_a_2020_rate_uses_2020s_population_of_the_indicators_base(demo_obs, popu
     from demo.generator import generate_demo_observations
 
     obs = generate_demo_observations(CATALOG, start="2020-01", end="2020-12")
-    obs["period"] = pd.to_datetime(obs["period"], format="%Y-%m")
+    obs["period"] = parse_period_texts(obs["period"]).start.astype("datetime64[ns]")
     end = pd.Timestamp("2020-12-01")
     for indicator_id, sex, age in (
         ("reported_partner_violence_women", "women", "18+"),

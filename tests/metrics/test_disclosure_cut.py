@@ -8,6 +8,7 @@ import pytest
 
 from metrics.catalog import load_catalog
 from metrics.disclosure import HiddenCells, apply_disclosure, hidden_cells, hide_cells, protects
+from metrics.periods import parse_period_texts
 
 CATALOG = load_catalog()
 KEY = b"a test key, never a database's."
@@ -18,7 +19,7 @@ def demo_obs():
     from demo.generator import generate_demo_observations
 
     frame = generate_demo_observations(CATALOG, start="2023-01", end="2026-10")
-    frame["period"] = pd.to_datetime(frame["period"], format="%Y-%m")
+    frame["period"] = parse_period_texts(frame["period"]).start.astype("datetime64[ns]")
     frame = frame.sort_values(["indicator_id", "area_code", "period"], ignore_index=True)
     return frame
 

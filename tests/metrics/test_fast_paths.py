@@ -21,6 +21,7 @@ from ingest.normalise import parse_numbers, parse_periods
 from metrics.aggregate import aggregate_areas, area_series, split_by_indicator
 from metrics.catalog import load_catalog
 from metrics.overview import REGION, build_overview, overview_cards, read_overview, reading_area
+from metrics.periods import parse_period_texts
 from metrics.reading import read_area_series, read_catalog, read_indicator, rebase_months
 
 CATALOG = load_catalog()
@@ -31,7 +32,7 @@ def demo_obs():
     from demo.generator import generate_demo_observations
 
     frame = generate_demo_observations(CATALOG, start="2022-01", end="2026-10")
-    frame["period"] = pd.to_datetime(frame["period"], format="%Y-%m")
+    frame["period"] = parse_period_texts(frame["period"]).start.astype("datetime64[ns]")
     return frame
 
 

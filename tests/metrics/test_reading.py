@@ -9,6 +9,7 @@ import pytest
 from metrics.aggregate import aggregate_areas
 from metrics.catalog import load_catalog
 from metrics.overview import build_overview
+from metrics.periods import parse_period_texts
 from metrics.reading import (
     NEAR_ZERO_MEAN,
     area_target,
@@ -25,7 +26,7 @@ def demo_obs():
     from demo.generator import generate_demo_observations
 
     frame = generate_demo_observations(CATALOG, end="2026-10")
-    frame["period"] = pd.to_datetime(frame["period"], format="%Y-%m")
+    frame["period"] = parse_period_texts(frame["period"]).start.astype("datetime64[ns]")
     return frame.assign(suppressed=False)
 
 

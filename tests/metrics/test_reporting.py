@@ -109,3 +109,10 @@ def test_nothing_due_yet_is_not_overdue(catalog):
     # Data delivered beyond the due month (a preliminary month uploaded early) is on time.
     status = reporting_status(catalog, latest((LETHAL, "STHLM", "2026-11")), date(2026, 12, 6))
     assert row(status, LETHAL, "STHLM")["months_overdue"] == 0
+
+
+def test_a_yearly_indicator_is_due_by_its_year_and_overdue_in_months():
+    """With 120 days, 2025 is due on 30 April 2026: missing from 1 May; a year behind is 12."""
+    assert latest_due_period(date(2026, 4, 30), 120, "yearly") == pd.Timestamp("2024-01-01")
+    assert latest_due_period(date(2026, 5, 1), 120, "yearly") == pd.Timestamp("2025-01-01")
+    assert latest_due_period(date(2026, 2, 1), 31, "quarterly") == pd.Timestamp("2025-10-01")

@@ -12,6 +12,7 @@ from demo.population import demo_population
 from metrics.catalog import load_catalog
 from metrics.compare import compare_areas
 from metrics.disclosure import apply_disclosure
+from metrics.periods import parse_period_texts
 from metrics.population import Population
 from ui.area_compare import comparison_csv, population_note
 
@@ -25,7 +26,7 @@ def read(data: bytes) -> pd.DataFrame:
 
 def test_the_comparison_csv_carries_interval_category_and_population_base_and_year():
     obs = generate_demo_observations(CATALOG, start="2025-09", end="2026-10")
-    obs["period"] = pd.to_datetime(obs["period"], format="%Y-%m")
+    obs["period"] = parse_period_texts(obs["period"]).start.astype("datetime64[ns]")
     population = Population(demo_population(CATALOG, 2025))
     indicator = CATALOG.indicator("reported_partner_violence_women")
     open_frame = compare_areas(obs, indicator, CATALOG, END, population)
