@@ -8,6 +8,7 @@ import streamlit as st
 
 from metrics.catalog import load_catalog
 from ui import state
+from ui.database_gate import require_database
 from ui.entry import entered
 from ui.layout import apply_page_layout, localise_streamlit
 from ui.navigation import draw_navigation, route
@@ -33,6 +34,8 @@ catalog = load_catalog()
 state.init_state(catalog)
 lang = state.get("lang")
 state.draw_url_notice(lang)
+# A missing database file is an error page, never an empty start (nothing creates it here).
+require_database(lang)
 # Sign-in gate: without a signed-in user with a role, the run stops here on a sign-in, "no access"
 # or setup page, before any page is registered (ui/session.py, auth/).
 user = gate(lang)

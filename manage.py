@@ -6,10 +6,12 @@
     python manage.py process-changes [--json] | mark-process-change EVENT_ID (--indicator ID |
         --goal ID) | unmark-process-change CHANGE_ID
     python manage.py reporting [--overdue] [--today YYYY-MM-DD] [--json]
-    python manage.py demo | bench | backup --out DIR | restore FILE
+    python manage.py init | demo | bench | backup --out DIR | restore FILE
     python manage.py serve [--replicas N] [--port PORT] [--run-dir DIR]
 
 Exit codes: 0 done (or dry run passed), 1 rejected by validation or refused, 2 could not run.
+A database file that does not exist is an error for every command (exit 2, its path named):
+only `init` (an empty store) and `demo` (the demo data) create one, and `restore` puts a copy there.
 """
 
 from __future__ import annotations
@@ -48,11 +50,27 @@ def _cannot_run(args: argparse.Namespace, message: str) -> int:
 
 
 def _database(args: argparse.Namespace):
+    """The command's database, migrated; DatabaseMissing (exit 2) when the file does not exist."""
     from storage import open_database
 
     db = open_database(args.db)
     db.ensure()
     return db
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from storage import open_database
+    from storage.schema import SCHEMA_VERSION
+
+    db = open_database(args.db)
+    if db.create():
+        print(f"Skapade en tom databas {db.path} (schemaversion {SCHEMA_VERSION}).")
+    else:
+        print(
+            f"Databasen {db.path} finns redan; den har schemaversion {SCHEMA_VERSION} nu. "
+            "Inga värden har ändrats."
+        )
+    return EXIT_OK
 
 
 def _user(args: argparse.Namespace) -> str:
@@ -308,9 +326,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from demo.load import load_demo
-    from storage import count_observations
+    from storage import count_observations, open_database
 
-    db = _database(args)
+    db = open_database(args.db)
+    db.create()  # the demo is one of the two commands that create a database (with init)
     existing = count_observations(db)
     if existing and args.if_missing:
         print(f"Databasen {db.path} har redan {existing} värden; demodata lades inte till.")
@@ -351,13 +370,12 @@ def _add_demo_population_if_missing(db) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from storage import open_database
+    from storage import DatabaseMissing, open_database
     from storage.backup import BackupError, backup_database
 
     db = open_database(args.db)
     if not db.path.exists():
-        print(f"Databasen {db.path} finns inte.", file=sys.stderr)
-        return EXIT_CANNOT_RUN
+        raise DatabaseMissing(db.path)
     try:
         info = backup_database(db, args.out)
     except (BackupError, OSError) as exc:
@@ -400,15 +418,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import time
 
     from deploy.serve import ServeError, start_cluster
-    from storage import open_database
+    from storage import DatabaseMissing, open_database
 
     db = open_database(args.db).path.resolve()
     if not db.exists():
-        print(
-            f"Databasen {db} finns inte (skapa den med `manage.py demo` eller ingest).",
-            file=sys.stderr,
-        )
-        return EXIT_CANNOT_RUN
+        raise DatabaseMissing(db)
     env = {"LAGESBILD_DB": str(db)}
     run_dir = Path(args.run_dir or tempfile.mkdtemp(prefix="lagesbild-serve-"))
     # systemd and container runtimes stop a service with SIGTERM: stop as on Ctrl-C.
@@ -518,6 +532,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out")
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("init", parents=[common], help="skapa en tom databas (schema och katalog)")
+    p.set_defaults(func=cmd_init)
+
     p = sub.add_parser("demo", parents=[common], help="skapa demodatabasen")
     p.add_argument(
         "--if-missing", action="store_true", help="gör inget om databasen redan har data"
@@ -552,11 +569,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from storage import DatabaseBusy
+    from storage import DatabaseBusy, DatabaseMissing
 
     try:
         return args.func(args)
-    except (CannotRun, DatabaseBusy) as exc:
+    except (CannotRun, DatabaseBusy, DatabaseMissing) as exc:
         return _cannot_run(args, str(exc))
     except KeyboardInterrupt:
         return _cannot_run(args, "Avbrutet. Inget har sparats.")

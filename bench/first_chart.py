@@ -115,7 +115,7 @@ def _demo_database(folder: Path) -> Path:
 
     path = folder / "demo.duckdb"
     db = open_database(path)
-    db.ensure()
+    db.create()
     report = load_demo(db)
     if report.status != "committed":
         raise RuntimeError(f"demo data did not load: {report.status}")

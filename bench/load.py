@@ -330,7 +330,7 @@ def make_demo_db(path: Path) -> None:
     from storage import open_database
 
     db = open_database(path)
-    db.ensure()
+    db.create()
     result = load_demo(db)
     if result.status != "committed":
         raise RuntimeError("the demo database could not be created")

@@ -226,7 +226,7 @@ def build_national_database(db_path: Path, catalog: Catalog, scale: Scale, end: 
     from storage import commit_upload, count_observations, open_database
 
     db = open_database(db_path)
-    db.ensure()
+    db.create()
     if count_observations(db):
         raise ValueError(f"{db_path} is not empty")
     step = 10

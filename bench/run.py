@@ -172,7 +172,7 @@ def demo_database(folder: Path) -> Path:
 
     path = folder / "demo.duckdb"
     db = open_database(path)
-    db.ensure()
+    db.create()
     report = load_demo(db, end=END)
     if report.status != "committed":
         raise RuntimeError(f"the demo data did not load: {report.status}")
@@ -206,7 +206,7 @@ def measure_ingest(
     checks, commits = [], []
     for run in range(runs):
         db = open_database(folder / f"ingest-{run}.duckdb")
-        db.ensure()
+        db.create()
         check, checked = timed(lambda: check_upload(data, "bench.csv", catalog, today=TODAY))
         if not checked.ok:
             raise RuntimeError(f"the bench file was rejected: {checked.errors[:3]}")
@@ -259,7 +259,10 @@ def measure_error_file(data: bytes, clean_check: Timing, folder: Path) -> dict[s
     path.write_bytes(wrong)
     bare, _ = child("-c", "import manage, storage, ingest.pipeline")
     bare_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    from storage import open_database
+
     db = str(folder / "errors.duckdb")
+    open_database(db).create()  # as `manage.py init`: no command creates a database
     check, done = child("manage.py", "ingest", str(path), "--dry-run", "--json", "--db", db)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     report = json.loads(done.stdout or b"{}")

@@ -31,10 +31,12 @@ def load_demo(db: Database, *, end: str | None = None) -> IngestReport:
     demo's process changes (``DEMO_PROCESS_CHANGES``) as an analyst would, through the same
     operation the indicator page uses, each marked "(demo)" in its label; and store the demo
     population (published figures and marked estimates, demo/population.py) up to the year before
-    the last demo month."""
+    the last demo month. The database file is created if it does not exist: the demo loader is
+    one of the places that create one on purpose (`Database.create`)."""
     from demo.generator import generate_demo_observations
     from services.uploads import commit_upload
 
+    db.create()
     catalog = load_catalog()
     frame = generate_demo_observations(catalog, end=end)
     data = frame.to_csv(index=False).encode("utf-8")

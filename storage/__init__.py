@@ -9,7 +9,13 @@ from storage.commentary import (
     list_comments,
     list_events,
 )
-from storage.database import Database, DatabaseBusy, default_db_path, open_database
+from storage.database import (
+    Database,
+    DatabaseBusy,
+    DatabaseMissing,
+    default_db_path,
+    open_database,
+)
 from storage.disclosure import Decide, Release, disclosure_key, load_release
 from storage.observations import (
     contains_demo_data,
@@ -56,6 +62,7 @@ __all__ = [
     "Decide",
     "Release",
     "DatabaseBusy",
+    "DatabaseMissing",
     "UndoConflict",
     "UndoError",
     "UploadDiff",

@@ -11,12 +11,24 @@ from pathlib import Path
 
 import duckdb
 
+from i18n import MessageError
+
 DEFAULT_DB_PATH = Path("data") / "lagesbild.duckdb"
 ALIAS = "lb"
 
 
 class DatabaseBusy(RuntimeError):
     """Another process held the database file for longer than we were willing to wait."""
+
+
+class DatabaseMissing(MessageError, FileNotFoundError):
+    """The database file does not exist. It is never created by a read or a write: only on
+    purpose, by `Database.create()` (`manage.py init`, `manage.py demo`, `make run`), so a typo
+    in `LAGESBILD_DB` or a file lost in a failed restore is an error, not an empty start."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__("database_missing_error", path=path)
 
 
 def default_db_path() -> Path:
@@ -104,9 +116,7 @@ class Database:
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor on the file, read-only. Concurrent readers in this process share one attach."""
         if not self.path.exists():
-            raise FileNotFoundError(
-                f"Databasen {self.path} finns inte (kör `python manage.py demo`)."
-            )
+            raise DatabaseMissing(self.path)
         with self._cond:
             while self._writer or self._writers_waiting:
                 self._cond.wait()
@@ -126,9 +136,15 @@ class Database:
                     self._cond.notify_all()
 
     @contextmanager
-    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor in one transaction, exclusive: committed on success, rolled back on any error."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def writing(self, *, create: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor in one transaction, exclusive: committed on success, rolled back on any error.
+
+        A missing file raises DatabaseMissing; only `create=True` (used by `create()`) makes it.
+        """
+        if not self.path.exists():
+            if not create:
+                raise DatabaseMissing(self.path)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._cond:
             self._writers_waiting += 1
             try:
@@ -181,30 +197,47 @@ class Database:
 
     # -- schema ---------------------------------------------------------------------------------
 
-    def ensure(self) -> None:
-        """Create the file if missing, apply pending migrations and mirror the catalog.
+    def create(self) -> bool:
+        """Create the database file (schema and catalog) if it does not exist, and migrate it.
 
-        Cheap when nothing is to do (one read), so every entry point may call it.
+        The one place a file is made: `manage.py init` (an empty store), the demo loader and
+        tools that build their own files (tests, benchmarks). True when the file was new.
+        """
+        from metrics.catalog import load_catalog  # noqa: PLC0415 - keeps import time low
+        from storage.schema import migrate, sync_catalog
+
+        new = not self.path.exists()
+        with self.writing(create=True) as con:
+            migrate(con)
+            sync_catalog(con, load_catalog())
+        return new
+
+    def ensure(self) -> None:
+        """Apply pending migrations and mirror the catalog; DatabaseMissing when there is no file.
+
+        Cheap when nothing is to do (one read), so every entry point may call it. It never
+        creates the file: a missing database is an error (see `create()`).
         """
         from metrics.catalog import load_catalog  # noqa: PLC0415 - keeps import time low
         from storage.disclosure import has_key
         from storage.schema import SCHEMA_VERSION, catalog_fingerprint, current_version
 
+        if not self.path.exists():
+            raise DatabaseMissing(self.path)
         catalog = load_catalog()
-        if self.path.exists():
-            with self.reading() as con:
-                fingerprint = (
-                    con.execute("SELECT value FROM meta WHERE key = 'catalog_sha256'").fetchall()
-                    if current_version(con)
-                    else []
-                )
-                if (
-                    current_version(con) == SCHEMA_VERSION
-                    and fingerprint
-                    and fingerprint[0][0] == catalog_fingerprint(catalog)
-                    and has_key(con)
-                ):
-                    return
+        with self.reading() as con:
+            fingerprint = (
+                con.execute("SELECT value FROM meta WHERE key = 'catalog_sha256'").fetchall()
+                if current_version(con)
+                else []
+            )
+            if (
+                current_version(con) == SCHEMA_VERSION
+                and fingerprint
+                and fingerprint[0][0] == catalog_fingerprint(catalog)
+                and has_key(con)
+            ):
+                return
         from storage.schema import migrate, sync_catalog
 
         with self.writing() as con:

@@ -36,7 +36,7 @@ def fresh_db(tmp_path):
     from storage import open_database
 
     db = open_database(tmp_path / "test.duckdb", busy_timeout=5)
-    db.ensure()
+    db.create()  # explicitly: nothing else creates a database file
     return db
 
 
@@ -61,7 +61,7 @@ def demo_db_file(tmp_path_factory) -> Path:
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     db = open_database(path)
-    db.ensure()
+    db.create()
     assert load_demo(db, end="2026-10").status == "committed"
     return path
 

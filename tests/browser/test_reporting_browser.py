@@ -22,7 +22,7 @@ def late_server(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("late") / "late.duckdb"
     db = open_database(path)
-    db.ensure()
+    db.create()
     assert load_demo(db, end="2026-06").status == "committed"
     proc, url = start_server(
         ROOT / "app.py", {"LAGESBILD_DB": str(path), "LAGESBILD_LOCAL_ROLE": "analyst"}

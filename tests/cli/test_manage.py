@@ -29,7 +29,12 @@ def manage(*args: str, db: Path, env: dict | None = None, input_bytes: bytes | N
 
 @pytest.fixture
 def db_path(tmp_path):
-    return tmp_path / "cli.duckdb"
+    """An empty database made on purpose (`manage.py init` does the same): no command creates one."""
+    from storage import open_database
+
+    path = tmp_path / "cli.duckdb"
+    open_database(path).create()
+    return path
 
 
 def test_ingest_json_report_and_exit_codes(db_path, tmp_path):
@@ -162,6 +167,7 @@ def test_export_is_canonical_and_safe_for_excel(db_path, tmp_path):
 
 def test_database_path_from_environment(tmp_path):
     target = tmp_path / "env.duckdb"
+    assert manage("init", db=target).returncode == 0
     done = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "ingest", str(FIXTURES / "seed.csv")],
         capture_output=True,
@@ -170,6 +176,52 @@ def test_database_path_from_environment(tmp_path):
         timeout=60,
     )
     assert done.returncode == 0 and target.exists()
+
+
+def test_a_missing_database_is_an_error_for_every_command_and_is_not_created(tmp_path):
+    """A typo in --db/LAGESBILD_DB used to give an empty new database ("no data", as if all were
+    lost); now every command says which file is missing, exits 2 and creates nothing."""
+    missing = tmp_path / "stavfel" / "lagesbild.duckdb"
+    seed = str(FIXTURES / "seed.csv")
+    for args in (
+        ("ingest", seed),
+        ("ingest", seed, "--dry-run"),
+        ("uploads",),
+        ("undo", "1"),
+        ("export",),
+        ("reporting",),
+        ("process-changes",),
+        ("backup", "--out", str(tmp_path / "kopior")),
+    ):
+        done = manage(*args, db=missing)
+        assert done.returncode == 2, (args, done.stderr.decode())
+        err = done.stderr.decode()
+        assert f"Databasen {missing} finns inte" in err and "manage.py init" in err, args
+        assert "Traceback" not in err
+        assert not missing.exists() and not missing.parent.exists(), args
+    under_json = manage("ingest", seed, "--json", db=missing)
+    report = json.loads(under_json.stdout)
+    assert (under_json.returncode, report["status"]) == (2, "failed")
+    assert report["errors"][0]["row"] is None
+    assert str(missing) in report["errors"][0]["message"]
+    assert not missing.exists()
+
+
+def test_init_creates_an_empty_database_once(tmp_path):
+    from storage import count_observations, open_database
+    from storage.schema import SCHEMA_VERSION, current_version
+
+    path = tmp_path / "ny" / "lagesbild.duckdb"
+    made = manage("init", db=path)
+    assert made.returncode == 0 and "Skapade en tom databas" in made.stdout.decode()
+    db = open_database(path)
+    with db.reading() as con:
+        assert current_version(con) == SCHEMA_VERSION
+    assert count_observations(db) == 0
+    assert manage("ingest", str(FIXTURES / "seed.csv"), db=path).returncode == 0
+    again = manage("init", db=path)
+    assert again.returncode == 0 and "finns redan" in again.stdout.decode()
+    assert count_observations(db) == 7  # nothing lost
 
 
 def test_demo_if_missing_gives_an_older_demo_database_its_population(demo_copy):

@@ -11,6 +11,7 @@ from tests.ingest.test_plausibility_commit import HANINGE_1234, HISTORY, MONTHS,
 
 def test_warnings_need_confirm_warnings_to_commit(tmp_path):
     db = tmp_path / "cli.duckdb"
+    open_database(db).create()  # as `manage.py init`: no command creates a database
     history = tmp_path / "historik.csv"
     history.write_bytes(
         csv([("reported_rape", str(m), "0136", v) for m, v in zip(MONTHS, HISTORY, strict=True)])

@@ -10,6 +10,7 @@ from tests.conftest import FIXTURES
 
 def test_reporting_lists_what_is_overdue_on_a_given_day(tmp_path, catalog):
     db = tmp_path / "cli.duckdb"
+    assert manage("init", db=db).returncode == 0
     assert manage("ingest", str(FIXTURES / "seed.csv"), "--user", "eva", db=db).returncode == 0
     done = manage("reporting", "--overdue", "--today", "2026-05-01", "--json", db=db)
     assert done.returncode == 0, done.stderr.decode()

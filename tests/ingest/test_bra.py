@@ -153,6 +153,9 @@ def test_the_catalog_mapping_is_declared_and_strict(catalog):
 
 
 def test_manage_ingest_accepts_a_bra_file(tmp_path):
+    from storage import open_database
+
+    open_database(tmp_path / "cli.duckdb").create()
     done = subprocess.run(
         [
             sys.executable,

@@ -50,7 +50,7 @@ def test_a_committed_workbook_stores_what_its_csv_stores(fresh_db, tmp_path, cat
     from storage import open_database
 
     other = open_database(tmp_path / "csv.duckdb")
-    other.ensure()
+    other.create()
     for db, name in ((fresh_db, "seed.xlsx"), (other, "seed.csv")):
         report = ingest_upload(db, fixture(name), name, user="eva", today=TODAY, catalog=catalog)
         assert (report.status, report.inserted) == ("committed", 7)

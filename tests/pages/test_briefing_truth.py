@@ -26,7 +26,7 @@ def demo_db_path(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("truth") / "demo.duckdb"
     db = open_database(path)
-    db.ensure()
+    db.create()
     assert load_demo(db, end="2026-10").status == "committed"
     return path
 

@@ -39,7 +39,7 @@ def hostile_db(tmp_path_factory) -> Path:
 
     path = tmp_path_factory.mktemp("hostile") / "hostile.duckdb"
     db = open_database(path, busy_timeout=5)
-    db.ensure()
+    db.create()
     seed = (ROOT / "tests" / "fixtures" / "seed.csv").read_text(encoding="utf-8")
     lines = seed.splitlines()
     quoted = '"' + HOSTILE.replace('"', '""') + '"'

@@ -46,7 +46,7 @@ def seeded_path(tmp_path):
 
     path = tmp_path / "upload.duckdb"
     db = open_database(path, busy_timeout=5)
-    db.ensure()
+    db.create()
     seed = (FIXTURES / "seed.csv").read_bytes()
     assert ingest_upload(db, seed, "seed.csv", user="test").status == "committed"
     return path

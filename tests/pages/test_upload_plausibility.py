@@ -34,7 +34,7 @@ def history_path(tmp_path):
 
     path = tmp_path / "plausibility.duckdb"
     database = db(path)
-    database.ensure()
+    database.create()
     assert ingest_upload(database, history_file(), "historik.csv", user="test").status == (
         "committed"
     )
@@ -134,7 +134,7 @@ def test_warnings_that_change_before_the_click_stop_the_commit(monkeypatch, tmp_
     from ingest.pipeline import ingest_upload
 
     path = tmp_path / "race.duckdb"
-    db(path).ensure()
+    db(path).create()
     at = upload(page(monkeypatch, path), "haninge.csv", HANINGE_1234)
     assert confirm_box(at) is None
     assert "1 nytt värde kunde inte jämföras med sin historik" in "".join(

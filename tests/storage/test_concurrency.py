@@ -39,6 +39,14 @@ with db.writing() as con:
 """
 
 
+def new_database(path):
+    """A database made on purpose (as `manage.py init`): ingest creates none."""
+    from storage import open_database as open_db
+
+    open_db(path).create()
+    return path
+
+
 def run_manage(*args, env=None):
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
@@ -64,7 +72,7 @@ def big_file(path: Path, catalog, months: int = 360) -> int:
 
 
 def test_ingest_runs_while_the_dashboard_process_reads(tmp_path):
-    db = tmp_path / "shared.duckdb"
+    db = new_database(tmp_path / "shared.duckdb")
     assert run_manage("ingest", str(FIXTURES / "seed.csv"), "--db", str(db)).returncode == 0
     dashboard = subprocess.Popen(
         [sys.executable, "-c", DASHBOARD_LOOP, str(db), "6"],
@@ -86,7 +94,7 @@ def test_ingest_runs_while_the_dashboard_process_reads(tmp_path):
 
 
 def test_ingest_waits_for_a_writer_then_says_why_it_gave_up(tmp_path):
-    db = tmp_path / "busy.duckdb"
+    db = new_database(tmp_path / "busy.duckdb")
     assert run_manage("ingest", str(FIXTURES / "seed.csv"), "--db", str(db)).returncode == 0
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_WRITE, str(db)],
@@ -120,11 +128,11 @@ def test_killing_an_ingest_midway_leaves_the_database_whole(tmp_path, catalog):
 
     data = tmp_path / "big.csv"
     rows = big_file(data, catalog)
-    db_path = tmp_path / "kill.duckdb"
+    db_path = new_database(tmp_path / "kill.duckdb")
     assert run_manage("ingest", str(FIXTURES / "seed.csv"), "--db", str(db_path)).returncode == 0
     # Time one full run, then kill runs at points spread over it, including inside the commit.
     started = time.monotonic()
-    probe = tmp_path / "probe.duckdb"
+    probe = new_database(tmp_path / "probe.duckdb")
     assert run_manage("ingest", str(data), "--db", str(probe)).returncode == 0
     full = time.monotonic() - started
     outcomes = set()

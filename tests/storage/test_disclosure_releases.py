@@ -54,7 +54,7 @@ def test_the_database_has_one_secret_key_that_never_changes(fresh_db, tmp_path):
     fresh_db.ensure()
     assert disclosure_key(fresh_db) == key
     other = open_database(tmp_path / "other.duckdb", busy_timeout=5)
-    other.ensure()
+    other.create()
     assert disclosure_key(other) != key
     # A database from before the key gets one when it is next opened for use.
     with other.writing() as con:

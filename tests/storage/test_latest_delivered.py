@@ -25,6 +25,6 @@ def test_filtered_by_indicator_and_empty(seeded_db, tmp_path):
         seeded_db, indicator_ids=["x'); DROP TABLE observations;--"]
     ).empty
     empty_db = open_database(tmp_path / "empty.duckdb")
-    empty_db.ensure()
+    empty_db.create()
     empty = latest_delivered_periods(empty_db)
     assert empty.empty and list(empty.columns) == ["indicator_id", "area_code", "latest"]

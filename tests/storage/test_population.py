@@ -10,7 +10,7 @@ from storage import Database, audit_log, load_population, store_population
 
 def test_population_is_stored_replaced_per_group_and_audited(tmp_path):
     db = Database(tmp_path / "p.duckdb")
-    db.ensure()
+    db.create()
     assert load_population(db).empty
     rows = pd.DataFrame(
         [

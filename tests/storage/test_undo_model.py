@@ -67,7 +67,7 @@ STEP = st.one_of(
 def test_uploads_and_undos_follow_the_model(steps):
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(Path(folder) / "m.duckdb", busy_timeout=5)
-        db.ensure()
+        db.create()
         state: dict[tuple, tuple] = {}  # cell -> (value, status, upload_id)
         uploads: list[int] = []
         before: dict[int, dict[tuple, tuple | None]] = {}  # upload -> touched cell -> old state

@@ -40,7 +40,7 @@ def cells_by_pair(db) -> dict[tuple[str, str], set]:
 def test_a_version_changes_exactly_when_the_pairs_cells_change(steps):
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(Path(folder) / "v.duckdb", busy_timeout=5)
-        db.ensure()
+        db.create()
         uploads: list[int] = []
         for kind, arg in steps:
             cells, versions = cells_by_pair(db), data_versions(db)

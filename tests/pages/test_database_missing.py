@@ -1,0 +1,31 @@
+"""The dashboard says that its database file is missing, in Swedish, and creates none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from metrics.text import markdown_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("sv", "Databasen saknas"), ("en", "The database is missing")]
+)
+def test_a_missing_database_is_a_page_not_an_empty_start(monkeypatch, tmp_path, lang, title):
+    missing = tmp_path / "stavfel.duckdb"
+    monkeypatch.setenv("LAGESBILD_DB", str(missing))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == [title]
+    assert markdown_text(str(missing)) in at.error[0].value  # the path, as Markdown shows it
+    assert "manage.py init" in at.markdown[-1].value
+    assert not missing.exists()
