@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 
 from metrics.formatting import format_month
+from metrics.periods import next_period
 from metrics.reading import Reading
 
 if TYPE_CHECKING:
@@ -190,6 +191,13 @@ def _reading(assessment: Reading, month: pd.Timestamp) -> str:
     """The count-line category: the assessment's, or "stale" without a value this month."""
     if assessment.period is None or assessment.category == "no_data":
         return "stale"
+    frequency = getattr(assessment, "frequency", "monthly")
+    if frequency != "monthly":
+        # A quarter's or year's figure is current while its period or the one after runs (2025
+        # is the latest year to be had in October 2026).
+        if pd.Timestamp(assessment.period) < next_period(month, frequency, -1):
+            return "stale"
+        return assessment.category
     if pd.Timestamp(assessment.period).to_period("M").to_timestamp() != month:
         return "stale"
     return assessment.category

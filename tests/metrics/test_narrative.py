@@ -194,3 +194,17 @@ def test_summary_follows_the_rules(categories, lang):
 
 def goal_ids(goal_id):
     return {i.id for i in CATALOG.indicators_for_goal(goal_id)}
+
+
+def test_a_yearly_reading_is_current_until_the_next_year_can_be_had():
+    """In October 2026 the year 2025 is the latest to be had: counted, not 'saknar uppgift'."""
+    import dataclasses
+
+    from metrics.narrative import _reading
+    from metrics.reading import Reading
+
+    base = Reading("x", "STHLM", pd.Timestamp("2025-01-01"), 0.2, 7, "too_little_data", "xmr",
+                   None, None, None, None, None, frequency="yearly")  # fmt: skip
+    assert _reading(base, pd.Timestamp("2026-10-01")) == "too_little_data"
+    old = dataclasses.replace(base, period=pd.Timestamp("2024-01-01"))
+    assert _reading(old, pd.Timestamp("2026-10-01")) == "stale"
