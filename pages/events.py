@@ -7,14 +7,16 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from auth import AccessDenied, require
+from auth import AccessDenied
 from exports.csv_export import to_excel_csv
 from i18n import t
 from metrics.formatting import format_date, format_month
 from metrics.redaction import mask_numbers
 from metrics.text import markdown_text, plain_text
+from services.access import is_analyst
+from services.events import record_event, remove_event
 from services.process_changes import mark_process_change, unmark_process_change
-from storage import CommentaryError, add_event, delete_event
+from storage import CommentaryError
 from ui import data, state
 from ui.entry import require_entry
 from ui.session import current_user
@@ -27,7 +29,7 @@ catalog = data.catalog()
 user = current_user()
 
 st.title(t("nav_events", lang))
-if not user.can("analyst"):
+if not is_analyst(user):
     st.info(t("event_denied", lang, role=t(f"role_{user.role}", lang)))
     st.stop()
 st.markdown(t("event_intro", lang))
@@ -50,11 +52,9 @@ def event_label(event: dict) -> str:
 
 
 def act(action, message_key: str, **kwargs) -> None:
-    """Run a change as the signed-in user, checked on the server; say how it went."""
+    """Run a service operation as the signed-in user (it checks the role); say how it went."""
     try:
-        signed_in = current_user()
-        require(signed_in, "analyst")
-        action(data.database(), user=signed_in.name, **kwargs)
+        action(data.database(), current_user(), **kwargs)
     except (AccessDenied, CommentaryError) as exc:
         st.error(markdown_text(exc))
     else:
@@ -83,7 +83,7 @@ with st.form("event_add", clear_on_submit=True):
     )
     if st.form_submit_button(t("event_submit", lang)):
         act(
-            add_event,
+            record_event,
             "event_saved",
             period=month,
             label_sv=label_sv,
@@ -99,22 +99,12 @@ if current:
             t("event_remove_select", lang), current, format_func=event_label, key="event_remove_id"
         )
         if st.form_submit_button(t("event_remove_submit", lang)):
-            act(delete_event, "event_removed", event_id=int(chosen["id"]))
+            act(remove_event, "event_removed", event_id=int(chosen["id"]))
 
 # Process changes: an event marked as changing the process rebases the indicators' limits.
 st.subheader(t("process_heading", lang))
 st.markdown(t("process_intro", lang))
 events_now = data.events().to_dict("records")
-
-
-def act_as(action, message_key: str, **kwargs) -> None:
-    """Run a service operation as the signed-in user (it checks the role itself)."""
-    try:
-        action(data.database(), current_user(), **kwargs)
-    except (AccessDenied, CommentaryError) as exc:
-        st.error(markdown_text(exc))
-    else:
-        st.success(t(message_key, lang))
 
 
 if not events_now:
@@ -144,7 +134,7 @@ else:
             key="process_goal",
         )
         if st.form_submit_button(t("process_submit", lang)):
-            act_as(
+            act(
                 mark_process_change,
                 "process_saved",
                 event_id=int(marked_event["id"]),
@@ -191,7 +181,7 @@ else:
             t("process_remove_select", lang), records, format_func=mark_label, key="process_undo"
         )
         if st.form_submit_button(t("process_remove_submit", lang)):
-            act_as(unmark_process_change, "process_removed", change_id=int(undone["id"]))
+            act(unmark_process_change, "process_removed", change_id=int(undone["id"]))
 
 events = data.events()
 with list_box:

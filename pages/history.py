@@ -8,6 +8,7 @@ from exports.csv_export import to_excel_csv
 from i18n import t
 from metrics.formatting import format_number
 from metrics.text import markdown_text
+from services.access import is_analyst
 from ui import state
 from ui import upload_review as review
 from ui.entry import require_entry
@@ -20,7 +21,7 @@ f = state.filters()
 lang = f.lang
 
 st.title(t("nav_history", lang))
-if not current_user().can("analyst"):
+if not is_analyst(current_user()):
     st.error(t("upload_denied", lang))
     st.stop()
 st.caption(t("history_intro", lang))

@@ -7,6 +7,7 @@ import streamlit as st
 from exports.csv_export import to_excel_csv
 from i18n import t
 from metrics.formatting import format_date
+from services.access import is_analyst
 from ui import data, reporting, state
 from ui.entry import require_entry
 from ui.session import current_user
@@ -19,7 +20,7 @@ lang = f.lang
 user = current_user()
 
 st.title(t("nav_reporting", lang))
-if not user.can("analyst"):
+if not is_analyst(user):
     st.error(t("reporting_denied", lang))
     st.stop()
 day = reporting.today()

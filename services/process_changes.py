@@ -6,9 +6,10 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from auth import User, require
+from auth import User
 from metrics.baselines import rebase_points
 from metrics.catalog import Catalog
+from services.access import require_analyst
 from storage import (
     Database,
     add_event_with_process_change,
@@ -16,9 +17,6 @@ from storage import (
     list_process_changes,
     remove_process_change,
 )
-
-ROLE = "analyst"
-"""Who may record or remove a process change (and admins, above them)."""
 
 
 def mark_process_change(
@@ -35,7 +33,7 @@ def mark_process_change(
     Raises auth.AccessDenied below analyst, storage.ProcessChangeError (Swedish) for a mark that
     cannot be stored (unknown or removed event, unknown indicator or goal, already marked).
     """
-    require(user, ROLE)
+    require_analyst(user)
     return add_process_change(
         db, event_id=event_id, indicator_id=indicator_id, goal_id=goal_id, user=user.name
     )
@@ -55,7 +53,7 @@ def record_process_change(
     indicator page saves when an analyst accepts a rebase offered at a shift, and what the demo
     loader records. Returns (event id, mark id). Errors as ``mark_process_change`` (and
     storage.CommentaryError for an empty or over-long label)."""
-    require(user, ROLE)
+    require_analyst(user)
     return add_event_with_process_change(
         db,
         period=period,
@@ -70,7 +68,7 @@ def unmark_process_change(db: Database, user: User, change_id: int) -> None:
     """Undo a mark: the limits no longer start again there (the row is kept as removed, and the
     event stays). Raises AccessDenied below analyst, ProcessChangeError for no such mark or one
     already removed."""
-    require(user, ROLE)
+    require_analyst(user)
     remove_process_change(db, change_id, user=user.name)
 
 

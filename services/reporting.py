@@ -10,19 +10,17 @@ from auth import User, require
 from metrics.catalog import Catalog
 from metrics.reporting import indicators_missing_latest
 from metrics.reporting import reporting_status as compute_status
+from services.access import VIEWER, require_analyst
 from storage import Database, latest_delivered_periods
 
-ROLE = "analyst"
-"""Who sees the full status per indicator and area (and admins, above them)."""
-
-COUNT_ROLE = "viewer"
+COUNT_ROLE = VIEWER
 """Who sees how many indicators lack their latest period (the overview's line)."""
 
 
 def reporting_status(db: Database, catalog: Catalog, user: User, *, today: date) -> pd.DataFrame:
     """Per indicator and area the latest period delivered and what is overdue on `today`
     (metrics.reporting.reporting_status's frame). Raises auth.AccessDenied below analyst."""
-    require(user, ROLE)
+    require_analyst(user)
     return compute_status(catalog, latest_delivered_periods(db), today)
 
 

@@ -13,17 +13,15 @@ from datetime import date
 
 import pandas as pd
 
-from auth import User, require
+from auth import User
 from ingest.pipeline import IngestReport, check_upload, ingest_upload, judge_upload
 from metrics.catalog import Catalog
 from metrics.disclosure import ReleaseDecider
 from metrics.plausibility import Plausibility
+from services.access import require_analyst
 from storage import Database, list_uploads, load_observations, plan_upload
 from storage import undo_upload as undo_stored_upload
 from storage import upload_changes as stored_upload_changes
-
-ROLE = "analyst"
-"""Who may preview, commit and undo uploads and read the upload history (and admins, above them)."""
 
 KEY = ["indicator_id", "area_code", "period"]
 NEW_VALUE_COLUMNS = ["indicator_id", "first", "last", "areas", "values"]
@@ -79,7 +77,7 @@ def preview_upload(
     workbook (default: the first with a header row). Raises AccessDenied below
     analyst; a file with problems is a Preview with `errors`, never an exception.
     """
-    require(user, ROLE)
+    require_analyst(user)
     checked = check_upload(payload, file_name, catalog, today=today, sheet=sheet)
     errs = checked.errors
     errors = pd.DataFrame(
@@ -142,7 +140,7 @@ def commit_upload(
     user: `confirm_warnings` True confirms whatever warnings there are (the command line's
     --confirm-warnings), a collection of keys exactly those (the page: `Preview.plausibility.keys`).
     Otherwise status "unconfirmed" and nothing stored; a confirmation is in the audit entry."""
-    require(user, ROLE)
+    require_analyst(user)
     return ingest_upload(
         db,
         payload,
@@ -162,13 +160,13 @@ def undo_upload(db: Database, catalog: Catalog, user: User, upload_id: int) -> i
     Returns the number of cells restored. Raises AccessDenied below analyst, storage.UndoConflict
     when a later upload changed the same cells, storage.UndoError for no such upload or one
     already undone (Swedish messages); nothing is overwritten silently."""
-    require(user, ROLE)
+    require_analyst(user)
     return undo_stored_upload(db, int(upload_id), user=user.name, decide=ReleaseDecider(catalog))
 
 
 def uploads(db: Database, user: User) -> pd.DataFrame:
     """Every upload, newest first (storage.list_uploads). Raises AccessDenied below analyst."""
-    require(user, ROLE)
+    require_analyst(user)
     return list_uploads(db)
 
 
@@ -176,7 +174,7 @@ def upload_changes(db: Database, user: User, upload_id: int) -> pd.DataFrame:
     """The cells one upload changed, old and new value per cell (storage.upload_changes), as
     stored: briefing mode's protection is the caller's (metrics.redaction.protect_changes).
     Raises AccessDenied below analyst."""
-    require(user, ROLE)
+    require_analyst(user)
     return stored_upload_changes(db, int(upload_id))
 
 

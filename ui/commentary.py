@@ -5,13 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from auth import AccessDenied, require
+from auth import AccessDenied
 from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_date, format_month
 from metrics.reading import Reading
 from metrics.text import markdown_text
-from storage import COMMENT_KINDS, CommentaryError, add_comment
+from services.access import is_analyst
+from services.commentary import write_comment
+from storage import COMMENT_KINDS, CommentaryError
 from ui import data
 from ui.session import current_user
 
@@ -59,14 +61,14 @@ def draw_commentary(
     area_name = catalog.area(area).name(lang)
     notes_box = st.container()
     latest = assessment.period if assessment is not None else None
-    if user.can("analyst") and len(months):
+    if is_analyst(user) and len(months):
         _draw_form(indicator, area, months, lang=lang, key=key)
     # Drawn after the form has run, so a note saved in this run is already listed.
     notes = data.comments(indicator.id, area)
     with notes_box:
         if latest is not None and needs_note(assessment) and not _has_note(notes, latest):
             month = format_month(latest, lang)
-            if user.can("analyst"):
+            if is_analyst(user):
                 reason = "concern" if assessment.category == "concern" else "fail"
                 st.warning(
                     t(f"comment_prompt_{reason}", lang, month=month), icon=":material/edit_note:"
@@ -119,16 +121,15 @@ def _draw_form(
         if not submitted:
             return
         try:
-            user = current_user()
-            require(user, "analyst")  # checked on the server, whatever the page showed
-            add_comment(
+            # The service checks the role on the server, whatever the page showed.
+            write_comment(
                 data.database(),
+                current_user(),
                 indicator_id=indicator.id,
                 area_code=area,
                 period=month,
                 kind=kind,
                 text=text,
-                user=user.name,
             )
         except (AccessDenied, CommentaryError) as exc:
             st.error(str(exc))

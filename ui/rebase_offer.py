@@ -13,6 +13,7 @@ from metrics.baselines import find_shift
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_month
 from metrics.reading import read_indicator
+from services.access import is_analyst
 from services.process_changes import record_process_change
 from storage import CommentaryError
 from ui import data
@@ -52,8 +53,8 @@ def draw_shift_offer(
         icon=":material/moving:",
     )
     user = current_user()
-    if not user.can("analyst") or f.briefing:
-        if not user.can("analyst"):
+    if not is_analyst(user) or f.briefing:
+        if not is_analyst(user):
             st.caption(t("shift_viewer", lang))
         return
     # The previews are drawn only when asked for: two more charts on every visit cost time.

@@ -14,6 +14,7 @@ from metrics.formatting import format_date
 from metrics.periods import format_period
 from metrics.reporting import indicators_missing_latest
 from services import reporting as service
+from services.access import is_analyst
 from ui import data
 from ui.session import current_user
 
@@ -93,7 +94,7 @@ def draw_overview_line(lang: str) -> None:
     n = _count(data.stamp("data"), today(), user)
     text = t("reporting_missing_line", lang, n=n) if n else t("reporting_all_delivered", lang)
     icon = ":material/schedule:" if n else ":material/task_alt:"
-    if user.can(service.ROLE):
+    if is_analyst(user):
         st.page_link(PAGE, label=text, icon=icon)
     else:
         st.caption(text)
