@@ -18,33 +18,26 @@ import streamlit as st
 from metrics.baselines import rebase_points
 from metrics.catalog import Catalog, load_catalog
 from metrics.disclosure import (
-    DEFAULT_THRESHOLD,
     HiddenCells,
     PeriodTotal,
-    decide_release,
-    hide_cells,
     is_isolated,
     period_totals,
     protects,
-    release_hidden_cells,
 )
 from metrics.narrative import Section, monthly_summary
 from metrics.overview import REGION, GoalCard, overview_cards, read_overview, reading_area
 from metrics.population import Population
 from metrics.reading import Reading
 from metrics.redaction import mask_numbers
+from services import readings as protected_reads
 from storage import (
     Database,
     cell_history,
     contains_demo_data,
-    disclosure_key,
     latest_period,
     list_comments,
     list_events,
-    load_observations,
-    load_observations_with_checksums,
     load_population,
-    load_release,
     open_database,
 )
 from storage.observations import CELL_COLUMNS, OBSERVATION_COLUMNS
@@ -103,53 +96,17 @@ def _key(briefing: bool, indicator_ids: Sequence[str], area_codes: Sequence[str]
 
 # -- observations ---------------------------------------------------------------------------
 #
-# Disclosure control protects an indicator as a whole (a cell can be recovered by subtraction
-# across areas), never a cut of it; and no relation crosses indicators. So briefing mode takes,
-# per indicator, the decision of its current release: which cells to hide (a list of cells, not
-# values). The writer (commit and undo) stores that decision with a checksum of the cells it was
-# taken on (storage/disclosure.py), sticky across releases; `_decision` reads it, and decides on
-# the spot only where none matches (a database written without a decision), keeping what the
-# last stored release hid hidden. Every page reads only the rows it shows and hides those cells
-# in them (`_read`). The rows and a checksum of each indicator's stored cells come from one
-# read; a decision is cached under that checksum and checked against it when it is taken, so it
-# is only ever applied to the cells it was taken on.
-
-
-class _Changed(Exception):
-    """The indicator's stored cells changed between two reads."""
-
-
-def _decide(indicator_id: str, rows: pd.DataFrame, checksum: tuple[int, int]) -> HiddenCells:
-    """The release decision for an indicator whose stored cells are `rows` (all of them) with
-    `checksum`: the stored one when it was taken on these cells, else one taken now."""
-    release = load_release(database(), indicator_id)
-    if (
-        release is not None
-        and release.checksum == checksum
-        and release.threshold == DEFAULT_THRESHOLD
-    ):
-        return release_hidden_cells(indicator_id, rows, release.hidden)
-    hidden = decide_release(
-        rows.drop(columns="indicator_id"),
-        catalog(),
-        indicator_id,
-        hidden_before=None if release is None else release.hidden,
-        key=disclosure_key(database()),
-    )
-    return release_hidden_cells(indicator_id, rows, hidden)
+# Protected reads are services/readings.py (disclosure control's release decision per indicator,
+# applied to the rows a page shows); here they are cached per data version, and the decisions per
+# indicator and checksum of its stored cells.
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _decision(catalog_key: int, indicator_id: str, checksum: tuple[int, int]) -> HiddenCells:
-    """Briefing mode only: which cells of the indicator disclosure control hides, decided on
-    every area and month of it (cells with this checksum, under the catalog `catalog_key`).
-    Raises _Changed, and caches nothing, when the stored cells no longer have the checksum."""
-    rows, checksums = load_observations_with_checksums(
-        database(), indicator_ids=[indicator_id], cells_only=True
-    )
-    if checksums[indicator_id] != checksum:
-        raise _Changed(indicator_id)
-    return _decide(indicator_id, rows, checksum)
+    """Briefing mode only: which cells of the indicator disclosure control hides (cells with this
+    checksum, under the catalog `catalog_key`). Raises StoredCellsChanged, and caches nothing,
+    when the stored cells no longer have the checksum."""
+    return protected_reads.current_decision(database(), catalog(), indicator_id, checksum)
 
 
 def _read(
@@ -159,55 +116,18 @@ def _read(
     end: pd.Timestamp | None,
     columns: Sequence[str] = OBSERVATION_COLUMNS,
 ) -> pd.DataFrame:
-    """The indicators' rows at the areas (None = all) up to `end` (None = all months), in one
-    bound query; in briefing mode with disclosure control applied as to the whole indicator.
-    columns: what to read outside briefing mode (briefing mode reads every column)."""
-    db = database()
-    last = None if end is None else end.date()
-    codes = None if area_codes is None else list(area_codes)
-    if not briefing:
-        # Every indicator of the catalog is no filter at all: a list of a hundred ids would be
-        # checked on every stored row.
-        every = set(indicator_ids) >= {i.id for i in catalog().indicators}
-        ids = None if every else list(indicator_ids)
-        obs = load_observations(db, indicator_ids=ids, area_codes=codes, end=last, columns=columns)
-        if every:
-            # Rows of an indicator no longer in the catalog are left out, as the list would.
-            known = obs["indicator_id"].isin(indicator_ids)
-            if not known.all():
-                obs = obs[known].reset_index(drop=True)
-        return obs.assign(suppressed=False)
-    rows, checksums = load_observations_with_checksums(
-        db, indicator_ids=list(indicator_ids), area_codes=codes, end=last
-    )
+    """services.readings.read_observations with the cached decisions (briefing: protected)."""
     key = hash(catalog())
-    decisions: dict[str, HiddenCells] = {}
-    changed: list[str] = []
-    for indicator_id in indicator_ids:
-        if not protects(catalog().indicator(indicator_id)):
-            decisions[indicator_id] = HiddenCells.none(indicator_id)
-            continue
-        try:
-            decisions[indicator_id] = _decision(key, indicator_id, checksums[indicator_id])
-        except _Changed:
-            changed.append(indicator_id)
-    protected = hide_cells(rows[~rows["indicator_id"].isin(changed)], decisions)
-    if changed:
-        # A commit fell between the two reads: take these indicators' decisions on one read of
-        # all their rows, and cut the protected rows.
-        every, sums = load_observations_with_checksums(db, indicator_ids=changed)
-        fresh = {
-            i: _decide(i, every[every["indicator_id"] == i][CELL_COLUMNS], sums[i]) for i in changed
-        }
-        fresh_rows = hide_cells(every, fresh)
-        if codes is not None:
-            fresh_rows = fresh_rows[fresh_rows["area_code"].isin(codes)]
-        if end is not None:
-            fresh_rows = fresh_rows[fresh_rows["period"] <= end]
-        protected = pd.concat([protected, fresh_rows]).sort_values(
-            ["indicator_id", "area_code", "period"], ignore_index=True
-        )
-    return protected
+    return protected_reads.read_observations(
+        database(),
+        catalog(),
+        protected=briefing,
+        indicator_ids=indicator_ids,
+        area_codes=area_codes,
+        end=end,
+        columns=columns,
+        decision=lambda indicator_id, checksum: _decision(key, indicator_id, checksum),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -148,7 +148,9 @@ def test_a_commit_between_the_read_and_the_decision_is_caught(data, fresh_db, mo
     """The page's rows are read, then a commit lands before the decision reads the indicator:
     the decision (taken on the new cells) must not be applied to the old rows, where it would
     show Salem's March (2) because the new March (20) needs no protection."""
-    read = data.load_observations_with_checksums
+    from services import readings as protected_reads
+
+    read = protected_reads.load_observations_with_checksums
     calls = []
 
     def read_then_commit(*args, **kwargs):
@@ -160,7 +162,7 @@ def test_a_commit_between_the_read_and_the_decision_is_caught(data, fresh_db, mo
         calls.append(kwargs)
         return result
 
-    monkeypatch.setattr(data, "load_observations_with_checksums", read_then_commit)
+    monkeypatch.setattr(protected_reads, "load_observations_with_checksums", read_then_commit)
     rows = data.indicator_observations(True, "reported_rape")
     # the page's read, the decision's read, and one fresh read of the whole indicator
     assert len(calls) == 3

@@ -1,0 +1,182 @@
+"""Protected reads: the stored figures a view may show, with disclosure control's release decision applied.
+
+Disclosure control protects an indicator as a whole (a cell can be recovered by subtraction
+across areas), never a cut of it; and no relation crosses indicators. So a protected read takes,
+per indicator, the decision of its current release: which cells to hide (a list of cells, not
+values). The writer (commit and undo) stores that decision with a checksum of the cells it was
+taken on (storage/disclosure.py), sticky across releases; `current_decision` reads it, and
+decides on the spot only where none matches (a database written without a decision), keeping
+what the last stored release hid hidden. A view reads only the rows it shows and hides those
+cells in them. The rows and a checksum of each indicator's stored cells come from one read; a
+decision is only ever applied to the cells it was taken on.
+
+Framework-free: ui/data.py caches these per data version (and the decisions per checksum);
+`observations` is the operation for a person, deciding the mode from the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+
+from auth import User
+from metrics.catalog import Catalog
+from metrics.disclosure import (
+    DEFAULT_THRESHOLD,
+    HiddenCells,
+    decide_release,
+    hide_cells,
+    protects,
+    release_hidden_cells,
+)
+from services.access import protected_view
+from storage import (
+    Database,
+    disclosure_key,
+    load_observations,
+    load_observations_with_checksums,
+    load_release,
+)
+from storage.observations import CELL_COLUMNS, OBSERVATION_COLUMNS
+
+Decision = Callable[[str, tuple[int, int]], HiddenCells]
+"""(indicator id, checksum of its stored cells) -> the cells to hide; raises StoredCellsChanged
+when the stored cells no longer have that checksum (a commit fell between two reads)."""
+
+
+class StoredCellsChanged(Exception):
+    """The indicator's stored cells changed between two reads."""
+
+
+def release_decision(
+    db: Database, catalog: Catalog, indicator_id: str, rows: pd.DataFrame, checksum: tuple[int, int]
+) -> HiddenCells:
+    """The release decision for an indicator whose stored cells are `rows` (all of them) with
+    `checksum`: the stored one when it was taken on these cells at today's threshold, else one
+    taken now (keeping hidden what the last stored release hid)."""
+    release = load_release(db, indicator_id)
+    if (
+        release is not None
+        and release.checksum == checksum
+        and release.threshold == DEFAULT_THRESHOLD
+    ):
+        return release_hidden_cells(indicator_id, rows, release.hidden)
+    hidden = decide_release(
+        rows.drop(columns="indicator_id"),
+        catalog,
+        indicator_id,
+        hidden_before=None if release is None else release.hidden,
+        key=disclosure_key(db),
+    )
+    return release_hidden_cells(indicator_id, rows, hidden)
+
+
+def current_decision(
+    db: Database, catalog: Catalog, indicator_id: str, checksum: tuple[int, int]
+) -> HiddenCells:
+    """Which cells of the indicator disclosure control hides, decided on every area and month of
+    it, for stored cells with `checksum`. Raises StoredCellsChanged when they no longer have it."""
+    rows, checksums = load_observations_with_checksums(
+        db, indicator_ids=[indicator_id], cells_only=True
+    )
+    if checksums[indicator_id] != checksum:
+        raise StoredCellsChanged(indicator_id)
+    return release_decision(db, catalog, indicator_id, rows, checksum)
+
+
+def read_observations(
+    db: Database,
+    catalog: Catalog,
+    *,
+    protected: bool,
+    indicator_ids: Sequence[str],
+    area_codes: Sequence[str] | None = None,
+    end: pd.Timestamp | None = None,
+    columns: Sequence[str] = OBSERVATION_COLUMNS,
+    decision: Decision | None = None,
+) -> pd.DataFrame:
+    """The indicators' rows at the areas (None = all) up to `end` (None = all months), in one
+    bound query, with a `suppressed` column; `protected` (briefing or public mode) applies
+    disclosure control as to the whole indicator: hidden cells have no value or denominator.
+
+    `columns`: what to read unprotected (a protected read reads every column). `decision`: how
+    to get an indicator's release decision (default `current_decision`; ui/data passes a cached
+    one). The mode is the caller's to decide (`services.access.protected_view`); a person's read
+    is `observations`.
+    """
+    last = None if end is None else end.date()
+    codes = None if area_codes is None else list(area_codes)
+    if not protected:
+        # Every indicator of the catalog is no filter at all: a list of a hundred ids would be
+        # checked on every stored row.
+        every = set(indicator_ids) >= {i.id for i in catalog.indicators}
+        ids = None if every else list(indicator_ids)
+        obs = load_observations(db, indicator_ids=ids, area_codes=codes, end=last, columns=columns)
+        if every:
+            # Rows of an indicator no longer in the catalog are left out, as the list would.
+            known = obs["indicator_id"].isin(indicator_ids)
+            if not known.all():
+                obs = obs[known].reset_index(drop=True)
+        return obs.assign(suppressed=False)
+    if decision is None:
+
+        def decision(indicator_id: str, checksum: tuple[int, int]) -> HiddenCells:
+            return current_decision(db, catalog, indicator_id, checksum)
+
+    rows, checksums = load_observations_with_checksums(
+        db, indicator_ids=list(indicator_ids), area_codes=codes, end=last
+    )
+    decisions: dict[str, HiddenCells] = {}
+    changed: list[str] = []
+    for indicator_id in indicator_ids:
+        if not protects(catalog.indicator(indicator_id)):
+            decisions[indicator_id] = HiddenCells.none(indicator_id)
+            continue
+        try:
+            decisions[indicator_id] = decision(indicator_id, checksums[indicator_id])
+        except StoredCellsChanged:
+            changed.append(indicator_id)
+    protected_rows = hide_cells(rows[~rows["indicator_id"].isin(changed)], decisions)
+    if changed:
+        # A commit fell between the two reads: take these indicators' decisions on one read of
+        # all their rows, and cut the protected rows.
+        every_row, sums = load_observations_with_checksums(db, indicator_ids=changed)
+        fresh = {
+            i: release_decision(
+                db, catalog, i, every_row[every_row["indicator_id"] == i][CELL_COLUMNS], sums[i]
+            )
+            for i in changed
+        }
+        fresh_rows = hide_cells(every_row, fresh)
+        if codes is not None:
+            fresh_rows = fresh_rows[fresh_rows["area_code"].isin(codes)]
+        if end is not None:
+            fresh_rows = fresh_rows[fresh_rows["period"] <= end]
+        protected_rows = pd.concat([protected_rows, fresh_rows]).sort_values(
+            ["indicator_id", "area_code", "period"], ignore_index=True
+        )
+    return protected_rows
+
+
+def observations(
+    db: Database,
+    catalog: Catalog,
+    user: User | None,
+    *,
+    briefing: bool,
+    indicator_ids: Sequence[str],
+    area_codes: Sequence[str] | None = None,
+    end: pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """What `user` may see of the indicators' rows (as `read_observations`): protected when
+    briefing mode is asked for, and always for the public role, a public deployment or nobody
+    known (`services.access.protected_view`), whatever `briefing` says."""
+    return read_observations(
+        db,
+        catalog,
+        protected=protected_view(user, briefing),
+        indicator_ids=indicator_ids,
+        area_codes=area_codes,
+        end=end,
+    )

@@ -1,0 +1,73 @@
+"""Protected reads as a service: the mode follows the user (the public is always protected), no Streamlit."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from auth import User
+from ingest.pipeline import ingest_upload
+from services.access import protected_view
+from services.readings import observations, read_observations
+from tests.conftest import TODAY
+
+VIEWER = User("ville", "viewer", local=False)
+PUBLIC = User("allmän", "public", local=False)
+# Salem (0128) reports 2 rapes in March: a small count that protection hides.
+BODY = b"""indicator_id,period,area_code,value
+reported_rape,2026-01,0128,9
+reported_rape,2026-02,0128,8
+reported_rape,2026-03,0128,2
+reported_rape,2026-01,STHLM,170
+reported_rape,2026-02,STHLM,160
+reported_rape,2026-03,STHLM,175
+"""
+
+
+@pytest.fixture
+def db(fresh_db, monkeypatch):
+    monkeypatch.delenv("LAGESBILD_PUBLIC", raising=False)
+    assert ingest_upload(fresh_db, BODY, "s.csv", user="t", today=TODAY).status == "committed"
+    return fresh_db
+
+
+def salem_march(rows: pd.DataFrame) -> pd.Series:
+    [cell] = rows[(rows["area_code"] == "0128") & (rows["period"] == "2026-03-01")].to_dict(
+        "records"
+    )
+    return cell
+
+
+def test_the_public_is_protected_whatever_it_asks_and_a_viewer_chooses(db, catalog):
+    assert protected_view(PUBLIC, False) and protected_view(None, False)
+    assert not protected_view(VIEWER, False) and protected_view(VIEWER, True)
+    ids = ["reported_rape"]
+    for user, briefing in ((PUBLIC, False), (PUBLIC, True), (VIEWER, True)):
+        cell = salem_march(observations(db, catalog, user, briefing=briefing, indicator_ids=ids))
+        assert cell["suppressed"] and math.isnan(cell["value"]), (user.role, briefing)
+    full = salem_march(observations(db, catalog, VIEWER, briefing=False, indicator_ids=ids))
+    assert full["value"] == 2 and not full["suppressed"]
+
+
+def test_a_public_deployment_protects_a_viewer_too(db, catalog, monkeypatch):
+    monkeypatch.setenv("LAGESBILD_PUBLIC", "1")
+    rows = observations(db, catalog, VIEWER, briefing=False, indicator_ids=["reported_rape"])
+    assert salem_march(rows)["suppressed"]
+
+
+def test_a_read_cut_to_an_area_and_month_hides_what_the_whole_indicator_would(db, catalog):
+    ids = ["reported_rape"]
+    whole = read_observations(db, catalog, protected=True, indicator_ids=ids)
+    cut = read_observations(
+        db,
+        catalog,
+        protected=True,
+        indicator_ids=ids,
+        area_codes=["0128"],
+        end=pd.Timestamp("2026-03-01"),
+    )
+    expected = whole[whole["area_code"] == "0128"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(cut.reset_index(drop=True), expected)
+    assert cut["suppressed"].any()
