@@ -14,9 +14,8 @@ from metrics.formatting import format_date, format_month
 from metrics.redaction import mask_numbers
 from metrics.text import markdown_text, plain_text
 from services.access import is_analyst
-from services.events import record_event, remove_event
+from services.events import CommentaryError, record_event, remove_event
 from services.process_changes import mark_process_change, unmark_process_change
-from storage import CommentaryError
 from ui import data, state
 from ui.entry import require_entry
 from ui.session import current_user

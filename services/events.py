@@ -9,9 +9,12 @@ import pandas as pd
 
 from auth import User
 from services.access import require_analyst
-from storage import Database
+from storage import CommentaryError, Database
 from storage import add_event as store_event
 from storage import delete_event as remove_stored_event
+
+__all__ = ["CommentaryError", "record_event", "remove_event"]
+"""CommentaryError (storage's, a Swedish i18n.MessageError) is how these operations refuse."""
 
 
 def record_event(
