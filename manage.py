@@ -84,6 +84,7 @@ def _user(args: argparse.Namespace) -> str:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from metrics.catalog import load_catalog
+    from services.population import is_population_file
     from services.uploads import commit_upload
 
     path = Path(args.file)
@@ -94,6 +95,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     db = _database(args)
     if not args.json:
         print(f"Läser {path.name} …", file=sys.stderr)
+    if is_population_file(data):
+        return _ingest_population(args, db, data, path.name)
     analyst = _analyst(args)
     report = commit_upload(
         db,
@@ -110,6 +113,53 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     else:
         _print_report(report, analyst.name)
     return EXIT_REJECTED if report.status in ("rejected", "unconfirmed") else EXIT_OK
+
+
+def _ingest_population(args: argparse.Namespace, db, data: bytes, name: str) -> int:
+    """An SCB population table (PxWeb CSV or JSON-stat 2) into the population table."""
+    from metrics.catalog import load_catalog
+    from services.population import import_population
+
+    result = import_population(db, load_catalog(), _analyst(args), data, name, dry_run=args.dry_run)
+    status = "rejected" if result.errors else "dry_run" if args.dry_run else "committed"
+    if args.json:
+        report = {
+            "status": status,
+            "upload_id": None,
+            "target": "population",
+            "rows": len(result.frame),
+            "inserted": result.inserted,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "errors": [
+                {"row": None, "column": None, "value": None, "message": m} for m in result.errors
+            ],
+            "assumptions": result.assumptions,
+            "file": {"name": name, "source_format": result.source_format},
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return EXIT_REJECTED if result.errors else EXIT_OK
+    print(f"Källformat {result.source_format}: befolkning per område, år, kön och ålder.")
+    for assumption in result.assumptions:
+        print(f"Antagande: {assumption}")
+    if result.errors:
+        print(f"Avvisad: {len(result.errors)} fel. Inget har sparats.")
+        for message in result.errors:
+            print(f"  {message}")
+        return EXIT_REJECTED
+    counts = (
+        f"{result.inserted} nya, {result.updated} ändrade, {result.unchanged} oförändrade; "
+        f"{result.replaced_estimates} demouppskattningar ersätts"
+    )
+    for r in result.changes.head(20).itertuples():
+        print(f"  {r.area_code} {r.year} {r.sex} {r.age_band}: {r.old} → {r.new}")
+    if status == "dry_run":
+        print(f"Provkörning godkänd ({counts}). Inget har sparats.")
+    elif not result.stored:
+        print(f"Inga ändringar: alla {result.unchanged} värden finns redan.")
+    else:
+        print(f"Befolkningen sparad ({counts}).")
+    return EXIT_OK
 
 
 def _print_report(report, user: str) -> None:

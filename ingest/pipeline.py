@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from i18n import MessageError
-from ingest import bra
+from ingest import bra, scb
 from ingest.normalise import ignored_denominators_note, normalise_rows
 from ingest.precheck import precheck_rows
 from ingest.reader import DELIMITERS, read_upload
@@ -138,6 +138,14 @@ def check_upload(
     """
     catalog = catalog or load_catalog()
     sha256 = hashlib.sha256(data).hexdigest()
+    if scb.recognise(data) is not None:
+        return CheckedUpload(
+            file_name=file_name,
+            sha256=sha256,
+            rows=0,
+            frame=pd.DataFrame(columns=CANONICAL),
+            errors=[UploadError(None, None, None, scb.NOT_AN_UPLOAD)],
+        )
     read = read_upload(data, file_name, sheet=sheet)
     checked = CheckedUpload(
         file_name=file_name,

@@ -224,6 +224,8 @@ class Catalog:
     areas: tuple[Area, ...]
     bra_mappings: tuple[BraMapping, ...] = ()
     bra_ignored_regions: tuple[str, ...] = ()
+    scb_ignored_regions: tuple[str, ...] = ()
+    """SCB region codes whose population rows an import skips (riket, Stockholms län)."""
 
     @cached_property
     def _goals(self) -> dict[str, Goal]:
@@ -407,4 +409,5 @@ def _build(tables: CatalogTables) -> Catalog:
         ),
         bra_mappings=tuple(BraMapping(**row) for row in tables.bra_mappings.to_dict("records")),
         bra_ignored_regions=tuple(tables.bra_ignored_regions["region"]),
+        scb_ignored_regions=tuple(tables.scb_ignored_regions["code"]),
     )

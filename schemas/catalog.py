@@ -376,6 +376,12 @@ in an area. Optional `note_sv` is shown to the analyst whenever the mapping is u
 BRA_IGNORED_REGION_TABLE = _table({"region": [TEXT, pa.Check(_bra_region_unique, name="unique")]})
 """One row per bra_ignored_regions entry: a BRÅ region whose rows are skipped, not stored."""
 
+SCB_IGNORED_REGION_TABLE = _table(
+    {"code": [TEXT, pa.Check.str_matches(r"^\d{2,4}$"), pa.Check(_not_repeated, name="unique")]}
+)
+"""One row per scb_ignored_regions entry: an SCB region code (e.g. 01, Stockholms län) whose
+population rows are skipped, not stored (ingest/scb.py)."""
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -404,6 +410,7 @@ _ENTITY_NOUNS = {
     "areas": ("område", "area"),
     "bra_mapping": ("BRÅ-mappning", "BRÅ mapping"),
     "bra_ignored_regions": ("ignorerad BRÅ-region", "ignored BRÅ region"),
+    "scb_ignored_regions": ("ignorerad SCB-region", "ignored SCB region"),
 }
 
 
@@ -572,6 +579,7 @@ class CatalogTables:
     areas: pd.DataFrame
     bra_mappings: pd.DataFrame
     bra_ignored_regions: pd.DataFrame
+    scb_ignored_regions: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -592,6 +600,7 @@ _TABLES = {
     "areas": _Table(AREA_TABLE, "areas", "code"),
     "bra_mappings": _Table(BRA_MAPPING_TABLE, "bra_mapping", "brott"),
     "bra_ignored_regions": _Table(BRA_IGNORED_REGION_TABLE, "bra_ignored_regions", "region"),
+    "scb_ignored_regions": _Table(SCB_IGNORED_REGION_TABLE, "scb_ignored_regions", "code"),
 }
 
 _DEFAULTS = {
@@ -684,7 +693,7 @@ class _Shaper:
         return None
 
     def shape(self, raw: Mapping[str, Any]) -> None:
-        optional = {"bra_mapping", "bra_ignored_regions"}
+        optional = {"bra_mapping", "bra_ignored_regions", "scb_ignored_regions"}
         for key in sorted(set(raw) - {"goals", "indicators", "areas"} - optional):
             self.note("catalog", "", key, "okänt fält (stavfel?)", "unknown field (typo?)")
         for position, goal in self.entries(raw, "goals"):
@@ -710,6 +719,18 @@ class _Shaper:
                 "bra_ignored_regions",
                 "ska vara en lista med regionnamn",
                 "must be a list of region names",
+            )
+
+        scb = raw.get("scb_ignored_regions", [])
+        if isinstance(scb, list):
+            self.rows["scb_ignored_regions"] += [{"code": code} for code in scb]
+        else:
+            self.note(
+                "catalog",
+                "",
+                "scb_ignored_regions",
+                "ska vara en lista med SCB:s regionkoder",
+                "must be a list of SCB region codes",
             )
 
     def indicator(self, label: str, indicator: dict[str, Any]) -> None:
