@@ -102,6 +102,7 @@ def _decode(data: bytes) -> str:
 
 
 _YEAR_COLUMN = re.compile(r"^(?:.*\s)?(\d{4})$")
+_DIMENSIONS = {"ålder", "alder", "age", "kön", "kon", "sex", "år", "tid", "year"}
 
 
 def _csv_header(lines: list[str]) -> tuple[int, str, list[str]] | None:
@@ -113,7 +114,11 @@ def _csv_header(lines: list[str]) -> tuple[int, str, list[str]] | None:
             folded = [_fold(c) for c in cells]
             if len(folded) < 2 or folded[0] != "region":
                 continue
-            if "år" in folded or any(_YEAR_COLUMN.match(c) for c in folded):
+            # Year columns (PxWeb's wide form), or an år column with only SCB's dimensions
+            # before the value: a BRÅ export (Region;Brott;År;Period;…) is neither.
+            if any(_YEAR_COLUMN.match(c) for c in folded[1:]):
+                return index, delimiter, cells
+            if ("år" in folded or "tid" in folded) and all(c in _DIMENSIONS for c in folded[1:-1]):
                 return index, delimiter, cells
     return None
 

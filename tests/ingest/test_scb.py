@@ -185,3 +185,30 @@ def test_published_ages_replace_the_demo_assumed_shares(fresh_db, catalog):
         & (after.age_band == "18+")
     ].iloc[0]
     assert (row.inhabitants, row.estimate) == (82 * 88 + 5, False)
+
+
+@pytest.mark.parametrize("value", [["Stockholms län"], ["01", "01"], "01"])
+def test_the_catalog_refuses_a_bad_scb_region_list(value):
+    import tomllib
+
+    from metrics.catalog import catalog_path
+    from schemas.catalog import validate_catalog
+
+    raw = tomllib.loads(catalog_path().read_text(encoding="utf-8"))
+    raw["scb_ignored_regions"] = value
+    problems = validate_catalog(raw)[1]
+    assert any(
+        p.field == "scb_ignored_regions" or p.entity == "scb_ignored_regions" for p in problems
+    ), problems
+
+
+def test_a_bra_export_is_not_taken_for_a_population_table():
+    assert scb.recognise((FIXTURES / "bra_manad.txt").read_bytes()) is None
+    assert scb.recognise((FIXTURES / "bra_ar.txt").read_bytes()) is None
+
+
+def test_a_csv_with_another_breakdown_is_refused_naming_it(fresh_db, catalog):
+    data = CSV_2017.replace(b'"region","k\xc3\xb6n"', b'"region","civilst\xc3\xa5nd"')
+    result = import_population(fresh_db, catalog, ANALYST, data, "f.csv")
+    assert any("Kolumnen ”civilstånd” är en uppdelning" in e for e in result.errors)
+    assert load_population(fresh_db).empty
