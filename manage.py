@@ -132,9 +132,10 @@ def _ingest_population(args: argparse.Namespace, db, data: bytes, name: str) -> 
             "updated": result.updated,
             "unchanged": result.unchanged,
             "errors": [
-                {"row": None, "column": None, "value": None, "message": m} for m in result.errors
+                {"row": None, "column": None, "value": None, "message": str(m)}
+                for m in result.errors
             ],
-            "assumptions": result.assumptions,
+            "assumptions": [str(a) for a in result.assumptions],
             "file": {"name": name, "source_format": result.source_format},
         }
         print(json.dumps(report, ensure_ascii=False, indent=2))

@@ -144,7 +144,7 @@ def check_upload(
             sha256=sha256,
             rows=0,
             frame=pd.DataFrame(columns=CANONICAL),
-            errors=[UploadError(None, None, None, scb.NOT_AN_UPLOAD)],
+            errors=[UploadError(None, None, None, str(scb.NOT_AN_UPLOAD))],
         )
     read = read_upload(data, file_name, sheet=sheet)
     checked = CheckedUpload(

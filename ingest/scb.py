@@ -24,17 +24,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from i18n import Message
 from metrics.catalog import Catalog
 from metrics.population import COLUMNS
 
 SOURCE_CSV = "SCB PxWeb CSV"
 SOURCE_JSONSTAT = "SCB JSON-stat 2"
 MISSING = ("..", "...", "")
-NOT_AN_UPLOAD = (
-    "Filen är en befolkningstabell från SCB, inte indikatorvärden. Befolkningen läses in i "
-    "befolkningstabellen med kommandot: python manage.py ingest FILEN (med --dry-run först "
-    "för att se vad som ändras)."
-)
+NOT_AN_UPLOAD = Message("scb_not_an_upload")
 LISTED = 5
 
 
@@ -44,8 +41,8 @@ class PopulationFile:
 
     source_format: str
     frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(COLUMNS)))
-    errors: list[str] = field(default_factory=list)
-    assumptions: list[str] = field(default_factory=list)
+    errors: list[Message] = field(default_factory=list)
+    assumptions: list[Message] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -60,7 +57,7 @@ class _Cell:
     sex: str  # all | women | men
     age: str  # "total" or a single year "0".."99" or "100+"
     value: float | None  # None where SCB writes ".."
-    where: str  # "rad 5" or "värde 12"
+    where: Message  # "Rad 5" or "Värde 12"
 
 
 def _fold(text: str) -> str:
@@ -177,12 +174,12 @@ def _number(text: str) -> float | None | str:
         return str(text)
 
 
-def _read_csv(data: bytes, errors: list[str]) -> list[_Cell]:
+def _read_csv(data: bytes, errors: list[Message]) -> list[_Cell]:
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     found = _csv_header(lines)
     if found is None:
-        errors.append("Filen har ingen rubrikrad som börjar med region.")
+        errors.append(Message("scb_no_header"))
         return []
     index, delimiter, header = found
     folded = [_fold(c) for c in header]
@@ -200,11 +197,7 @@ def _read_csv(data: bytes, errors: list[str]) -> list[_Cell]:
         elif "year" in dims and position == len(folded) - 1:
             dims["value"] = position
         else:
-            errors.append(
-                f"Kolumnen ”{header[position].strip()}” är en uppdelning som Lägesbild inte "
-                "läser. Välj bort den i SCB:s statistikdatabas (markera inga värden för den, så "
-                "summerar SCB över den) och hämta filen igen."
-            )
+            errors.append(Message("scb_other_column", column=header[position].strip()))
     if errors:
         return []
     cells: list[_Cell] = []
@@ -214,8 +207,7 @@ def _read_csv(data: bytes, errors: list[str]) -> list[_Cell]:
         row = next(csv.reader([line], delimiter=delimiter), [])
         if len(row) != len(header):
             errors.append(
-                f"Rad {number} har {len(row)} fält men rubrikraden har {len(header)}. "
-                "Hämta filen igen från SCB utan att redigera den."
+                Message("scb_row_fields", row=number, fields=len(row), header=len(header))
             )
             continue
         region = row[0].strip()
@@ -224,7 +216,7 @@ def _read_csv(data: bytes, errors: list[str]) -> list[_Cell]:
             "code": _region_code(region),
             "sex": row[dims["sex"]] if "sex" in dims else "totalt",
             "age": row[dims["age"]] if "age" in dims else "totalt",
-            "where": f"rad {number}",
+            "where": Message("scb_where_row", row=number),
         }
         if "year" in dims:
             pairs = [(row[dims["year"]], row[dims.get("value", len(row) - 1)])]
@@ -235,34 +227,26 @@ def _read_csv(data: bytes, errors: list[str]) -> list[_Cell]:
     return [c for c in cells if c is not None]
 
 
-def _cell(base: dict, year_text: str, value_text: str, errors: list[str]) -> _Cell | None:
+def _cell(base: dict, year_text: str, value_text: str, errors: list[Message]) -> _Cell | None:
     where = base["where"]
     sex = _SEX.get(_fold(base["sex"]))
     age = _age(base["age"])
     year = re.search(r"(\d{4})$", str(year_text).strip())
     value = _number(value_text)
     if sex is None:
-        errors.append(
-            f"{where.capitalize()}: könet ”{base['sex']}” känns inte igen (män, kvinnor eller totalt)."
-        )
+        errors.append(Message("scb_sex_unknown", where=where, sex=base["sex"]))
         return None
     if age is None:
-        errors.append(
-            f"{where.capitalize()}: åldern ”{base['age']}” kan inte delas i 0–17 och 18+ år. "
-            "Hämta ettåriga åldrar (0 år … 100+ år) eller totalt ålder ur SCB."
-        )
+        errors.append(Message("scb_age_band", where=where, age=base["age"]))
         return None
     if year is None and re.fullmatch(r"\d{4}\s*[MKQ]\s*\d{1,2}", str(year_text).strip()):
-        errors.append(
-            f"{where.capitalize()}: perioden ”{year_text}” är en månad eller ett kvartal. "
-            "Befolkningen läses per år (folkmängden 31 december): hämta tabellen per år."
-        )
+        errors.append(Message("scb_not_yearly", where=where, period=year_text))
         return None
     if year is None:
-        errors.append(f"{where.capitalize()}: året ”{year_text}” känns inte igen.")
+        errors.append(Message("scb_year_unknown", where=where, year=year_text))
         return None
     if isinstance(value, str):
-        errors.append(f"{where.capitalize()}: folkmängden ”{value}” är inget tal.")
+        errors.append(Message("scb_not_a_number", where=where, value=value))
         return None
     return _Cell(base["region"], base["code"], int(year.group(1)), sex, age, value, where)
 
@@ -288,11 +272,11 @@ def _role(dim_id: str, obj: dict) -> str | None:
     return None
 
 
-def _read_jsonstat(data: bytes, errors: list[str]) -> list[_Cell]:
+def _read_jsonstat(data: bytes, errors: list[Message]) -> list[_Cell]:
     obj = json.loads(data.decode("utf-8-sig"))
     ids, sizes = list(obj["id"]), list(obj["size"])
     if len(ids) != len(sizes):
-        errors.append("JSON-stat-filen är trasig: id och size har olika längd.")
+        errors.append(Message("scb_jsonstat_ids"))
         return []
     categories: list[list[tuple[str, str]]] = []
     roles: list[str | None] = []
@@ -305,26 +289,20 @@ def _read_jsonstat(data: bytes, errors: list[str]) -> list[_Cell]:
             order = list(labels)
         if len(order) != size:
             errors.append(
-                f"JSON-stat-filen är trasig: dimensionen {dim_id} har {len(order)} kategorier men size {size}."
+                Message("scb_jsonstat_size", dimension=dim_id, categories=len(order), size=size)
             )
             return []
         categories.append([(code, str(labels.get(code, code))) for code in order])
         role = _role(dim_id, obj)
         roles.append(role)
         if role is None and size > 1:
-            errors.append(
-                f"Dimensionen ”{obj['dimension'][dim_id].get('label', dim_id)}” är en uppdelning "
-                "som Lägesbild inte läser. Välj bort den i SCB:s statistikdatabas och hämta "
-                "filen igen."
-            )
+            label = obj["dimension"][dim_id].get("label", dim_id)
+            errors.append(Message("scb_other_dimension", dimension=label))
         if role == "content":
             names = {_fold(label) for _, label in categories[-1]}
             if size > 1 or not any("folkmängd" in n for n in names):
-                errors.append(
-                    "Tabellen innehåller "
-                    + ", ".join(f"”{label}”" for _, label in categories[-1])
-                    + ", inte folkmängd. Hämta folkmängden (t.ex. tabellen BE0101N1)."
-                )
+                contents = ", ".join(f"”{label}”" for _, label in categories[-1])
+                errors.append(Message("scb_not_population", contents=contents))
     if errors:
         return []
     values = obj["value"]
@@ -334,7 +312,7 @@ def _read_jsonstat(data: bytes, errors: list[str]) -> list[_Cell]:
     if isinstance(values, dict):
         values = [values.get(str(i)) for i in range(total)]
     if len(values) != total:
-        errors.append(f"JSON-stat-filen är trasig: {len(values)} värden men {total} celler.")
+        errors.append(Message("scb_jsonstat_values", values=len(values), cells=total))
         return []
     cells: list[_Cell] = []
     for flat, value in enumerate(values):
@@ -348,7 +326,7 @@ def _read_jsonstat(data: bytes, errors: list[str]) -> list[_Cell]:
             "code": code,
             "sex": picked["sex"][0] if "sex" in picked else "totalt",
             "age": picked["age"][0] if "age" in picked else "totalt",
-            "where": f"värde {flat + 1}",
+            "where": Message("scb_where_value", position=flat + 1),
         }
         text = "" if value is None else str(value)
         cells.append(_cell(base, picked["year"][0], text, errors))
@@ -363,9 +341,7 @@ def read_population(data: bytes, file_name: str, catalog: Catalog) -> Population
     kind = recognise(data)
     result = PopulationFile(source_format=kind or "")
     if kind is None:
-        result.errors.append(
-            "Filen är ingen befolkningstabell från SCB (PxWeb CSV eller JSON-stat 2)."
-        )
+        result.errors.append(Message("scb_not_population_file"))
         return result
     try:
         cells = (
@@ -374,12 +350,12 @@ def read_population(data: bytes, file_name: str, catalog: Catalog) -> Population
             else _read_csv(data, result.errors)
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        result.errors.append(f"Filen kunde inte läsas som {kind} ({type(exc).__name__}).")
+        result.errors.append(Message("scb_unreadable", kind=kind, error=type(exc).__name__))
         return result
     if result.errors:
         return _listed(result)
     if not cells:
-        result.errors.append("Filen innehåller inga värden.")
+        result.errors.append(Message("scb_no_values"))
         return result
 
     known = {a.code for a in catalog.areas if a.level == "municipality"}
@@ -397,21 +373,17 @@ def read_population(data: bytes, file_name: str, catalog: Catalog) -> Population
         key = (cell.code, cell.year, cell.sex)
         if cell.age in groups[key]:
             result.errors.append(
-                f"{cell.where.capitalize()}: {cell.region} {cell.year} finns två gånger."
+                Message("scb_twice", where=cell.where, region=cell.region, year=cell.year)
             )
             continue
         groups[key][cell.age] = cell
     for region, where in unknown.items():
+        shown = ", ".join(str(w) for w in where[:LISTED]) + (" …" if len(where) > LISTED else "")
         result.errors.append(
-            f"SCB-regionen ”{region}” har ingen motsvarighet bland katalogens kommuner "
-            f"({len(where)} värden: {', '.join(where[:LISTED])}{' …' if len(where) > LISTED else ''}). "
-            "Lägesbild gissar inte: ta bort regionen i uttaget, eller be katalogansvarig lägga "
-            "till den (scb_ignored_regions i metrics/catalog.toml om den ska hoppas över)."
+            Message("scb_region_unmapped", region=region, n=len(where), where=shown)
         )
     for region, n in skipped.items():
-        result.assumptions.append(
-            f"{region} ({n} värden) lästes inte in: regionen är inget område i Lägesbild."
-        )
+        result.assumptions.append(Message("scb_region_skipped", region=region, n=n))
 
     rows: dict[tuple[str, int, str, str], int] = {}
     for (code, year, sex), ages in groups.items():
@@ -430,7 +402,8 @@ def read_population(data: bytes, file_name: str, catalog: Catalog) -> Population
     if result.errors:
         return _listed(result)
     _add_sums(rows, catalog, result)
-    year_source = {y: f"SCB, folkmängd 31 december {y} ({file_name})" for (_, y, _, _) in rows}
+    year_source = {y: str(Message("scb_source", year=y, file=file_name)) for (_, y, _, _) in rows}
+    summed_note = str(Message("scb_source_summed"))
     result.frame = pd.DataFrame(
         [
             {
@@ -440,27 +413,24 @@ def read_population(data: bytes, file_name: str, catalog: Catalog) -> Population
                 "age_band": band,
                 "inhabitants": value,
                 "estimate": False,
-                "source": year_source[year]
-                + (" – summa av kommunerna" if not code.isdigit() else ""),
+                "source": year_source[year] + (summed_note if not code.isdigit() else ""),
             }
             for (code, year, sex, band), value in sorted(rows.items())
         ],
         columns=list(COLUMNS),
     )
     if result.frame.empty and not result.errors:
-        result.errors.append("Filen innehåller inga kommuner som Lägesbild följer.")
+        result.errors.append(Message("scb_no_municipalities"))
     return result
 
 
-def _bands(ages: dict[str, _Cell], what: str, errors: list[str]) -> dict[str, int]:
+def _bands(ages: dict[str, _Cell], what: str, errors: list[Message]) -> dict[str, int]:
     """all / 0-17 / 18+ from one sex's ages; errors for a missing figure or a gap in the ages."""
     missing = [c for c in ages.values() if c.value is None]
     if missing:
         cell = missing[0]
         errors.append(
-            f"{cell.where.capitalize()}: folkmängden för {cell.region} {cell.year} saknas (..). "
-            "En saknad uppgift är inte noll; gruppen kan inte sparas. Ta bort raden eller hämta "
-            "ett år med uppgifter."
+            Message("scb_missing_value", where=cell.where, region=cell.region, year=cell.year)
         )
         return {}
     out: dict[str, int] = {}
@@ -474,15 +444,9 @@ def _bands(ages: dict[str, _Cell], what: str, errors: list[str]) -> dict[str, in
     gaps = [a for a in range(0, top) if a not in single]
     if gaps or not open_end:
         cell = next(iter(ages.values()))
-        what_missing = (
-            f"åldrarna {', '.join(map(str, gaps[:10]))}{' …' if len(gaps) > 10 else ''} saknas"
-            if gaps
-            else "den öppna översta åldern (t.ex. 100+ år) saknas"
-        )
-        errors.append(
-            f"{cell.region} {cell.year}: {what_missing}, så 0–17 och 18+ år kan inte räknas. "
-            "Hämta alla ettåriga åldrar (0 år … 100+ år) ur SCB."
-        )
+        shown = ", ".join(map(str, gaps[:10])) + (" …" if len(gaps) > 10 else "")
+        key = "scb_ages_missing" if gaps else "scb_open_age_missing"
+        errors.append(Message(key, region=cell.region, year=cell.year, ages=shown))
         return out
     out["0-17"] = int(sum(single[a].value for a in range(0, 18)))
     out["18+"] = int(sum(c.value for a, c in single.items() if a >= 18))
@@ -511,11 +475,11 @@ def _add_sums(rows: dict, catalog: Catalog, result: PopulationFile) -> None:
                 summed.add(area)
     if summed:
         names = ", ".join(catalog.area(a).name_sv for a in sorted(summed))
-        result.assumptions.append(f"{names}: summan av sina kommuner i filen.")
+        result.assumptions.append(Message("scb_summed", areas=names))
 
 
 def _listed(result: PopulationFile) -> PopulationFile:
     if len(result.errors) > 50:
         more = len(result.errors) - 50
-        result.errors = result.errors[:50] + [f"… och {more} problem till."]
+        result.errors = [*result.errors[:50], Message("scb_more_problems", n=more)]
     return result

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from auth import User, require
+from i18n import Message
 from ingest import scb
 from metrics.catalog import Catalog
 from metrics.population import PopulationError, check_population_frame
@@ -25,8 +26,8 @@ class PopulationImport:
     file_name: str
     source_format: str
     frame: pd.DataFrame
-    errors: list[str] = field(default_factory=list)
-    assumptions: list[str] = field(default_factory=list)
+    errors: list[Message] = field(default_factory=list)
+    assumptions: list[Message] = field(default_factory=list)
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -49,7 +50,8 @@ def preview_population(
 ) -> PopulationImport:
     """Read and check the file and compare it with the stored figures, storing nothing.
 
-    Raises AccessDenied below analyst; problems are `errors` (Swedish), never exceptions.
+    Raises AccessDenied below analyst; problems are `errors` (i18n Messages: str() is Swedish),
+    never exceptions.
     """
     require(user, ROLE)
     read = scb.read_population(data, file_name, catalog)
@@ -61,7 +63,7 @@ def preview_population(
     try:
         result.frame = check_population_frame(read.frame, {a.code for a in catalog.areas})
     except PopulationError as exc:
-        result.errors.append(str(exc))
+        result.errors.append(exc.message)
         return result
     stored = load_population(db)
     merged = result.frame.merge(

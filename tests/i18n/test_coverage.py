@@ -26,6 +26,14 @@ ALLOWED_WORDS = {
     "värde": "upload contract: a Swedish column header",
     "nämnare": "upload contract: a Swedish column header",
     "preliminär": "upload contract: a status word",
+    # SCB's population exports (ingest/scb.py): the dimension and category labels SCB writes.
+    "ålder": "SCB export: a dimension label",
+    "kön": "SCB export: a dimension label",
+    "år": "SCB export: a dimension label and age unit",
+    "män": "SCB export: a category label",
+    "åldrar": "SCB export: a category label",
+    "tabellinnehåll": "SCB export: a dimension label",
+    "folkmängd": "SCB export: the content label",
 }
 # Whole files whose Swedish literals are data, not text, each with its reason.
 ALLOWED_FILES = {

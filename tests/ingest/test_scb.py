@@ -47,7 +47,7 @@ def test_pxweb_csv_2017_stores_the_published_totals(fresh_db, catalog):
     assert stored(fresh_db, "0180", 2017) == 949_164
     assert sum(stored(fresh_db, a.code, 2017) or 0 for a in catalog.areas) == 2_303_417
     assert stored(fresh_db, "STHLM", 2017) is None  # Gotland (0980) is not in the file
-    assert any("01 Stockholms län" in a for a in result.assumptions)  # skipped, said so
+    assert any("01 Stockholms län (1 värde)" in str(a) for a in result.assumptions)  # skipped, said so
     frame = load_population(fresh_db)
     assert not frame["estimate"].any()
     assert frame["source"].str.startswith("SCB, folkmängd 31 december 2017").all()
@@ -157,7 +157,7 @@ def test_a_bad_file_says_why_in_swedish_and_stores_nothing(case, fresh_db, catal
     data, message = BAD[case]
     result = import_population(fresh_db, catalog, ANALYST, data, "f")
     assert not result.ok and not result.stored
-    assert any(message in e for e in result.errors), result.errors
+    assert any(message in str(e) for e in result.errors), result.errors
     assert load_population(fresh_db).empty
 
 
@@ -165,7 +165,7 @@ def test_a_viewer_may_not_import_and_the_upload_check_points_to_the_command(fres
     with pytest.raises(AccessDenied):
         preview_population(fresh_db, catalog, User("v", "viewer", local=True), CSV_2017, "f")
     checked = check_upload(CSV_2017, "f.csv", catalog)
-    assert [e.message for e in checked.errors] == [scb.NOT_AN_UPLOAD]
+    assert [e.message for e in checked.errors] == [str(scb.NOT_AN_UPLOAD)]
 
 
 def test_published_ages_replace_the_demo_assumed_shares(fresh_db, catalog):
@@ -210,5 +210,5 @@ def test_a_bra_export_is_not_taken_for_a_population_table():
 def test_a_csv_with_another_breakdown_is_refused_naming_it(fresh_db, catalog):
     data = CSV_2017.replace(b'"region","k\xc3\xb6n"', b'"region","civilst\xc3\xa5nd"')
     result = import_population(fresh_db, catalog, ANALYST, data, "f.csv")
-    assert any("Kolumnen ”civilstånd” är en uppdelning" in e for e in result.errors)
+    assert any("Kolumnen ”civilstånd” är en uppdelning" in str(e) for e in result.errors)
     assert load_population(fresh_db).empty
