@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 
 from i18n import MessageError
-from ingest import bra, scb
+from ingest import bra, kolada, scb
 from ingest.normalise import ignored_denominators_note, normalise_rows
 from ingest.precheck import precheck_rows
-from ingest.reader import DELIMITERS, read_upload
+from ingest.reader import DELIMITERS, ReadFile, read_upload
 from metrics.catalog import Catalog, load_catalog
 from metrics.disclosure import ReleaseDecider
 from metrics.plausibility import Plausibility, check_plausibility
@@ -63,6 +63,11 @@ class CheckedUpload:
                 f"Källformat {bra.SOURCE_FORMAT} (export ur BRÅ:s statistikdatabas), "
                 f"teckenkodning {self.encoding}, avgränsare semikolon, {self.rows} rader data. "
                 f"Kolumner: {columns}."
+            )
+        if self.source_format == kolada.SOURCE_FORMAT:
+            return (
+                f"Källformat {kolada.SOURCE_FORMAT} (JSON från Koladas API), {self.rows} värden "
+                f"att läsa in. Fält: {columns}."
             )
         if self.sheet:
             return (
@@ -146,7 +151,16 @@ def check_upload(
             frame=pd.DataFrame(columns=CANONICAL),
             errors=[UploadError(None, None, None, str(scb.NOT_AN_UPLOAD))],
         )
-    read = read_upload(data, file_name, sheet=sheet)
+    kolada_file = kolada.recognise(data)
+    if kolada_file is not None:
+        read = ReadFile(
+            rows=pd.DataFrame({"excel_row": [0]}),  # rows come from kolada.to_canonical below
+            encoding="UTF-8 (JSON)",
+            column_map=dict(kolada.COLUMN_MAP),
+            source_format=kolada.SOURCE_FORMAT,
+        )
+    else:
+        read = read_upload(data, file_name, sheet=sheet)
     checked = CheckedUpload(
         file_name=file_name,
         sha256=sha256,
@@ -163,10 +177,15 @@ def check_upload(
     if not read.readable or read.rows.empty:
         return checked
     rows = read.rows
-    if read.source_format == bra.SOURCE_FORMAT:
-        # BRÅ's rows become canonical rows (keeping their Excel row); from here on they meet
-        # exactly the rules an ordinary upload meets.
-        mapped = bra.to_canonical(rows, catalog)
+    if read.source_format in (bra.SOURCE_FORMAT, kolada.SOURCE_FORMAT):
+        # BRÅ's and Kolada's rows become canonical rows (keeping their row or position); from
+        # here on they meet exactly the rules an ordinary upload meets.
+        mapped = (
+            bra.to_canonical(rows, catalog)
+            if kolada_file is None
+            else kolada.to_canonical(kolada_file, catalog)
+        )
+        checked.rows = len(mapped.frame)
         checked.errors += mapped.errors
         checked.assumptions += mapped.assumptions
         rows = mapped.frame

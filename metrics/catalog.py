@@ -197,6 +197,25 @@ class Area:
 
 
 @dataclass(frozen=True)
+class KoladaMapping:
+    """A Kolada KPI read as an indicator: its values of `gender` (T total, K women, M men)."""
+
+    kpi: str
+    indicator_id: str
+    gender: str = "T"
+    note_sv: str = ""
+
+
+@dataclass(frozen=True)
+class KoladaArea:
+    """A Kolada municipality id that is not a municipality's own code, read as a catalog area."""
+
+    municipality: str
+    area_code: str
+    note_sv: str = ""
+
+
+@dataclass(frozen=True)
 class BraMapping:
     """How one BRÅ category in one BRÅ region is read: as `indicator_id` in `area_code`.
 
@@ -225,6 +244,8 @@ class Catalog:
     bra_mappings: tuple[BraMapping, ...] = ()
     bra_ignored_regions: tuple[str, ...] = ()
     scb_ignored_regions: tuple[str, ...] = ()
+    kolada_mappings: tuple[KoladaMapping, ...] = ()
+    kolada_areas: tuple[KoladaArea, ...] = ()
     """SCB region codes whose population rows an import skips (riket, Stockholms län)."""
 
     @cached_property
@@ -410,4 +431,8 @@ def _build(tables: CatalogTables) -> Catalog:
         bra_mappings=tuple(BraMapping(**row) for row in tables.bra_mappings.to_dict("records")),
         bra_ignored_regions=tuple(tables.bra_ignored_regions["region"]),
         scb_ignored_regions=tuple(tables.scb_ignored_regions["code"]),
+        kolada_mappings=tuple(
+            KoladaMapping(**row) for row in tables.kolada_mappings.to_dict("records")
+        ),
+        kolada_areas=tuple(KoladaArea(**row) for row in tables.kolada_areas.to_dict("records")),
     )

@@ -376,6 +376,26 @@ in an area. Optional `note_sv` is shown to the analyst whenever the mapping is u
 BRA_IGNORED_REGION_TABLE = _table({"region": [TEXT, pa.Check(_bra_region_unique, name="unique")]})
 """One row per bra_ignored_regions entry: a BRÅ region whose rows are skipped, not stored."""
 
+KOLADA_MAPPING_TABLE = _table(
+    {
+        "kpi": [TEXT, pa.Check(_not_repeated, name="unique")],
+        "indicator_id": [ID],
+        "gender": [TEXT, pa.Check.isin(["T", "K", "M"])],
+        "note_sv": [OPTIONAL_TEXT],
+    }
+)
+"""One row per [[kolada_mapping]]: a Kolada KPI read as an indicator (its gender T, K or M)."""
+
+KOLADA_AREA_TABLE = _table(
+    {
+        "municipality": [TEXT, pa.Check(_not_repeated, name="unique")],
+        "area_code": [TEXT],
+        "note_sv": [OPTIONAL_TEXT],
+    }
+)
+"""One row per [[kolada_area]]: a Kolada municipality id that is not a municipality's own code
+(0100, Region Stockholm) read as a catalog area."""
+
 SCB_IGNORED_REGION_TABLE = _table(
     {"code": [TEXT, pa.Check.str_matches(r"^\d{2,4}$"), pa.Check(_not_repeated, name="unique")]}
 )
@@ -411,6 +431,8 @@ _ENTITY_NOUNS = {
     "bra_mapping": ("BRÅ-mappning", "BRÅ mapping"),
     "bra_ignored_regions": ("ignorerad BRÅ-region", "ignored BRÅ region"),
     "scb_ignored_regions": ("ignorerad SCB-region", "ignored SCB region"),
+    "kolada_mapping": ("Kolada-mappning", "Kolada mapping"),
+    "kolada_area": ("Kolada-område", "Kolada area"),
 }
 
 
@@ -580,6 +602,8 @@ class CatalogTables:
     bra_mappings: pd.DataFrame
     bra_ignored_regions: pd.DataFrame
     scb_ignored_regions: pd.DataFrame
+    kolada_mappings: pd.DataFrame
+    kolada_areas: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -601,6 +625,8 @@ _TABLES = {
     "bra_mappings": _Table(BRA_MAPPING_TABLE, "bra_mapping", "brott"),
     "bra_ignored_regions": _Table(BRA_IGNORED_REGION_TABLE, "bra_ignored_regions", "region"),
     "scb_ignored_regions": _Table(SCB_IGNORED_REGION_TABLE, "scb_ignored_regions", "code"),
+    "kolada_mappings": _Table(KOLADA_MAPPING_TABLE, "kolada_mapping", "kpi"),
+    "kolada_areas": _Table(KOLADA_AREA_TABLE, "kolada_area", "municipality"),
 }
 
 _DEFAULTS = {
@@ -615,6 +641,8 @@ _DEFAULTS = {
     "area_targets": {"note_sv": "", "note_en": "", "illustrative": False},
     "baselines": {"illustrative": False},
     "bra_mappings": {"note_sv": ""},
+    "kolada_mappings": {"gender": "T", "note_sv": ""},
+    "kolada_areas": {"note_sv": ""},
     "areas": {"spans": []},
 }
 # Columns of the nested tables that are copied from the parent entry, not written in the TOML.
@@ -693,7 +721,13 @@ class _Shaper:
         return None
 
     def shape(self, raw: Mapping[str, Any]) -> None:
-        optional = {"bra_mapping", "bra_ignored_regions", "scb_ignored_regions"}
+        optional = {
+            "bra_mapping",
+            "bra_ignored_regions",
+            "scb_ignored_regions",
+            "kolada_mapping",
+            "kolada_area",
+        }
         for key in sorted(set(raw) - {"goals", "indicators", "areas"} - optional):
             self.note("catalog", "", key, "okänt fält (stavfel?)", "unknown field (typo?)")
         for position, goal in self.entries(raw, "goals"):
@@ -721,6 +755,14 @@ class _Shaper:
                 "must be a list of region names",
             )
 
+        for key, table, first in (
+            ("kolada_mapping", "kolada_mappings", "kpi"),
+            ("kolada_area", "kolada_areas", "municipality"),
+        ):
+            for position, entry in self.entries(raw, key) if key in raw else ():
+                label = _label(entry, first, position)
+                self.unknown_keys(key, label, set(entry), _allowed_keys(table))
+                self.rows[table].append(entry)
         scb = raw.get("scb_ignored_regions", [])
         if isinstance(scb, list):
             self.rows["scb_ignored_regions"] += [{"code": code} for code in scb]
@@ -916,6 +958,36 @@ def _reference_problems(tables: CatalogTables) -> list[Problem]:
     return problems
 
 
+def _kolada_problems(tables: CatalogTables) -> list[Problem]:
+    """Kolada mappings point at a known indicator, Kolada areas at a known area."""
+    indicators = {i for i in tables.indicators["id"] if _is_id(i)}
+    areas = {c for c in tables.areas["code"] if isinstance(c, str)}
+    problems = []
+    for position, row in tables.kolada_mappings.iterrows():
+        if _is_id(row["indicator_id"]) and row["indicator_id"] not in indicators:
+            problems.append(
+                Problem(
+                    "kolada_mapping",
+                    _label(row, "kpi", position),
+                    "indicator_id",
+                    f"okänd indikator {row['indicator_id']!r}",
+                    f"unknown indicator {row['indicator_id']!r}",
+                )
+            )
+    for position, row in tables.kolada_areas.iterrows():
+        if _is_text(row["area_code"]) and row["area_code"] not in areas:
+            problems.append(
+                Problem(
+                    "kolada_area",
+                    _label(row, "municipality", position),
+                    "area_code",
+                    f"okänt område {row['area_code']!r}",
+                    f"unknown area {row['area_code']!r}",
+                )
+            )
+    return problems
+
+
 def _bra_problems(tables: CatalogTables) -> list[Problem]:
     """BRÅ mappings point at a known indicator and a known area at one of the indicator's levels,
     and no region is both mapped and ignored."""
@@ -1041,5 +1113,6 @@ def validate_catalog(raw: Mapping[str, Any]) -> tuple[CatalogTables, tuple[Probl
         problems += _schema_problems(name, getattr(tables, name))
     problems += _reference_problems(tables)
     problems += _bra_problems(tables)
+    problems += _kolada_problems(tables)
     problems += _area_target_problems(tables)
     return tables, tuple(dict.fromkeys(problems))
