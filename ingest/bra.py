@@ -111,10 +111,17 @@ def _month(year_text: str, month_text: str) -> tuple[str, bool] | None:
     return f"{year.group(1)}-{month:02d}", year.group(2) is not None
 
 
+def _year(period_text: str) -> tuple[str, bool] | None:
+    """("YYYY", preliminary) from the Period cell of a yearly row (År in the År column)."""
+    year = _YEAR.match(period_text.strip())
+    return None if year is None else (year.group(1), year.group(2) is not None)
+
+
 def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
     """Map BRÅ rows (from `split_rows`) to canonical rows: one per mapped, unsuppressed cell.
 
-    - yearly rows (`År` in the År column) are rejected: Lägesbild reads months only;
+    - yearly rows (`År` in the År column, the year in Period) give the year as the period;
+      whether that is the mapped indicator's granularity is the ordinary rules' call;
     - rows of an ignored region (catalog `bra_ignored_regions`) are skipped and counted;
     - a region, or a category within a region, without a mapping is one error per text, naming
       it, how many rows and which, so the analyst sees every gap at once;
@@ -124,7 +131,6 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
     """
     out: list[dict] = []
     errors: list[UploadError] = []
-    yearly: list[int] = []
     ignored: Counter[str] = Counter()
     unknown_regions: dict[str, list[int]] = {}
     unmapped: dict[tuple[str, str], list[int]] = {}
@@ -133,9 +139,6 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
 
     for row in rows.itertuples(index=False):
         excel_row = int(row.excel_row)
-        if fold_bra_text(row.ar) == "år":
-            yearly.append(excel_row)
-            continue
         status = catalog.bra_region_status(row.region)
         if status == "ignored":
             ignored[row.region] += 1
@@ -150,7 +153,8 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
         if row.antal == SUPPRESSED:
             suppressed += 1
             continue
-        month = _month(row.ar, row.period)
+        yearly = fold_bra_text(row.ar) == "år"
+        month = _year(row.period) if yearly else _month(row.ar, row.period)
         if month is None:
             errors.append(
                 UploadError(
@@ -178,17 +182,6 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
             }
         )
 
-    if yearly:
-        errors.append(
-            UploadError(
-                yearly[0],
-                "period",
-                "År",
-                f"BRÅ-filen innehåller årsvärden ({_rows(len(yearly))} med ”År” i kolumnen År, "
-                f"rad {_row_list(yearly)}). Lägesbild läser bara månadsvärden: välj en "
-                "månadsmeny i SOL (brottstyp per månad och region) och exportera igen.",
-            )
-        )
     mapped_regions = sorted({m.region for m in catalog.bra_mappings})
     for region, numbers in unknown_regions.items():
         errors.append(

@@ -185,7 +185,8 @@ def check_upload(
             if kolada_file is None
             else kolada.to_canonical(kolada_file, catalog)
         )
-        checked.rows = len(mapped.frame)
+        if kolada_file is not None:  # a JSON file has no rows of its own: its values count
+            checked.rows = len(mapped.frame)
         checked.errors += mapped.errors
         checked.assumptions += mapped.assumptions
         rows = mapped.frame

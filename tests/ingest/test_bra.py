@@ -119,12 +119,33 @@ def test_an_unmapped_file_stores_nothing(fresh_db):
     assert load_observations(fresh_db).empty
 
 
-def test_a_yearly_file_is_rejected_with_a_clear_message():
-    checked = check(YEARLY)
+def test_a_yearly_file_is_read_by_year_and_the_rules_judge_its_granularity(fresh_db, catalog):
+    import dataclasses
+
+    line = "Region Stockholm;Våldtäkt inkl. grov;År;2024;1234;52;\r\n".encode("cp1252")
+    yearly_file = YEARLY + line
+    checked = check(yearly_file)
     assert not checked.ok
-    [error] = checked.errors
-    assert (error.row, error.column, error.value) == (2, "period", "År")
-    assert "årsvärden" in error.message and "bara månadsvärden" in error.message
+    # Region Nord has no mapping; reported_rape is monthly, so a year is a period error.
+    assert {e.column for e in checked.errors} == {"area_code", "period"}
+    assert any(e.row == 6 and e.column == "period" for e in checked.errors)
+    yearly = dataclasses.replace(
+        catalog,
+        indicators=tuple(
+            dataclasses.replace(i, frequency="yearly") if i.id == "reported_rape" else i
+            for i in catalog.indicators
+        ),
+    )
+    only_stockholm = YEARLY.splitlines()[0] + b"\r\n" + line
+    report = ingest_upload(
+        fresh_db, only_stockholm, "Databasfil.txt", user="eva", today=TODAY, catalog=yearly
+    )
+    assert report.status == "committed", report.errors
+    stored = load_observations(fresh_db)
+    assert stored[["indicator_id", "area_code", "value"]].values.tolist() == [
+        ["reported_rape", "STHLM", 1234.0]
+    ]
+    assert stored["period"].iloc[0].year == 2024
 
 
 def test_mapped_rows_meet_the_ordinary_rules_with_their_excel_row():

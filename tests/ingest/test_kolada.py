@@ -100,3 +100,32 @@ def test_the_catalog_refuses_a_mapping_to_an_unknown_indicator():
     problems = validate_catalog(raw)[1]
     fields = {(p.entity, p.field) for p in problems}
     assert ("kolada_mapping", "indicator_id") in fields and ("kolada_area", "area_code") in fields
+
+
+def test_a_yearly_indicator_stores_kolada_values_end_to_end(fresh_db, mapped):
+    """With the indicator yearly (as Mål 4's IFO KPIs will be), the file is stored, undoable."""
+    from auth import User
+    from services.uploads import undo_upload
+    from storage import load_observations
+
+    obj = json.loads(DATA)
+    catalog = dataclasses.replace(
+        mapped,
+        indicators=tuple(
+            dataclasses.replace(i, frequency="yearly") if i.id == "victims_supported" else i
+            for i in mapped.indicators
+        ),
+    )
+    obj["values"][1]["values"][0]["value"] = 12.0  # a count is whole
+    report = ingest_upload(
+        fresh_db, json.dumps(obj).encode(), "k.json", user="eva", today=TODAY, catalog=catalog
+    )
+    assert report.status == "committed", report.errors
+    stored = load_observations(fresh_db)
+    got = sorted(
+        (r.area_code, r.period.year, r.value) for r in stored.itertuples() if r.indicator_id
+    )
+    assert got == [("0180", 2024, 3.0), ("STHLM", 2023, 12.0)]
+    assert report.checked.source_format == kolada.SOURCE_FORMAT
+    undo_upload(fresh_db, catalog, User("eva", "analyst", local=True), report.upload_id)
+    assert count_observations(fresh_db) == 0
