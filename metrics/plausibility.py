@@ -26,7 +26,8 @@ import pandas as pd
 from i18n import t
 from metrics.catalog import Catalog
 from metrics.disclosure import SPLIT, area_groups
-from metrics.formatting import format_month, format_number, format_percent
+from metrics.formatting import format_number, format_percent
+from metrics.periods import format_period
 from metrics.spc import LIMIT_FACTOR, OUTLIER_MR_FACTOR
 
 Rule = Literal["outside_history", "parts_sum", "share_jump"]
@@ -136,7 +137,8 @@ class PlausibilityWarning:
     def message(self, catalog: Catalog, lang: str = "sv") -> str:
         """Why this is a warning, in one sentence naming the area, period, value and reference."""
         area = _area_name(catalog, self.area_code, lang)
-        period = format_month(self.period, lang)
+        frequency = catalog.indicator(self.indicator_id).frequency
+        period = format_period(self.period, frequency, lang)
         if self.rule == "share_jump":
             return t(
                 "plausibility_share_jump",
@@ -145,7 +147,7 @@ class PlausibilityWarning:
                 period=period,
                 value=format_percent(self.value, lang, 1),
                 previous=format_percent(self.reference, lang, 1),
-                previous_period=format_month(self.reference_period, lang),
+                previous_period=format_period(self.reference_period, frequency, lang),
                 points=format_number(abs(self.value - self.reference) * 100, lang, 1),
                 limit=format_number(JUMP_POINTS * 100, lang),
             )

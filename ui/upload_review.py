@@ -22,7 +22,8 @@ from exports.csv_export import to_excel_csv
 from i18n import t
 from metrics.catalog import Catalog
 from metrics.disclosure import SUPPRESSED_TEXT
-from metrics.formatting import format_month, format_number, format_percent
+from metrics.formatting import format_number, format_percent
+from metrics.periods import format_period
 from metrics.plausibility import Plausibility
 from metrics.redaction import mask_numbers, protect_changes
 from metrics.text import markdown_text, plain_text
@@ -324,7 +325,10 @@ def warning_table(
             t("upload_col_area", lang): _area_names(
                 pd.Series([w.area_code for w in shown], dtype=object), catalog, lang
             ),
-            t("upload_col_month", lang): [format_month(w.period, lang) for w in shown],
+            t("upload_col_month", lang): [
+                format_period(w.period, catalog.indicator(w.indicator_id).frequency, lang)
+                for w in shown
+            ],
             t("upload_col_rule", lang): [t(f"plausibility_rule_{w.rule}", lang) for w in shown],
         }
     )
