@@ -13,7 +13,9 @@ import plotly.graph_objects as go
 
 from charts import theme
 from charts.context import ChartContext
-from metrics.compare import Funnel
+from i18n import t
+from metrics.catalog import Indicator
+from metrics.compare import Funnel, category_words
 
 SYMBOLS = {
     "higher": "triangle-up",
@@ -62,6 +64,23 @@ class ComparisonWords:
     limit: str  # "Gräns {level}"
     selected: str  # "Valt område"
     notes: Sequence[str] = ()  # footer notes (population base and year, method, hidden)
+
+
+def comparison_words(indicator: Indicator, lang: str, notes: Sequence[str] = ()) -> ComparisonWords:
+    """The words of an indicator's funnel and tile maps, as the page and the pack draw them."""
+    share = indicator.kind not in ("count", "stock")
+    base = t("population_base_" + indicator.population_base, lang)
+    return ComparisonWords(
+        categories=category_words(indicator, lang),
+        axis=t("per_100k", lang) if not share else indicator.unit(lang),
+        size_axis=(
+            t("funnel_x_denominator", lang) if share else t("funnel_x_population", lang, base=base)
+        ),
+        centre=t("funnel_centre", lang),
+        limit=t("funnel_limit", lang),
+        selected=t("funnel_selected", lang),
+        notes=list(notes),
+    )
 
 
 def category_fill(category: str, direction: str) -> str:

@@ -23,14 +23,17 @@ from typing import Literal
 import pandas as pd
 
 from charts import figure_to_png
+from charts.comparison import GLYPHS
 from charts.glyphs import glyph
 from charts.indicator import build_indicator_chart
+from exports.briefing_compare import ComparisonPage, comparison_page
 from exports.textfit import LINE_HEIGHT, Colour, Para, Run, TextMeasure
 from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.disclosure import DEFAULT_THRESHOLD, PeriodTotal, period_total_text
 from metrics.formatting import format_date, format_month, format_number, format_percent
 from metrics.narrative import Section, monthly_summary
+from metrics.population import Population
 from metrics.progress import Icon
 from metrics.reading import Reading
 from metrics.text import plain_text
@@ -91,6 +94,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "hidden_many": "{n} månader i perioden visas inte (för få fall).",
         "contents": "Indikatorer ({n})",
         "continued": "(forts.)",
+        "compared": "Jämfört med länet",
+        "compare_all_hidden": "Inget område kan visas: alla värden är dolda (för få fall).",
     },
     "en": {
         "title": "Lägesbild – briefing pack",
@@ -130,6 +135,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "hidden_many": "{n} months of the period are not shown (too few cases).",
         "contents": "Indicators ({n})",
         "continued": "(cont.)",
+        "compared": "Compared with the county",
+        "compare_all_hidden": "No area can be shown: every value is hidden (too few cases).",
     },
 }
 """Every word the pack adds, per language (the catalog and metrics supply the rest)."""
@@ -197,6 +204,13 @@ class BriefingPack:
     briefing: bool
     summary: tuple[Section, ...]
     pages: tuple[IndicatorPage, ...] = field(default_factory=tuple)
+    comparisons: tuple[ComparisonPage | None, ...] = ()
+    """Per page (same order), its comparison between areas, or None (nothing to compare)."""
+
+    def slides(self) -> list[tuple[IndicatorPage, ComparisonPage | None]]:
+        """Each indicator's page with its comparison (None when it has none)."""
+        extra = (*self.comparisons, *([None] * (len(self.pages) - len(self.comparisons))))
+        return list(zip(self.pages, extra, strict=True))
 
     def text(self, key: str, **values: object) -> str:
         words = TEXTS[self.lang][key]
@@ -229,6 +243,8 @@ def build_pack(
     year_totals: Mapping[str, Sequence[PeriodTotal]] | None = None,
     render: Renderer = figure_to_png,
     made: date | None = None,
+    area_obs: pd.DataFrame | None = None,
+    population: Population | None = None,
 ) -> BriefingPack:
     """Lay out the chosen indicators once: series, reading, chart image, words.
 
@@ -244,6 +260,9 @@ def build_pack(
         (``ui.data.year_totals``: ``metrics.disclosure.period_totals``), listed beside its chart.
     render: figure -> PNG bytes (default: `charts.figure_to_png`, headless Chromium); the figure
         comes sized CHART_PX, the chart area of a slide.
+    area_obs, population: the chosen indicators' observations at every area (protected in
+        briefing mode, as `obs`) and the population table: each indicator then gets a
+        comparison slide (exports/briefing_compare.py) over the 12 months to the period's end.
     Raises BriefingError when no indicator is chosen and KeyError for an unknown id or area.
     """
     if not selection.indicator_ids:
@@ -256,8 +275,24 @@ def build_pack(
     area_name = catalog.area(selection.area_code).name(lang)
     through = format_month(data_through, lang)
     end = selection.end if selection.end is not None else pd.Timestamp(data_through)
-    pages, shown = [], {}
+    pages, shown, comparisons = [], {}, []
     for indicator in indicators:
+        if area_obs is not None and population is not None:
+            comparisons.append(
+                comparison_page(
+                    area_obs[area_obs["indicator_id"] == indicator.id],
+                    catalog,
+                    indicator,
+                    end,
+                    population,
+                    lang=lang,
+                    demo=demo,
+                    briefing=briefing,
+                    data_through=pd.Timestamp(data_through),
+                    render=render,
+                    size=CHART_PX,
+                )
+            )
         page, reading = _indicator_page(
             obs,
             catalog,
@@ -302,6 +337,7 @@ def build_pack(
             *summary[1:],
         ),
         pages=tuple(pages),
+        comparisons=tuple(comparisons),
     )
 
 
@@ -540,6 +576,28 @@ def _side_paras(pack: BriefingPack, page: IndicatorPage, body: float) -> list[Pa
     return paras
 
 
+def _compare_title_paras(pack: BriefingPack, page: ComparisonPage, size: float) -> list[Para]:
+    return [
+        Para.of(page.title, size, bold=True),
+        Para.of(f"{page.region_name} · {page.period_label}", size * 0.57, colour=MUTED,
+                space_before=2),
+    ]  # fmt: skip
+
+
+def _compare_side_paras(pack: BriefingPack, page: ComparisonPage, body: float) -> list[Para]:
+    """Beside the comparison's image: the summary, the areas per category (catalog order, no
+    ranking), then the population base and year and the method."""
+    paras = [Para.of(f"{pack.text('compared')}: {page.summary}", body * 1.1, bold=True)]
+    for category, words, names in page.areas:
+        runs = (Run(f"{GLYPHS.get(category, '')} {words}: ", True), Run(names))
+        paras.append(Para(runs, body, body * 0.6))
+    if page.png is None:
+        paras.append(Para.of(pack.text("compare_all_hidden"), body, space_before=body * 0.6))
+    for note in page.notes:
+        paras.append(Para.of(note, body * 0.8, colour=MUTED, space_before=body * 0.5))
+    return paras
+
+
 def _title_paras(pack: BriefingPack, page: IndicatorPage, size: float) -> list[Para]:
     sub = f"{page.area_name} · {page.period_label}" if page.period_label else page.area_name
     return [
@@ -670,7 +728,7 @@ def to_pptx(pack: BriefingPack) -> bytes:
                 run.font.color.rgb = RGBColor(*(piece.colour or INK))
         return shape
 
-    slides_total = 1 + len(pack.pages)
+    slides_total = 1 + len(pack.pages) + sum(c is not None for c in pack.comparisons)
     summary_pages = _paginate(
         measure, _summary_paras(pack, 16), *inner(12.4, 5.6), pack.text("continued")
     )
@@ -700,17 +758,28 @@ def to_pptx(pack: BriefingPack) -> bytes:
         box(slide, 0.45, 1.2, 12.4, 5.6, paras)
         footer(slide)
 
-    for page in pack.pages:
+    def chart_slide(title: list[Para], png: bytes | None, side: Callable[[float], list[Para]]):
         slide = prs.slides.add_slide(blank)
-        box(slide, 0.45, 0.25, 12.4, 1.1, _title_paras(pack, page, 28), min_scale=0.7)
-        if page.png is not None:
+        box(slide, 0.45, 0.25, 12.4, 1.1, title, min_scale=0.7)
+        if png is not None:
             slide.shapes.add_picture(
-                io.BytesIO(page.png), Inches(0.45), Inches(1.45), Inches(8.1), Inches(5.4)
+                io.BytesIO(png), Inches(0.45), Inches(1.45), Inches(8.1), Inches(5.4)
             )
-            box(slide, 8.75, 1.45, 4.15, 5.4, _side_paras(pack, page, 14))
+            box(slide, 8.75, 1.45, 4.15, 5.4, side(14))
         else:
-            box(slide, 0.45, 1.45, 12.4, 5.4, _side_paras(pack, page, 16))
+            box(slide, 0.45, 1.45, 12.4, 5.4, side(16))
         footer(slide)
+
+    for page, comparison in pack.slides():
+        chart_slide(
+            _title_paras(pack, page, 28), page.png, lambda size, p=page: _side_paras(pack, p, size)
+        )
+        if comparison is not None:
+            chart_slide(
+                _compare_title_paras(pack, comparison, 28),
+                comparison.png,
+                lambda size, c=comparison: _compare_side_paras(pack, c, size),
+            )
 
     out = io.BytesIO()
     prs.save(out)
@@ -752,6 +821,7 @@ def to_pdf(pack: BriefingPack) -> bytes:
         pack.text("continued"),
     )
     total = 1 + len(summary_pages) + len(pack.pages)
+    total += sum(c is not None for c in pack.comparisons)
 
     class _Pdf(FPDF):
         def footer(self) -> None:
@@ -814,22 +884,28 @@ def to_pdf(pack: BriefingPack) -> bytes:
 
     chart_w = 190.0
     chart_h = chart_w * CHART_PX[1] / CHART_PX[0]
-    for page in pack.pages:
+
+    def chart_page(title: list[Para], png: bytes | None, side: Callable[[float], list[Para]]):
         pdf.add_page()
-        block(MARGIN, MARGIN - 2, text_w, 17, _title_paras(pack, page, 20), min_scale=0.7)
+        block(MARGIN, MARGIN - 2, text_w, 17, title, min_scale=0.7)
         top = MARGIN + 18
-        if page.png is not None:
-            pdf.image(io.BytesIO(page.png), x=MARGIN, y=top, w=chart_w, h=chart_h)
+        if png is not None:
+            pdf.image(io.BytesIO(png), x=MARGIN, y=top, w=chart_w, h=chart_h)
             side_x = MARGIN + chart_w + 5
-            block(
-                side_x,
-                top,
-                PAGE_W - MARGIN - side_x,
-                PAGE_H - 16 - top,
-                _side_paras(pack, page, 11),
-            )
+            block(side_x, top, PAGE_W - MARGIN - side_x, PAGE_H - 16 - top, side(11))
         else:
-            block(MARGIN, top, text_w, PAGE_H - 16 - top, _side_paras(pack, page, 12))
+            block(MARGIN, top, text_w, PAGE_H - 16 - top, side(12))
+
+    for page, comparison in pack.slides():
+        chart_page(
+            _title_paras(pack, page, 20), page.png, lambda size, p=page: _side_paras(pack, p, size)
+        )
+        if comparison is not None:
+            chart_page(
+                _compare_title_paras(pack, comparison, 20),
+                comparison.png,
+                lambda size, c=comparison: _compare_side_paras(pack, c, size),
+            )
     return bytes(pdf.output())
 
 

@@ -482,6 +482,7 @@ A file is stored whole or not at all, and every problem is shown with its row an
     "briefing_pack_ready_one": "The briefing pack is ready (1 indicator).",
     "briefing_pack_pptx": "Download PowerPoint",
     "briefing_pack_pdf": "Download PDF",
+    "pack_compare_hidden": "In briefing mode an area whose 12 months include a hidden month (too few cases) is not compared: it stands as “cannot be compared”, without a value.",
     "area_comparison_all_hidden": "The comparison between areas is not shown: in briefing mode every area's value is hidden (..), because it rests on too few cases to be shown without risk of disclosing individuals (disclosure control).",
     "nav_reporting": "Reporting status",
     "reporting_denied": "The reporting status is for analysts. Your account does not have that role.",

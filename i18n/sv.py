@@ -482,6 +482,7 @@ Filen sparas hel eller inte alls, och varje problem visas med rad och kolumn som
     "briefing_pack_ready_one": "Dragningspaketet är klart (1 indikator).",
     "briefing_pack_pptx": "Ladda ned PowerPoint",
     "briefing_pack_pdf": "Ladda ned PDF",
+    "pack_compare_hidden": "I dragningsläge jämförs inte ett område vars 12 månader har en dold månad (för få fall): det står som ”kan inte jämföras”, utan värde.",
     "area_comparison_all_hidden": "Jämförelsen mellan områden visas inte: i dragningsläge är alla områdens värden dolda (..), eftersom de bygger på för få fall för att kunna visas utan risk att röja enskilda (röjandeskydd).",
     "nav_reporting": "Rapporteringsläge",
     "reporting_denied": "Rapporteringsläget är till för analytiker. Ditt konto har inte den behörigheten.",

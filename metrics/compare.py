@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from i18n import t
 from metrics.aggregate import rate_per_100k, share
 from metrics.catalog import Catalog, Indicator
 from metrics.intervals import (
@@ -240,3 +241,61 @@ def funnel(comparison: pd.DataFrame, indicator: Indicator, centre: float | None)
         else:
             limits[level] = proportion_funnel(centre, grid, level)
     return Funnel(centre, grid, limits)
+
+
+LEVEL_LABELS = {0.95: "95 %", 0.998: "99,8 %"}
+
+
+def category_words(indicator: Indicator, lang: str) -> dict[str, str]:
+    """The categories' words: neutral (higher/lower) for a neutral direction (reported crime: a
+    rise can mean more victims come forward), better/worse otherwise."""
+    if indicator.direction == "neutral":
+        higher, lower = t("compare_higher", lang), t("compare_lower", lang)
+    elif indicator.direction == "increase":
+        higher, lower = t("compare_better", lang), t("compare_worse", lang)
+    else:
+        higher, lower = t("compare_worse", lang), t("compare_better", lang)
+    return {
+        "higher": higher,
+        "lower": lower,
+        "similar": t("compare_similar", lang),
+        "not_comparable": t("compare_not_comparable", lang),
+        "none": "",
+    }
+
+
+def population_note(
+    comparison: pd.DataFrame, indicator: Indicator, end: pd.Timestamp, lang: str
+) -> str:
+    """'Per 100 000 kvinnor 18 år och äldre; befolkning 2025 (senaste kända år före 2026) –
+    demouppskattning …': the base and the year(s) the rates use, and whether any is estimated."""
+    used = comparison.dropna(subset=["population_year"])
+    years = sorted({int(y) for y in used["population_year"]})
+    text = t(
+        "population_note",
+        lang,
+        base=t("population_base_" + indicator.population_base, lang),
+        years=", ".join(str(y) for y in years) or "..",
+    )
+    if years and max(years) < end.year:
+        text += t("population_note_earlier", lang, year=end.year)
+    if used["population_estimate"].fillna(False).astype(bool).any():
+        text += t("population_note_estimate", lang)
+    return text + "."
+
+
+def level_label(level: float, lang: str) -> str:
+    """ "95 %" / "99,8 %" ("99.8 %" in English)."""
+    label = LEVEL_LABELS[level]
+    return label if lang == "sv" else label.replace(",", ".")
+
+
+def comparison_summary(comparison: pd.DataFrame, level: float, lang: str) -> str:
+    """ "9 högre, 8 som länet, 14 lägre och 0 kan inte jämföras (95 %)." """
+    counts = comparison["category"].value_counts()
+    return t(
+        "compare_summary",
+        lang,
+        **{c: int(counts.get(c, 0)) for c in ("higher", "similar", "lower", "not_comparable")},
+        level=LEVEL_LABELS[level],
+    )

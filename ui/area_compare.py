@@ -13,55 +13,26 @@ from charts.comparison import (
     MUNICIPALITY_TILES,
     POLICE_TILES,
     ComparisonWords,
+    comparison_words,
     funnel_figure,
     tile_map_figure,
 )
 from exports.csv_export import to_excel_csv
 from i18n import t
 from metrics.catalog import Catalog, Indicator
-from metrics.compare import compare_areas, funnel, region_value
+from metrics.compare import (
+    LEVEL_LABELS,
+    category_words,
+    compare_areas,
+    comparison_summary,
+    funnel,
+    level_label,
+    population_note,
+    region_value,
+)
 from metrics.formatting import format_month, format_number, format_percent
 from ui import data
 from ui.state import Filters
-
-LEVEL_LABELS = {0.95: "95 %", 0.998: "99,8 %"}
-
-
-def population_note(
-    comparison: pd.DataFrame, indicator: Indicator, end: pd.Timestamp, lang: str
-) -> str:
-    """'Per 100 000 kvinnor 18 år och äldre; befolkning 2025 (senaste kända år före 2026) –
-    demouppskattning …': the base and the year(s) the rates use, and whether any is estimated."""
-    used = comparison.dropna(subset=["population_year"])
-    years = sorted({int(y) for y in used["population_year"]})
-    text = t(
-        "population_note",
-        lang,
-        base=t("population_base_" + indicator.population_base, lang),
-        years=", ".join(str(y) for y in years) or "..",
-    )
-    if years and max(years) < end.year:
-        text += t("population_note_earlier", lang, year=end.year)
-    if used["population_estimate"].fillna(False).astype(bool).any():
-        text += t("population_note_estimate", lang)
-    return text + "."
-
-
-def category_words(indicator: Indicator, lang: str) -> dict[str, str]:
-    """Neutral words (higher/lower) for a neutral direction, better/worse otherwise."""
-    if indicator.direction == "neutral":
-        higher, lower = t("compare_higher", lang), t("compare_lower", lang)
-    elif indicator.direction == "increase":
-        higher, lower = t("compare_better", lang), t("compare_worse", lang)
-    else:
-        higher, lower = t("compare_worse", lang), t("compare_better", lang)
-    return {
-        "higher": higher,
-        "lower": lower,
-        "similar": t("compare_similar", lang),
-        "not_comparable": t("compare_not_comparable", lang),
-        "none": "",
-    }
 
 
 def draw_area_comparison(
@@ -82,9 +53,7 @@ def draw_area_comparison(
     level = st.radio(
         t("compare_level", lang),
         list(LEVEL_LABELS),
-        format_func=lambda v: (
-            LEVEL_LABELS[v] if lang == "sv" else LEVEL_LABELS[v].replace(",", ".")
-        ),
+        format_func=lambda v: level_label(v, lang),
         horizontal=True,
         key="compare_level",
     )
@@ -133,31 +102,9 @@ def draw_area_comparison(
     drawn = funnel(comparison, indicator, centre)
     if drawn is None:
         return
-    counts = comparison["category"].value_counts()
-    summary = t(
-        "compare_summary",
-        lang,
-        **{c: int(counts.get(c, 0)) for c in ("higher", "similar", "lower", "not_comparable")},
-        level=LEVEL_LABELS[level],
-    )
+    summary = comparison_summary(comparison, level, lang)
     st.markdown(f"**{t('compare_region', lang)}:** {summary}")
-    chart_words = ComparisonWords(
-        categories=words,
-        axis=unit,
-        size_axis=(
-            t("funnel_x_denominator", lang)
-            if share
-            else t(
-                "funnel_x_population",
-                lang,
-                base=t("population_base_" + indicator.population_base, lang),
-            )
-        ),
-        centre=t("funnel_centre", lang),
-        limit=t("funnel_limit", lang),
-        selected=t("funnel_selected", lang),
-        notes=[*notes, t("compare_method", lang)],
-    )
+    chart_words = comparison_words(indicator, lang, [*notes, t("compare_method", lang)])
     selected = f.area if f.area in set(comparison["area_code"]) else None
     funnel_col, map_col = st.columns(2)
     with funnel_col:

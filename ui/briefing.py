@@ -66,6 +66,9 @@ def _pack_files(
         notes=notes,
         events=events,
         year_totals={i: data.year_totals(briefing, i, REGION) for i in indicator_ids},
+        # The comparison slides read every area (protected as the indicator page's comparison).
+        area_obs=data.area_observations(briefing, indicator_ids, [a.code for a in catalog.areas]),
+        population=data.population(),
     )
     return to_pptx(pack), to_pdf(pack)
 
@@ -123,11 +126,11 @@ def draw_briefing_pack(f: Filters, catalog: Catalog) -> None:
         period = (pd.Timestamp(first + "-01"), pd.Timestamp(last + "-01"))
         with st.spinner(t("briefing_pack_building", lang, n=len(chosen))):
             try:
-                # Made again when what the pack shows changes: its indicators at the area and the
-                # region (whole indicators in briefing mode), their events and notes, the month
+                # Made again when what the pack shows changes: its indicators at every area (the
+                # comparison slides read them all), their events and notes, the month
                 # the data reach and the demo marking; not on a sign-in or another's upload.
                 key = (
-                    data.version_key(f.briefing, chosen, [area, REGION]),
+                    data.version_key(f.briefing, chosen, [a.code for a in catalog.areas]),
                     data.stamp("comments"),
                     data.data_through(),
                     data.is_demo(),
