@@ -98,6 +98,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if is_population_file(data):
         return _ingest_population(args, db, data, path.name)
     analyst = _analyst(args)
+    # services.uploads checks the file in a worker process with a memory limit (ingest/worker.py).
     report = commit_upload(
         db,
         load_catalog(),
@@ -110,9 +111,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    elif report.status == "failed":
+        print(report.errors[0].message, file=sys.stderr)
     else:
         _print_report(report, analyst.name)
-    return EXIT_REJECTED if report.status in ("rejected", "unconfirmed") else EXIT_OK
+    codes = {"rejected": EXIT_REJECTED, "unconfirmed": EXIT_REJECTED, "failed": EXIT_CANNOT_RUN}
+    return codes.get(report.status, EXIT_OK)
 
 
 def _ingest_population(args: argparse.Namespace, db, data: bytes, name: str) -> int:

@@ -19,7 +19,7 @@ import pandas as pd
 from metrics.catalog import BraMapping, Catalog
 from metrics.periods import SWEDISH_MONTHS
 from schemas.catalog import fold_bra_text
-from schemas.upload import UploadError
+from schemas.upload import MAX_ERRORS, UploadError
 
 SOURCE_FORMAT = "BRÅ SOL"
 HEADER = ("Region", "Brott", "År", "Period", "Antal", "/100 000 inv")
@@ -44,6 +44,20 @@ class BraRows:
     frame: pd.DataFrame
     errors: list[UploadError] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    more: int = 0  # problems found beyond MAX_ERRORS: counted, never built
+
+
+@dataclass
+class _Rows:
+    """The rows one problem applies to: how many, and the first few (all that a message quotes)."""
+
+    count: int = 0
+    first: list[int] = field(default_factory=list)
+
+    def add(self, row: int) -> None:
+        self.count += 1
+        if len(self.first) <= ROWS_LISTED:
+            self.first.append(row)
 
 
 def _cells(line: str) -> list[str]:
@@ -65,18 +79,24 @@ def is_bra_header(line: str) -> bool:
     return [fold_bra_text(c) for c in cells] == [fold_bra_text(h) for h in HEADER]
 
 
-def split_rows(lines: list[str], *, first_row: int = 2) -> tuple[pd.DataFrame, list[UploadError]]:
-    """The data lines after the header as text cells (RAW_COLUMNS) with their Excel row.
+def split_rows(
+    lines: list[str], *, first_row: int = 2
+) -> tuple[pd.DataFrame, list[UploadError], int]:
+    """The data lines after the header as text cells (RAW_COLUMNS) with their Excel row, the
+    errors, and how many more errors were found beyond MAX_ERRORS (counted, not built).
 
     `first_row` is the row number of lines[0] as Excel shows it (the header is row 1). Blank
     lines are skipped but keep their number; a line with the wrong number of cells is an error.
     """
-    records, errors = [], []
+    records, errors, more = [], [], 0
     for number, line in enumerate(lines, start=first_row):
         if not line.strip():
             continue
         cells = _cells(line)
         if len(cells) != len(HEADER):
+            if len(errors) >= MAX_ERRORS:
+                more += 1
+                continue
             errors.append(
                 UploadError(
                     number,
@@ -90,16 +110,17 @@ def split_rows(lines: list[str], *, first_row: int = 2) -> tuple[pd.DataFrame, l
             continue
         records.append([c.strip() for c in cells] + [number])
     frame = pd.DataFrame(records, columns=[*RAW_COLUMNS, "excel_row"])
-    return frame.astype({"excel_row": "int64"}), errors
+    return frame.astype({"excel_row": "int64"}), errors, more
 
 
 def _rows(n: int) -> str:
     return f"{n} rad" if n == 1 else f"{n} rader"
 
 
-def _row_list(rows: list[int]) -> str:
-    shown = ", ".join(str(r) for r in rows[:ROWS_LISTED])
-    return shown + (" …" if len(rows) > ROWS_LISTED else "")
+def _row_list(rows: list[int] | _Rows) -> str:
+    first = rows.first if isinstance(rows, _Rows) else rows
+    shown = ", ".join(str(r) for r in first[:ROWS_LISTED])
+    return shown + (" …" if len(first) > ROWS_LISTED else "")
 
 
 def _month(year_text: str, month_text: str) -> tuple[str, bool] | None:
@@ -131,11 +152,15 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
     """
     out: list[dict] = []
     errors: list[UploadError] = []
+    more = 0  # errors beyond MAX_ERRORS: counted only
     ignored: Counter[str] = Counter()
-    unknown_regions: dict[str, list[int]] = {}
-    unmapped: dict[tuple[str, str], list[int]] = {}
+    unknown_regions: dict[str, _Rows] = {}
+    unmapped: dict[tuple[str, str], _Rows] = {}
     used: dict[BraMapping, int] = {}
     suppressed = 0
+
+    def full() -> bool:
+        return len(errors) + len(unknown_regions) + len(unmapped) >= MAX_ERRORS
 
     for row in rows.itertuples(index=False):
         excel_row = int(row.excel_row)
@@ -144,11 +169,17 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
             ignored[row.region] += 1
             continue
         if status == "unknown":
-            unknown_regions.setdefault(row.region, []).append(excel_row)
+            if row.region in unknown_regions or not full():
+                unknown_regions.setdefault(row.region, _Rows()).add(excel_row)
+            else:
+                more += 1
             continue
         mapping = catalog.bra_mapping(row.brott, row.region)
         if mapping is None:
-            unmapped.setdefault((row.brott, row.region), []).append(excel_row)
+            if (row.brott, row.region) in unmapped or not full():
+                unmapped.setdefault((row.brott, row.region), _Rows()).add(excel_row)
+            else:
+                more += 1
             continue
         if row.antal == SUPPRESSED:
             suppressed += 1
@@ -156,6 +187,9 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
         yearly = fold_bra_text(row.ar) == "år"
         month = _year(row.period) if yearly else _month(row.ar, row.period)
         if month is None:
+            if full():
+                more += 1
+                continue
             errors.append(
                 UploadError(
                     excel_row,
@@ -186,10 +220,10 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
     for region, numbers in unknown_regions.items():
         errors.append(
             UploadError(
-                numbers[0],
+                numbers.first[0],
                 "area_code",
                 region,
-                f"BRÅ-regionen ”{region}” har ingen mappning i katalogen ({_rows(len(numbers))}: "
+                f"BRÅ-regionen ”{region}” har ingen mappning i katalogen ({_rows(numbers.count)}: "
                 f"rad {_row_list(numbers)}). Lägesbild läser {', '.join(mapped_regions)}. Ta bort "
                 "raderna ur filen, eller be katalogansvarig lägga till regionen "
                 "([[bra_mapping]] i metrics/catalog.toml).",
@@ -198,11 +232,11 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
     for (brott, region), numbers in unmapped.items():
         errors.append(
             UploadError(
-                numbers[0],
+                numbers.first[0],
                 "indicator_id",
                 brott,
                 f"BRÅ-kategorin ”{brott}” ({region}) har ingen mappning till en indikator "
-                f"({_rows(len(numbers))}: rad {_row_list(numbers)}). Lägesbild gissar inte: ta "
+                f"({_rows(numbers.count)}: rad {_row_list(numbers)}). Lägesbild gissar inte: ta "
                 "bort raderna ur filen, eller be katalogansvarig lägga till kategorin "
                 "([[bra_mapping]] i metrics/catalog.toml).",
             )
@@ -226,7 +260,7 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
         assumptions.append(
             f"{_rows(count)} för {region} lästes inte in: regionen används inte i Lägesbild."
         )
-    if not out and not errors:
+    if not out and not errors and not more:
         errors.append(
             UploadError(
                 None,
@@ -249,4 +283,4 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
             "excel_row",
         ],
     )
-    return BraRows(frame.astype({"excel_row": "int64"}), errors, assumptions)
+    return BraRows(frame.astype({"excel_row": "int64"}), errors, assumptions, more)

@@ -48,6 +48,7 @@ class CheckedUpload:
     source_format: str = "canonical"  # or bra.SOURCE_FORMAT ("BRÅ SOL")
     sheet: str = ""  # the sheet read, for a workbook (.xlsx)
     excel_rows: np.ndarray | None = None  # each frame row's row in the file as Excel shows it
+    failed: bool = False  # the check could not finish (ingest/worker.py): one whole-file error
 
     @property
     def ok(self) -> bool:
@@ -84,7 +85,7 @@ class CheckedUpload:
 class IngestReport:
     """The outcome of one ingest, in the shape of `manage.py ingest --json`."""
 
-    status: str  # "committed" | "rejected" | "dry_run" | "unconfirmed" (warnings not confirmed)
+    status: str  # "committed" | "rejected" | "dry_run" | "unconfirmed" (warnings not confirmed) | "failed" (the check could not finish)
     upload_id: int | None
     rows: int
     inserted: int
@@ -189,11 +190,13 @@ def check_upload(
             checked.rows = len(mapped.frame)
         checked.errors += mapped.errors
         checked.assumptions += mapped.assumptions
+        more_bra = mapped.more
         rows = mapped.frame
         if rows.empty:
-            checked.errors = _bounded(checked.errors, read.more_errors)
+            checked.errors = _bounded(checked.errors, read.more_errors + more_bra)
             return checked
     else:
+        more_bra = 0
         if "status" not in rows.columns:
             checked.assumptions.append("Kolumnen status saknas: alla rader räknas som slutliga.")
         # A clean file is checked in one pass over its distinct values; anything else (and any
@@ -211,7 +214,7 @@ def check_upload(
     rules = validate_rows(frame, rows, catalog, current_month(today))
     checked.errors = _bounded(
         checked.errors + normalised.errors + rules.errors,
-        read.more_errors + normalised.more + rules.more,
+        read.more_errors + more_bra + normalised.more + rules.more,
     )
     ignored_denominators = _ignored_denominators(frame, catalog)
     if ignored_denominators:
@@ -289,6 +292,7 @@ def ingest_upload(
     catalog: Catalog | None = None,
     sheet: str | None = None,
     confirm_warnings: bool | Collection[str] = False,
+    isolated: bool = False,
 ) -> IngestReport:
     """Check a file and, unless it has errors or this is a dry run, commit it in one transaction.
 
@@ -299,12 +303,22 @@ def ingest_upload(
     warning that appeared since is not confirmed). Otherwise the report's status is
     "unconfirmed", nothing is stored and `plausibility` lists the warnings. A confirmation is
     kept in the upload's audit entry (`confirmation_record`).
+
+    `isolated=True` runs the check in a worker process with a memory limit (ingest/worker.py):
+    the upload page and `manage.py ingest` do, so that no file can starve other sessions; a
+    check that could not finish is status "failed" with one whole-file error.
     """
     catalog = catalog or load_catalog()
-    checked = check_upload(data, file_name, catalog, today=today, sheet=sheet)
+    if isolated:
+        from ingest.worker import check_isolated  # noqa: PLC0415 - ingest.worker imports this module
+
+        checked = check_isolated(data, file_name, catalog, today=today, sheet=sheet)
+    else:
+        checked = check_upload(data, file_name, catalog, today=today, sheet=sheet)
     if not checked.ok:
+        status = "failed" if checked.failed else "rejected"
         return IngestReport(
-            "rejected", None, checked.rows, 0, 0, 0, checked.errors, checked, catalog=catalog
+            status, None, checked.rows, 0, 0, 0, checked.errors, checked, catalog=catalog
         )
     if dry_run:
         diff = plan_upload(db, checked.frame)

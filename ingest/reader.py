@@ -478,7 +478,7 @@ def _read_workbook(data: bytes, sheet: str | None) -> ReadFile:
 
 def _read_bra(lines: list[str], encoding: str) -> ReadFile:
     """A BRÅ SOL export, recognised by its header: BRÅ's columns as text, rows numbered as in Excel."""
-    rows, errors = bra.split_rows(lines[1:], first_row=2)
+    rows, errors, more = bra.split_rows(lines[1:], first_row=2)
     result = ReadFile(
         rows=rows,
         encoding=encoding,
@@ -491,8 +491,9 @@ def _read_bra(lines: list[str], encoding: str) -> ReadFile:
         ],
         errors=errors,
         source_format=bra.SOURCE_FORMAT,
+        more_errors=more,
     )
-    if rows.empty and not errors:
+    if rows.empty and not errors and not more:
         result.errors.append(
             UploadError(None, None, None, "Filen har en rubrikrad men inga rader med data.")
         )

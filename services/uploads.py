@@ -14,7 +14,8 @@ from datetime import date
 import pandas as pd
 
 from auth import User
-from ingest.pipeline import IngestReport, check_upload, ingest_upload, judge_upload
+from ingest.pipeline import IngestReport, ingest_upload, judge_upload
+from ingest.worker import check_isolated
 from metrics.catalog import Catalog
 from metrics.disclosure import ReleaseDecider
 from metrics.plausibility import Plausibility
@@ -78,7 +79,8 @@ def preview_upload(
     analyst; a file with problems is a Preview with `errors`, never an exception.
     """
     require_analyst(user)
-    checked = check_upload(payload, file_name, catalog, today=today, sheet=sheet)
+    # In a worker process with a memory limit (ingest/worker.py): no file can starve the server.
+    checked = check_isolated(payload, file_name, catalog, today=today, sheet=sheet)
     errs = checked.errors
     errors = pd.DataFrame(
         {
@@ -129,12 +131,15 @@ def commit_upload(
     is_demo: bool = False,
     sheet: str | None = None,
     confirm_warnings: bool | Collection[str] = False,
+    isolated: bool = True,
 ) -> IngestReport:
     """Check the file again and store it whole in one transaction, as the user's upload (or, with
     `dry_run`, only report what it would change). A rejected file stores nothing
-    (status "rejected", its errors listed); a file changing nothing stores no upload
-    (`upload_id` None). Raises AccessDenied below analyst, storage.DatabaseBusy when the file
-    stays locked.
+    (status "rejected", its errors listed); a check that could not finish (the worker's memory
+    limit, ingest/worker.py) stores nothing either (status "failed", one whole-file error); a file
+    changing nothing stores no upload (`upload_id` None). Raises AccessDenied below analyst,
+    storage.DatabaseBusy when the file stays locked. `isolated=False` checks in this process (the
+    demo loader's own generated file).
 
     Plausibility warnings, judged again in the commit's transaction, must be confirmed by this
     user: `confirm_warnings` True confirms whatever warnings there are (the command line's
@@ -152,6 +157,7 @@ def commit_upload(
         catalog=catalog,
         sheet=sheet,
         confirm_warnings=confirm_warnings,
+        isolated=isolated,
     )
 
 

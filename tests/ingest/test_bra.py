@@ -196,3 +196,30 @@ def test_manage_ingest_accepts_a_bra_file(tmp_path):
     assert (report["status"], report["upload_id"], report["inserted"]) == ("committed", 1, 5)
     assert report["file"]["source_format"] == "BRÅ SOL"
     assert any("undertryckta" in a for a in report["assumptions"])
+
+
+@pytest.mark.parametrize(
+    "bad_line",
+    [
+        "trasig rad utan fält",  # the wrong number of cells (split_rows)
+        "Region {n};Våldtäkt inkl. grov;2025;Jan;1;0;",  # an unknown region each (to_canonical)
+        "Region Stockholm;Våldtäkt inkl. grov;2025;Mån{n};1;0;",  # a month not recognised
+    ],
+    ids=["cells", "regions", "months"],
+)
+def test_a_bra_file_of_mistakes_stops_building_errors_at_the_cap(bad_line):
+    """Every line wrong in its own way: at most MAX_ERRORS are built, the rest only counted."""
+    from schemas.upload import MAX_ERRORS
+
+    n = MAX_ERRORS * 3
+    lines = [";".join(bra.HEADER)] + [bad_line.format(n=i) for i in range(n)]
+    data = "\r\n".join(lines).encode("cp1252")
+    if bad_line.startswith("trasig"):
+        _, errors, more = bra.split_rows(lines[1:])
+        assert (len(errors), more) == (MAX_ERRORS, n - MAX_ERRORS)
+    checked = check(data)
+    assert len(checked.errors) == MAX_ERRORS + 1
+    assert checked.errors[0].row is None
+    assert f"{n - MAX_ERRORS:,}".replace(",", "\u00a0") in checked.errors[0].message.replace(
+        " ", "\u00a0"
+    )
