@@ -116,7 +116,11 @@ def test_a_viewer_sees_only_the_count_and_has_no_page(app, demo_db):
 
 
 def test_an_empty_database_lists_every_area_as_never_delivered(app, tmp_path, catalog):
-    at = app(tmp_path / "empty.duckdb")
+    from storage import open_database
+
+    empty = tmp_path / "empty.duckdb"
+    open_database(empty).create()  # as `manage.py init`: the dashboard creates no database
+    at = app(empty)
     table = at.dataframe[0].value
     assert set(table["Status"]) == {"Aldrig levererad"} and set(table["Senast levererad"]) == {
         "aldrig"

@@ -208,6 +208,7 @@ def test_the_first_upload_goes_into_an_empty_database(app, tmp_path):
     from storage import count_observations, list_uploads
 
     empty = tmp_path / "empty.duckdb"
+    db(empty).create()  # as `manage.py init`: the dashboard creates no database
     at = upload(app(db_path=empty), ("april.csv", NEW_ROWS))
     assert metrics(at)["Nya värden"] == "3"
     commit(at)
@@ -215,7 +216,9 @@ def test_the_first_upload_goes_into_an_empty_database(app, tmp_path):
 
 
 def test_an_empty_history_says_so(app, tmp_path):
-    at = app(db_path=tmp_path / "empty.duckdb")
+    empty = tmp_path / "empty.duckdb"
+    db(empty).create()
+    at = app(db_path=empty)
     at.switch_page(HISTORY).run()
     assert not at.exception
     assert "Inga uppladdningar ännu." in texts(at)
@@ -225,6 +228,7 @@ def test_an_excel_workbook_is_previewed_and_stored_like_its_csv(app, tmp_path):
     from storage import load_observations
 
     empty = tmp_path / "empty.duckdb"
+    db(empty).create()
     at = upload(app(db_path=empty), ("seed.xlsx", (FIXTURES / "seed.xlsx").read_bytes()))
     assert metrics(at) == {"Nya värden": "7", "Reviderade värden": "0", "Oförändrade värden": "0"}
     assert "Excel-arbetsbok (.xlsx), bladet ”seed”, 7 rader data" in shown(texts(at))
