@@ -47,7 +47,9 @@ def test_pxweb_csv_2017_stores_the_published_totals(fresh_db, catalog):
     assert stored(fresh_db, "0180", 2017) == 949_164
     assert sum(stored(fresh_db, a.code, 2017) or 0 for a in catalog.areas) == 2_303_417
     assert stored(fresh_db, "STHLM", 2017) is None  # Gotland (0980) is not in the file
-    assert any("01 Stockholms län (1 värde)" in str(a) for a in result.assumptions)  # skipped, said so
+    assert any(
+        "01 Stockholms län (1 värde)" in str(a) for a in result.assumptions
+    )  # skipped, said so
     frame = load_population(fresh_db)
     assert not frame["estimate"].any()
     assert frame["source"].str.startswith("SCB, folkmängd 31 december 2017").all()

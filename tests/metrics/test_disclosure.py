@@ -531,7 +531,5 @@ def test_period_totals_wait_for_a_complete_year_and_never_pin_the_hidden_months(
         (2025, 7.0, False),
         (2026, None, True),
     ]
-    assert period_total_text(totals[2], "sv") == (
-        "2026: visas när året är slut (10/12 hittills)"
-    )
+    assert period_total_text(totals[2], "sv") == ("2026: visas när året är slut (10/12 hittills)")
     assert period_total_text(totals[2], "en").startswith("2026: shown when the year is complete")

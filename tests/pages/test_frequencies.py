@@ -38,9 +38,7 @@ def texts(at: AppTest) -> str:
 
 
 def test_a_yearly_indicator_page_reads_years_not_months(monkeypatch, demo_db_path):
-    at = run(
-        monkeypatch, demo_db_path, "pages/indicator.py", ind="clearance_gross_violation_women"
-    )
+    at = run(monkeypatch, demo_db_path, "pages/indicator.py", ind="clearance_gross_violation_women")
     shown = texts(at)
     assert "2025" in shown
     assert "januari 2025" not in shown  # a year is never written as its first month

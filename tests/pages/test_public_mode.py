@@ -41,7 +41,10 @@ def demo_path(demo_copy):
         "indicator_id,period,area_code,value,status\n"
         f"reported_rape,{month},0128,{5 - int(small['value'])},final\n"
     )
-    report = ingest_upload(db, body.encode(), "salem_3_fall.csv", user="anna")
+    # The revision makes the region differ from its parts: a warning, confirmed here.
+    report = ingest_upload(
+        db, body.encode(), "salem_3_fall.csv", user="anna", confirm_warnings=True
+    )
     assert report.status == "committed", report.errors
     return path
 
