@@ -255,8 +255,11 @@ def test_briefing_mode_hides_small_counts_and_the_url_reproduces_the_view(
     expect(notice).to_be_visible()
     wait_idle(page, traces=False)  # every municipality can be suppressed: no dots to draw
     hidden = wait_for_row(page, "Upplands Väsby", suppressed=True)
-    # Only the small counts go: the zeros and the months' positions stay.
-    assert [a for a, b in zip(shown, hidden, strict=True) if a != b] == ["1"] * hidden.count("..")
+    # The small counts go, and with them some zeros and, by the keyed decoys, perhaps a larger
+    # cell (docs/disclosure.md); the months' positions stay.
+    changed = [a for a, b in zip(shown, hidden, strict=True) if a != b]
+    assert len(changed) == hidden.count("..") and all(a.isdigit() for a in changed)
+    assert any(1 <= int(a) <= 4 for a in changed)
     rows = values_table_cells(page)
     # Nothing small is shown anywhere: every count shown is 0 or at least 5. (Grooming is so
     # sparse that the region's own total is hidden too in months where every part of it is.)
