@@ -52,6 +52,8 @@ class KoladaRows:
     frame: pd.DataFrame
     errors: list[UploadError] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    more: int = 0  # as bra.BraRows: problems counted beyond the cap (Kolada's are all built; the
+    # pipeline caps them; a JSON file is bounded by the upload size)
 
 
 def recognise(data: bytes) -> dict | None:
