@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.catalog import DEFAULT_PATH, Catalog, load_catalog
+from metrics.periods import parse_period_texts, period_codes
 
 KINDS = ("count", "stock", "proportion", "median_days")
 # County codes of SCB's municipality codes (01-25, the ones in use); generated municipalities
@@ -46,7 +47,8 @@ class Scale:
 
 
 NATIONAL = Scale(municipalities=290, indicators=100, months=240, ingest_rows=1_000_000)
-QUICK = Scale(municipalities=60, indicators=40, months=48, ingest_rows=100_000)
+# The quick file fits in the 48 months its 27 monthly real indicators hold (84 240 rows).
+QUICK = Scale(municipalities=60, indicators=40, months=48, ingest_rows=80_000)
 
 
 def national_catalog_toml(scale: Scale, *, base: Path = DEFAULT_PATH) -> str:
@@ -201,14 +203,19 @@ def national_observations(catalog: Catalog, scale: Scale, end: str) -> pd.DataFr
     last = pd.Period(end, "M")
     start = (last - (scale.months - 1)).strftime("%Y-%m")
     frame = generate_demo_observations(catalog, end=end, start=start)
-    frame["period"] = pd.to_datetime(frame["period"], format="%Y-%m")
+    frame["period"] = parse_period_texts(frame["period"].astype(str)).start
     return frame[["indicator_id", "area_code", "period", "value", "denominator", "status", "note"]]
 
 
-def ingest_file(observations: pd.DataFrame, rows: int) -> bytes:
-    """A canonical upload of the latest `rows` observations (YYYY-MM, plain numbers, UTF-8)."""
+def ingest_file(observations: pd.DataFrame, rows: int, catalog: Catalog) -> bytes:
+    """A canonical upload of the latest `rows` observations (each period written at its
+    indicator's frequency: 2026-03, 2025K3, 2025; plain numbers, UTF-8)."""
     latest = observations.sort_values(["period", "indicator_id", "area_code"]).tail(rows)
     out = latest.assign(period=latest["period"].dt.strftime("%Y-%m"))
+    frequencies = latest["indicator_id"].map({i.id: i.frequency for i in catalog.indicators})
+    for frequency in set(frequencies) - {"monthly"}:
+        rows_of = frequencies == frequency
+        out.loc[rows_of, "period"] = period_codes(latest.loc[rows_of, "period"], frequency)
     columns = ["indicator_id", "period", "area_code", "value", "denominator", "status", "note"]
     return out[columns].to_csv(index=False, float_format="%.15g").encode("utf-8")
 

@@ -196,10 +196,13 @@ def measure_ingest(
     from storage import commit_upload, load_observations, open_database
 
     catalog = load_catalog(catalog_file)
-    months = -(-scale.ingest_rows // (len(catalog.indicators) * len(catalog.areas)))
+    # Enough recent months that the monthly indicators alone fill the file (yearly ones add a
+    # row per area and year only).
+    monthly = sum(i.frequency == "monthly" for i in catalog.indicators)
+    months = -(-scale.ingest_rows // (monthly * len(catalog.areas)))
     first = (pd.Period(END, "M") - (months - 1)).to_timestamp().date()
     frame = load_observations(open_database(db_path), start=first)
-    data = ingest_file(frame, scale.ingest_rows)
+    data = ingest_file(frame, scale.ingest_rows, catalog)
     del frame
     rows = data.count(b"\n") - 1
     parse = best([timed(lambda: pacsv.read_csv(io.BytesIO(data)))[0] for _ in range(3)])
