@@ -60,6 +60,9 @@ def test_page_runs_on_demo_data(app, demo_db_path, page, lang):
 @pytest.mark.parametrize("lang", ["sv", "en"])
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs_on_an_empty_database(app, tmp_path, page, lang):
+    from storage import open_database
+
+    open_database(tmp_path / "empty.duckdb").create()  # an empty store, made explicitly
     at = app(tmp_path / "empty.duckdb", lang=lang)
     at.run()
     if page != PAGES[0]:
