@@ -244,6 +244,7 @@ def build_pack(
     render: Renderer = figure_to_png,
     made: date | None = None,
     area_obs: pd.DataFrame | None = None,
+    area_year_totals: Mapping[str, pd.DataFrame | None] | None = None,
     population: Population | None = None,
 ) -> BriefingPack:
     """Lay out the chosen indicators once: series, reading, chart image, words.
@@ -263,6 +264,8 @@ def build_pack(
     area_obs, population: the chosen indicators' observations at every area (protected in
         briefing mode, as `obs`) and the population table: each indicator then gets a
         comparison slide (exports/briefing_compare.py) over the 12 months to the period's end.
+    area_year_totals: per indicator id, briefing mode's year totals of every area
+        (``ui.data.area_year_totals``; None or missing: the comparison sums `area_obs`' months).
     Raises BriefingError when no indicator is chosen and KeyError for an unknown id or area.
     """
     if not selection.indicator_ids:
@@ -291,6 +294,7 @@ def build_pack(
                     data_through=pd.Timestamp(data_through),
                     render=render,
                     size=CHART_PX,
+                    year_totals=(area_year_totals or {}).get(indicator.id),
                 )
             )
         page, reading = _indicator_page(

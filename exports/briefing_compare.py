@@ -28,12 +28,13 @@ from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.compare import (
     CATEGORIES,
+    AreaComparison,
+    area_comparison,
     category_words,
-    compare_areas,
     comparison_summary,
     funnel,
+    latest_complete_year,
     population_note,
-    region_value,
 )
 from metrics.formatting import format_month
 from metrics.population import Population
@@ -77,31 +78,48 @@ def comparison_page(
     data_through: pd.Timestamp,
     render: Callable[..., bytes],
     size: tuple[int, int],
+    year_totals: pd.DataFrame | None = None,
 ) -> ComparisonPage | None:
-    """The comparison over the 12 months to `end`, or None when the indicator is reported for
+    """The comparison over the 12 months to `end` (in briefing mode a calendar year's totals,
+    as the page: metrics.compare.area_comparison), or None when the indicator is reported for
     fewer than two areas below the county (nothing to compare) or is a stock or a median (no
-    interval). obs: the indicator's rows at every area (protected in briefing mode)."""
+    interval). obs: the indicator's rows at every area (protected in briefing mode);
+    year_totals: briefing mode's year totals of every area (`ui.data.area_year_totals`)."""
     if indicator.kind not in ("count", "proportion"):
         return None
-    comparison = compare_areas(obs, indicator, catalog, end, population, MONTHS, LEVEL)
+    compared = area_comparison(
+        obs, indicator, catalog, end, population, LEVEL, months=MONTHS, year_totals=year_totals
+    )
+    comparison = compared.areas
     if len(comparison) <= 1:
         return None
     comparison["area_label"] = [catalog.area(c).name(lang) for c in comparison["area_code"]]
     share = indicator.kind == "proportion"
     words = category_words(indicator, lang)
-    start = (end.to_period("M") - (MONTHS - 1)).to_timestamp()
-    period_label = f"{format_month(start, lang)}–{format_month(end, lang)}"
-    notes = [] if share else [population_note(comparison, indicator, end, lang)]
+    period_label = (
+        str(compared.end.year)
+        if compared.calendar_year
+        else f"{format_month(compared.start, lang)}–{format_month(compared.end, lang)}"
+    )
+    notes = [] if share else [population_note(comparison, indicator, compared.end, lang)]
+    if compared.calendar_year:
+        notes.append(t("compare_briefing_year", lang))
+        if compared.latest_year_hidden:
+            notes.append(
+                t(
+                    "compare_briefing_earlier",
+                    lang,
+                    latest=latest_complete_year(end),
+                    year=compared.end.year,
+                )
+            )
     if briefing and comparison["suppressed"].any():
         notes.append(t("pack_compare_hidden", lang))
     chart_notes = [*notes, t("compare_method", lang)]
     png = _image(
-        comparison,
-        obs,
+        compared,
         catalog,
         indicator,
-        end,
-        population,
         lang=lang,
         demo=demo,
         data_through=data_through,
@@ -128,12 +146,9 @@ def comparison_page(
 
 
 def _image(
-    comparison: pd.DataFrame,
-    obs: pd.DataFrame,
+    compared: AreaComparison,
     catalog: Catalog,
     indicator: Indicator,
-    end: pd.Timestamp,
-    population: Population,
     *,
     lang: str,
     demo: bool,
@@ -144,6 +159,7 @@ def _image(
     size: tuple[int, int],
 ) -> bytes | None:
     """The municipalities' tile map where the indicator has them, else the funnel plot."""
+    comparison = compared.areas
     if comparison["value"].isna().all():
         return None
     percent = indicator.kind == "proportion"
@@ -159,16 +175,14 @@ def _image(
         data_through=format_month(data_through, lang),
         demo=demo,
         lang=lang,
-        filename=f"lagesbild_{indicator.id}_jamforelse_{end:%Y-%m}",
+        filename=f"lagesbild_{indicator.id}_jamforelse_{compared.end:%Y-%m}",
     )
     if tiles is not None:
         fig = tile_map_figure(
             comparison, ctx, words, tiles=tiles, direction=indicator.direction, percent=percent
         )
     else:
-        drawn = funnel(
-            comparison, indicator, region_value(obs, indicator, catalog, end, population)
-        )
+        drawn = funnel(comparison, indicator, compared.centre)
         if drawn is None:
             fig = tile_map_figure(
                 comparison,

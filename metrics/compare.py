@@ -73,7 +73,23 @@ def compare_areas(
     (`lower`, `upper`, at `level`) rest on (events and inhabitants, or the share's sums);
     category: against the region's value (`region_value`), see the module's docstring.
     """
-    frame = _area_values(obs, indicator, catalog, end, population, months, level)
+    totals = window_totals(obs, indicator, end, months)
+    return compare_totals(totals, indicator, catalog, end.year, population, level)
+
+
+def compare_totals(
+    totals: pd.DataFrame,
+    indicator: Indicator,
+    catalog: Catalog,
+    year: int,
+    population: Population,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """As `compare_areas`, from each area's total over the period compared (`window_totals`,
+    or a calendar year's totals as `services.readings.read_year_totals` gives them: area_code,
+    value, denominator, suppressed); rates use the population base in `year` (or the latest
+    earlier year)."""
+    frame = _area_values(totals, indicator, catalog, year, population, level)
     benchmark = _benchmark(frame)
     areas = frame[frame["level"] != "region"].reset_index(drop=True)
     areas["category"] = _categories(areas, indicator, benchmark)
@@ -89,7 +105,93 @@ def region_value(
     months: int = 12,
 ) -> float | None:
     """The region's value computed as each area's (the benchmark of the comparison), or None."""
-    return _benchmark(_area_values(obs, indicator, catalog, end, population, months, 0.95))
+    totals = window_totals(obs, indicator, end, months)
+    return totals_region_value(totals, indicator, catalog, end.year, population)
+
+
+def totals_region_value(
+    totals: pd.DataFrame,
+    indicator: Indicator,
+    catalog: Catalog,
+    year: int,
+    population: Population,
+) -> float | None:
+    """The region's value from the areas' totals (see `compare_totals`), or None."""
+    return _benchmark(_area_values(totals, indicator, catalog, year, population, 0.95))
+
+
+def latest_complete_year(end: pd.Timestamp) -> int:
+    """The last calendar year whose December is at or before `end`."""
+    return end.year if end.month == 12 else end.year - 1
+
+
+@dataclass(frozen=True)
+class AreaComparison:
+    """What the page and the pack show of a comparison between areas.
+
+    areas: `compare_areas`' columns; centre: the region's value (None: unknown or hidden);
+    start, end: the first and last month compared; calendar_year: True when the comparison is of
+    a calendar year's totals (briefing mode, see `area_comparison`); latest_year_hidden: True
+    when the latest complete year could not be compared (its county total is hidden) and an
+    earlier one is."""
+
+    areas: pd.DataFrame
+    centre: float | None
+    start: pd.Timestamp
+    end: pd.Timestamp
+    calendar_year: bool = False
+    latest_year_hidden: bool = False
+
+
+YEARS_BACK = 3
+"""How many complete years briefing mode goes back for one whose county total is shown."""
+
+
+def area_comparison(
+    obs: pd.DataFrame,
+    indicator: Indicator,
+    catalog: Catalog,
+    end: pd.Timestamp,
+    population: Population,
+    level: float = 0.95,
+    *,
+    months: int = 12,
+    year_totals: pd.DataFrame | None = None,
+) -> AreaComparison:
+    """The comparison the indicator page and the briefing pack show.
+
+    Without `year_totals`: the `months` months to `end` (`compare_areas`). With them (briefing
+    mode, for an indicator whose releases decide year totals: area_code, year, value,
+    denominator, suppressed, hidden totals NaN): the latest complete calendar year at `end` whose
+    county total is shown, going back at most `YEARS_BACK` years (else the latest, without a
+    centre). A rolling 12-month sum beside the months shown would give hidden months away by
+    subtraction; a year total is a cell disclosure control decided on (metrics/disclosure/
+    years.py), so every value and interval shown is one it allows."""
+    if year_totals is None:
+        start = (end.to_period("M") - (months - 1)).to_timestamp()
+        totals = window_totals(obs, indicator, end, months)
+        return AreaComparison(
+            compare_totals(totals, indicator, catalog, end.year, population, level),
+            totals_region_value(totals, indicator, catalog, end.year, population),
+            start,
+            end,
+        )
+    latest = latest_complete_year(end)
+    chosen = latest
+    for year in range(latest, latest - YEARS_BACK - 1, -1):
+        totals = year_totals[year_totals["year"] == year]
+        if totals_region_value(totals, indicator, catalog, year, population) is not None:
+            chosen = year
+            break
+    totals = year_totals[year_totals["year"] == chosen]
+    return AreaComparison(
+        compare_totals(totals, indicator, catalog, chosen, population, level),
+        totals_region_value(totals, indicator, catalog, chosen, population),
+        pd.Timestamp(year=chosen, month=1, day=1),
+        pd.Timestamp(year=chosen, month=12, day=1),
+        calendar_year=True,
+        latest_year_hidden=chosen != latest,
+    )
 
 
 def _benchmark(frame: pd.DataFrame) -> float | None:
@@ -122,24 +224,19 @@ def _categories(areas: pd.DataFrame, indicator: Indicator, benchmark: float | No
     return out
 
 
-def _area_values(
-    obs: pd.DataFrame,
-    indicator: Indicator,
-    catalog: Catalog,
-    end: pd.Timestamp,
-    population: Population,
-    months: int,
-    level: float,
+def window_totals(
+    obs: pd.DataFrame, indicator: Indicator, end: pd.Timestamp, months: int = 12
 ) -> pd.DataFrame:
-    """Every area at the indicator's levels, the region included, with value and interval."""
+    """Each area's total over the `months` months to `end`: area_code, value (counts and shares:
+    the sum, NaN unless every month is there with a value; stocks and medians: the value at
+    `end`), denominator (shares: the sum), suppressed (a month of the window is hidden)."""
     start = (end.to_period("M") - (months - 1)).to_timestamp()
     window = obs[
         (obs["indicator_id"] == indicator.id) & (obs["period"] >= start) & (obs["period"] <= end)
     ]
-    # Everything per area in a few grouped passes over the window, then one row per area from
-    # plain numbers (a mask per area was most of the indicator page's time at national scale).
+    # Everything per area in a few grouped passes over the window (a mask per area was most of
+    # the indicator page's time at national scale).
     areas = window["area_code"]
-    rows_in = areas.value_counts(sort=False)
     suppressed = (
         window["suppressed"].fillna(False).astype(bool)
         if "suppressed" in window.columns
@@ -147,44 +244,81 @@ def _area_values(
     )
     hidden = suppressed.groupby(areas, sort=False, observed=True).any()
     values = window["value"].astype("float64")
+    denominators = (
+        window["denominator"].astype("float64")
+        if "denominator" in window.columns
+        else pd.Series(np.nan, index=window.index)
+    )
     if indicator.kind in ("count", "proportion"):
         both = values.notna()
         if indicator.kind == "proportion":
-            both &= window["denominator"].astype("float64").notna()
+            both &= denominators.notna()
+        rows_in = areas.value_counts(sort=False)
         complete = both.groupby(areas, sort=False, observed=True).all()
-        totals = (
-            window.assign(value=values)
-            .groupby(areas, sort=False, observed=True)[
-                ["value", "denominator"] if indicator.kind == "proportion" else ["value"]
-            ]
+        sums = (
+            pd.DataFrame({"value": values, "denominator": denominators})
+            .groupby(areas, sort=False, observed=True)
             .sum()
+        )
+        full = complete & (rows_in.reindex(complete.index) == months)
+        if indicator.kind == "proportion":
+            full = complete  # a share over the months there are
+        out = pd.DataFrame(
+            {
+                "area_code": sums.index.astype(str),
+                "value": sums["value"].where(full.reindex(sums.index, fill_value=False)),
+                "denominator": sums["denominator"].where(
+                    full.reindex(sums.index, fill_value=False)
+                ),
+            }
         )
     else:
         at_end = window[window["period"] == end]
-        last = dict(zip(at_end["area_code"], at_end["value"].astype("float64"), strict=True))
+        out = pd.DataFrame(
+            {
+                "area_code": at_end["area_code"].astype(str).to_numpy(),
+                "value": at_end["value"].astype("float64").to_numpy(),
+                "denominator": np.nan,
+            }
+        )
+    out["suppressed"] = out["area_code"].map(hidden.rename(index=str)).fillna(False).astype(bool)
+    return out.reset_index(drop=True)
+
+
+def _area_values(
+    totals: pd.DataFrame,
+    indicator: Indicator,
+    catalog: Catalog,
+    year: int,
+    population: Population,
+    level: float,
+) -> pd.DataFrame:
+    """Every area at the indicator's levels, the region included, with value and interval."""
+    by_area = totals.set_index(totals["area_code"].astype(str))
+    raw = by_area["value"].astype("float64").to_dict()
+    parts = by_area["denominator"].astype("float64").to_dict()
+    hidden = by_area["suppressed"].astype(bool).to_dict()
     rows = []
     for code in catalog.valid_areas(indicator.id):
         area = catalog.area(code)
-        figure = population.figure(code, end.year, indicator.population_base)
+        figure = population.figure(code, year, indicator.population_base)
         if indicator.kind in ("count", "stock") and figure is None:
             continue  # no rate without a population: left out, not shown as ".."
+        total = raw.get(code, np.nan)
         value = numerator = denominator = np.nan
-        if indicator.kind == "count":
-            if rows_in.get(code, 0) == months and complete[code]:
-                numerator = float(totals.at[code, "value"])
+        if not pd.isna(total):
+            if indicator.kind == "count":
+                numerator = float(total)
                 denominator = float(figure.inhabitants)
                 value = rate_per_100k(numerator, denominator) or 0.0
-        elif indicator.kind == "stock":
-            level_at_end = last.get(code, np.nan)
-            if not pd.isna(level_at_end):
-                value = rate_per_100k(level_at_end, figure.inhabitants) or 0.0
-        elif indicator.kind == "proportion":
-            if rows_in.get(code, 0) and complete[code]:
-                numerator = float(totals.at[code, "value"])
-                denominator = float(totals.at[code, "denominator"])
+            elif indicator.kind == "stock":
+                value = rate_per_100k(total, figure.inhabitants) or 0.0
+            elif indicator.kind == "proportion":
+                numerator = float(total)
+                denominator = float(parts.get(code, np.nan))
                 value = share(numerator, denominator)
-        else:
-            value = last.get(code, np.nan)
+            else:
+                value = float(total)
         rows.append(
             {
                 "area_code": code,

@@ -26,9 +26,12 @@ from metrics.disclosure import (
     DEFAULT_THRESHOLD,
     HiddenCells,
     decide_release,
+    decide_year_totals,
+    has_year_totals,
     hide_cells,
     protects,
     release_hidden_cells,
+    year_rows,
 )
 from services.access import protected_view
 from storage import (
@@ -54,14 +57,22 @@ def release_decision(
 ) -> HiddenCells:
     """The release decision for an indicator whose stored cells are `rows` (all of them) with
     `checksum`: the stored one when it was taken on these cells at today's threshold, else one
-    taken now (keeping hidden what the last stored release hid)."""
+    taken now (keeping hidden what the last stored release hid). A stored release that decided
+    no year totals (stored before they were) gets them decided now, on its months."""
     release = load_release(db, indicator_id)
     if (
         release is not None
         and release.checksum == checksum
         and release.threshold == DEFAULT_THRESHOLD
     ):
-        return release_hidden_cells(indicator_id, rows, release.hidden)
+        if release.year_totals:
+            return release_hidden_cells(indicator_id, rows, release.hidden)
+        cells = rows.drop(columns="indicator_id")
+        years = decide_year_totals(
+            cells, release.hidden, catalog, indicator_id, key=disclosure_key(db)
+        )
+        hidden = pd.concat([release.hidden.assign(months=1), years], ignore_index=True)
+        return release_hidden_cells(indicator_id, rows, hidden)
     hidden = decide_release(
         rows.drop(columns="indicator_id"),
         catalog,
@@ -157,6 +168,57 @@ def read_observations(
             ["indicator_id", "area_code", "period"], ignore_index=True
         )
     return protected_rows
+
+
+YEAR_TOTAL_COLUMNS = ["area_code", "year", "value", "denominator", "suppressed"]
+
+
+def read_year_totals(
+    db: Database,
+    catalog: Catalog,
+    *,
+    protected: bool,
+    indicator_id: str,
+    decision: Decision | None = None,
+) -> pd.DataFrame:
+    """Each area's complete calendar years of the indicator (all twelve months stored):
+    area_code, year, value, denominator (summed over the months), suppressed. `protected`
+    (briefing or public mode): the totals the indicator's release decision hides
+    (metrics/disclosure/years.py) have no value or denominator; for an indicator whose releases
+    decide no year totals (`has_year_totals`), every total is hidden. `decision`: as in
+    `read_observations`."""
+    rows, checksums = load_observations_with_checksums(
+        db, indicator_ids=[indicator_id], cells_only=True
+    )
+    years = year_rows(rows[[c for c in CELL_COLUMNS if c != "indicator_id"]])
+    out = pd.DataFrame(
+        {
+            "area_code": years["area_code"].astype(str).to_numpy(),
+            "year": years["period"].dt.year.astype(int).to_numpy(),
+            "value": years["value"].to_numpy(dtype="float64"),
+            "denominator": years["denominator"].to_numpy(dtype="float64"),
+            "suppressed": False,
+        }
+    )
+    indicator = catalog.indicator(indicator_id)
+    if not protected or not protects(indicator) or out.empty:
+        return out[YEAR_TOTAL_COLUMNS]
+    if has_year_totals(indicator, catalog):
+        if decision is None:
+            hidden = release_decision(db, catalog, indicator_id, rows, checksums[indicator_id])
+        else:
+            try:
+                hidden = decision(indicator_id, checksums[indicator_id])
+            except StoredCellsChanged:
+                hidden = release_decision(db, catalog, indicator_id, rows, checksums[indicator_id])
+        mask = [
+            hidden.year_hidden(a, y) for a, y in zip(out["area_code"], out["year"], strict=True)
+        ]
+    else:
+        mask = [True] * len(out)
+    out["suppressed"] = mask
+    out.loc[out["suppressed"], ["value", "denominator"]] = float("nan")
+    return out[YEAR_TOTAL_COLUMNS]
 
 
 def observations(

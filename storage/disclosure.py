@@ -64,20 +64,22 @@ class Decide(Protocol):
         key: bytes,
     ) -> pd.DataFrame | None:
         """(indicator, its cells before, the cells hidden then or None if unknown, its cells
-        now, the database's secret key) -> the cells hidden now (area_code, period, reason), or
-        None for an indicator disclosure control leaves alone. Cells: area_code, period, value,
-        denominator."""
+        now, the database's secret key) -> the cells hidden now (area_code, period, reason,
+        months), or None for an indicator disclosure control leaves alone. Cells: area_code,
+        period, value, denominator. Hidden cells: as `Release.hidden`."""
 
 
 @dataclass(frozen=True)
 class Release:
     """The stored decision for one indicator: taken on cells with `checksum` (as
     `load_observations_with_checksums` computes it) at `threshold`; `hidden`: area_code, period,
-    reason."""
+    reason and, when the release decided year totals (`year_totals`), months (1 a month, 12 a
+    year's total); without that column the release said nothing of year totals."""
 
     checksum: tuple[int, int]
     threshold: int
     hidden: pd.DataFrame
+    year_totals: bool = False
 
 
 def load_release(db: Database, indicator_id: str) -> Release | None:
@@ -88,19 +90,22 @@ def load_release(db: Database, indicator_id: str) -> Release | None:
 
 def _release(con: duckdb.DuckDBPyConnection, indicator_id: str) -> Release | None:
     row = con.execute(
-        "SELECT cells, checksum, threshold FROM disclosure_releases WHERE indicator_id = ?",
+        """SELECT cells, checksum, threshold, year_totals FROM disclosure_releases
+           WHERE indicator_id = ?""",
         [indicator_id],
     ).fetchall()
     if not row:
         return None
     hidden = con.execute(
-        """SELECT area_code, period, reason FROM disclosure_hidden WHERE indicator_id = ?
-           ORDER BY area_code, period""",
+        """SELECT area_code, period, reason, months FROM disclosure_hidden
+           WHERE indicator_id = ? ORDER BY months, area_code, period""",
         [indicator_id],
     ).df()
     hidden["period"] = pd.to_datetime(hidden["period"])
-    cells, checksum, threshold = row[0]
-    return Release((int(cells), int(checksum)), int(threshold), hidden)
+    cells, checksum, threshold, year_totals = row[0]
+    if not year_totals:
+        hidden = hidden.drop(columns="months")
+    return Release((int(cells), int(checksum)), int(threshold), hidden, bool(year_totals))
 
 
 def _cells(con: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.DataFrame:
@@ -144,10 +149,12 @@ def record_releases(
         if hidden is None:
             continue
         n, h = sums[indicator_id]
+        years = "months" in hidden.columns
         con.execute(
             """INSERT INTO disclosure_releases
-               VALUES (?, ?, ?, ?, CAST(current_timestamp AS TIMESTAMP), ?)""",
-            [indicator_id, n, h, decide.threshold, upload_id],
+               (indicator_id, cells, checksum, threshold, decided_at, upload_id, year_totals)
+               VALUES (?, ?, ?, ?, CAST(current_timestamp AS TIMESTAMP), ?, ?)""",
+            [indicator_id, n, h, decide.threshold, upload_id, years],
         )
         if len(hidden):
             rows = pd.DataFrame(
@@ -156,10 +163,14 @@ def record_releases(
                     "area_code": hidden["area_code"].astype(str).to_numpy(),
                     "period": pd.to_datetime(hidden["period"]).dt.date.to_numpy(),
                     "reason": hidden["reason"].astype(str).to_numpy(),
+                    "months": hidden["months"].astype(int).to_numpy() if years else 1,
                 }
             )
             con.register("release_rows", rows)
             try:
-                con.execute("INSERT INTO disclosure_hidden SELECT * FROM release_rows")
+                con.execute(
+                    """INSERT INTO disclosure_hidden (indicator_id, area_code, period, reason,
+                       months) SELECT * FROM release_rows"""
+                )
             finally:
                 con.unregister("release_rows")

@@ -190,6 +190,17 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 reason VARCHAR NOT NULL)""",
         ],
     ),
+    (
+        9,
+        "year totals in disclosure decisions (briefing mode's comparison between areas)",
+        [
+            # A hidden cell is a month (months 1) or a calendar year's total (months 12, period
+            # its first month): metrics/disclosure/years.py. year_totals: the release decided
+            # its year totals (releases stored before this migration did not).
+            "ALTER TABLE disclosure_hidden ADD COLUMN months INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE disclosure_releases ADD COLUMN year_totals BOOLEAN NOT NULL DEFAULT false",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

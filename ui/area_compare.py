@@ -22,13 +22,14 @@ from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.compare import (
     LEVEL_LABELS,
+    AreaComparison,
+    area_comparison,
     category_words,
-    compare_areas,
     comparison_summary,
     funnel,
+    latest_complete_year,
     level_label,
     population_note,
-    region_value,
 )
 from metrics.formatting import format_month, format_number, format_percent
 from ui import data
@@ -45,9 +46,10 @@ def draw_area_comparison(
     through: pd.Timestamp,
     demo: bool,
 ) -> None:
-    """The comparison over the 12 months to `end`; nothing when fewer than two areas can be
-    compared. obs must hold the indicator's rows for every area (protected in briefing mode:
-    a hidden month leaves its area's whole window out, drawn as '..', never as a point)."""
+    """The comparison over the 12 months to `end` (in briefing mode a calendar year's totals,
+    metrics.compare.area_comparison); nothing when fewer than two areas can be compared. obs
+    must hold the indicator's rows for every area (protected in briefing mode: what is hidden is
+    drawn as '..', never as a point)."""
     lang = f.lang
     population = data.population()
     level = st.radio(
@@ -57,7 +59,16 @@ def draw_area_comparison(
         horizontal=True,
         key="compare_level",
     )
-    comparison = compare_areas(obs, indicator, catalog, end, population, level=level)
+    compared = area_comparison(
+        obs,
+        indicator,
+        catalog,
+        end,
+        population,
+        level,
+        year_totals=data.area_year_totals(f.briefing, indicator.id),
+    )
+    comparison = compared.areas
     if len(comparison) <= 1:
         return
     st.subheader(t("area_comparison", lang))
@@ -66,14 +77,16 @@ def draw_area_comparison(
         return
     share = indicator.kind not in ("count", "stock")
     percent = indicator.kind == "proportion"
-    st.caption(t("area_comparison_help_share" if share else "area_comparison_help", lang))
+    st.caption(comparison_help(compared, share, lang))
+    if compared.calendar_year:
+        st.caption(briefing_year_note(compared, end, lang))
     comparison["area_label"] = [catalog.area(c).name(lang) for c in comparison["area_code"]]
     words = category_words(indicator, lang)
-    notes = [] if share else [population_note(comparison, indicator, end, lang)]
+    notes = [] if share else [population_note(comparison, indicator, compared.end, lang)]
     if not share:
         st.caption(notes[0])
-    start = (end.to_period("M") - 11).to_timestamp()
-    period_label = f"{format_month(start, lang)}–{format_month(end, lang)}"
+    period_label = period_label_of(compared, lang)
+    window = compared.end
 
     def context(title: str, suffix: str) -> ChartContext:
         return ChartContext(
@@ -84,7 +97,7 @@ def draw_area_comparison(
             data_through=format_month(through, lang),
             demo=demo,
             lang=lang,
-            filename=f"lagesbild_{indicator.id}_{suffix}_{end:%Y-%m}",
+            filename=f"lagesbild_{indicator.id}_{suffix}_{window:%Y-%m}",
         )
 
     unit = t("per_100k", lang) if not share else indicator.unit(lang)
@@ -98,9 +111,10 @@ def draw_area_comparison(
     )
     st.plotly_chart(fig, config=plotly_config(ctx), theme=None, key="compare")
 
-    centre = region_value(obs, indicator, catalog, end, population)
-    drawn = funnel(comparison, indicator, centre)
+    drawn = funnel(comparison, indicator, compared.centre)
     if drawn is None:
+        if compared.calendar_year and compared.centre is None:
+            st.info(t("compare_no_centre", lang), icon=":material/visibility_off:")
         return
     summary = comparison_summary(comparison, level, lang)
     st.markdown(f"**{t('compare_region', lang)}:** {summary}")
@@ -142,25 +156,63 @@ def draw_area_comparison(
             st.plotly_chart(fig, config=plotly_config(ctx), theme=None, key=f"compare_map_{key}")
     with st.expander(t("data_table", lang)):
         st.dataframe(
-            comparison_table(comparison, words, lang, percent), hide_index=True, width="stretch"
+            comparison_table(comparison, words, lang, percent, value_header(compared, lang)),
+            hide_index=True,
+            width="stretch",
         )
     st.download_button(
         t("compare_download", lang),
-        lambda: comparison_csv(comparison, indicator, end, level),
-        file_name=f"lagesbild_{indicator.id}_jamforelse_{end:%Y-%m}{'_dragning' if f.briefing else ''}.csv",
+        lambda: comparison_csv(compared, indicator, level),
+        file_name=f"lagesbild_{indicator.id}_jamforelse_{window:%Y-%m}{'_dragning' if f.briefing else ''}.csv",
         mime="text/csv",
         key="compare_csv",
     )
 
 
+def comparison_help(compared: AreaComparison, share: bool, lang: str) -> str:
+    """What the values are: the latest 12 months, or the calendar year compared."""
+    if compared.calendar_year:
+        key = "area_comparison_help_share_year" if share else "area_comparison_help_year"
+        return t(key, lang, year=compared.end.year)
+    return t("area_comparison_help_share" if share else "area_comparison_help", lang)
+
+
+def briefing_year_note(compared: AreaComparison, end: pd.Timestamp, lang: str) -> str:
+    """Why briefing mode compares calendar years, and which one when not the latest."""
+    text = t("compare_briefing_year", lang)
+    if compared.latest_year_hidden:
+        latest = latest_complete_year(end)
+        text += " " + t("compare_briefing_earlier", lang, latest=latest, year=compared.end.year)
+    return text
+
+
+def period_label_of(compared: AreaComparison, lang: str) -> str:
+    """ "nov. 2025–okt. 2026", or the calendar year "2025"."""
+    if compared.calendar_year:
+        return str(compared.end.year)
+    return f"{format_month(compared.start, lang)}–{format_month(compared.end, lang)}"
+
+
+def value_header(compared: AreaComparison, lang: str) -> str:
+    if compared.calendar_year:
+        return t("compare_value_year", lang, year=compared.end.year)
+    return t("compare_value", lang)
+
+
 def comparison_table(
-    comparison: pd.DataFrame, words: dict[str, str], lang: str, percent: bool
+    comparison: pd.DataFrame,
+    words: dict[str, str],
+    lang: str,
+    percent: bool,
+    value_title: str | None = None,
 ) -> pd.DataFrame:
     """The comparison as a readable table (the funnel's and the map's text alternative)."""
     return pd.DataFrame(
         {
             t("area", lang): comparison["area_label"],
-            t("compare_value", lang): [_number(v, lang, percent) for v in comparison["value"]],
+            value_title or t("compare_value", lang): [
+                _number(v, lang, percent) for v in comparison["value"]
+            ],
             t("compare_interval", lang): [
                 ".."
                 if pd.isna(lo)
@@ -182,15 +234,16 @@ def _number(value: float, lang: str, percent: bool) -> str:
     return format_number(value, lang, 1 if abs(value) < 100 else 0)
 
 
-def comparison_csv(
-    comparison: pd.DataFrame, indicator: Indicator, end: pd.Timestamp, level: float
-) -> bytes:
-    """value, interval, category, population base and year per area (hidden cells stay empty)."""
+def comparison_csv(compared: AreaComparison, indicator: Indicator, level: float) -> bytes:
+    """value, interval, category, population base and year per area, and the months compared
+    (hidden cells stay empty)."""
+    comparison = compared.areas
     out = pd.DataFrame(
         {
             "indicator_id": indicator.id,
             "area_code": comparison["area_code"],
-            "period_end": f"{end:%Y-%m}",
+            "period_start": f"{compared.start:%Y-%m}",
+            "period_end": f"{compared.end:%Y-%m}",
             "months": 12,
             "value": comparison["value"],
             "lower": comparison["lower"],

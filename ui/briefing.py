@@ -68,6 +68,7 @@ def _pack_files(
         year_totals={i: data.year_totals(briefing, i, REGION) for i in indicator_ids},
         # The comparison slides read every area (protected as the indicator page's comparison).
         area_obs=data.area_observations(briefing, indicator_ids, [a.code for a in catalog.areas]),
+        area_year_totals={i: data.area_year_totals(briefing, i) for i in indicator_ids},
         population=data.population(),
     )
     return to_pptx(pack), to_pdf(pack)

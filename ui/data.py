@@ -20,6 +20,7 @@ from metrics.catalog import Catalog, load_catalog
 from metrics.disclosure import (
     HiddenCells,
     PeriodTotal,
+    has_year_totals,
     is_isolated,
     period_totals,
     protects,
@@ -183,6 +184,29 @@ def year_totals(briefing: bool, indicator_id: str, area: str) -> tuple[PeriodTot
     if not briefing or not protects(indicator) or not is_isolated(indicator, catalog()):
         return ()
     return _year_totals(_key(True, [indicator_id], None), True, indicator_id, area)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _area_year_totals(key: tuple, briefing: bool, indicator_id: str) -> pd.DataFrame:
+    ckey = hash(catalog())
+    return protected_reads.read_year_totals(
+        database(),
+        catalog(),
+        protected=briefing,
+        indicator_id=indicator_id,
+        decision=lambda i, checksum: _decision(ckey, i, checksum),
+    )
+
+
+def area_year_totals(briefing: bool, indicator_id: str) -> pd.DataFrame | None:
+    """Briefing mode's comparison between areas: every area's complete calendar years of the
+    indicator, the totals its release hides blanked (services.readings.read_year_totals). None
+    outside briefing mode and for an indicator whose releases decide no year totals (the
+    comparison then sums the months it is given)."""
+    indicator = catalog().indicator(indicator_id)
+    if not briefing or not has_year_totals(indicator, catalog()):
+        return None
+    return _area_year_totals(_key(True, [indicator_id], None), True, indicator_id)
 
 
 def observations(briefing: bool) -> pd.DataFrame:

@@ -4,7 +4,8 @@ The topics live in sibling modules; this package re-exports what the rest of the
 ``policy`` (threshold, "..", which indicators are protected), ``geography`` (published relations
 between areas), ``keys`` (secret draws per cell), ``suppression`` (the rule), ``program`` (the
 reader's integer program it checks against), ``releases`` (sticky releases), ``cells`` (a
-decision as cells, applied to a cut) and ``totals`` (year totals of region-only indicators).
+decision as cells, applied to a cut), ``totals`` (year totals of region-only indicators) and
+``years`` (year totals of every area, decided as cells of their own).
 docs/disclosure.md says what is protected against and what it costs.
 """
 
@@ -16,6 +17,7 @@ from metrics.disclosure.policy import (
     DEFAULT_THRESHOLD,
     DERIVED_COLUMNS,
     SUPPRESSED_TEXT,
+    YEAR_MONTHS,
     Lang,
     format_cell,
     protects,
@@ -23,6 +25,7 @@ from metrics.disclosure.policy import (
 from metrics.disclosure.releases import ReleaseDecider, decide_release
 from metrics.disclosure.suppression import apply_disclosure, suppress
 from metrics.disclosure.totals import PeriodTotal, period_total_text, period_totals
+from metrics.disclosure.years import decide_year_totals, has_year_totals, year_rows
 
 __all__ = [
     "DECOY_RATE",
@@ -30,6 +33,7 @@ __all__ = [
     "DERIVED_COLUMNS",
     "SPLIT",
     "SUPPRESSED_TEXT",
+    "YEAR_MONTHS",
     "AdditiveGroup",
     "HiddenCells",
     "Lang",
@@ -39,7 +43,9 @@ __all__ = [
     "area_groups",
     "cell_draws",
     "decide_release",
+    "decide_year_totals",
     "format_cell",
+    "has_year_totals",
     "hidden_cells",
     "hide_cells",
     "indicator_key",
@@ -49,4 +55,5 @@ __all__ = [
     "protects",
     "release_hidden_cells",
     "suppress",
+    "year_rows",
 ]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.disclosure.policy import DERIVED_COLUMNS
+from metrics.disclosure.policy import DERIVED_COLUMNS, YEAR_MONTHS
 
 if TYPE_CHECKING:
     pass
@@ -32,10 +32,17 @@ class HiddenCells:
     """Sorted keys (position in ``areas``, month number) of the hidden cells."""
     primary: np.ndarray
     """For each key: True = hidden as a small count itself, False = hidden as a secondary."""
+    years: frozenset[tuple[str, int]] | None = frozenset()
+    """(area, year) of the year totals the release hides (metrics/disclosure/years.py); None:
+    the decision says nothing of year totals (none may be shown)."""
 
     @classmethod
     def none(cls, indicator_id: str) -> HiddenCells:
         return cls(indicator_id, None, np.zeros(0, dtype="int64"), np.zeros(0, dtype=bool))
+
+    def year_hidden(self, area_code: str, year: int) -> bool:
+        """Is the area's total over the calendar year hidden?"""
+        return self.years is None or (str(area_code), int(year)) in self.years
 
     def reasons(self, at: np.ndarray) -> np.ndarray:
         """``suppression_reason`` of the cells at positions `at` in ``keys``."""
@@ -56,7 +63,8 @@ class HiddenCells:
 
 
 def hidden_cells(protected: pd.DataFrame, indicator_id: str) -> HiddenCells:
-    """The decision in ``apply_disclosure``'s result for every monthly row of one indicator."""
+    """The decision in ``apply_disclosure``'s result for every monthly row of one indicator (it
+    says nothing of year totals)."""
     if "period_end" in protected.columns:
         raise ValueError("hidden_cells: monthly rows only (no period_end)")
     rows = protected[protected["indicator_id"] == indicator_id]
@@ -66,7 +74,7 @@ def hidden_cells(protected: pd.DataFrame, indicator_id: str) -> HiddenCells:
     hidden = rows["suppressed"].to_numpy(dtype=bool)
     order = np.argsort(keys[hidden], kind="stable")
     primary = rows["suppression_reason"].to_numpy(dtype=object)[hidden][order] == "primary"
-    return HiddenCells(indicator_id, areas, keys[hidden][order], primary)
+    return HiddenCells(indicator_id, areas, keys[hidden][order], primary, years=None)
 
 
 def release_hidden_cells(
@@ -75,7 +83,20 @@ def release_hidden_cells(
     """A stored (or just taken) release decision as ``HiddenCells`` for the indicator's cells.
 
     cells: every stored row of the indicator (area_code, period, ...); hidden: area_code,
-    period, reason of the cells the release hides."""
+    period, reason of the cells the release hides, and ``months`` (12: a year total; without
+    the column, a decision that says nothing of year totals)."""
+    years: frozenset[tuple[str, int]] | None = None
+    if "months" in hidden.columns:
+        is_year = hidden["months"].to_numpy() == YEAR_MONTHS
+        totals = hidden[is_year]
+        years = frozenset(
+            zip(
+                totals["area_code"].astype(str),
+                pd.to_datetime(totals["period"]).dt.year.astype(int),
+                strict=True,
+            )
+        )
+        hidden = hidden[~is_year]
     areas = tuple(
         sorted(set(cells["area_code"].astype(str)) | set(hidden["area_code"].astype(str)))
     )
@@ -83,7 +104,7 @@ def release_hidden_cells(
     keys = _cell_keys(index.get_indexer(hidden["area_code"].astype(str)), hidden["period"])
     order = np.argsort(keys, kind="stable")
     primary = hidden["reason"].to_numpy(dtype=object)[order] == "primary"
-    return HiddenCells(indicator_id, areas, keys[order], primary)
+    return HiddenCells(indicator_id, areas, keys[order], primary, years)
 
 
 def hide_cells(cut: pd.DataFrame, decisions: Mapping[str, HiddenCells]) -> pd.DataFrame:

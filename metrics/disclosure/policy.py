@@ -30,6 +30,10 @@ database's secret key (see ``suppress``): a hidden cell may always be a decoy, s
 rule does not tell a small count from a large one."""
 
 
+YEAR_MONTHS = 12
+"""A release's hidden cells are months (``months`` 1) or calendar-year totals (``months`` 12)."""
+
+
 _TOL = 1e-9
 
 

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.disclosure.policy import DEFAULT_THRESHOLD, protects
+from metrics.disclosure.policy import DEFAULT_THRESHOLD, YEAR_MONTHS, protects
 from metrics.disclosure.suppression import suppress
+from metrics.disclosure.years import YEAR_COLUMNS, decide_year_totals
 
 if TYPE_CHECKING:
     from metrics.catalog import Catalog
@@ -25,15 +26,57 @@ def decide_release(
     threshold: int = DEFAULT_THRESHOLD,
     key: bytes,
 ) -> pd.DataFrame:
-    """The cells of one indicator a new release hides: area_code, period, reason.
+    """The cells of one indicator a new release hides: area_code, period, reason, months (1: a
+    month; 12: a year total, ``period`` its first month, see metrics/disclosure/years.py).
 
     cells: every monthly cell of the indicator now (area_code, period, value, denominator).
     before / hidden_before: the indicator's cells at the previous release and the cells it hid
-    (None: no previous release, or not known). Sticky: a cell hidden before stays hidden; a cell
-    shown before with the same value is known to readers, so it neither protects nor is hidden;
-    the new pattern is then protected as ``suppress`` protects, with those cells as known. A
-    revision that changes a cell leaves what was hidden hidden, whatever its new value.
+    (None: no previous release, or not known; without a ``months`` column, a release that
+    decided no year totals). Sticky: a cell hidden before stays hidden; a cell shown before with
+    the same value is known to readers, so it neither protects nor is hidden; the new pattern is
+    then protected as ``suppress`` protects, with those cells as known. A revision that changes
+    a cell leaves what was hidden hidden, whatever its new value. The year totals are decided
+    after the months, on the months as this release shows them (``decide_year_totals``).
     """
+    years_hidden_before = None
+    if hidden_before is not None and "months" in hidden_before.columns:
+        is_year = hidden_before["months"].to_numpy() == YEAR_MONTHS
+        years_hidden_before = hidden_before[is_year]
+        hidden_before = hidden_before[~is_year]
+    months = _decide_months(
+        cells,
+        catalog,
+        indicator_id,
+        before=before,
+        hidden_before=hidden_before,
+        threshold=threshold,
+        key=key,
+    )
+    years = decide_year_totals(
+        cells,
+        months,
+        catalog,
+        indicator_id,
+        before=before,
+        years_hidden_before=years_hidden_before,
+        threshold=threshold,
+        key=key,
+    )
+    parts = [months.assign(months=1)] + ([years] if len(years) else [])
+    return pd.concat(parts, ignore_index=True)[YEAR_COLUMNS]
+
+
+def _decide_months(
+    cells: pd.DataFrame,
+    catalog: Catalog,
+    indicator_id: str,
+    *,
+    before: pd.DataFrame | None,
+    hidden_before: pd.DataFrame | None,
+    threshold: int,
+    key: bytes,
+) -> pd.DataFrame:
+    """The months a new release hides (area_code, period, reason): see ``decide_release``."""
     frame = cells.assign(indicator_id=indicator_id).reset_index(drop=True)
     if "denominator" not in frame.columns:
         frame["denominator"] = np.nan

@@ -344,3 +344,106 @@ def attack_releases(
 
 
 SPLIT_MARK = "/"
+
+
+def attack_year(
+    months: pd.DataFrame,
+    years: pd.DataFrame,
+    catalog,
+    indicator_id: str,
+    threshold: int = 5,
+    floor: int = 0,
+) -> list[Finding]:
+    """Ranges of every hidden month and hidden year total of one count over one calendar year,
+    read with the year totals shown.
+
+    months: area_code, period, value (NaN where hidden), suppressed — the twelve months of
+    every area; years: area_code, value (NaN where hidden), suppressed — each area's total over
+    them. The reader's unknowns are each month's hidden cells and unpublished parts; each month
+    obeys the area relations, and each shown year total is the sum of its area's months. A hidden
+    year total is the sum of its area's months too: its range is reported under period NaT."""
+    indicator = catalog.indicator(indicator_id)
+    assert indicator.kind == "count", "counts only"
+    valid = set(catalog.valid_areas(indicator_id))
+    rels = relations(catalog, valid)
+    codes = sorted(valid | {p for _, ps in rels for p in ps})
+    periods = sorted(pd.to_datetime(months["period"]).unique())
+    shown = {
+        (r.area_code, pd.Timestamp(r.period)): float(r.value)
+        for r in months.itertuples()
+        if not r.suppressed
+    }
+    cells = [(c, p) for p in periods for c in codes]
+    unknown = [cell for cell in cells if cell not in shown]
+    index = {cell: k for k, cell in enumerate(unknown)}
+    n = len(unknown)
+    rows, rhs = [], []
+
+    def term(cell, sign, row) -> float:
+        if cell in index:
+            row[index[cell]] += sign
+            return 0.0
+        return sign * shown[cell]
+
+    for p in periods:
+        for total, parts in rels:
+            row = np.zeros(n)
+            constant = term((total, p), 1.0, row)
+            for part in parts:
+                constant += term((part, p), -1.0, row)
+            if row.any():
+                rows.append(row)
+                rhs.append(-constant)
+    for r in years.itertuples():
+        if r.suppressed:
+            continue
+        row = np.zeros(n)
+        constant = sum(term((r.area_code, p), 1.0, row) for p in periods)
+        rows.append(row)
+        rhs.append(float(r.value) - constant)
+    lower = np.zeros(n)
+    for r in months.itertuples():
+        if r.suppressed:
+            lower[index[(r.area_code, pd.Timestamp(r.period))]] = float(floor)
+    limits = [LinearConstraint(np.array(rows), np.array(rhs), np.array(rhs))] if rows else []
+
+    def bounds(cost: np.ndarray) -> tuple[float, float]:
+        found = []
+        for sign in (1.0, -1.0):
+            result = milp(
+                sign * cost,
+                constraints=limits,
+                integrality=np.ones(n),
+                bounds=Bounds(lower, np.full(n, BIG)),
+            )
+            assert result.x is not None, f"{indicator_id}: no completion at all"
+            found.append(float(np.round(cost @ np.round(result.x))))
+        return min(found), max(found)
+
+    findings = []
+    for r in months.itertuples():
+        if not r.suppressed:
+            continue
+        cost = np.zeros(n)
+        cost[index[(r.area_code, pd.Timestamp(r.period))]] = 1.0
+        low, high = bounds(cost)
+        findings.append(
+            Finding(indicator_id, r.area_code, pd.Timestamp(r.period), "value", low, high, None)
+        )
+    for r in years.itertuples():
+        if not r.suppressed:
+            continue
+        cost = np.zeros(n)
+        constant = 0.0
+        for p in periods:
+            if (r.area_code, p) in index:
+                cost[index[(r.area_code, p)]] = 1.0
+            else:
+                constant += shown[(r.area_code, p)]
+        low, high = bounds(cost)
+        findings.append(
+            Finding(
+                indicator_id, r.area_code, pd.NaT, "year", low + constant, high + constant, None
+            )
+        )
+    return findings

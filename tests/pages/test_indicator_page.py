@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -41,11 +42,41 @@ def charts(at: AppTest) -> int:
 def test_a_comparison_with_every_value_hidden_says_so_instead_of_an_empty_chart(
     monkeypatch, demo_db_path, lang, words
 ):
-    # In the demo data every police area's clearance rate rests on a small count somewhere.
+    """Were every area's year total hidden, the page says so instead of drawing empty charts
+    (the stored decision is replaced by one hiding every total)."""
+    from ui import data
+
+    real = data.area_year_totals
+
+    def all_hidden(briefing, indicator_id):
+        totals = real(briefing, indicator_id)
+        return totals.assign(suppressed=True, value=float("nan"), denominator=float("nan"))
+
+    monkeypatch.setattr(data, "area_year_totals", all_hidden)
     at = indicator_page(monkeypatch, demo_db_path, ind="clearance_rape", brief="1", lang=lang)
     messages = [i.value for i in at.info]
     assert any(words in m for m in messages), messages
     assert charts(at) == 1  # the trend only
+
+
+def test_briefing_mode_compares_a_calendar_year_whose_totals_disclosure_control_decided(
+    monkeypatch, demo_db_path
+):
+    """Clearance shares rest on small counts in some month of nearly every police area, so a
+    rolling 12 months would withhold them all; the calendar year's totals are shown where the
+    release allows them, and the table says which year."""
+    from ui import data
+
+    at = indicator_page(monkeypatch, demo_db_path, ind="clearance_rape", brief="1")
+    assert not any("dolda" in i.value for i in at.info)
+    captions = " ".join(c.value for c in at.caption)
+    assert "hela kalenderår" in captions
+    totals = data.area_year_totals(True, "clearance_rape")
+    year = int(next(y for y in (2025, 2024, 2023, 2022) if y in set(totals["year"])))
+    assert f"kalenderåret {year}" in captions or "jämförelsen gäller" in captions
+    assert charts(at) >= 2  # the trend and the areas with their intervals
+    table = next(d.value for d in at.dataframe if "Intervall" in d.value.columns)
+    assert any(re.fullmatch(r"Värde \(20\d\d\)", str(c)) for c in table.columns), table.columns
 
 
 def test_the_same_comparison_outside_briefing_mode_is_drawn(monkeypatch, demo_db_path):
@@ -94,19 +125,17 @@ def test_funnel_and_tile_map_with_the_base_and_year_in_both_languages(
     assert len(at.get("download_button")) >= 2  # the values and the comparison
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known regression (issue 11 x 17): since keyed decoys and hid"
-        "den zeros, nearly every area's 12-month window holds a hidde"
-        "n month, so briefing mode's area comparison is withheld whole; needs 12-month totals protected as cells of their own"
-    ),
-)
 def test_in_briefing_mode_a_hidden_area_is_neither_a_point_nor_an_interval(
     monkeypatch, demo_db_path
 ):
+    """Briefing mode compares calendar years' totals, each a cell disclosure control decided on
+    (metrics/disclosure/years.py): a hidden total is a '..' tile, never a point or a whisker.
+    The demo database's key is drawn afresh, so which totals are hidden varies: the test holds
+    for any draw."""
     at = indicator_page(monkeypatch, demo_db_path, ind="reported_rape", brief="1")
     assert not any("dolda" in i.value for i in at.info)
+    captions = " ".join(c.value for c in at.caption)
+    assert "hela kalenderår" in captions and "kalenderåret" in captions
     funnel, tiles = funnel_and_map(at)
     shown = sum(len(tr["hovertext"]) for tr in funnel["data"] if tr.get("mode") == "markers")
     maps = [s for s in figures(at).values() if s["layout"].get("yaxis", {}).get("scaleanchor")]
@@ -117,7 +146,7 @@ def test_in_briefing_mode_a_hidden_area_is_neither_a_point_nor_an_interval(
         for a in m["layout"]["annotations"]
         if a.get("hovertext") and ".." in a["text"]
     ]
-    assert hidden and shown + len(hidden) == 27 + 4
+    assert shown >= 2 and shown + len(hidden) == 27 + 4
     assert not any(".." in t for tr in funnel["data"] for t in tr.get("hovertext", []))
     whiskers = next(s for s in figures(at).values() if any(tr.get("error_x") for tr in s["data"]))
     dots = next(tr for tr in whiskers["data"] if tr.get("error_x"))

@@ -10,7 +10,7 @@ import pandas as pd
 from demo.generator import generate_demo_observations
 from demo.population import demo_population
 from metrics.catalog import load_catalog
-from metrics.compare import compare_areas
+from metrics.compare import area_comparison
 from metrics.disclosure import apply_disclosure
 from metrics.periods import parse_period_texts
 from metrics.population import Population
@@ -29,8 +29,10 @@ def test_the_comparison_csv_carries_interval_category_and_population_base_and_ye
     obs["period"] = parse_period_texts(obs["period"]).start.astype("datetime64[ns]")
     population = Population(demo_population(CATALOG, 2025))
     indicator = CATALOG.indicator("reported_partner_violence_women")
-    open_frame = compare_areas(obs, indicator, CATALOG, END, population)
-    rows = read(comparison_csv(open_frame, indicator, END, 0.95))
+    compared = area_comparison(obs, indicator, CATALOG, END, population)
+    open_frame = compared.areas
+    rows = read(comparison_csv(compared, indicator, 0.95))
+    assert set(rows["period_start"]) == {"2025-11"} and set(rows["period_end"]) == {"2026-10"}
     for column in ("value", "lower", "upper", "category", "population_base", "population_year"):
         assert column in rows.columns
     assert set(rows["population_base"]) == {"women_18plus"}
@@ -43,14 +45,16 @@ def test_the_comparison_csv_carries_interval_category_and_population_base_and_ye
     assert "kvinnor 18 år och äldre" in note and "2025" in note and "demouppskattning" in note
 
     rape = CATALOG.indicator("reported_rape")
-    hidden = compare_areas(
+    compared = area_comparison(
         apply_disclosure(obs, CATALOG, 5, key=b"a test key, never a database's."),
         rape,
         CATALOG,
         END,
         population,
+        0.998,
     )
-    rows = read(comparison_csv(hidden, rape, END, 0.998)).set_index("area_code")
+    hidden = compared.areas
+    rows = read(comparison_csv(compared, rape, 0.998)).set_index("area_code")
     suppressed = hidden.loc[hidden["suppressed"], "area_code"]
     assert len(suppressed)
     for code in suppressed:

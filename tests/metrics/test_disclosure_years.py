@@ -1,0 +1,143 @@
+"""Year totals decided as cells of their own (metrics/disclosure/years.py), against the attacker
+of tests/metrics/attacker.py reading the months and the year totals together: no hidden month
+and no hidden year total may be pinned to one value or proved below the threshold; the months'
+decision stands; a year total hidden once stays hidden; a year whose months are all shown is
+never hidden."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from metrics.catalog import load_catalog
+from metrics.disclosure import (
+    DEFAULT_THRESHOLD,
+    YEAR_MONTHS,
+    decide_release,
+    has_year_totals,
+    release_hidden_cells,
+    year_rows,
+)
+from tests.metrics.attacker import attack_year
+from tests.metrics.test_disclosure_attacker import month_table
+
+T = DEFAULT_THRESHOLD
+KEY = b"the database's secret, 32 bytes."
+CATALOG = load_catalog()
+INDICATOR = "reported_rape"
+
+
+def year_of_months(seed: int, scales=(0.3, 1.0, 3.0)) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    months = pd.date_range("2025-01-01", periods=12, freq="MS")
+    frames = [month_table(rng, INDICATOR, m, scales) for m in months]
+    return pd.concat(frames, ignore_index=True).assign(denominator=np.nan)
+
+
+def publish(cells: pd.DataFrame, hidden: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What briefing mode shows: the months with '..' and the year totals with '..'."""
+    decision = release_hidden_cells(INDICATOR, cells, hidden)
+    key = pd.MultiIndex.from_frame(hidden.loc[hidden["months"] == 1, ["area_code", "period"]])
+    months = cells.assign(
+        suppressed=pd.MultiIndex.from_frame(cells[["area_code", "period"]]).isin(key)
+    )
+    months["value"] = months["value"].mask(months["suppressed"])
+    years = year_rows(cells)
+    years["suppressed"] = [
+        decision.year_hidden(a, p.year)
+        for a, p in zip(years["area_code"], years["period"], strict=True)
+    ]
+    years["value"] = years["value"].mask(years["suppressed"])
+    return months, years
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1))
+def test_no_hidden_month_or_year_total_is_pinned_or_proved_small_with_the_totals_shown(seed):
+    cells = year_of_months(seed)
+    hidden = decide_release(cells.drop(columns="indicator_id"), CATALOG, INDICATOR, key=KEY)
+    months, years = publish(cells, hidden)
+    assert years["suppressed"].sum() < len(years)  # totals are shown, not all withheld
+    findings = attack_year(months, years, CATALOG, INDICATOR, T)
+    assert findings
+    leaks = [f for f in findings if f.exact or f.proved_below(T)]
+    assert not leaks, leaks[:5]
+
+
+def test_the_months_decision_stands_and_a_year_of_shown_months_is_never_hidden():
+    cells = year_of_months(7)
+    hidden = decide_release(cells.drop(columns="indicator_id"), CATALOG, INDICATOR, key=KEY)
+    months = hidden[hidden["months"] == 1]
+    years = hidden[hidden["months"] == YEAR_MONTHS]
+    from metrics.disclosure.releases import _decide_months
+
+    alone = _decide_months(
+        cells.drop(columns="indicator_id"),
+        CATALOG,
+        INDICATOR,
+        before=None,
+        hidden_before=None,
+        threshold=T,
+        key=KEY,
+    )
+    assert sorted(zip(months["area_code"], months["period"], strict=True)) == sorted(
+        zip(alone["area_code"], pd.to_datetime(alone["period"]), strict=True)
+    )
+    with_hidden_month = set(months["area_code"])
+    assert set(years["area_code"]) <= with_hidden_month
+    assert (pd.to_datetime(years["period"]) == pd.Timestamp("2025-01-01")).all()
+
+
+def test_a_year_total_hidden_once_stays_hidden_when_a_shown_month_is_revised():
+    cells = year_of_months(11)
+    first = decide_release(cells.drop(columns="indicator_id"), CATALOG, INDICATOR, key=KEY)
+    hidden_years = first[first["months"] == YEAR_MONTHS]
+    if hidden_years.empty:
+        pytest.skip("this draw hides no year total")
+    area = hidden_years["area_code"].iloc[0]
+    shown = ~pd.MultiIndex.from_frame(cells[["area_code", "period"]]).isin(
+        pd.MultiIndex.from_frame(first.loc[first["months"] == 1, ["area_code", "period"]])
+    )
+    # Revise a shown month of another area whose total is shown (region and police totals
+    # change with it, as a real revision would).
+    revised = cells.copy()
+    at = np.flatnonzero(shown & (revised["area_code"] == "0180").to_numpy())[0]
+    month = revised.loc[at, "period"]
+    for code in ("0180", CATALOG.area("0180").police_area, "STHLM"):
+        revised.loc[(revised["area_code"] == code) & (revised["period"] == month), "value"] += 7
+    second = decide_release(
+        revised.drop(columns="indicator_id"),
+        CATALOG,
+        INDICATOR,
+        before=cells.drop(columns="indicator_id"),
+        hidden_before=first,
+        key=KEY,
+    )
+    again = second[second["months"] == YEAR_MONTHS]
+    assert area in set(again["area_code"])
+
+
+def test_which_indicators_decide_year_totals():
+    assert has_year_totals(CATALOG.indicator("reported_rape"), CATALOG)
+    assert has_year_totals(CATALOG.indicator("clearance_rape"), CATALOG)  # a monthly share
+    assert not has_year_totals(CATALOG.indicator("lethal_violence_close_relations"), CATALOG)
+    yearly = [i for i in CATALOG.indicators if i.frequency == "yearly"]
+    assert yearly and not any(has_year_totals(i, CATALOG) for i in yearly)
+
+
+def test_year_rows_take_complete_years_only():
+    cells = pd.DataFrame(
+        {
+            "area_code": ["A"] * 13 + ["B"] * 11,
+            "period": list(pd.date_range("2024-12-01", periods=13, freq="MS"))
+            + list(pd.date_range("2025-01-01", periods=11, freq="MS")),
+            "value": [1.0] * 13 + [2.0] * 11,
+            "denominator": np.nan,
+        }
+    )
+    rows = year_rows(cells)
+    assert list(rows["area_code"]) == ["A"]
+    assert rows["value"].iloc[0] == 12.0 and rows["period"].iloc[0] == pd.Timestamp("2025-01-01")
