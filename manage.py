@@ -83,6 +83,9 @@ def _user(args: argparse.Namespace) -> str:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.check_server import start_check_server
+
+    start_check_server()  # its imports run beside ours (ingest/check_server.py)
     from metrics.catalog import load_catalog
     from services.population import is_population_file
     from services.uploads import commit_upload

@@ -134,7 +134,7 @@ def comparison_page(
         region_name=catalog.area(REGION).name(lang),
         period_label=period_label,
         png=png,
-        summary=comparison_summary(comparison, LEVEL, lang),
+        summary=comparison_summary(comparison, LEVEL, lang, indicator),
         areas=tuple(
             (category, words[category], ", ".join(group["area_label"]))
             for category in CATEGORIES

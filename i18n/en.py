@@ -533,6 +533,7 @@ A file is stored whole or not at all, and every problem is shown with its row an
     "compare_worse": "worse than the county",
     "compare_not_comparable": "cannot be compared",
     "compare_summary": "{higher} higher, {similar} similar, {lower} lower and {not_comparable} cannot be compared ({level}).",
+    "compare_summary_judged": "{better} better, {similar} similar, {worse} worse and {not_comparable} cannot be compared ({level}).",
     "compare_method": "Confidence intervals: exact Poisson below 10 events, Byar's method from 10 (as PHE's phe_rate); shares: Wilson's method. Higher/lower: the interval lies wholly above/below the county's value. Cannot be compared: the value is missing or hidden, or fewer than 5 events (shares: a denominator below 10).",
     "funnel_title": "Funnel plot",
     "funnel_x_population": "Population ({base})",

@@ -533,6 +533,7 @@ Filen sparas hel eller inte alls, och varje problem visas med rad och kolumn som
     "compare_worse": "sämre än länet",
     "compare_not_comparable": "kan inte jämföras",
     "compare_summary": "{higher} högre, {similar} som länet, {lower} lägre och {not_comparable} kan inte jämföras ({level}).",
+    "compare_summary_judged": "{better} bättre, {similar} som länet, {worse} sämre och {not_comparable} kan inte jämföras ({level}).",
     "compare_method": "Konfidensintervall: exakt Poisson under 10 händelser, Byars metod från 10 (som PHE:s phe_rate); andelar: Wilsons metod. Högre/lägre: intervallet ligger helt över/under länets värde. Kan inte jämföras: värdet saknas eller är dolt, eller färre än 5 händelser (andelar: nämnare under 10).",
     "funnel_title": "Trattdiagram",
     "funnel_x_population": "Befolkning ({base})",

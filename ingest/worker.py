@@ -40,6 +40,7 @@ from multiprocessing.connection import Connection
 import pandas as pd
 
 from i18n import Message
+from ingest.check_server import check_context
 from ingest.pipeline import CANONICAL, CheckedUpload, check_upload
 from metrics.catalog import Catalog, load_catalog
 from metrics.formatting import format_number
@@ -54,8 +55,6 @@ DEFAULT_MEMORY_MB = 1536
 DEFAULT_TIMEOUT = 600.0
 DEFAULT_WORKERS = 2
 NICENESS = 10
-
-_PRELOAD = ["ingest.worker_server", "ingest.worker"]
 
 
 @dataclass(frozen=True)
@@ -105,9 +104,7 @@ def _forkserver() -> multiprocessing.context.BaseContext:
     global _context
     with _context_lock:
         if _context is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(_PRELOAD)
-            _context = context
+            _context = check_context()
         return _context
 
 

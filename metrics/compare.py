@@ -424,12 +424,24 @@ def level_label(level: float, lang: str) -> str:
     return label if lang == "sv" else label.replace(",", ".")
 
 
-def comparison_summary(comparison: pd.DataFrame, level: float, lang: str) -> str:
-    """ "9 högre, 8 som länet, 14 lägre och 0 kan inte jämföras (95 %)." """
+def comparison_summary(
+    comparison: pd.DataFrame, level: float, lang: str, indicator: Indicator | None = None
+) -> str:
+    """ "9 högre, 8 som länet, 14 lägre och 0 kan inte jämföras (95 %)." — or, for an indicator
+    with a direction (`category_words`), "3 bättre, 20 som länet, 5 sämre och …"."""
     counts = comparison["category"].value_counts()
+    n = {c: int(counts.get(c, 0)) for c in ("higher", "similar", "lower", "not_comparable")}
+    if indicator is None or indicator.direction == "neutral":
+        return t("compare_summary", lang, **n, level=level_label(level, lang))
+    better, worse = (
+        ("higher", "lower") if indicator.direction == "increase" else ("lower", "higher")
+    )
     return t(
-        "compare_summary",
+        "compare_summary_judged",
         lang,
-        **{c: int(counts.get(c, 0)) for c in ("higher", "similar", "lower", "not_comparable")},
-        level=LEVEL_LABELS[level],
+        better=n[better],
+        similar=n["similar"],
+        worse=n[worse],
+        not_comparable=n["not_comparable"],
+        level=level_label(level, lang),
     )

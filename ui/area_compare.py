@@ -116,7 +116,7 @@ def draw_area_comparison(
         if compared.calendar_year and compared.centre is None:
             st.info(t("compare_no_centre", lang), icon=":material/visibility_off:")
         return
-    summary = comparison_summary(comparison, level, lang)
+    summary = comparison_summary(comparison, level, lang, indicator)
     st.markdown(f"**{t('compare_region', lang)}:** {summary}")
     chart_words = comparison_words(indicator, lang, [*notes, t("compare_method", lang)])
     selected = f.area if f.area in set(comparison["area_code"]) else None

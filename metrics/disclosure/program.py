@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import highspy
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
 
 if TYPE_CHECKING:
     pass
+
+# highspy and scipy are imported where a program is built or solved: a process that never
+# protects a table (the upload check's worker) does not pay their second of imports.
 
 _BIG = 1e9
 """Upper bound of an unknown in the integer programs (stands for "no bound")."""
@@ -38,6 +38,9 @@ class _Program:
         public: np.ndarray,
         lower: np.ndarray,
     ) -> None:
+        import highspy
+        from scipy.sparse import coo_array
+
         self.cells = cells
         self.columns = q.shape[1]
         where = {int(c): k for k, c in enumerate(cells)}
@@ -100,6 +103,9 @@ class _Program:
     def solve_weighted(self, weights: np.ndarray) -> np.ndarray | None:
         """A whole-number feasible point maximising the weighted sum of the quantities
         (cells × quantities), or None if the solver finds none."""
+        import highspy
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
         cost = -weights.reshape(-1).astype("float64")
         self.highs.changeColsCost(self.n_vars, self.everything, cost)
         self.highs.run()

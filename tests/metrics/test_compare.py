@@ -222,3 +222,20 @@ def test_funnel_limits_surround_the_centre_and_narrow(demo_obs, population):
         assert np.diff(upper - lower).max() <= 1e-6
     assert (drawn.limits[0.998][1] >= drawn.limits[0.95][1]).all()
     assert funnel(got, CATALOG.indicator("lead_time_days"), centre) is None
+
+
+def test_the_summary_says_better_or_worse_only_where_the_indicator_has_a_direction():
+    from metrics.compare import comparison_summary
+
+    frame = pd.DataFrame({"category": ["higher", "higher", "similar", "lower", "not_comparable"]})
+    neutral = CATALOG.indicator("reported_rape")
+    assert neutral.direction == "neutral"
+    assert comparison_summary(frame, 0.95, "sv", neutral) == (
+        "2 högre, 1 som länet, 1 lägre och 1 kan inte jämföras (95 %)."
+    )
+    up = next(i for i in CATALOG.indicators if i.direction == "increase")
+    down = next(i for i in CATALOG.indicators if i.direction == "decrease")
+    assert comparison_summary(frame, 0.95, "sv", up).startswith("2 bättre, 1 som länet, 1 sämre")
+    assert comparison_summary(frame, 0.998, "en", down) == (
+        "1 better, 1 similar, 2 worse and 1 cannot be compared (99.8 %)."
+    )
