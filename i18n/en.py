@@ -234,6 +234,7 @@ TEXT: dict[str, str] = {
     "database_missing_error": "The database {path} does not exist. Nothing has been created or changed. Check the path (--db or LAGESBILD_DB), restore a backup (`python manage.py restore FILE`) or create an empty database with `python manage.py init` (demo data: `python manage.py demo`).",
     "database_missing_title": "The database is missing",
     "database_missing_body": "The database file {path} does not exist. Lägesbild shows nothing and does not create a new, empty database in its place: no values have changed.",
+    "database_missing_body_remote": "The database file {name} does not exist (the full path is in the server's log). Lägesbild shows nothing and does not create a new, empty database in its place: no values have changed.",
     "database_missing_help": "Whoever runs the server can correct the path (`LAGESBILD_DB`), restore a backup (`python manage.py restore FILE`) or create an empty database with `python manage.py init` (demo data: `python manage.py demo`). Then reload the page.",
     "auth_config_error_body": "Sign-in cannot be used right now. Please contact the people who run Lägesbild.",
     "audit_section": "Administration",

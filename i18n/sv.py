@@ -234,6 +234,7 @@ TEXT: dict[str, str] = {
     "database_missing_error": "Databasen {path} finns inte. Inget har skapats eller ändrats. Kontrollera sökvägen (--db eller LAGESBILD_DB), återställ en säkerhetskopia (`python manage.py restore FIL`) eller skapa en tom databas med `python manage.py init` (demodata: `python manage.py demo`).",
     "database_missing_title": "Databasen saknas",
     "database_missing_body": "Databasfilen {path} finns inte. Lägesbild visar ingenting och skapar ingen ny, tom databas i stället: inga värden har ändrats.",
+    "database_missing_body_remote": "Databasfilen {name} finns inte (hela sökvägen står i serverns logg). Lägesbild visar ingenting och skapar ingen ny, tom databas i stället: inga värden har ändrats.",
     "database_missing_help": "Den som sköter servern kan rätta sökvägen (`LAGESBILD_DB`), återställa en säkerhetskopia (`python manage.py restore FIL`) eller skapa en tom databas med `python manage.py init` (demodata: `python manage.py demo`). Ladda sedan om sidan.",
     "auth_config_error_body": "Inloggningen kan inte användas just nu. Kontakta den som driftar Lägesbild.",
     "audit_section": "Administration",
