@@ -57,9 +57,10 @@ def run_manage(*args, env=None):
     )
 
 
-def big_file(path: Path, catalog, months: int = 360) -> int:
-    """A valid file with one row per monthly count indicator, area and month: tens of thousands
-    of rows."""
+def big_file(path: Path, catalog, months: int = 72) -> int:
+    """A valid file with one row per monthly count indicator, area and month: some twenty
+    thousand rows (six years), so a run lasts long enough to be killed in its check and in its
+    commit (its release decision included)."""
     lines = ["indicator_id,period,area_code,value"]
     for ind in catalog.indicators:
         if ind.kind != "count" or ind.frequency != "monthly":
@@ -141,7 +142,7 @@ def test_killing_an_ingest_midway_leaves_the_database_whole(tmp_path, catalog):
     assert run_manage("ingest", str(data), "--db", str(probe), confirm).returncode == 0
     full = time.monotonic() - started
     outcomes = set()
-    for fraction in (0.5, 0.7, 0.8, 0.9, 0.95):
+    for fraction in (0.5, 0.8, 0.95):
         proc = subprocess.Popen(
             [
                 sys.executable,
