@@ -626,4 +626,7 @@ A file is stored whole or not at all, and every problem is shown with its row an
     "handled_nothing": "The table of handled offences holds no rows to read: all are marked as not used in the catalog.",
     "handled_dialect": "Source format BRÅ, handled offences (table with person-based clearance, tab-separated), encoding {encoding}, {rows} rows. Columns: {columns}.",
     "handled_dialect_one": "Source format BRÅ, handled offences (table with person-based clearance, tab-separated), encoding {encoding}, {rows} row. Columns: {columns}.",
+    "upload_handled_intro": "The file is BRÅ's table of handled offences with person-based clearance. The table states neither year nor area: give the year and the area it is for. A table for the whole country must not be read as the county's values.",
+    "upload_handled_year": "Year",
+    "upload_handled_area": "Area",
 }

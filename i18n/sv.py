@@ -626,4 +626,7 @@ Filen sparas hel eller inte alls, och varje problem visas med rad och kolumn som
     "handled_nothing": "Tabellen över handlagda brott innehåller inga rader att läsa in: alla är markerade som inte använda i katalogen.",
     "handled_dialect": "Källformat BRÅ, handlagda brott (tabell med personuppklaring, tabbavgränsad), teckenkodning {encoding}, {rows} rader. Kolumner: {columns}.",
     "handled_dialect_one": "Källformat BRÅ, handlagda brott (tabell med personuppklaring, tabbavgränsad), teckenkodning {encoding}, {rows} rad. Kolumner: {columns}.",
+    "upload_handled_intro": "Filen är BRÅ:s tabell över handlagda brott med personuppklaring. Tabellen anger varken år eller område: ange vilket år och vilket område den gäller. En tabell för hela landet ska inte läsas in som länets värden.",
+    "upload_handled_year": "År",
+    "upload_handled_area": "Område",
 }

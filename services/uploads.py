@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from auth import User
-from ingest.handled import is_handled_line
+from ingest.handled import allowed_areas, is_handled_line
 from ingest.pipeline import IngestReport, ingest_upload, judge_upload
 from ingest.reader import UnreadableText, decode_bytes
 from ingest.worker import check_isolated
@@ -136,6 +136,12 @@ def handled_table_recognised(payload: bytes) -> bool:
     except UnreadableText:
         return False
     return is_handled_line(text.partition("\n")[0])
+
+
+def handled_areas(catalog: Catalog) -> tuple[str, ...]:
+    """The areas BRÅ's table of handled offences may be stated for: those every indicator it is
+    read as is reported for (the Mål 5 shares: the region only), in catalog order."""
+    return allowed_areas(catalog)
 
 
 def commit_upload(
