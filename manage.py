@@ -1,7 +1,7 @@
 """Lägesbild's command line: a thin shell over the same functions the upload page calls.
 
     python manage.py ingest FILE [--db PATH] [--dry-run] [--json] [--user NAME] [--sheet NAME]
-                               [--confirm-warnings]
+                               [--confirm-warnings] [--year YYYY --area CODE]
     python manage.py undo UPLOAD_ID | uploads | export [--indicator ID] [--area CODE] [--out FILE]
     python manage.py process-changes [--json] | mark-process-change EVENT_ID (--indicator ID |
         --goal ID) | unmark-process-change CHANGE_ID
@@ -111,6 +111,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         sheet=args.sheet,
         confirm_warnings=args.confirm_warnings,
+        year=args.year,
+        area=args.area,
     )
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
@@ -541,6 +543,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="spara även om rimlighetskontrollen varnar (varningarna och vem som bekräftade "
         "dem sparas i uppladdningens loggpost)",
+    )
+    p.add_argument(
+        "--year",
+        type=int,
+        help="året som BRÅ:s tabell över handlagda brott gäller (tabellen anger det inte)",
+    )
+    p.add_argument(
+        "--area",
+        help="området som BRÅ:s tabell över handlagda brott gäller, t.ex. STHLM (tabellen anger "
+        "det inte; en tabell för hela landet lagras inte som länets)",
     )
     p.set_defaults(func=cmd_ingest)
 

@@ -10,8 +10,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from i18n import MessageError
-from ingest import bra, kolada, scb
+from i18n import Message, MessageError, t
+from ingest import bra, handled, kolada, scb
 from ingest.normalise import ignored_denominators_note, normalise_rows
 from ingest.precheck import precheck_rows
 from ingest.reader import DELIMITERS, ReadFile, read_upload
@@ -64,6 +64,10 @@ class CheckedUpload:
                 f"Källformat {bra.SOURCE_FORMAT} (export ur BRÅ:s statistikdatabas), "
                 f"teckenkodning {self.encoding}, avgränsare semikolon, {self.rows} rader data. "
                 f"Kolumner: {columns}."
+            )
+        if self.source_format == handled.SOURCE_FORMAT:
+            return t(
+                "handled_dialect", "sv", encoding=self.encoding, rows=self.rows, columns=columns
             )
         if self.source_format == kolada.SOURCE_FORMAT:
             return (
@@ -137,10 +141,14 @@ def check_upload(
     *,
     today: date | None = None,
     sheet: str | None = None,
+    year: int | None = None,
+    area: str | None = None,
 ) -> CheckedUpload:
     """Read and validate a file completely, touching no database. All problems are collected.
 
-    `sheet` names the sheet of a workbook to read (default: its first sheet).
+    `sheet` names the sheet of a workbook to read (default: its first sheet). `year` and `area`
+    are what the analyst states for BRÅ's table of handled offences (ingest/handled.py), which
+    names neither; for that table both are required, for any other file both must be None.
     """
     catalog = catalog or load_catalog()
     sha256 = hashlib.sha256(data).hexdigest()
@@ -175,17 +183,21 @@ def check_upload(
         source_format=read.source_format,
         sheet=read.sheet,
     )
+    if (year is not None or area is not None) and read.source_format != handled.SOURCE_FORMAT:
+        checked.errors.append(UploadError(None, None, None, str(Message("handled_context_unused"))))
+        return checked
     if not read.readable or read.rows.empty:
         return checked
     rows = read.rows
-    if read.source_format in (bra.SOURCE_FORMAT, kolada.SOURCE_FORMAT):
+    if read.source_format in (bra.SOURCE_FORMAT, kolada.SOURCE_FORMAT, handled.SOURCE_FORMAT):
         # BRÅ's and Kolada's rows become canonical rows (keeping their row or position); from
         # here on they meet exactly the rules an ordinary upload meets.
-        mapped = (
-            bra.to_canonical(rows, catalog)
-            if kolada_file is None
-            else kolada.to_canonical(kolada_file, catalog)
-        )
+        if kolada_file is not None:
+            mapped = kolada.to_canonical(kolada_file, catalog)
+        elif read.source_format == handled.SOURCE_FORMAT:
+            mapped = handled.to_canonical(rows, catalog, year=year, area=area)
+        else:
+            mapped = bra.to_canonical(rows, catalog)
         if kolada_file is not None:  # a JSON file has no rows of its own: its values count
             checked.rows = len(mapped.frame)
         checked.errors += mapped.errors
@@ -293,6 +305,8 @@ def ingest_upload(
     sheet: str | None = None,
     confirm_warnings: bool | Collection[str] = False,
     isolated: bool = False,
+    year: int | None = None,
+    area: str | None = None,
 ) -> IngestReport:
     """Check a file and, unless it has errors or this is a dry run, commit it in one transaction.
 
@@ -304,6 +318,8 @@ def ingest_upload(
     "unconfirmed", nothing is stored and `plausibility` lists the warnings. A confirmation is
     kept in the upload's audit entry (`confirmation_record`).
 
+    `year` and `area` are stated for BRÅ's table of handled offences (check_upload).
+
     `isolated=True` runs the check in a worker process with a memory limit (ingest/worker.py):
     the upload page and `manage.py ingest` do, so that no file can starve other sessions; a
     check that could not finish is status "failed" with one whole-file error.
@@ -312,9 +328,13 @@ def ingest_upload(
     if isolated:
         from ingest.worker import check_isolated  # noqa: PLC0415 - ingest.worker imports this module
 
-        checked = check_isolated(data, file_name, catalog, today=today, sheet=sheet)
+        checked = check_isolated(
+            data, file_name, catalog, today=today, sheet=sheet, year=year, area=area
+        )
     else:
-        checked = check_upload(data, file_name, catalog, today=today, sheet=sheet)
+        checked = check_upload(
+            data, file_name, catalog, today=today, sheet=sheet, year=year, area=area
+        )
     if not checked.ok:
         status = "failed" if checked.failed else "rejected"
         return IngestReport(

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ingest import bra, workbook
+from ingest import bra, handled, workbook
 from metrics.formatting import format_number
 from schemas.upload import MAX_ERRORS, REQUIRED_COLUMNS, UPLOAD_COLUMNS, UploadError
 
@@ -185,6 +185,8 @@ def read_upload(data: bytes, file_name: str = "", *, sheet: str | None = None) -
         return _header_too_long(first_line)
     if bra.is_bra_header(first_line):
         return _read_bra(text.split("\n"), encoding)
+    if handled.is_handled_line(first_line):
+        return _read_handled(text.split("\n"), encoding)
     excel_offset = 0
     has_header = True
     # Excel writes and hides a "sep=;" first line; the header is then row 1 as Excel shows it.
@@ -498,6 +500,20 @@ def _read_bra(lines: list[str], encoding: str) -> ReadFile:
             UploadError(None, None, None, "Filen har en rubrikrad men inga rader med data.")
         )
     return result
+
+
+def _read_handled(lines: list[str], encoding: str) -> ReadFile:
+    """BRÅ's table of handled offences, recognised by its first line's shape (it has no header):
+    its columns as text (handled.RAW_COLUMNS), rows numbered as in Excel from 1."""
+    rows, errors = handled.split_rows(lines, first_row=1)
+    return ReadFile(
+        rows=rows,
+        encoding=encoding,
+        delimiter="\t",
+        column_map=dict(handled.COLUMN_MAP),
+        errors=errors,
+        source_format=handled.SOURCE_FORMAT,
+    )
 
 
 def _header_too_long(line: str) -> ReadFile:

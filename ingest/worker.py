@@ -115,6 +115,8 @@ def check_isolated(
     *,
     today: date | None = None,
     sheet: str | None = None,
+    year: int | None = None,
+    area: str | None = None,
     memory_mb: float | None = None,
     timeout: float | None = None,
 ) -> CheckedUpload:
@@ -129,7 +131,16 @@ def check_isolated(
         receiving, sending = context.Pipe(duplex=False)
         worker = context.Process(
             target=_work,
-            args=(sending, data, file_name, catalog, today, sheet, int(memory_mb * 1024 * 1024)),
+            args=(
+                sending,
+                data,
+                file_name,
+                catalog,
+                today,
+                sheet,
+                (year, area),
+                int(memory_mb * 1024 * 1024),
+            ),
             name="lagesbild-check",
             daemon=True,
         )
@@ -225,6 +236,7 @@ def _work(
     catalog: Catalog,
     today: date | None,
     sheet: str | None,
+    stated: tuple[int | None, str | None],
     extra_bytes: int,
 ) -> None:
     """The worker: lower priority, a ceiling on its address space, then the check."""
@@ -236,7 +248,10 @@ def _work(
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     outcome: tuple
     try:
-        checked = check_upload(data, file_name, catalog, today=today, sheet=sheet)
+        year, area = stated
+        checked = check_upload(
+            data, file_name, catalog, today=today, sheet=sheet, year=year, area=area
+        )
         del data
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         stats = WorkerStats(

@@ -231,6 +231,17 @@ class BraMapping:
 
 
 @dataclass(frozen=True)
+class HandledMapping:
+    """A row of BRÅ's table of handled offences (kategori, underkategori, as the table writes
+    them) read as part of a yearly share indicator; an indicator's rows are summed."""
+
+    kategori: str
+    underkategori: str
+    indicator_id: str
+    note_sv: str = ""
+
+
+@dataclass(frozen=True)
 class Catalog:
     """Goals, indicators and areas in catalog order, with lookups by id.
 
@@ -246,6 +257,8 @@ class Catalog:
     scb_ignored_regions: tuple[str, ...] = ()
     kolada_mappings: tuple[KoladaMapping, ...] = ()
     kolada_areas: tuple[KoladaArea, ...] = ()
+    handled_mappings: tuple[HandledMapping, ...] = ()
+    handled_ignored: tuple[tuple[str, str], ...] = ()
     """SCB region codes whose population rows an import skips (riket, Stockholms län)."""
 
     @cached_property
@@ -270,6 +283,22 @@ class Catalog:
         Texts are compared after collapsing spaces and case (`fold_bra_text`), nothing looser.
         """
         return self._bra.get((fold_bra_text(brott), fold_bra_text(region)))
+
+    @cached_property
+    def _handled(self) -> dict[tuple[str, str], HandledMapping]:
+        return {
+            (fold_bra_text(m.kategori), fold_bra_text(m.underkategori)): m
+            for m in self.handled_mappings
+        }
+
+    def handled_mapping(self, kategori: str, underkategori: str) -> HandledMapping | None:
+        """The mapping of a handled-offences row, or None (texts compared as `bra_mapping`)."""
+        return self._handled.get((fold_bra_text(kategori), fold_bra_text(underkategori)))
+
+    def handled_row_ignored(self, kategori: str, underkategori: str) -> bool:
+        """Whether a handled-offences row is skipped on purpose ([[handled_ignored]])."""
+        key = (fold_bra_text(kategori), fold_bra_text(underkategori))
+        return key in {(fold_bra_text(k), fold_bra_text(u)) for k, u in self.handled_ignored}
 
     def bra_region_status(self, region: str) -> Literal["mapped", "ignored", "unknown"]:
         """Whether a BRÅ region is read (some mapping names it), skipped on purpose, or unknown."""
@@ -435,4 +464,14 @@ def _build(tables: CatalogTables) -> Catalog:
             KoladaMapping(**row) for row in tables.kolada_mappings.to_dict("records")
         ),
         kolada_areas=tuple(KoladaArea(**row) for row in tables.kolada_areas.to_dict("records")),
+        handled_mappings=tuple(
+            HandledMapping(**row) for row in tables.handled_mappings.to_dict("records")
+        ),
+        handled_ignored=tuple(
+            zip(
+                tables.handled_ignored["kategori"],
+                tables.handled_ignored["underkategori"],
+                strict=True,
+            )
+        ),
     )

@@ -87,10 +87,13 @@ def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
     if done is not None and done[0] != "error":
         draw_saved(*done)  # stored (or found already stored) in this session: nothing to preview
         return
+    year, area = (
+        stated_year_and_area(payload, sha256) if review.handled_table(payload) else (None, None)
+    )
     with st.status(
         t("upload_reading", lang, name=markdown_text(name, limit=FILE_NAME_LIMIT)), expanded=False
     ) as status:
-        preview = review.preview_file(payload, name, sha256)
+        preview = review.preview_file(payload, name, sha256, year, area)
         if preview.ok:
             status.update(
                 label=t(
@@ -180,6 +183,30 @@ def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
         args=(preview.sha256, preview.plausibility.keys),
         disabled=not confirmed,
     )
+
+
+def stated_year_and_area(payload: bytes, sha256: str) -> tuple[int | None, str | None]:
+    """BRÅ's table of handled offences names neither year nor area: the analyst states both
+    (empty until chosen, so a national table is never read as the county's by default)."""
+    st.info(t("upload_handled_intro", lang), icon=":material/edit_calendar:")
+    catalog = data.catalog()
+    left, right = st.columns(2)
+    year = left.number_input(
+        t("upload_handled_year", lang),
+        min_value=1975,
+        max_value=2100,
+        value=None,
+        step=1,
+        key=f"handled_year_{sha256}",
+    )
+    area = right.selectbox(
+        t("upload_handled_area", lang),
+        review.handled_areas(),
+        index=None,
+        format_func=lambda code: catalog.area(code).name(lang),
+        key=f"handled_area_{sha256}",
+    )
+    return (None if year is None else int(year)), area
 
 
 def draw_warnings(preview, number: int) -> bool:

@@ -396,6 +396,34 @@ KOLADA_AREA_TABLE = _table(
 """One row per [[kolada_area]]: a Kolada municipality id that is not a municipality's own code
 (0100, Region Stockholm) read as a catalog area."""
 
+
+def _handled_row_unique(rows: pd.DataFrame) -> pd.Series:
+    # Two entries for one (kategori, underkategori) row would make the reading ambiguous.
+    key = [
+        (fold_bra_text(k), fold_bra_text(u)) if _is_text(k) and _is_text(u) else (repr(k), i)
+        for i, (k, u) in enumerate(zip(rows["kategori"], rows["underkategori"], strict=True))
+    ]
+    return ~pd.Series(key, index=rows.index).duplicated(keep=False)
+
+
+HANDLED_MAPPING_TABLE = _table(
+    {
+        "kategori": [TEXT],
+        "underkategori": [TEXT],
+        "indicator_id": [ID],
+        "note_sv": [OPTIONAL_TEXT],
+    },
+    [_rows("handled_row_unique", _handled_row_unique)],
+)
+"""One row per [[handled_mapping]]: a (kategori, underkategori) row of BRÅ's table of handled
+offences read as part of a yearly share indicator; several rows of one indicator are summed."""
+
+HANDLED_IGNORED_TABLE = _table(
+    {"kategori": [TEXT], "underkategori": [TEXT]},
+    [_rows("handled_row_unique", _handled_row_unique)],
+)
+"""One row per [[handled_ignored]]: a row of the handled-offences table skipped on purpose."""
+
 SCB_IGNORED_REGION_TABLE = _table(
     {"code": [TEXT, pa.Check.str_matches(r"^\d{2,4}$"), pa.Check(_not_repeated, name="unique")]}
 )
@@ -433,6 +461,8 @@ _ENTITY_NOUNS = {
     "scb_ignored_regions": ("ignorerad SCB-region", "ignored SCB region"),
     "kolada_mapping": ("Kolada-mappning", "Kolada mapping"),
     "kolada_area": ("Kolada-område", "Kolada area"),
+    "handled_mapping": ("mappning av handlagda brott", "handled-offences mapping"),
+    "handled_ignored": ("ignorerad rad av handlagda brott", "ignored handled-offences row"),
 }
 
 
@@ -585,6 +615,11 @@ _MESSAGES = {
         "and area; choose BRÅ's parent category if several are to be summed)",
         column="indicator_id",
     ),
+    "handled_row_unique": _Message(
+        "raden {value} står mer än en gång",
+        "the row {value} is listed more than once",
+        column="underkategori",
+    ),
 }
 
 
@@ -604,6 +639,8 @@ class CatalogTables:
     scb_ignored_regions: pd.DataFrame
     kolada_mappings: pd.DataFrame
     kolada_areas: pd.DataFrame
+    handled_mappings: pd.DataFrame
+    handled_ignored: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -627,6 +664,8 @@ _TABLES = {
     "scb_ignored_regions": _Table(SCB_IGNORED_REGION_TABLE, "scb_ignored_regions", "code"),
     "kolada_mappings": _Table(KOLADA_MAPPING_TABLE, "kolada_mapping", "kpi"),
     "kolada_areas": _Table(KOLADA_AREA_TABLE, "kolada_area", "municipality"),
+    "handled_mappings": _Table(HANDLED_MAPPING_TABLE, "handled_mapping", "underkategori"),
+    "handled_ignored": _Table(HANDLED_IGNORED_TABLE, "handled_ignored", "underkategori"),
 }
 
 _DEFAULTS = {
@@ -643,6 +682,7 @@ _DEFAULTS = {
     "bra_mappings": {"note_sv": ""},
     "kolada_mappings": {"gender": "T", "note_sv": ""},
     "kolada_areas": {"note_sv": ""},
+    "handled_mappings": {"note_sv": ""},
     "areas": {"spans": []},
 }
 # Columns of the nested tables that are copied from the parent entry, not written in the TOML.
@@ -727,6 +767,8 @@ class _Shaper:
             "scb_ignored_regions",
             "kolada_mapping",
             "kolada_area",
+            "handled_mapping",
+            "handled_ignored",
         }
         for key in sorted(set(raw) - {"goals", "indicators", "areas"} - optional):
             self.note("catalog", "", key, "okänt fält (stavfel?)", "unknown field (typo?)")
@@ -758,6 +800,8 @@ class _Shaper:
         for key, table, first in (
             ("kolada_mapping", "kolada_mappings", "kpi"),
             ("kolada_area", "kolada_areas", "municipality"),
+            ("handled_mapping", "handled_mappings", "underkategori"),
+            ("handled_ignored", "handled_ignored", "underkategori"),
         ):
             for position, entry in self.entries(raw, key) if key in raw else ():
                 label = _label(entry, first, position)
@@ -988,6 +1032,71 @@ def _kolada_problems(tables: CatalogTables) -> list[Problem]:
     return problems
 
 
+def _handled_problems(tables: CatalogTables) -> list[Problem]:
+    """Handled-offences mappings point at a known yearly share indicator (the table gives a
+    year's handled offences and a share of them), and no row is both mapped and ignored."""
+    kinds = {
+        i: (k, f)
+        for i, k, f in zip(
+            tables.indicators["id"],
+            tables.indicators["kind"],
+            tables.indicators["frequency"],
+            strict=True,
+        )
+        if _is_id(i)
+    }
+    problems = []
+    for position, row in tables.handled_mappings.iterrows():
+        label = _label(row, "underkategori", position)
+        indicator = row["indicator_id"]
+        if not _is_id(indicator):
+            continue
+        if indicator not in kinds:
+            problems.append(
+                Problem(
+                    "handled_mapping",
+                    label,
+                    "indicator_id",
+                    f"okänd indikator {indicator!r}",
+                    f"unknown indicator {indicator!r}",
+                )
+            )
+        elif kinds[indicator] != ("proportion", "yearly"):
+            problems.append(
+                Problem(
+                    "handled_mapping",
+                    label,
+                    "indicator_id",
+                    f"indikatorn {indicator!r} är ingen årlig andel (kind proportion, frequency "
+                    "yearly): tabellen ger ett års handlagda brott och andelen personuppklarade",
+                    f"indicator {indicator!r} is not a yearly share (kind proportion, frequency "
+                    "yearly): the table gives a year's handled offences and the share cleared",
+                )
+            )
+    mapped = {
+        (fold_bra_text(k), fold_bra_text(u))
+        for k, u in zip(
+            tables.handled_mappings["kategori"],
+            tables.handled_mappings["underkategori"],
+            strict=True,
+        )
+        if _is_text(k) and _is_text(u)
+    }
+    for position, row in tables.handled_ignored.iterrows():
+        k, u = row["kategori"], row["underkategori"]
+        if _is_text(k) and _is_text(u) and (fold_bra_text(k), fold_bra_text(u)) in mapped:
+            problems.append(
+                Problem(
+                    "handled_ignored",
+                    _label(row, "underkategori", position),
+                    "underkategori",
+                    "raden är både mappad och ignorerad",
+                    "the row is both mapped and ignored",
+                )
+            )
+    return problems
+
+
 def _bra_problems(tables: CatalogTables) -> list[Problem]:
     """BRÅ mappings point at a known indicator and a known area at one of the indicator's levels,
     and no region is both mapped and ignored."""
@@ -1114,5 +1223,6 @@ def validate_catalog(raw: Mapping[str, Any]) -> tuple[CatalogTables, tuple[Probl
     problems += _reference_problems(tables)
     problems += _bra_problems(tables)
     problems += _kolada_problems(tables)
+    problems += _handled_problems(tables)
     problems += _area_target_problems(tables)
     return tables, tuple(dict.fromkeys(problems))

@@ -14,7 +14,9 @@ from datetime import date
 import pandas as pd
 
 from auth import User
+from ingest.handled import allowed_areas, is_handled_line
 from ingest.pipeline import IngestReport, ingest_upload, judge_upload
+from ingest.reader import UnreadableText, decode_bytes
 from ingest.worker import check_isolated
 from metrics.catalog import Catalog
 from metrics.disclosure import ReleaseDecider
@@ -71,16 +73,22 @@ def preview_upload(
     *,
     today: date | None = None,
     sheet: str | None = None,
+    year: int | None = None,
+    area: str | None = None,
 ) -> Preview:
     """Check a file against every rule and plan it against the store, storing nothing.
 
     `today` fixes the latest month allowed (default: the clock's); `sheet` names the sheet of a
-    workbook (default: the first with a header row). Raises AccessDenied below
+    workbook (default: the first with a header row); `year` and `area` are the analyst's for
+    BRÅ's table of handled offences, which names neither (required for it, None otherwise;
+    `handled_table_recognised` tells a page when to ask). Raises AccessDenied below
     analyst; a file with problems is a Preview with `errors`, never an exception.
     """
     require_analyst(user)
     # In a worker process with a memory limit (ingest/worker.py): no file can starve the server.
-    checked = check_isolated(payload, file_name, catalog, today=today, sheet=sheet)
+    checked = check_isolated(
+        payload, file_name, catalog, today=today, sheet=sheet, year=year, area=area
+    )
     errs = checked.errors
     errors = pd.DataFrame(
         {
@@ -119,6 +127,23 @@ def preview_upload(
     )
 
 
+def handled_table_recognised(payload: bytes) -> bool:
+    """Whether a file is BRÅ's table of handled offences (ingest/handled.py), for which the
+    analyst must state a year and an area: a page asks for them when this is True. Reads only
+    the first line; no role is needed to ask (nothing is read from the store)."""
+    try:
+        text, _ = decode_bytes(payload[:65536])
+    except UnreadableText:
+        return False
+    return is_handled_line(text.partition("\n")[0])
+
+
+def handled_areas(catalog: Catalog) -> tuple[str, ...]:
+    """The areas BRÅ's table of handled offences may be stated for: those every indicator it is
+    read as is reported for (the Mål 5 shares: the region only), in catalog order."""
+    return allowed_areas(catalog)
+
+
 def commit_upload(
     db: Database,
     catalog: Catalog,
@@ -132,6 +157,8 @@ def commit_upload(
     sheet: str | None = None,
     confirm_warnings: bool | Collection[str] = False,
     isolated: bool = True,
+    year: int | None = None,
+    area: str | None = None,
 ) -> IngestReport:
     """Check the file again and store it whole in one transaction, as the user's upload (or, with
     `dry_run`, only report what it would change). A rejected file stores nothing
@@ -144,7 +171,8 @@ def commit_upload(
     Plausibility warnings, judged again in the commit's transaction, must be confirmed by this
     user: `confirm_warnings` True confirms whatever warnings there are (the command line's
     --confirm-warnings), a collection of keys exactly those (the page: `Preview.plausibility.keys`).
-    Otherwise status "unconfirmed" and nothing stored; a confirmation is in the audit entry."""
+    Otherwise status "unconfirmed" and nothing stored; a confirmation is in the audit entry.
+    `year` and `area`: as for preview_upload (BRÅ's table of handled offences)."""
     require_analyst(user)
     return ingest_upload(
         db,
@@ -158,6 +186,8 @@ def commit_upload(
         sheet=sheet,
         confirm_warnings=confirm_warnings,
         isolated=isolated,
+        year=year,
+        area=area,
     )
 
 

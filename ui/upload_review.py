@@ -37,7 +37,7 @@ SHOWN_ROWS = 1000
 """Tables longer than this show their first rows and offer the whole list as a download."""
 LOCAL_TZ = "Europe/Stockholm"
 
-_CHECKED = "upload_checked"  # sha256 -> (file name, bytes): what the analyst previewed
+_CHECKED = "upload_checked"  # sha256 -> (file name, bytes, year, area): what the analyst previewed
 _OUTCOME = "upload_outcome"  # sha256 -> ("saved", upload id) | ("nothing", None) | ("error", text)
 _PICK = "history_pick"  # upload id the history page should open with
 _CONFIRM = "history_confirm"  # upload id waiting for the analyst to confirm its undo
@@ -56,17 +56,35 @@ def sha256_of(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def preview_file(payload: bytes, file_name: str, sha256: str) -> Preview:
+def preview_file(
+    payload: bytes,
+    file_name: str,
+    sha256: str,
+    year: int | None = None,
+    area: str | None = None,
+) -> Preview:
     """Check `payload` (whose sha256_of is `sha256`) and plan it against the store as the
-    signed-in user (services.uploads.preview_upload); remembers the bytes as previewed.
+    signed-in user (services.uploads.preview_upload); remembers the bytes as previewed, with
+    the year and area the analyst stated for BRÅ's table of handled offences (else None).
 
-    Cached per user, file content, name, the stamps of the stored data and uploads (a sign-in or a
-    note does not check the file again) and day (the latest allowed month moves).
+    Cached per user, file content, name, year and area, the stamps of the stored data and uploads
+    (a sign-in or a note does not check the file again) and day (the latest allowed month moves).
     """
-    st.session_state.setdefault(_CHECKED, {})[sha256] = (file_name, payload)
+    st.session_state.setdefault(_CHECKED, {})[sha256] = (file_name, payload, year, area)
     user = current_user()
     stamps = (data.stamp("data"), data.stamp("uploads"))
-    return _preview(user, sha256, file_name, stamps, date.today().isoformat(), payload)
+    return _preview(user, sha256, file_name, stamps, date.today().isoformat(), year, area, payload)
+
+
+def handled_table(payload: bytes) -> bool:
+    """Whether the file is BRÅ's table of handled offences: the page then asks for its year and
+    area (services.uploads.handled_table_recognised)."""
+    return uploads_service.handled_table_recognised(payload)
+
+
+def handled_areas() -> tuple[str, ...]:
+    """The areas such a table may be stated for (those its indicators are reported for)."""
+    return uploads_service.handled_areas(data.catalog())
 
 
 def forget_other_files(sha256s: set[str]) -> None:
@@ -84,10 +102,19 @@ def _preview(
     file_name: str,
     stamps: tuple,
     today: str,
+    year: int | None,
+    area: str | None,
     _payload: bytes,
 ) -> Preview:
     return uploads_service.preview_upload(
-        data.database(), data.catalog(), user, _payload, file_name, today=date.fromisoformat(today)
+        data.database(),
+        data.catalog(),
+        user,
+        _payload,
+        file_name,
+        today=date.fromisoformat(today),
+        year=year,
+        area=area,
     )
 
 
@@ -277,7 +304,7 @@ def save_previewed(sha256: str, confirmed: tuple[str, ...] = ()) -> None:
     """
     outcomes = st.session_state.setdefault(_OUTCOME, {})
     try:
-        file_name, payload = st.session_state.get(_CHECKED, {})[sha256]
+        file_name, payload, year, area = st.session_state.get(_CHECKED, {})[sha256]
         if sha256_of(payload) != sha256:
             raise KeyError(sha256)
         report = uploads_service.commit_upload(
@@ -287,6 +314,8 @@ def save_previewed(sha256: str, confirmed: tuple[str, ...] = ()) -> None:
             payload,
             file_name,
             confirm_warnings=tuple(confirmed),
+            year=year,
+            area=area,
         )
     except KeyError:
         outcomes[sha256] = ("error", t("upload_preview_lost", state.get("lang")))
