@@ -32,6 +32,7 @@ from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.disclosure import DEFAULT_THRESHOLD, PeriodTotal, period_total_text
 from metrics.formatting import format_date, format_month, format_number, format_percent
+from metrics.indicator_view import view_indicator
 from metrics.narrative import Section, monthly_summary
 from metrics.population import Population
 from metrics.progress import Icon
@@ -370,19 +371,12 @@ def _indicator_page(
     texts = TEXTS[lang]
     fallback = selection.area_code not in catalog.valid_areas(indicator.id)
     area = REGION if fallback else selection.area_code
-    chart = build_indicator_chart(
-        obs,
-        catalog,
-        indicator,
-        area,
-        reading=reading,
-        start=selection.start,
-        end=end,
-        lang=lang,
-        demo=demo,
-        data_through=data_through,
-        events=events,
-    )
+    view = view_indicator(obs, indicator, area, reading=reading, start=selection.start, end=end)
+    chart = None
+    if view is not None:
+        chart = build_indicator_chart(
+            view, catalog, lang=lang, demo=demo, data_through=data_through, events=events
+        )
     assessment = None if chart is None else reading
     hidden = _hidden_months(obs, indicator.id, area, selection.start, end)
     if chart is None:

@@ -18,6 +18,9 @@ MINUS = "\u2212"
 """Swedish typography writes negative numbers with the minus sign (U+2212), not a hyphen."""
 MISSING_TEXT = ".."
 """Written for a missing value, as SCB and BRÅ do ("uppgift saknas eller för osäker")."""
+SUPPRESSED_TEXT = ".."
+"""What a cell hidden by disclosure control shows, as in SCB's and BRÅ's tables (charts draw it;
+metrics/disclosure/policy.py still defines its own copy, the same text, until it imports this)."""
 
 MONTHS_SV = (
     "januari",

@@ -12,6 +12,7 @@ from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.disclosure import DEFAULT_THRESHOLD, period_total_text
 from metrics.formatting import format_month
+from metrics.indicator_view import view_indicator
 from metrics.overview import REGION
 from metrics.reading import Reading
 from ui import data
@@ -129,22 +130,26 @@ def _drawn(
     """The chart, its summary in words and its table of values."""
     catalog = data.catalog()
     indicator = catalog.indicator(indicator_id)
-    chart = build_indicator_chart(
+    view = view_indicator(
         _obs,
-        catalog,
         indicator,
         area,
         reading=_reading,
         start=start,
         end=end,
+        rolling=rolling_label is not None,
+    )
+    if view is None:
+        return None
+    chart = build_indicator_chart(
+        view,
+        catalog,
         lang=lang,
         demo=demo,
         data_through=through,
         events=list(events),
         rolling_label=rolling_label,
     )
-    if chart is None:
-        return None
     series = chart.series
     summary = describe_trend(series, chart.context, chart.spc_points, chart.unit, chart.percent)
     table = pd.DataFrame(

@@ -95,3 +95,12 @@ def test_swedish_and_english_agree(x, decimals):
     sv = format_number(x, "sv", decimals).replace(NBSP, "").replace(MINUS, "-").replace(",", ".")
     en = format_number(x, "en", decimals).replace(",", "")
     assert sv == en
+
+
+def test_the_hidden_cell_mark_is_one_text():
+    # charts draw metrics.formatting's; metrics/disclosure/policy.py keeps its own copy until
+    # it imports this one (issue 14): they must never differ
+    from metrics.disclosure import SUPPRESSED_TEXT as policy_text
+    from metrics.formatting import SUPPRESSED_TEXT
+
+    assert SUPPRESSED_TEXT == policy_text == ".."
