@@ -36,11 +36,10 @@ from metrics.indicator_view import view_indicator
 from metrics.narrative import Section, monthly_summary
 from metrics.population import Population
 from metrics.progress import Icon
-from metrics.reading import Reading
+from metrics.reading import REGION, Reading
 from metrics.text import plain_text
 
 Lang = Literal["sv", "en"]
-REGION = "STHLM"
 MAX_NOTES = 3  # latest notes per indicator, as beside the chart on the pages
 # Analysts' text in the pack: control characters removed (one broke the whole pack: PowerPoint's
 # XML cannot hold it), and shortened so that one note cannot push the slide's numbers off it.

@@ -13,12 +13,19 @@ from metrics.catalog import Catalog, Indicator
 from metrics.disclosure import DEFAULT_THRESHOLD, period_total_text
 from metrics.formatting import format_month
 from metrics.indicator_view import view_indicator
-from metrics.overview import REGION
+from metrics.overview import REGION, reading_area
 from metrics.reading import Reading
 from ui import data
 from ui.commentary import draw_commentary
 from ui.components import badges, format_value, reading_html
 from ui.state import Filters
+
+
+def shown_area(catalog: Catalog, indicator: Indicator, area_code: str) -> str:
+    """The area an indicator's chart shows for the area chosen: there when it is reported
+    there, else the region (``metrics.overview.reading_area``; the region also when neither
+    reports it), and the page says so."""
+    return reading_area(catalog, indicator.id, area_code) or REGION
 
 
 def draw_indicator(
@@ -41,7 +48,7 @@ def draw_indicator(
     Events stored for the indicator (or for all) are drawn on the chart, so also in its PNG.
     """
     lang = f.lang
-    area = f.area if f.area in catalog.valid_areas(indicator.id) else "STHLM"
+    area = shown_area(catalog, indicator, f.area)
     rolling = (
         bool(st.session_state.get(f"roll_{key}"))
         and indicator.kind in ("count", "proportion")
