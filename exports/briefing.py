@@ -31,7 +31,12 @@ from exports.textfit import LINE_HEIGHT, Colour, Para, Run, TextMeasure
 from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.disclosure import DEFAULT_THRESHOLD, PeriodTotal, period_total_text
-from metrics.formatting import format_date, format_month, format_number, format_percent
+from metrics.formatting import (
+    format_date,
+    format_month,
+    format_number,
+    format_value,
+)
 from metrics.indicator_view import view_indicator
 from metrics.narrative import Section, monthly_summary
 from metrics.population import Population
@@ -460,19 +465,10 @@ def _latest_text(indicator: Indicator, assessment: Reading, lang: Lang) -> str:
         return text
     if assessment.latest_hidden:
         return TEXTS[lang]["latest_hidden"].format(month=format_month(assessment.period, lang))
-    value = _format_value(indicator, assessment.value, lang)
+    value = format_value(indicator, assessment.value, lang)
     if indicator.kind != "proportion":  # "24,1 %", not "24,1 % andel"
         value = f"{value} {indicator.unit(lang)}"
     return f"{value} ({format_month(assessment.period, lang)})"
-
-
-def _format_value(indicator: Indicator, value: float | None, lang: Lang) -> str:
-    """As on the pages: shares in per cent with one decimal, everything else whole."""
-    if value is None or pd.isna(value):
-        return ".."
-    if indicator.kind == "proportion":
-        return format_percent(value, lang, decimals=1)
-    return format_number(value, lang, decimals=0)
 
 
 def _icon_text(icon: Icon | None, texts: dict[str, str], lang: Lang) -> str:

@@ -7,10 +7,9 @@ import streamlit as st
 
 from exports.csv_export import to_excel_csv
 from i18n import t
-from metrics.formatting import format_month
+from metrics.formatting import format_month, format_value
 from ui import data, state
 from ui.area_compare import draw_area_comparison
-from ui.components import format_value
 from ui.entry import require_entry
 from ui.indicator_panel import draw_indicator, shown_area
 from ui.rebase_offer import draw_shift_offer

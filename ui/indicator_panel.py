@@ -11,13 +11,13 @@ from charts.indicator import IndicatorChart, build_indicator_chart
 from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.disclosure import DEFAULT_THRESHOLD, period_total_text
-from metrics.formatting import format_month
+from metrics.formatting import format_month, format_value
 from metrics.indicator_view import view_indicator
 from metrics.overview import REGION, reading_area
 from metrics.reading import Reading
 from ui import data
 from ui.commentary import draw_commentary
-from ui.components import badges, format_value, reading_html
+from ui.components import badges, reading_html
 from ui.state import Filters
 
 
