@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from metrics.aggregate import aggregate_areas, rolling_12
+from metrics.aggregate import ROLLING_KINDS, aggregate_areas, rolling_12
 from metrics.catalog import Indicator
 from metrics.periods import MONTHS_IN
 from metrics.progress import VARIATION_ICONS, trajectory, variation_icon
@@ -180,6 +180,12 @@ def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
     return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64")
 
 
+def offers_rolling(indicator: Indicator) -> bool:
+    """True when the indicator's chart can show a rolling 12-month line: a monthly count or
+    share (a stock's rolling value is its level, a median has none)."""
+    return indicator.kind in ROLLING_KINDS and indicator.frequency == "monthly"
+
+
 def view_indicator(
     obs: pd.DataFrame,
     indicator: Indicator,
@@ -194,8 +200,8 @@ def view_indicator(
 
     obs: observations as the caller shows them (protected by disclosure control in briefing
         mode). reading: the indicator's reading for the period ``end`` (``metrics.reading``),
-        made on the whole stored series. rolling: add the rolling 12-month line (monthly
-        indicators only).
+        made on the whole stored series. rolling: add the rolling 12-month line (where
+        ``offers_rolling``).
     None when the area has no value in the period and no month hidden by disclosure control
     (the caller says so in words); periods that are all hidden are kept, as hidden.
     """
@@ -211,7 +217,7 @@ def view_indicator(
     points = signal_points(spc_points, series, indicator.direction, percent=percent)
     target = None if rare else target_path(indicator, reading.area_code, series.index)
     line = None
-    if rolling and not rare and indicator.frequency == "monthly":
+    if rolling and not rare and offers_rolling(indicator):
         line = rolling_12(whole, indicator)["value"].reindex(series.index)
     return IndicatorView(
         indicator, area_code, reading, series, percent, spc_points, points, target, line

@@ -12,7 +12,7 @@ from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.disclosure import DEFAULT_THRESHOLD, period_total_text
 from metrics.formatting import format_month, format_value
-from metrics.indicator_view import view_indicator
+from metrics.indicator_view import offers_rolling, view_indicator
 from metrics.overview import REGION, reading_area
 from metrics.reading import Reading
 from ui import data
@@ -50,9 +50,7 @@ def draw_indicator(
     lang = f.lang
     area = shown_area(catalog, indicator, f.area)
     rolling = (
-        bool(st.session_state.get(f"roll_{key}"))
-        and indicator.kind in ("count", "proportion")
-        and not f.briefing
+        bool(st.session_state.get(f"roll_{key}")) and offers_rolling(indicator) and not f.briefing
     )
     reading = data.readings(f.briefing, f.area, f.end or through, [indicator.id])[indicator.id]
     events = tuple(data.chart_events(indicator.id, lang, f.briefing))
@@ -86,11 +84,7 @@ def draw_indicator(
             unsafe_allow_html=True,
         )
         draw_year_totals(indicator, area, f.briefing, lang)
-        if (
-            indicator.kind in ("count", "proportion")
-            and indicator.frequency == "monthly"
-            and not f.briefing
-        ):
+        if offers_rolling(indicator) and not f.briefing:
             st.checkbox(t("show_rolling", lang), key=f"roll_{key}")
         st.caption(t("chart_summary", lang) + ": " + summary)
         with st.expander(t("data_table", lang)):

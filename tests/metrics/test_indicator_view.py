@@ -11,7 +11,13 @@ import pandas as pd
 import pytest
 
 from metrics.catalog import load_catalog
-from metrics.indicator_view import SIGNAL_COLUMNS, signal_points, target_path, view_indicator
+from metrics.indicator_view import (
+    SIGNAL_COLUMNS,
+    offers_rolling,
+    signal_points,
+    target_path,
+    view_indicator,
+)
 from metrics.reading import read_indicator, rebase_months
 from metrics.spc import xmr
 
@@ -124,3 +130,12 @@ def test_the_target_path_is_held_at_the_target_after_its_month():
     assert path.index.max() == months.max()
     assert (path[path.index >= target_month] == indicator.target.value).all()
     assert target_path(indicator, "STHLM", months[:0]) is None
+
+
+def test_the_rolling_line_is_offered_for_monthly_counts_and_shares_only():
+    for indicator in CATALOG.indicators:
+        expected = indicator.kind in ("count", "proportion") and indicator.frequency == "monthly"
+        assert offers_rolling(indicator) == expected, indicator.id
+    stock = CATALOG.indicator("gryning_staff_recruited")
+    obs = _obs(stock.id, np.arange(30) + 10)
+    assert _view(obs, stock, rolling=True).rolling is None
