@@ -8,6 +8,7 @@ import streamlit as st
 from exports.csv_export import to_excel_csv
 from i18n import t
 from metrics.formatting import format_month, format_value
+from schemas.upload import UPLOAD_COLUMNS
 from ui import data, state
 from ui.area_compare import draw_area_comparison
 from ui.entry import require_entry
@@ -74,9 +75,7 @@ def rows_as_csv() -> bytes:
     In briefing mode without notes, as in the briefing pack: a note is free text and may say
     what disclosure control hides, even on a cell that is shown. A hidden cell reads "..".
     """
-    columns = ["indicator_id", "period", "area_code", "value", "denominator", "status"]
-    if not f.briefing:
-        columns.append("note")
+    columns = [c for c in UPLOAD_COLUMNS if c != "note" or not f.briefing]
     hidden = rows["suppressed"].to_numpy(dtype=bool)
     return to_excel_csv(
         rows.assign(period=rows["period"].dt.strftime("%Y-%m"))[columns],
