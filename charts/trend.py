@@ -1,4 +1,8 @@
-"""One indicator's monthly trend: values, XmR mean and limits, signals, target, breaks, events."""
+"""One indicator's trend drawn as handed in: values, XmR mean and limits, signals, target, breaks, events.
+
+Every number, limit and icon drawn comes from ``metrics`` (``metrics.indicator_view``): the chart
+decides only how they look.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,9 @@ import plotly.graph_objects as go
 
 from charts import theme
 from charts.context import ChartContext, Lang
-from metrics.disclosure import SUPPRESSED_TEXT
+from metrics.formatting import SUPPRESSED_TEXT
 from metrics.periods import format_period
-from metrics.progress import VARIATION_ICONS, Icon, variation_icon
+from metrics.progress import VARIATION_ICONS, Icon
 from metrics.text import plain_text
 
 PLOT_HEIGHT = 300
@@ -54,13 +58,12 @@ def trend_figure(
     *,
     unit: str,
     percent: bool = False,
-    spc_points: pd.DataFrame | None = None,
+    signals: pd.DataFrame | None = None,
     target: pd.Series | None = None,
     breaks: Sequence[tuple[pd.Timestamp, str]] = (),
     events: Sequence[tuple[pd.Timestamp, str]] = (),
     rolling: pd.Series | None = None,
     rolling_label: str | None = None,
-    direction: str = "neutral",
     rolling_axis: RollingAxis = "auto",
 ) -> go.Figure:
     """A framed trend chart for one indicator in one area, ready for a briefing.
@@ -71,25 +74,22 @@ def trend_figure(
         each is marked ".." at the foot of the plot (hover: too few cases to show, no value) and
         the footer says how many months are hidden.
     unit: the y-axis title (e.g. "brott"); for ``percent`` the axis is drawn in per cent.
-    spc_points: ``xmr(...).points`` aligned with ``series`` by position (same length and order),
-        with ``mean``, ``lpl``, ``upl`` and ``point_type`` (NaN rows draw nothing; an empty frame,
-        as xmr gives for a series without values, is no reading): the mean and
-        limits are drawn per XmR period (a new step after each rebase), lower limits not below 0
-        and percentages not above 100 %; special-cause points get the variation icon's shape and
-        colour and a legend entry in words.
+    signals: the XmR reading as drawn, ``metrics.indicator_view.signal_points`` (``mean``,
+        ``lower``, ``upper``, ``period``, ``icon``), aligned with ``series`` by position (same
+        length and order; NaN rows draw nothing): the mean and limits are drawn per XmR period
+        (a new step after each rebase); a point with an ``icon`` (a variation icon id) gets
+        that icon's shape and colour and a legend entry in words.
     target: the target or trajectory per month (same unit as ``value``), drawn dashed.
     breaks: (first month of the new series, reason): a solid vertical line between the months
         and a label "Serieavbrott: reason". events: (month, text): a dotted line and label.
     rolling: a second line on the same months (e.g. ``rolling_12(...)["value"]``); when its level
         is far from the monthly values (a 12-month sum of counts) it gets the right-hand axis
         (``rolling_axis`` "auto"; "same" / "secondary" force the choice).
-    direction: the indicator's direction. "neutral" (the default) never uses improvement or
-        concern colours, whatever ``spc_points`` says: special causes are "unusually high/low".
     Preliminary values are drawn as open markers, say "preliminär" in the hover and get a legend
     entry. An empty series gives a framed figure without data.
     """
     lang = ctx.lang
-    points = _points(series, spc_points, percent, direction)
+    points = _points(series, signals, percent)
     scale = 100.0 if percent else 1.0
     fig = go.Figure()
 
@@ -109,7 +109,7 @@ def trend_figure(
     y_values: list[float] = list(points.value)
     if np.isfinite(points.mean).any():
         mean_x, mean_y = _steps(points, points.mean)
-        limit_x, limit_y = _limit_steps(points, percent)
+        limit_x, limit_y = _limit_steps(points)
         fig.add_trace(_line(mean_x, mean_y, ctx.text("mean"), theme.MEAN_LINE, "solid", 1.6, 30))
         if limit_x:
             fig.add_trace(
@@ -176,18 +176,15 @@ def trend_figure(
 # The points
 
 
-def _points(
-    series: pd.DataFrame, spc_points: pd.DataFrame | None, percent: bool, direction: str
-) -> _Points:
+def _points(series: pd.DataFrame, signals: pd.DataFrame | None, percent: bool) -> _Points:
     if "value" not in series.columns:
         raise ValueError("trend_figure: series needs a 'value' column")
     n = len(series)
-    if spc_points is not None and len(spc_points) == 0:
-        spc_points = None  # xmr of a series without values: no reading to draw
-    if spc_points is not None and len(spc_points) != n:
+    if signals is not None and len(signals) != n:
         raise ValueError(
-            f"trend_figure: spc_points has {len(spc_points)} rows, series {n}: "
-            "pass xmr(...).points aligned with the series (same months, same order)"
+            f"trend_figure: signals has {len(signals)} rows, series {n}: "
+            "pass metrics.indicator_view.signal_points aligned with the series "
+            "(same periods, same order)"
         )
     x = theme.months(series.index)
     order = np.argsort(x.to_numpy(), kind="stable")
@@ -207,16 +204,15 @@ def _points(
     nan = np.full(n, np.nan)
     mean, lpl, upl, period = nan, nan.copy(), nan.copy(), np.zeros(n)
     icons: list[Icon | None] = [None] * n
-    if spc_points is not None:
-        spc = spc_points.iloc[order]
-        mean = _column(spc, "mean") * scale
-        lpl = _column(spc, "lpl") * scale
-        upl = _column(spc, "upl") * scale
-        period = _column(spc, "period") if "period" in spc.columns else _periods(mean, lpl, upl)
-        types = spc["point_type"].astype("object").to_numpy() if "point_type" in spc else [None] * n
+    if signals is not None:
+        drawn = signals.iloc[order]
+        mean = _column(drawn, "mean") * scale
+        lpl = _column(drawn, "lower") * scale
+        upl = _column(drawn, "upper") * scale
+        period = _column(drawn, "period")
         icons = [
-            _icon(kind, direction, value[i] * scale >= mean[i]) if np.isfinite(value[i]) else None
-            for i, kind in enumerate(types)
+            VARIATION_ICONS[icon] if isinstance(icon, str) else None
+            for icon in drawn["icon"].astype("object")
         ]
     return _Points(x, value * scale, preliminary, icons, mean, lpl, upl, period, hidden)
 
@@ -230,34 +226,6 @@ def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
     if name not in frame.columns:
         return np.full(len(frame), np.nan)
     return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64")
-
-
-def _periods(mean: np.ndarray, lpl: np.ndarray, upl: np.ndarray) -> np.ndarray:
-    """XmR periods when the points do not say: a new period wherever mean or limits change."""
-    period = np.zeros(len(mean))
-    for i in range(1, len(mean)):
-        same = all(
-            (a[i] == a[i - 1]) or (np.isnan(a[i]) and np.isnan(a[i - 1])) for a in (mean, lpl, upl)
-        )
-        period[i] = period[i - 1] + (0 if same else 1)
-    return period
-
-
-def _icon(point_type: object, direction: str, high: bool) -> Icon | None:
-    """The variation icon of a special-cause point (None for common cause or no reading).
-
-    A neutral indicator only ever gets the neutral icons, whatever direction the XmR reading
-    was computed with: a rise in reported crime is not good or bad in itself.
-    """
-    if not isinstance(point_type, str) or point_type == "common_cause":
-        return None
-    if direction == "neutral" or point_type.startswith("special_cause_neutral"):
-        if point_type == "special_cause_neutral_high":
-            high = True
-        elif point_type == "special_cause_neutral_low":
-            high = False
-        return VARIATION_ICONS["neutral_high" if high else "neutral_low"]
-    return variation_icon(point_type, direction)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -402,13 +370,10 @@ def _steps(points: _Points, values: np.ndarray) -> tuple[list, list]:
     return xs, ys
 
 
-def _limit_steps(points: _Points, percent: bool) -> tuple[list, list]:
-    """Upper and lower limits as stepped lines in one trace; shown within what the data can be
-    (not below 0, not above 100 %)."""
-    lower = np.maximum(points.lpl, 0.0)
-    upper = np.minimum(points.upl, 100.0) if percent else points.upl
-    ux, uy = _steps(points, upper)
-    lx, ly = _steps(points, lower)
+def _limit_steps(points: _Points) -> tuple[list, list]:
+    """Upper and lower limits as stepped lines in one trace."""
+    ux, uy = _steps(points, points.upl)
+    lx, ly = _steps(points, points.lpl)
     if ux and lx:
         return ux + [None] + lx, uy + [None] + ly
     return ux + lx, uy + ly

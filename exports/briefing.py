@@ -31,15 +31,20 @@ from exports.textfit import LINE_HEIGHT, Colour, Para, Run, TextMeasure
 from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.disclosure import DEFAULT_THRESHOLD, PeriodTotal, period_total_text
-from metrics.formatting import format_date, format_month, format_number, format_percent
+from metrics.formatting import (
+    format_date,
+    format_month,
+    format_number,
+    format_value,
+)
+from metrics.indicator_view import view_indicator
 from metrics.narrative import Section, monthly_summary
 from metrics.population import Population
 from metrics.progress import Icon
-from metrics.reading import Reading
+from metrics.reading import REGION, Reading
 from metrics.text import plain_text
 
 Lang = Literal["sv", "en"]
-REGION = "STHLM"
 MAX_NOTES = 3  # latest notes per indicator, as beside the chart on the pages
 # Analysts' text in the pack: control characters removed (one broke the whole pack: PowerPoint's
 # XML cannot hold it), and shortened so that one note cannot push the slide's numbers off it.
@@ -370,19 +375,12 @@ def _indicator_page(
     texts = TEXTS[lang]
     fallback = selection.area_code not in catalog.valid_areas(indicator.id)
     area = REGION if fallback else selection.area_code
-    chart = build_indicator_chart(
-        obs,
-        catalog,
-        indicator,
-        area,
-        reading=reading,
-        start=selection.start,
-        end=end,
-        lang=lang,
-        demo=demo,
-        data_through=data_through,
-        events=events,
-    )
+    view = view_indicator(obs, indicator, area, reading=reading, start=selection.start, end=end)
+    chart = None
+    if view is not None:
+        chart = build_indicator_chart(
+            view, catalog, lang=lang, demo=demo, data_through=data_through, events=events
+        )
     assessment = None if chart is None else reading
     hidden = _hidden_months(obs, indicator.id, area, selection.start, end)
     if chart is None:
@@ -467,19 +465,10 @@ def _latest_text(indicator: Indicator, assessment: Reading, lang: Lang) -> str:
         return text
     if assessment.latest_hidden:
         return TEXTS[lang]["latest_hidden"].format(month=format_month(assessment.period, lang))
-    value = _format_value(indicator, assessment.value, lang)
+    value = format_value(indicator, assessment.value, lang)
     if indicator.kind != "proportion":  # "24,1 %", not "24,1 % andel"
         value = f"{value} {indicator.unit(lang)}"
     return f"{value} ({format_month(assessment.period, lang)})"
-
-
-def _format_value(indicator: Indicator, value: float | None, lang: Lang) -> str:
-    """As on the pages: shares in per cent with one decimal, everything else whole."""
-    if value is None or pd.isna(value):
-        return ".."
-    if indicator.kind == "proportion":
-        return format_percent(value, lang, decimals=1)
-    return format_number(value, lang, decimals=0)
 
 
 def _icon_text(icon: Icon | None, texts: dict[str, str], lang: Lang) -> str:

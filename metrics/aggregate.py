@@ -36,6 +36,9 @@ with these columns:
 ADDITIVE_KINDS = ("count", "stock")
 RATE_KINDS = ("count", "stock")
 """Kinds that can be written per 100 000 inhabitants (a share or a median cannot)."""
+ROLLING_KINDS = ("count", "proportion")
+"""Kinds whose rolling 12-month value adds up months (a stock's is its level, a median has none):
+the kinds a chart offers the rolling line for (``metrics.indicator_view.offers_rolling``)."""
 PER = 100_000
 
 
@@ -493,7 +496,7 @@ def rolling_12(series: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     if indicator.kind == "stock":
         return full.reindex(series.index)
     out = empty_series().reindex(full.index)
-    if indicator.kind in ("count", "proportion"):
+    if indicator.kind in ROLLING_KINDS:
         num = full["numerator"].rolling(12, min_periods=12).sum()
         out["numerator"] = num
         if indicator.kind == "proportion":

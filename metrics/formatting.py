@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
+
+if TYPE_CHECKING:  # metrics.catalog's validation reads this module
+    from metrics.catalog import Indicator
 
 Lang = Literal["sv", "en"]
 
@@ -18,6 +21,9 @@ MINUS = "\u2212"
 """Swedish typography writes negative numbers with the minus sign (U+2212), not a hyphen."""
 MISSING_TEXT = ".."
 """Written for a missing value, as SCB and BRÅ do ("uppgift saknas eller för osäker")."""
+SUPPRESSED_TEXT = ".."
+"""What a cell hidden by disclosure control shows, as in SCB's and BRÅ's tables (charts draw it;
+metrics/disclosure/policy.py still defines its own copy, the same text, until it imports this)."""
 
 MONTHS_SV = (
     "januari",
@@ -137,3 +143,29 @@ def format_percentage_points(difference: float | None, lang: Lang = "sv", decima
         return MISSING_TEXT
     number = format_number(float(difference) * 100, lang, decimals, signed=True)
     return f"{number} procentenheter" if lang == "sv" else f"{number} percentage points"
+
+
+def format_value(indicator: Indicator, value: float | None, lang: Lang) -> str:
+    """A value in the indicator's unit as every face writes it (pages, panel, briefing pack):
+    shares in per cent with one decimal, counts, stocks and medians (days) whole; missing
+    (None, NaN) gives MISSING_TEXT."""
+    if value is None or pd.isna(value):
+        return MISSING_TEXT
+    if indicator.kind == "proportion":
+        return format_percent(value, lang, decimals=1)
+    return format_number(value, lang, decimals=0)
+
+
+def format_change(
+    indicator: Indicator, change: float | None, relative: float | None, lang: Lang
+) -> str | None:
+    """A change against last year: percentage points for shares; for everything else the
+    change whole and, when ``relative`` (a fraction) is known, in whole per cent. None for None."""
+    if change is None:
+        return None
+    if indicator.kind == "proportion":
+        return format_percentage_points(change, lang)
+    text = format_number(change, lang, decimals=0, signed=True)
+    if relative is not None:
+        text += f" ({format_percent(relative, lang, decimals=0, signed=True)})"
+    return text

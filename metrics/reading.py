@@ -924,3 +924,11 @@ def rollup_by_goal(readings: Mapping[str, Reading], catalog: Catalog) -> pd.Data
             }
         )
     return pd.DataFrame(rows)
+
+
+def needs_note(reading: Reading | None) -> bool:
+    """True when the reading asks for an analyst's explanation: a special cause of concern, or
+    a target consistently missed (the indicator page asks for a note on its latest month)."""
+    return reading is not None and (
+        reading.category == "concern" or reading.assurance == "consistent_fail"
+    )

@@ -7,12 +7,12 @@ import streamlit as st
 
 from exports.csv_export import to_excel_csv
 from i18n import t
-from metrics.formatting import format_month
+from metrics.formatting import format_month, format_value
+from schemas.upload import UPLOAD_COLUMNS
 from ui import data, state
 from ui.area_compare import draw_area_comparison
-from ui.components import format_value
 from ui.entry import require_entry
-from ui.indicator_panel import draw_indicator
+from ui.indicator_panel import draw_indicator, shown_area
 from ui.rebase_offer import draw_shift_offer
 from ui.sidebar import draw_marking, draw_no_data
 
@@ -43,8 +43,8 @@ reading = draw_indicator(
     indicator, catalog, obs, f, demo=demo, through=through, key=f"ind_{indicator.id}"
 )
 # A shift no rebase explains: said to everyone, a previewed rebase offered to analysts.
-shown_area = f.area if f.area in catalog.valid_areas(indicator.id) else "STHLM"
-draw_shift_offer(indicator, catalog, obs, f, area=shown_area, demo=demo, through=through)
+drawn_area = shown_area(catalog, indicator, f.area)
+draw_shift_offer(indicator, catalog, obs, f, area=drawn_area, demo=demo, through=through)
 
 # Comparison between areas: rates per 100 000 of the indicator's population base (or shares)
 # with intervals, compared with the county; a funnel plot and tile maps (ui/area_compare.py).
@@ -75,9 +75,7 @@ def rows_as_csv() -> bytes:
     In briefing mode without notes, as in the briefing pack: a note is free text and may say
     what disclosure control hides, even on a cell that is shown. A hidden cell reads "..".
     """
-    columns = ["indicator_id", "period", "area_code", "value", "denominator", "status"]
-    if not f.briefing:
-        columns.append("note")
+    columns = [c for c in UPLOAD_COLUMNS if c != "note" or not f.briefing]
     hidden = rows["suppressed"].to_numpy(dtype=bool)
     return to_excel_csv(
         rows.assign(period=rows["period"].dt.strftime("%Y-%m"))[columns],

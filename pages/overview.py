@@ -8,11 +8,11 @@ import streamlit as st
 
 from charts import sparkline_svg
 from i18n import number_word, t
-from metrics.formatting import format_month
+from metrics.formatting import format_change, format_month, format_value
 from metrics.overview import GoalCard
 from ui import data, state
 from ui.briefing import draw_briefing_pack
-from ui.components import badge_html, format_change, format_value, reading_html
+from ui.components import badge_html, reading_html
 from ui.entry import require_entry
 from ui.layout import card_grid
 from ui.reporting import draw_overview_line

@@ -9,7 +9,7 @@ from auth import AccessDenied
 from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_date, format_month
-from metrics.reading import Reading
+from metrics.reading import Reading, needs_note
 from metrics.text import markdown_text
 from services.access import is_analyst
 from services.commentary import write_comment
@@ -25,14 +25,6 @@ def plain(text: str) -> str:
     """`text` as markdown that shows exactly the characters typed, line breaks kept (the rule is
     metrics/text.py's, for every surface)."""
     return markdown_text(text, multiline=True)
-
-
-def needs_note(assessment: Reading | None) -> bool:
-    """True when the reading asks for an explanation: a special cause of concern, or a target
-    consistently missed."""
-    return assessment is not None and (
-        assessment.category == "concern" or assessment.assurance == "consistent_fail"
-    )
 
 
 def draw_commentary(

@@ -11,13 +11,21 @@ from charts.indicator import IndicatorChart, build_indicator_chart
 from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.disclosure import DEFAULT_THRESHOLD, period_total_text
-from metrics.formatting import format_month
-from metrics.overview import REGION
+from metrics.formatting import format_month, format_value
+from metrics.indicator_view import offers_rolling, view_indicator
+from metrics.overview import REGION, reading_area
 from metrics.reading import Reading
 from ui import data
 from ui.commentary import draw_commentary
-from ui.components import badges, format_value, reading_html
+from ui.components import badges, reading_html
 from ui.state import Filters
+
+
+def shown_area(catalog: Catalog, indicator: Indicator, area_code: str) -> str:
+    """The area an indicator's chart shows for the area chosen: there when it is reported
+    there, else the region (``metrics.overview.reading_area``; the region also when neither
+    reports it), and the page says so."""
+    return reading_area(catalog, indicator.id, area_code) or REGION
 
 
 def draw_indicator(
@@ -40,11 +48,9 @@ def draw_indicator(
     Events stored for the indicator (or for all) are drawn on the chart, so also in its PNG.
     """
     lang = f.lang
-    area = f.area if f.area in catalog.valid_areas(indicator.id) else "STHLM"
+    area = shown_area(catalog, indicator, f.area)
     rolling = (
-        bool(st.session_state.get(f"roll_{key}"))
-        and indicator.kind in ("count", "proportion")
-        and not f.briefing
+        bool(st.session_state.get(f"roll_{key}")) and offers_rolling(indicator) and not f.briefing
     )
     reading = data.readings(f.briefing, f.area, f.end or through, [indicator.id])[indicator.id]
     events = tuple(data.chart_events(indicator.id, lang, f.briefing))
@@ -78,11 +84,7 @@ def draw_indicator(
             unsafe_allow_html=True,
         )
         draw_year_totals(indicator, area, f.briefing, lang)
-        if (
-            indicator.kind in ("count", "proportion")
-            and indicator.frequency == "monthly"
-            and not f.briefing
-        ):
+        if offers_rolling(indicator) and not f.briefing:
             st.checkbox(t("show_rolling", lang), key=f"roll_{key}")
         st.caption(t("chart_summary", lang) + ": " + summary)
         with st.expander(t("data_table", lang)):
@@ -129,22 +131,26 @@ def _drawn(
     """The chart, its summary in words and its table of values."""
     catalog = data.catalog()
     indicator = catalog.indicator(indicator_id)
-    chart = build_indicator_chart(
+    view = view_indicator(
         _obs,
-        catalog,
         indicator,
         area,
         reading=_reading,
         start=start,
         end=end,
+        rolling=rolling_label is not None,
+    )
+    if view is None:
+        return None
+    chart = build_indicator_chart(
+        view,
+        catalog,
         lang=lang,
         demo=demo,
         data_through=through,
         events=list(events),
         rolling_label=rolling_label,
     )
-    if chart is None:
-        return None
     series = chart.series
     summary = describe_trend(series, chart.context, chart.spc_points, chart.unit, chart.percent)
     table = pd.DataFrame(

@@ -7,11 +7,12 @@ import streamlit as st
 
 from auth import AccessDenied
 from charts import plotly_config
-from charts.indicator import build_indicator_chart, period_series
+from charts.indicator import build_indicator_chart
 from i18n import t
 from metrics.baselines import find_shift
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_month
+from metrics.indicator_view import period_series, view_indicator
 from metrics.reading import read_indicator
 from services.access import is_analyst
 from services.process_changes import record_process_change
@@ -70,21 +71,17 @@ def draw_shift_offer(
             # The reading with and without the rebase, made on the whole series (outside
             # briefing mode the rows shown are the stored ones), as the page would make it.
             reading = read_indicator(series, indicator, area, rebases=months, as_of=f.end)
+            view = view_indicator(obs, indicator, area, reading=reading, start=f.start, end=f.end)
+            if view is None:
+                continue
             chart = build_indicator_chart(
-                obs,
+                view,
                 catalog,
-                indicator,
-                area,
-                reading=reading,
-                start=f.start,
-                end=f.end,
                 lang=lang,
                 demo=demo,
                 data_through=through,
                 events=data.chart_events(indicator.id, lang, f.briefing),
             )
-            if chart is None:
-                continue
             with tab:
                 st.plotly_chart(
                     chart.figure,

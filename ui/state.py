@@ -11,6 +11,7 @@ import streamlit as st
 
 from i18n import t
 from metrics.catalog import Catalog
+from metrics.reading import REGION
 from ui.session import public_mode
 
 # URL parameter per selection. Only UI selections live in session state, never facts.
@@ -25,7 +26,7 @@ URL_KEYS = {
 }
 DEFAULTS = {
     "lang": "sv",
-    "area": "STHLM",
+    "area": REGION,
     "start": "",
     "end": "",
     "briefing": "0",

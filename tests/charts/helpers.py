@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.formatting import NBSP
+from metrics.indicator_view import signal_points
 from metrics.spc import xmr
 
 
@@ -44,3 +45,9 @@ def quiet_xmr(values, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return xmr(values, **kwargs)
+
+
+def drawn(series: pd.DataFrame, spc: pd.DataFrame | None, direction="neutral", percent=False):
+    """What the trend chart draws of ``spc`` (xmr points aligned with ``series``), as
+    ``metrics.indicator_view`` hands it over."""
+    return signal_points(spc, series, direction, percent=percent)

@@ -1,13 +1,18 @@
-"""The shared indicator chart: what the panel and the briefing pack both draw."""
+"""The shared indicator chart: what the panel and the briefing pack both draw, drawn from the view
+metrics.indicator_view hands it (the chart computes nothing)."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pandas as pd
 import pytest
 
-from charts.indicator import build_indicator_chart, period_series
+from charts.context import TEXTS
+from charts.indicator import build_indicator_chart
 from metrics.aggregate import aggregate_areas
 from metrics.catalog import load_catalog
+from metrics.indicator_view import period_series, view_indicator
 from metrics.periods import parse_period_texts
 from metrics.reading import read_indicator, rebase_months
 
@@ -24,21 +29,35 @@ def obs():
     return frame
 
 
-def build(obs, indicator_id="reported_rape", area="STHLM", **kw):
-    kw.setdefault("start", pd.Timestamp("2024-01-01"))
-    kw.setdefault("end", THROUGH)
-    kw.setdefault("lang", "sv")
+def view(obs, indicator_id="reported_rape", area="STHLM", *, start, end, rolling=False):
     indicator = CATALOG.indicator(indicator_id)
     reading = read_indicator(
         aggregate_areas(obs, indicator, [area]),
         indicator,
         area,
         rebases=rebase_months(indicator),
-        as_of=kw["end"],
+        as_of=end,
     )
-    return build_indicator_chart(
-        obs, CATALOG, indicator, area, reading=reading, demo=True, data_through=THROUGH, **kw
+    return view_indicator(
+        obs, indicator, area, reading=reading, start=start, end=end, rolling=rolling
     )
+
+
+def build(obs, indicator_id="reported_rape", area="STHLM", **kw):
+    start = kw.pop("start", pd.Timestamp("2024-01-01"))
+    end = kw.pop("end", THROUGH)
+    kw.setdefault("lang", "sv")
+    shown = view(
+        obs,
+        indicator_id,
+        area,
+        start=start,
+        end=end,
+        rolling=kw.get("rolling_label") is not None,
+    )
+    if shown is None:
+        return None
+    return build_indicator_chart(shown, CATALOG, demo=True, data_through=THROUGH, **kw)
 
 
 def test_chart_reads_the_months_chosen_and_says_what_it_is(obs):
@@ -77,3 +96,33 @@ def test_no_chart_without_values_in_the_period(obs):
     assert build(obs, start=pd.Timestamp("2030-01-01"), end=None) is None
     empty = period_series(obs.iloc[0:0], CATALOG.indicator("reported_rape"), "STHLM", None, None)
     assert empty.empty
+
+
+def test_the_chart_draws_what_the_view_says(obs):
+    shown = view(obs, "lead_time_days", start=pd.Timestamp("2024-01-01"), end=THROUGH)
+    chart = build_indicator_chart(shown, CATALOG, lang="sv", demo=True, data_through=THROUGH)
+    assert chart.series is shown.series and chart.spc_points is shown.spc_points
+    values = next(t for t in chart.figure.data if t.legendgroup == "value" and not t.showlegend)
+    assert list(values.y) == pytest.approx(list(shown.series["value"]), nan_ok=True)
+    target = next(t for t in chart.figure.data if t.name == TEXTS["sv"]["target"])
+    assert list(target.y) == pytest.approx(list(shown.target.reindex(target.x)))
+    traces = {trace.name: trace for trace in chart.figure.data}
+    levels = {y for y in traces["Medelvärde"].y if y is not None}
+    assert levels == set(shown.points["mean"].dropna())
+    limits = {y for y in traces["Processgränser"].y if y is not None}
+    assert limits == set(shown.points["lower"].dropna()) | set(shown.points["upper"].dropna())
+
+
+def test_a_changed_view_changes_the_chart_and_nothing_else(obs):
+    """The chart takes the view's numbers as they are: a view whose mean is moved draws the
+    moved mean (nothing is recomputed from the series)."""
+    shown = view(obs, start=pd.Timestamp("2024-01-01"), end=THROUGH)
+    moved = dataclasses.replace(shown, points=shown.points.assign(mean=shown.points["mean"] + 7))
+    before = build_indicator_chart(shown, CATALOG, lang="sv", demo=True, data_through=THROUGH)
+    after = build_indicator_chart(moved, CATALOG, lang="sv", demo=True, data_through=THROUGH)
+
+    def means(chart):
+        trace = next(t for t in chart.figure.data if t.name == "Medelvärde")
+        return [y for y in trace.y if y is not None]
+
+    assert means(after) == pytest.approx([y + 7 for y in means(before)])

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from charts import ChartContext, trend_figure
 from charts.context import TEXTS
 from metrics.progress import BLUE, ORANGE, PURPLE
-from tests.charts.helpers import monthly, quiet_xmr, shown_text
+from tests.charts.helpers import drawn, monthly, quiet_xmr, shown_text
 
 STEADY = [100, 102, 98, 101, 99, 100, 103, 97, 100, 101, 99, 100, 102, 98, 100, 101, 99, 100]
 WITH_SPIKE = [*STEADY, 160, 100]  # position 18 lies far above the upper limit
@@ -83,7 +83,7 @@ def test_catalog_text_is_shown_as_written_not_as_markup(ctx):
 
 def test_special_cause_points_get_their_own_shape_colour_and_words(ctx):
     series, spc = spiked()
-    fig = trend_figure(series, ctx, unit="brott", spc_points=spc, direction="increase")
+    fig = trend_figure(series, ctx, unit="brott", signals=drawn(series, spc, "increase"))
     signal = trace(fig, SV["improvement"])
     assert list(signal.x) == [series.index[18]]
     assert signal.marker.symbol[0] == "triangle-up"
@@ -94,7 +94,7 @@ def test_special_cause_points_get_their_own_shape_colour_and_words(ctx):
 
 def test_a_neutral_indicator_never_gets_good_or_bad_colours(ctx):
     series, spc = spiked()  # the reading was computed as if higher were better
-    fig = trend_figure(series, ctx, unit="brott", spc_points=spc, direction="neutral")
+    fig = trend_figure(series, ctx, unit="brott", signals=drawn(series, spc, "neutral"))
     signal = trace(fig, SV["neutral_high"])
     assert signal.marker.symbol[0] == "square" and signal.marker.color == PURPLE
     data = json.dumps([t.to_plotly_json() for t in fig.data], default=str)
@@ -105,7 +105,7 @@ def test_a_neutral_indicator_never_gets_good_or_bad_colours(ctx):
 def test_concern_on_a_decrease_indicator(ctx):
     series, _ = spiked()
     spc = quiet_xmr(series["value"], improvement="decrease").points
-    fig = trend_figure(series, ctx, unit="dagar", spc_points=spc, direction="decrease")
+    fig = trend_figure(series, ctx, unit="dagar", signals=drawn(series, spc, "decrease"))
     signal = trace(fig, SV["concern"])
     assert signal.marker.symbol[0] == "diamond" and signal.marker.color == ORANGE
 
@@ -114,7 +114,7 @@ def test_mean_and_limits_step_at_a_rebase_and_lower_limit_stays_at_zero(ctx):
     values = [2, 9, 1, 8, 3, 7, 2, 9, 1, 8, 3, 7, 40, 42, 38, 41, 39, 40, 42, 38, 41, 39, 40, 41]
     series = monthly(values)
     spc = quiet_xmr(series["value"], rebase_at=[12]).points
-    fig = trend_figure(series, ctx, unit="st", spc_points=spc)
+    fig = trend_figure(series, ctx, unit="st", signals=drawn(series, spc))
     mean = trace(fig, SV["mean"])
     levels = {y for y in mean.y if y is not None}
     assert len(levels) == 2 and None in mean.y  # one flat step per period, no slope between
@@ -122,17 +122,19 @@ def test_mean_and_limits_step_at_a_rebase_and_lower_limit_stays_at_zero(ctx):
     assert spc["lpl"].iloc[0] < 0 and min(limits) == 0
 
 
-def test_spc_points_must_align_with_the_series(ctx):
+def test_signals_must_align_with_the_series(ctx):
     series, spc = spiked()
     with pytest.raises(ValueError, match="aligned"):
-        trend_figure(series, ctx, unit="brott", spc_points=spc.iloc[:-1])
+        drawn(series, spc.iloc[:-1])
+    with pytest.raises(ValueError, match="aligned"):
+        trend_figure(series.iloc[:-1], ctx, unit="brott", signals=drawn(series, spc))
 
 
 def test_rows_without_a_reading_draw_nothing(ctx):
     series, spc = spiked()
     longer = pd.concat([monthly([95, 96], start="2023-11"), series])
     fig = trend_figure(
-        longer, ctx, unit="brott", spc_points=spc.reindex(longer.index), direction="increase"
+        longer, ctx, unit="brott", signals=drawn(longer, spc.reindex(longer.index), "increase")
     )
     assert fig.layout.yaxis.range is not None
     assert len(trace(fig, SV["improvement"]).x) == 1
@@ -144,7 +146,7 @@ def test_rows_without_a_reading_draw_nothing(ctx):
 def test_preliminary_values_are_open_markers_with_a_legend_entry_and_hover_word(ctx):
     status = ["final"] * (len(WITH_SPIKE) - 2) + ["preliminary"] * 2
     series, spc = spiked(status=status)
-    fig = trend_figure(series, ctx, unit="brott", spc_points=spc, direction="increase")
+    fig = trend_figure(series, ctx, unit="brott", signals=drawn(series, spc, "increase"))
     values = values_trace(fig)
     symbols = list(values.marker.symbol)
     assert symbols[-2:] == ["circle-open", "circle-open"]
@@ -157,7 +159,7 @@ def test_preliminary_values_are_open_markers_with_a_legend_entry_and_hover_word(
 def test_a_preliminary_special_cause_point_is_an_open_version_of_its_icon(ctx):
     status = ["final"] * 18 + ["preliminary"] * 2  # the spike (position 18) is preliminary
     series, spc = spiked(status=status)
-    fig = trend_figure(series, ctx, unit="brott", spc_points=spc, direction="increase")
+    fig = trend_figure(series, ctx, unit="brott", signals=drawn(series, spc, "increase"))
     assert list(trace(fig, SV["improvement"]).marker.symbol) == ["triangle-up-open"]
 
 
@@ -298,7 +300,7 @@ def test_any_series_draws_and_every_preliminary_value_is_open(rows):
     values = [np.nan if v is None else v for v, _ in rows]
     series = monthly(values, status=[s for _, s in rows])
     spc = quiet_xmr(series["value"], improvement="neutral").points if rows else None
-    fig = trend_figure(series, ctx, unit="st", spc_points=spc)
+    fig = trend_figure(series, ctx, unit="st", signals=drawn(series, spc))
     symbols = list(values_trace(fig).marker.symbol) if rows else []
     for (value, status), symbol in zip(rows, symbols, strict=True):
         if value is not None:

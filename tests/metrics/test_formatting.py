@@ -95,3 +95,28 @@ def test_swedish_and_english_agree(x, decimals):
     sv = format_number(x, "sv", decimals).replace(NBSP, "").replace(MINUS, "-").replace(",", ".")
     en = format_number(x, "en", decimals).replace(",", "")
     assert sv == en
+
+
+def test_the_hidden_cell_mark_is_one_text():
+    # charts draw metrics.formatting's; metrics/disclosure/policy.py keeps its own copy until
+    # it imports this one (issue 14): they must never differ
+    from metrics.disclosure import SUPPRESSED_TEXT as policy_text
+    from metrics.formatting import SUPPRESSED_TEXT
+
+    assert SUPPRESSED_TEXT == policy_text == ".."
+
+
+def test_an_indicator_value_and_its_change_are_written_by_kind():
+    # one owner for every face: the pages, the indicator panel and the briefing pack
+    from metrics.catalog import load_catalog
+    from metrics.formatting import format_change, format_value
+
+    catalog = load_catalog()
+    share, count = catalog.indicator("clearance_rape"), catalog.indicator("reported_rape")
+    assert format_value(share, 0.1849, "sv") == "18,5\u00a0%"
+    assert format_value(count, 1234.4, "sv") == "1\u00a0234"
+    assert format_value(count, None, "sv") == format_value(share, float("nan"), "en") == ".."
+    assert format_change(count, 12, 0.05, "sv") == "+12 (+5\u00a0%)"
+    assert format_change(count, -3, None, "sv") == "\u22123"  # Swedish minus; English "-3"
+    assert format_change(share, 0.021, None, "sv") == "+2,1 procentenheter"
+    assert format_change(share, None, None, "sv") is None

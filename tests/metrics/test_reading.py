@@ -13,6 +13,7 @@ from metrics.periods import parse_period_texts
 from metrics.reading import (
     NEAR_ZERO_MEAN,
     area_target,
+    needs_note,
     read_indicator,
     rebase_months,
 )
@@ -146,3 +147,15 @@ def test_limits_behind_hidden_months_are_never_shown():
     assert record["mean"] is None and record["lower_limit"] is None
     assert record["sentence"] == protected.sentence("sv")
     assert shown.as_record("sv")["mean"] == pytest.approx(series["value"].mean())
+
+
+def test_a_concern_or_a_target_consistently_missed_asks_for_a_note(region):
+    import dataclasses
+
+    reading = region["reported_rape"]
+    assert needs_note(None) is False
+    assert needs_note(dataclasses.replace(reading, category="concern", assurance=None))
+    assert needs_note(
+        dataclasses.replace(reading, category="common_cause", assurance="consistent_fail")
+    )
+    assert not needs_note(dataclasses.replace(reading, category="common_cause", assurance=None))

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from charts.indicator import build_indicator_chart
 from exports.briefing import Selection, build_pack
 from metrics.catalog import load_catalog
+from metrics.indicator_view import view_indicator
 from metrics.narrative import TEXTS, monthly_summary
 from metrics.overview import build_overview
 
@@ -104,18 +105,10 @@ def test_every_face_shows_the_same_reading_of_the_latest_month(case, briefing):
             assert card.reading is reading
 
     # The chart of any displayed period draws this reading and prints its words in the footer.
-    chart = build_indicator_chart(
-        shown,
-        CATALOG,
-        indicator,
-        "STHLM",
-        reading=reading,
-        start=start,
-        end=None,
-        lang=lang,
-        demo=True,
-        data_through=through,
-    )
+    view = view_indicator(shown, indicator, "STHLM", reading=reading, start=start, end=None)
+    chart = None
+    if view is not None:
+        chart = build_indicator_chart(view, CATALOG, lang=lang, demo=True, data_through=through)
     if chart is not None:
         assert chart.reading is reading
         assert chart.context.reading == reading.sentence(lang)
