@@ -15,7 +15,7 @@ from charts import theme
 from charts.context import ChartContext
 from i18n import t
 from metrics.catalog import Indicator
-from metrics.compare import Funnel, category_words
+from metrics.compare import RATE_KINDS, Funnel, category_words
 
 SYMBOLS = {
     "higher": "triangle-up",
@@ -68,7 +68,7 @@ class ComparisonWords:
 
 def comparison_words(indicator: Indicator, lang: str, notes: Sequence[str] = ()) -> ComparisonWords:
     """The words of an indicator's funnel and tile maps, as the page and the pack draw them."""
-    share = indicator.kind not in ("count", "stock")
+    share = indicator.kind not in RATE_KINDS
     base = t("population_base_" + indicator.population_base, lang)
     return ComparisonWords(
         categories=category_words(indicator, lang),

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from i18n import t
-from metrics.aggregate import rate_per_100k, share
+from metrics.aggregate import RATE_KINDS, rate_per_100k, share
 from metrics.catalog import Catalog, Indicator
 from metrics.intervals import (
     LEVELS,
@@ -302,7 +302,7 @@ def _area_values(
     for code in catalog.valid_areas(indicator.id):
         area = catalog.area(code)
         figure = population.figure(code, year, indicator.population_base)
-        if indicator.kind in ("count", "stock") and figure is None:
+        if indicator.kind in RATE_KINDS and figure is None:
             continue  # no rate without a population: left out, not shown as ".."
         total = raw.get(code, np.nan)
         value = numerator = denominator = np.nan

@@ -19,6 +19,7 @@ from charts.comparison import (
 )
 from exports.csv_export import to_excel_csv
 from i18n import t
+from metrics.aggregate import RATE_KINDS
 from metrics.catalog import Catalog, Indicator
 from metrics.compare import (
     LEVEL_LABELS,
@@ -32,6 +33,7 @@ from metrics.compare import (
     population_note,
 )
 from metrics.formatting import format_month, format_number, format_percent
+from metrics.reading import REGION
 from ui import data
 from ui.state import Filters
 
@@ -75,7 +77,7 @@ def draw_area_comparison(
     if comparison["value"].isna().all() and comparison["suppressed"].any():
         st.info(t("area_comparison_all_hidden", lang), icon=":material/visibility_off:")
         return
-    share = indicator.kind not in ("count", "stock")
+    share = indicator.kind not in RATE_KINDS
     percent = indicator.kind == "proportion"
     st.caption(comparison_help(compared, share, lang))
     if compared.calendar_year:
@@ -91,7 +93,7 @@ def draw_area_comparison(
     def context(title: str, suffix: str) -> ChartContext:
         return ChartContext(
             title=f"{indicator.label(lang)} – {title}",
-            area_label=catalog.area("STHLM").name(lang),
+            area_label=catalog.area(REGION).name(lang),
             period_label=period_label,
             source=indicator.source,
             data_through=format_month(through, lang),

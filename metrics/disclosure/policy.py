@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from metrics.formatting import format_number
+# SUPPRESSED_TEXT (what a hidden cell shows) is metrics.formatting's; re-exported from here.
+from metrics.formatting import SUPPRESSED_TEXT, format_number
 
 if TYPE_CHECKING:
     from metrics.catalog import Indicator
@@ -14,10 +15,6 @@ Lang = Literal["sv", "en"]
 DEFAULT_THRESHOLD = 5
 """Counts 1..4 are always hidden (a zero only as a decoy or as company). The one owner
 of the threshold: the app (ui/data.py), the writer of stored decisions and the tests read it here."""
-
-
-SUPPRESSED_TEXT = ".."
-"""What a hidden cell shows, as in SCB's and BRÅ's tables."""
 
 
 DERIVED_COLUMNS = ("numerator", "share", "rate_per_100k")
