@@ -15,7 +15,7 @@ from charts import theme
 from charts.context import ChartContext
 from i18n import t
 from metrics.catalog import Indicator
-from metrics.compare import RATE_KINDS, Funnel, category_words
+from metrics.compare import RATE_KINDS, AreaComparison, Funnel, category_words
 
 SYMBOLS = {
     "higher": "triangle-up",
@@ -282,3 +282,29 @@ def _value(value: float, lang: str, percent: bool) -> str:
 
 def _level_text(level: float, lang: str) -> str:
     return "99,8 %" if level == 0.998 and lang == "sv" else ("99.8 %" if level == 0.998 else "95 %")
+
+
+def comparison_context(
+    indicator: Indicator,
+    compared: AreaComparison,
+    *,
+    title: str,
+    suffix: str,
+    region_name: str,
+    data_through: str,
+    demo: bool,
+    lang: str,
+) -> ChartContext:
+    """What a comparison chart (areas, funnel, tile map) says about itself: the indicator and
+    `title`, the county, the period compared, source, data through, demo; its download name
+    ends in `suffix` and the period's last month."""
+    return ChartContext(
+        title=f"{indicator.label(lang)} – {title}",
+        area_label=region_name,
+        period_label=compared.period_label(lang),
+        source=indicator.source,
+        data_through=data_through,
+        demo=demo,
+        lang=lang,
+        filename=f"lagesbild_{indicator.id}_{suffix}_{compared.end:%Y-%m}",
+    )

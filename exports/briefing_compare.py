@@ -19,11 +19,11 @@ import pandas as pd
 from charts.comparison import (
     MUNICIPALITY_TILES,
     POLICE_TILES,
+    comparison_context,
     comparison_words,
     funnel_figure,
     tile_map_figure,
 )
-from charts.context import ChartContext
 from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.compare import (
@@ -33,7 +33,6 @@ from metrics.compare import (
     category_words,
     comparison_summary,
     funnel,
-    latest_complete_year,
     population_note,
 )
 from metrics.formatting import format_month
@@ -96,23 +95,9 @@ def comparison_page(
     comparison["area_label"] = [catalog.area(c).name(lang) for c in comparison["area_code"]]
     share = indicator.kind == "proportion"
     words = category_words(indicator, lang)
-    period_label = (
-        str(compared.end.year)
-        if compared.calendar_year
-        else f"{format_month(compared.start, lang)}–{format_month(compared.end, lang)}"
-    )
+    period_label = compared.period_label(lang)
     notes = [] if share else [population_note(comparison, indicator, compared.end, lang)]
-    if compared.calendar_year:
-        notes.append(t("compare_briefing_year", lang))
-        if compared.latest_year_hidden:
-            notes.append(
-                t(
-                    "compare_briefing_earlier",
-                    lang,
-                    latest=latest_complete_year(end),
-                    year=compared.end.year,
-                )
-            )
+    notes += compared.briefing_notes(lang)
     if briefing and comparison["suppressed"].any():
         notes.append(t("pack_compare_hidden", lang))
     chart_notes = [*notes, t("compare_method", lang)]
@@ -123,7 +108,6 @@ def comparison_page(
         lang=lang,
         demo=demo,
         data_through=data_through,
-        period_label=period_label,
         notes=chart_notes,
         render=render,
         size=size,
@@ -153,7 +137,6 @@ def _image(
     lang: str,
     demo: bool,
     data_through: pd.Timestamp,
-    period_label: str,
     notes: list[str],
     render: Callable[..., bytes],
     size: tuple[int, int],
@@ -167,15 +150,15 @@ def _image(
     codes = set(comparison["area_code"])
     tiles = MUNICIPALITY_TILES if codes & set(MUNICIPALITY_TILES) else None
     title = t("tiles_title" if tiles else "funnel_title", lang).lower()
-    ctx = ChartContext(
-        title=f"{indicator.label(lang)} – {title}",
-        area_label=catalog.area(REGION).name(lang),
-        period_label=period_label,
-        source=indicator.source,
+    ctx = comparison_context(
+        indicator,
+        compared,
+        title=title,
+        suffix="jamforelse",
+        region_name=catalog.area(REGION).name(lang),
         data_through=format_month(data_through, lang),
         demo=demo,
         lang=lang,
-        filename=f"lagesbild_{indicator.id}_jamforelse_{compared.end:%Y-%m}",
     )
     if tiles is not None:
         fig = tile_map_figure(

@@ -21,6 +21,7 @@ import pandas as pd
 from i18n import t
 from metrics.aggregate import RATE_KINDS, rate_per_100k, share
 from metrics.catalog import Catalog, Indicator
+from metrics.formatting import format_month
 from metrics.intervals import (
     LEVELS,
     proportion_ci_array,
@@ -141,6 +142,25 @@ class AreaComparison:
     end: pd.Timestamp
     calendar_year: bool = False
     latest_year_hidden: bool = False
+    latest_year: int | None = None
+
+    def period_label(self, lang: str) -> str:
+        """ "nov. 2025–okt. 2026", or the calendar year compared, "2025"."""
+        if self.calendar_year:
+            return str(self.end.year)
+        return f"{format_month(self.start, lang)}–{format_month(self.end, lang)}"
+
+    def briefing_notes(self, lang: str) -> list[str]:
+        """Why briefing mode compares a calendar year, and which one when not the latest; []
+        for a comparison of the last months."""
+        if not self.calendar_year:
+            return []
+        notes = [t("compare_briefing_year", lang)]
+        if self.latest_year_hidden:
+            notes.append(
+                t("compare_briefing_earlier", lang, latest=self.latest_year, year=self.end.year)
+            )
+        return notes
 
 
 YEARS_BACK = 3
@@ -191,6 +211,7 @@ def area_comparison(
         pd.Timestamp(year=chosen, month=12, day=1),
         calendar_year=True,
         latest_year_hidden=chosen != latest,
+        latest_year=latest,
     )
 
 

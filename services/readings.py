@@ -16,7 +16,9 @@ Framework-free: ui/data.py caches these per data version (and the decisions per 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import pandas as pd
 
@@ -31,7 +33,7 @@ from metrics.disclosure import (
     hide_cells,
     protects,
     release_hidden_cells,
-    year_rows,
+    year_totals,
 )
 from services.access import protected_view
 from storage import (
@@ -170,9 +172,6 @@ def read_observations(
     return protected_rows
 
 
-YEAR_TOTAL_COLUMNS = ["area_code", "year", "value", "denominator", "suppressed"]
-
-
 def read_year_totals(
     db: Database,
     catalog: Catalog,
@@ -181,44 +180,30 @@ def read_year_totals(
     indicator_id: str,
     decision: Decision | None = None,
 ) -> pd.DataFrame:
-    """Each area's complete calendar years of the indicator (all twelve months stored):
-    area_code, year, value, denominator (summed over the months), suppressed. `protected`
-    (briefing or public mode): the totals the indicator's release decision hides
-    (metrics/disclosure/years.py) have no value or denominator; for an indicator whose releases
-    decide no year totals (`has_year_totals`), every total is hidden. `decision`: as in
-    `read_observations`."""
+    """Each area's complete calendar years of the indicator (all twelve months stored), as
+    `metrics.disclosure.year_totals` gives them: area_code, year, value, denominator,
+    suppressed. `protected` (briefing or public mode): the totals the indicator's release
+    decision hides (metrics/disclosure/years.py) have no value or denominator; for an indicator
+    whose releases decide no year totals (`has_year_totals`), every total is hidden.
+    `decision`: as in `read_observations`."""
     rows, checksums = load_observations_with_checksums(
         db, indicator_ids=[indicator_id], cells_only=True
     )
-    years = year_rows(rows[[c for c in CELL_COLUMNS if c != "indicator_id"]])
-    out = pd.DataFrame(
-        {
-            "area_code": years["area_code"].astype(str).to_numpy(),
-            "year": years["period"].dt.year.astype(int).to_numpy(),
-            "value": years["value"].to_numpy(dtype="float64"),
-            "denominator": years["denominator"].to_numpy(dtype="float64"),
-            "suppressed": False,
-        }
-    )
+    cells = rows[[c for c in CELL_COLUMNS if c != "indicator_id"]]
     indicator = catalog.indicator(indicator_id)
-    if not protected or not protects(indicator) or out.empty:
-        return out[YEAR_TOTAL_COLUMNS]
-    if has_year_totals(indicator, catalog):
-        if decision is None:
-            hidden = release_decision(db, catalog, indicator_id, rows, checksums[indicator_id])
-        else:
-            try:
-                hidden = decision(indicator_id, checksums[indicator_id])
-            except StoredCellsChanged:
-                hidden = release_decision(db, catalog, indicator_id, rows, checksums[indicator_id])
-        mask = [
-            hidden.year_hidden(a, y) for a, y in zip(out["area_code"], out["year"], strict=True)
-        ]
-    else:
-        mask = [True] * len(out)
-    out["suppressed"] = mask
-    out.loc[out["suppressed"], ["value", "denominator"]] = float("nan")
-    return out[YEAR_TOTAL_COLUMNS]
+    if not protected or not protects(indicator):
+        return year_totals(cells)
+    if not has_year_totals(indicator, catalog):
+        # No release decides this indicator's year totals: none is shown.
+        return year_totals(cells, replace(HiddenCells.none(indicator_id), years=None))
+    checksum = checksums[indicator_id]
+    hidden = None
+    if decision is not None:
+        with contextlib.suppress(StoredCellsChanged):
+            hidden = decision(indicator_id, checksum)
+    if hidden is None:  # no cached decision, or the cells changed since the read above
+        hidden = release_decision(db, catalog, indicator_id, rows, checksum)
+    return year_totals(cells, hidden)
 
 
 def observations(

@@ -13,6 +13,7 @@ from charts.comparison import (
     MUNICIPALITY_TILES,
     POLICE_TILES,
     ComparisonWords,
+    comparison_context,
     comparison_words,
     funnel_figure,
     tile_map_figure,
@@ -28,7 +29,6 @@ from metrics.compare import (
     category_words,
     comparison_summary,
     funnel,
-    latest_complete_year,
     level_label,
     population_note,
 )
@@ -80,26 +80,25 @@ def draw_area_comparison(
     share = indicator.kind not in RATE_KINDS
     percent = indicator.kind == "proportion"
     st.caption(comparison_help(compared, share, lang))
-    if compared.calendar_year:
-        st.caption(briefing_year_note(compared, end, lang))
+    for note in compared.briefing_notes(lang):
+        st.caption(note)
     comparison["area_label"] = [catalog.area(c).name(lang) for c in comparison["area_code"]]
     words = category_words(indicator, lang)
     notes = [] if share else [population_note(comparison, indicator, compared.end, lang)]
     if not share:
         st.caption(notes[0])
-    period_label = period_label_of(compared, lang)
     window = compared.end
 
     def context(title: str, suffix: str) -> ChartContext:
-        return ChartContext(
-            title=f"{indicator.label(lang)} – {title}",
-            area_label=catalog.area(REGION).name(lang),
-            period_label=period_label,
-            source=indicator.source,
+        return comparison_context(
+            indicator,
+            compared,
+            title=title,
+            suffix=suffix,
+            region_name=catalog.area(REGION).name(lang),
             data_through=format_month(through, lang),
             demo=demo,
             lang=lang,
-            filename=f"lagesbild_{indicator.id}_{suffix}_{window:%Y-%m}",
         )
 
     unit = t("per_100k", lang) if not share else indicator.unit(lang)
@@ -177,22 +176,6 @@ def comparison_help(compared: AreaComparison, share: bool, lang: str) -> str:
         key = "area_comparison_help_share_year" if share else "area_comparison_help_year"
         return t(key, lang, year=compared.end.year)
     return t("area_comparison_help_share" if share else "area_comparison_help", lang)
-
-
-def briefing_year_note(compared: AreaComparison, end: pd.Timestamp, lang: str) -> str:
-    """Why briefing mode compares calendar years, and which one when not the latest."""
-    text = t("compare_briefing_year", lang)
-    if compared.latest_year_hidden:
-        latest = latest_complete_year(end)
-        text += " " + t("compare_briefing_earlier", lang, latest=latest, year=compared.end.year)
-    return text
-
-
-def period_label_of(compared: AreaComparison, lang: str) -> str:
-    """ "nov. 2025–okt. 2026", or the calendar year "2025"."""
-    if compared.calendar_year:
-        return str(compared.end.year)
-    return f"{format_month(compared.start, lang)}–{format_month(compared.end, lang)}"
 
 
 def value_header(compared: AreaComparison, lang: str) -> str:

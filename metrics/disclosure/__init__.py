@@ -25,7 +25,7 @@ from metrics.disclosure.policy import (
 from metrics.disclosure.releases import ReleaseDecider, decide_release
 from metrics.disclosure.suppression import apply_disclosure, suppress
 from metrics.disclosure.totals import PeriodTotal, period_total_text, period_totals
-from metrics.disclosure.years import decide_year_totals, has_year_totals, year_rows
+from metrics.disclosure.years import decide_year_totals, has_year_totals, year_rows, year_totals
 
 __all__ = [
     "DECOY_RATE",
@@ -56,4 +56,5 @@ __all__ = [
     "release_hidden_cells",
     "suppress",
     "year_rows",
+    "year_totals",
 ]

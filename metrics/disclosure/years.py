@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from metrics.disclosure.cells import HiddenCells
 from metrics.disclosure.geography import is_isolated
 from metrics.disclosure.policy import DEFAULT_THRESHOLD, YEAR_MONTHS, protects
 from metrics.disclosure.suppression import suppress
@@ -79,6 +80,32 @@ def year_rows(cells: pd.DataFrame) -> pd.DataFrame:
             "denominator": sums["denominator"].astype("float64"),
         }
     )[columns]
+
+
+TOTAL_COLUMNS = ["area_code", "year", "value", "denominator", "suppressed"]
+
+
+def year_totals(cells: pd.DataFrame, decision: HiddenCells | None = None) -> pd.DataFrame:
+    """Each area's complete calendar years of monthly cells (area_code, period, value,
+    denominator): TOTAL_COLUMNS. With a release `decision` (briefing or public mode), the totals
+    it hides have no value or denominator and ``suppressed`` True (a decision that says nothing
+    of year totals hides them all)."""
+    rows = year_rows(cells)
+    out = pd.DataFrame(
+        {
+            "area_code": rows["area_code"].astype(str).to_numpy(),
+            "year": pd.to_datetime(rows["period"]).dt.year.astype(int).to_numpy(),
+            "value": rows["value"].to_numpy(dtype="float64"),
+            "denominator": rows["denominator"].to_numpy(dtype="float64"),
+            "suppressed": False,
+        }
+    )
+    if decision is not None and len(out):
+        out["suppressed"] = [
+            decision.year_hidden(a, y) for a, y in zip(out["area_code"], out["year"], strict=True)
+        ]
+        out.loc[out["suppressed"], ["value", "denominator"]] = np.nan
+    return out[TOTAL_COLUMNS]
 
 
 def decide_year_totals(

@@ -114,3 +114,46 @@ def test_briefing_mode_draws_no_hidden_window(obs, population):  # noqa: F811
     ]["value"].sum()
     assert f"{window:.0f}" not in text
     assert all(f" {window:.0f}<" not in text for text in texts)
+
+
+def test_briefing_mode_compares_a_calendar_year_of_decided_totals(obs, population):  # noqa: F811
+    """Given the year totals a release decided (metrics/disclosure/years.py), the slide compares
+    the latest complete year whose county total is shown, says so, and a hidden total is named
+    not comparable, never drawn with a number."""
+    from metrics.disclosure import decide_release, release_hidden_cells, year_totals
+
+    ind = "reported_rape"
+    cells = obs[obs["indicator_id"] == ind][["area_code", "period", "value", "denominator"]]
+    hidden = decide_release(cells, CATALOG, ind, key=KEY)
+    totals = year_totals(cells, release_hidden_cells(ind, cells, hidden))
+    protected = apply_disclosure(obs[obs["indicator_id"] == ind], CATALOG, 5, key=KEY)
+    drawn = []
+
+    def render(fig, scale=2):
+        drawn.append(fig)
+        return fake_render(fig, scale)
+
+    pack = make(
+        protected,
+        (ind,),
+        briefing_mode=True,
+        stored=obs,
+        area_obs=protected,
+        population=population,
+        render=render,
+        area_year_totals={ind: totals},
+    )
+    (comparison,) = pack.comparisons
+    year = int(comparison.period_label)
+    shown = totals[(totals["year"] == year) & ~totals["suppressed"]]
+    assert "STHLM" in set(shown["area_code"])  # the county's total of that year is shown
+    text = flat(slide_texts(to_pptx(pack))[3])
+    assert f"Region Stockholm · {year}" in text and "hela kalenderår" in text
+    named = dict((c, names.split(", ")) for c, _, names in comparison.areas)
+    hidden_codes = set(totals[(totals["year"] == year) & totals["suppressed"]]["area_code"])
+    hidden_names = {CATALOG.area(c).name("sv") for c in hidden_codes - {"STHLM"}}
+    assert hidden_names <= set(named.get("not_comparable", []))
+    labels = [a.text or "" for fig in drawn for a in fig.layout.annotations]
+    for name in hidden_names:
+        tiles = [x for x in labels if x.startswith(f"{name}<br>")]
+        assert all(x.endswith(" ..</b>") for x in tiles), tiles

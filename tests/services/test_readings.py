@@ -71,3 +71,29 @@ def test_a_read_cut_to_an_area_and_month_hides_what_the_whole_indicator_would(db
     expected = whole[whole["area_code"] == "0128"].reset_index(drop=True)
     pd.testing.assert_frame_equal(cut.reset_index(drop=True), expected)
     assert cut["suppressed"].any()
+
+
+def test_year_totals_read_as_the_stored_release_decided_them(fresh_db, catalog):
+    """A complete year of Salem and the county: Salem's single small month would be given away
+    by its year total beside the shown months, so the stored release hides that total; the
+    county's shows. Unprotected, both show; an incomplete year has no total at all."""
+    from services.readings import read_year_totals
+    from storage import load_release
+
+    lines = ["indicator_id,period,area_code,value"]
+    for m in range(1, 13):
+        lines.append(f"reported_rape,2025-{m:02d},0128,{2 if m == 3 else 9}")
+        lines.append(f"reported_rape,2025-{m:02d},STHLM,{170 + m}")
+    lines.append("reported_rape,2026-01,0128,9")
+    body = ("\n".join(lines) + "\n").encode()
+    report = ingest_upload(fresh_db, body, "y.csv", user="t", today=TODAY, confirm_warnings=True)
+    assert report.status == "committed", report.errors
+    release = load_release(fresh_db, "reported_rape")
+    assert release.year_totals and (release.hidden["months"] == 12).any()
+    protected = read_year_totals(fresh_db, catalog, protected=True, indicator_id="reported_rape")
+    assert set(protected["year"]) == {2025}
+    salem = protected[protected["area_code"] == "0128"].iloc[0]
+    assert salem["suppressed"] and math.isnan(salem["value"])
+    open_ = read_year_totals(fresh_db, catalog, protected=False, indicator_id="reported_rape")
+    assert open_.set_index("area_code").loc["0128", "value"] == 11 * 9 + 2
+    assert not open_["suppressed"].any()
