@@ -199,12 +199,14 @@ def tile_map_figure(
     direction: str,
     percent: bool,
     selected: str | None = None,
+    label_size: int = 9,
 ) -> go.Figure:
     """Equal squares where the areas roughly lie, filled by category, each with its short name,
     the category's glyph and its value (".." when hidden or missing).
 
     frame: ``area_code``, ``area_label``, ``value``, ``category``, ``suppressed``; areas without
-    a tile place are left out (a catalog beyond Stockholm county)."""
+    a tile place are left out (a catalog beyond Stockholm county). label_size: the tiles' text in
+    px (smaller where the map is drawn small, as on a slide)."""
     rows = frame[frame["area_code"].isin(tiles)]
     fig = go.Figure()
     columns = max(c for c, _ in tiles.values()) + 1
@@ -235,7 +237,7 @@ def tile_map_figure(
             y=-line - 0.5,
             text=f"{label}<br><b>{GLYPHS[category]} {value}</b>",
             showarrow=False,
-            font={"size": 9, "color": ink},
+            font={"size": label_size, "color": ink},
             hovertext=theme.escape(f"{row.area_label}: {value} – {words.categories[category]}"),
         )
     # The legend: one entry per category that occurs, with its glyph and word.

@@ -42,6 +42,8 @@ from metrics.reading import REGION
 LEVEL = 0.95
 """The pack compares at 95 % (the page's default; the page offers 99,8 % too)."""
 MONTHS = 12
+SLIDE_TILE_LABEL = 7
+"""px of a tile's name and value on a slide, where the map is drawn smaller than on the page."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,8 @@ def comparison_page(
     share = indicator.kind == "proportion"
     words = category_words(indicator, lang)
     period_label = compared.period_label(lang)
-    notes = [] if share else [population_note(comparison, indicator, compared.end, lang)]
-    notes += compared.briefing_notes(lang)
+    base = [] if share else [population_note(comparison, indicator, compared.end, lang)]
+    notes = base + compared.briefing_notes(lang)
     if briefing and comparison["suppressed"].any():
         notes.append(t("pack_compare_hidden", lang))
     chart_notes = [*notes, t("compare_method", lang)]
@@ -108,7 +110,9 @@ def comparison_page(
         lang=lang,
         demo=demo,
         data_through=data_through,
-        notes=chart_notes,
+        # The image's footer stays short, so the map keeps its room on the slide; the whole
+        # notes stand beside it (ComparisonPage.notes).
+        notes=[*base, *compared.briefing_notes(lang, short=True), t("compare_method_short", lang)],
         render=render,
         size=size,
     )
@@ -162,7 +166,13 @@ def _image(
     )
     if tiles is not None:
         fig = tile_map_figure(
-            comparison, ctx, words, tiles=tiles, direction=indicator.direction, percent=percent
+            comparison,
+            ctx,
+            words,
+            tiles=tiles,
+            direction=indicator.direction,
+            percent=percent,
+            label_size=SLIDE_TILE_LABEL,
         )
     else:
         drawn = funnel(comparison, indicator, compared.centre)

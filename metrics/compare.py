@@ -150,11 +150,13 @@ class AreaComparison:
             return str(self.end.year)
         return f"{format_month(self.start, lang)}–{format_month(self.end, lang)}"
 
-    def briefing_notes(self, lang: str) -> list[str]:
+    def briefing_notes(self, lang: str, *, short: bool = False) -> list[str]:
         """Why briefing mode compares a calendar year, and which one when not the latest; []
-        for a comparison of the last months."""
+        for a comparison of the last months. `short`: one line, for an image's footer."""
         if not self.calendar_year:
             return []
+        if short:
+            return [t("compare_briefing_year_short", lang)]
         notes = [t("compare_briefing_year", lang)]
         if self.latest_year_hidden:
             notes.append(

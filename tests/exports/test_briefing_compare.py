@@ -154,6 +154,16 @@ def test_briefing_mode_compares_a_calendar_year_of_decided_totals(obs, populatio
     hidden_names = {CATALOG.area(c).name("sv") for c in hidden_codes - {"STHLM"}}
     assert hidden_names <= set(named.get("not_comparable", []))
     labels = [a.text or "" for fig in drawn for a in fig.layout.annotations]
+    # The image keeps a short footer (the whole method stands beside it on the slide) and small
+    # tile labels, so the map keeps its room.
+    from exports.briefing_compare import SLIDE_TILE_LABEL
+    from i18n import t
+
+    footer = " ".join(labels)
+    assert t("compare_method", "sv")[:40] not in footer and "Dragningsläge: hela" in footer
+    assert t("compare_method", "sv")[:40] in text
+    tiles = [a for fig in drawn for a in fig.layout.annotations if "<br><b>" in (a.text or "")]
+    assert tiles and {a.font.size for a in tiles} == {SLIDE_TILE_LABEL}
     for name in hidden_names:
         tiles = [x for x in labels if x.startswith(f"{name}<br>")]
         assert all(x.endswith(" ..</b>") for x in tiles), tiles
