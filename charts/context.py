@@ -43,6 +43,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "fixed_order": "Områdena står i fast ordning – ingen rangordning.",
         "percent_unit": "procent",
         "per_year": "Antal per år",
+        "rare_fewer": "färre än {threshold}",
+        "rare_months": "{label} ({months} mån)",
         "rare_note": (
             "Sällsynta händelser läses som antal per år och tid sedan den senaste, "
             "inte som månadskurva med processgränser."
@@ -82,6 +84,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "fixed_order": "Areas are in a fixed order – not a ranking.",
         "percent_unit": "per cent",
         "per_year": "Events per year",
+        "rare_fewer": "fewer than {threshold}",
+        "rare_months": "{label} ({months} mo)",
         "rare_note": (
             "Rare events are read as yearly counts and time since the latest, "
             "not as a monthly line with process limits."

@@ -85,7 +85,7 @@ def build_indicator_chart(
     unit = indicator.unit(lang)
     percent = view.percent
     if reading.chart == "rare" and reading.rare is not None:
-        figure = rare_figure(reading.rare, ctx, unit=unit)
+        figure = rare_figure(view.bars, ctx, unit=unit)
         return IndicatorChart(series, reading, ctx, None, unit, percent, figure)
     marks = list(events)
     if reading.target_reached is not None and first <= reading.target_reached <= last:

@@ -2,41 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import plotly.graph_objects as go
 
 from charts import theme
 from charts.context import ChartContext
 from metrics.formatting import format_number
-from metrics.progress import RareEventSummary
+from metrics.indicator_view import RareBar
 
 PLOT_HEIGHT = 300
 _BAR = "#4a6fa5"
 _PARTIAL = "#a9bcd8"
 
 
-def rare_figure(rare: RareEventSummary, ctx: ChartContext, *, unit: str) -> go.Figure:
+def rare_figure(bars: Sequence[RareBar], ctx: ChartContext, *, unit: str) -> go.Figure:
     """A framed bar chart of events per calendar year, ready for a briefing.
 
-    rare: the reading's summary (``Reading.rare``). A year with fewer than 12 reported months is
-    drawn lighter and labelled "(n mån)"; a year with months disclosure control hid shows ".."
-    instead of a count (a hidden month may hold events, so the sum is not known).
+    bars: the view's years (``metrics.indicator_view.rare_bars``). A year with fewer than 12
+    reported months is drawn lighter and labelled "(n mån)"; a year whose count is not known
+    (a hidden month, no year total) shows "..", one whose total is small "färre än 5", no bar.
     """
     lang = ctx.lang
-    per_year = rare.per_year
-    years = [str(y) for y in per_year.index]
+    years = [str(bar.year) for bar in bars]
     counts, labels, colours, hover = [], [], [], []
-    for year, row in per_year.iterrows():
-        partial = int(row["months_reported"]) + int(row["months_hidden"]) < 12
-        hidden = int(row["months_hidden"]) > 0
-        events = int(row["events"])
-        counts.append(0 if hidden else events)
-        text = ".." if hidden else format_number(events, lang, 0)
-        if partial:
-            months = int(row["months_reported"]) + int(row["months_hidden"])
-            text += f" ({months} {'mån' if lang == 'sv' else 'mo'})"
+    for bar in bars:
+        if bar.fewer:
+            text = ctx.text("rare_fewer").format(threshold=bar.threshold)
+        elif bar.count is None:
+            text = ".."
+        else:
+            text = format_number(bar.count, lang, 0)
+        if bar.partial:
+            text = ctx.text("rare_months").format(label=text, months=bar.months)
+        counts.append(0 if bar.count is None else bar.count)
         labels.append(text)
-        colours.append(_PARTIAL if partial or hidden else _BAR)
-        hover.append(f"<b>{year}</b><br>{text} {theme.escape(unit)}")
+        colours.append(_PARTIAL if bar.partial or bar.count is None else _BAR)
+        hover.append(f"<b>{bar.year}</b><br>{text} {theme.escape(unit)}")
     fig = go.Figure(
         go.Bar(
             x=years,

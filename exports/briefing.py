@@ -314,6 +314,7 @@ def build_pack(
             briefing=briefing,
             notes=(notes or {}).get(indicator.id),
             events=(events or {}).get(indicator.id, ()),
+            period_totals=tuple((year_totals or {}).get(indicator.id, ())),
             year_totals=tuple(
                 period_total_text(item, lang) for item in (year_totals or {}).get(indicator.id, ())
             ),
@@ -369,13 +370,22 @@ def _indicator_page(
     notes: pd.DataFrame | None,
     events: Sequence[tuple[pd.Timestamp, str]],
     year_totals: tuple[str, ...],
+    period_totals: tuple[PeriodTotal, ...] = (),
     render: Renderer,
 ) -> tuple[IndicatorPage, Reading | None]:
     lang = selection.lang
     texts = TEXTS[lang]
     fallback = selection.area_code not in catalog.valid_areas(indicator.id)
     area = REGION if fallback else selection.area_code
-    view = view_indicator(obs, indicator, area, reading=reading, start=selection.start, end=end)
+    view = view_indicator(
+        obs,
+        indicator,
+        area,
+        reading=reading,
+        start=selection.start,
+        end=end,
+        year_totals=period_totals,
+    )
     chart = None
     if view is not None:
         chart = build_indicator_chart(

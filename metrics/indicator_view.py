@@ -17,8 +17,9 @@ import pandas as pd
 
 from metrics.aggregate import ROLLING_KINDS, aggregate_areas, rolling_12
 from metrics.catalog import Indicator
+from metrics.disclosure import DEFAULT_THRESHOLD, PeriodTotal
 from metrics.periods import MONTHS_IN
-from metrics.progress import VARIATION_ICONS, trajectory, variation_icon
+from metrics.progress import VARIATION_ICONS, RareEventSummary, trajectory, variation_icon
 from metrics.reading import Reading, area_target
 
 SIGNAL_COLUMNS = ("mean", "lower", "upper", "period", "icon")
@@ -49,6 +50,43 @@ class IndicatorView:
     points: pd.DataFrame | None
     target: pd.Series | None
     rolling: pd.Series | None
+    bars: tuple[RareBar, ...] = ()
+    """For a rare-event reading: its bars per calendar year (``rare_bars``); () otherwise."""
+
+
+@dataclass(frozen=True)
+class RareBar:
+    """One calendar year of a rare-event chart.
+
+    count: the bar's events; None when not known (a month hidden, no year total to be had).
+    fewer: the year's total is 1..threshold-1 (briefing mode says "färre än 5", draws no bar).
+    months: months the year has reported (shown or hidden); partial: fewer than twelve.
+    threshold: the disclosure threshold "fewer" is said against."""
+
+    year: int
+    count: float | None
+    fewer: bool
+    months: int
+    partial: bool
+    threshold: int = DEFAULT_THRESHOLD
+
+
+def rare_bars(rare: RareEventSummary, year_totals=()) -> tuple[RareBar, ...]:
+    """The bars of a rare-event reading: each year's events over its shown months; a year with a
+    hidden month has no count (a hidden month may hold events) unless briefing mode's year total
+    for it (``metrics.disclosure.period_totals``, `year_totals`) is shown, or says "fewer than"."""
+    totals: dict[int, PeriodTotal] = {p.year: p for p in year_totals}
+    bars = []
+    for year, row in rare.per_year.iterrows():
+        months = int(row["months_reported"]) + int(row["months_hidden"])
+        count: float | None = float(row["events"])
+        fewer = False
+        if int(row["months_hidden"]) > 0:
+            total = totals.get(int(year))
+            count = None if total is None else total.total
+            fewer = total is not None and total.fewer
+        bars.append(RareBar(int(year), count, fewer, months, months < 12))
+    return tuple(bars)
 
 
 def period_series(
@@ -195,13 +233,15 @@ def view_indicator(
     start: pd.Timestamp | None,
     end: pd.Timestamp | None,
     rolling: bool = False,
+    year_totals: tuple[PeriodTotal, ...] = (),
 ) -> IndicatorView | None:
     """What the chart of ``reading`` (``indicator`` in ``area_code``) draws over ``start``..``end``.
 
     obs: observations as the caller shows them (protected by disclosure control in briefing
         mode). reading: the indicator's reading for the period ``end`` (``metrics.reading``),
         made on the whole stored series. rolling: add the rolling 12-month line (where
-        ``offers_rolling``).
+        ``offers_rolling``). year_totals: briefing mode's year totals of a region-only indicator
+        (``ui.data.year_totals``), drawn as the bars of the years whose months are hidden.
     None when the area has no value in the period and no month hidden by disclosure control
     (the caller says so in words); periods that are all hidden are kept, as hidden.
     """
@@ -219,6 +259,7 @@ def view_indicator(
     line = None
     if rolling and not rare and offers_rolling(indicator):
         line = rolling_12(whole, indicator)["value"].reindex(series.index)
+    bars = rare_bars(reading.rare, year_totals) if rare else ()
     return IndicatorView(
-        indicator, area_code, reading, series, percent, spc_points, points, target, line
+        indicator, area_code, reading, series, percent, spc_points, points, target, line, bars
     )

@@ -139,6 +139,7 @@ def _drawn(
         start=start,
         end=end,
         rolling=rolling_label is not None,
+        year_totals=data.year_totals(briefing, indicator_id, area),
     )
     if view is None:
         return None

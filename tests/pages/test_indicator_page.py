@@ -163,6 +163,7 @@ def test_a_region_only_indicator_shows_its_year_totals_in_briefing_mode(
     """Lethal violence hides every month below 5 in briefing mode (zeros too): the page gives
     the complete years' totals instead, and says why; outside briefing mode it does not."""
     from metrics.disclosure import period_total_text
+    from metrics.formatting import format_number
     from ui import data
 
     at = indicator_page(
@@ -174,6 +175,18 @@ def test_a_region_only_indicator_shows_its_year_totals_in_briefing_mode(
     assert len(totals) == 8  # 2019-2026
     assert all(period_total_text(item, lang) in text for item in totals)
     assert totals[-1].partial and totals[-1].total is None  # 2026 is not over
+    # The chart's bars say what the text says: a year whose total is shown has that bar.
+    bars = next(
+        tr for spec in figures(at).values() for tr in spec["data"] if tr.get("type") == "bar"
+    )
+    labels = dict(zip(bars["x"], bars["text"], strict=True))
+    shown = [item for item in totals if item.total is not None]
+    assert shown
+    for item in shown:
+        assert labels[str(item.year)] == format_number(item.total, lang, 0)
+    for item in totals:
+        if item.fewer:
+            assert labels[str(item.year)].startswith(("färre än", "fewer than"))
     plain = indicator_page(
         monkeypatch, demo_db_path, ind="lethal_violence_close_relations", lang=lang
     )
