@@ -289,7 +289,7 @@ TEXT: dict[str, str] = {
     "upload_new_heading": "New values per indicator",
     "upload_col_indicator": "Indicator",
     "upload_col_area": "Area",
-    "upload_col_month": "Month",
+    "upload_col_period": "Period",
     "upload_col_old": "Previous",
     "upload_col_new": "New",
     "upload_col_status": "Status",

@@ -289,7 +289,7 @@ TEXT: dict[str, str] = {
     "upload_new_heading": "Nya värden per indikator",
     "upload_col_indicator": "Indikator",
     "upload_col_area": "Område",
-    "upload_col_month": "Månad",
+    "upload_col_period": "Period",
     "upload_col_old": "Tidigare",
     "upload_col_new": "Nytt",
     "upload_col_status": "Status",
