@@ -412,7 +412,7 @@ A file is stored whole or not at all, and every problem is shown with its row an
     "comment_prompt_fail": "The indicator consistently misses its target, and {month} has no analysis. Write what lies behind it and what is being done.",
     "comment_older": "Older notes ({n})",
     "comment_add": "Add a note",
-    "comment_month": "Month",
+    "comment_period": "Period",
     "comment_text": "Text",
     "comment_text_help": "What do the figures show, and what is being done? Write so that leadership understands without the chart. At most 2,000 characters.",
     "comment_submit": "Save note",

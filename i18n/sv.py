@@ -412,7 +412,7 @@ Filen sparas hel eller inte alls, och varje problem visas med rad och kolumn som
     "comment_prompt_fail": "Indikatorn missar målet konsekvent, och {month} saknar analys. Skriv vad som ligger bakom och vad som görs.",
     "comment_older": "Äldre kommentarer ({n})",
     "comment_add": "Lägg till kommentar",
-    "comment_month": "Månad",
+    "comment_period": "Period",
     "comment_text": "Text",
     "comment_text_help": "Vad visar siffrorna, och vad görs? Skriv så att ledningen förstår utan diagrammet. Högst 2 000 tecken.",
     "comment_submit": "Spara kommentar",
