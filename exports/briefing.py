@@ -39,6 +39,7 @@ from metrics.formatting import (
 )
 from metrics.indicator_view import view_indicator
 from metrics.narrative import Section, monthly_summary
+from metrics.periods import format_period
 from metrics.population import Population
 from metrics.progress import Icon
 from metrics.reading import REGION, Reading
@@ -416,7 +417,7 @@ def _indicator_page(
         latest=latest,
         variation=_icon_text(assessment.variation_icon if assessment else None, texts, lang),
         assurance=_icon_text(assessment.assurance_icon if assessment else None, texts, lang),
-        notes=() if briefing else _note_lines(notes, first, end, lang),
+        notes=() if briefing else _note_lines(notes, indicator.frequency, first, end, lang),
         notes_hidden=briefing,
         events=shown_events,
         variation_icon=assessment.variation_icon if assessment else None,
@@ -463,6 +464,8 @@ def _hidden_months(
 
 
 def _latest_text(indicator: Indicator, assessment: Reading, lang: Lang) -> str:
+    """The latest value with its period, written at the indicator's frequency ("24,1 % (2025)")."""
+    frequency = indicator.frequency
     if assessment.chart == "rare" and assessment.rare is not None:
         rare = assessment.rare
         if rare.events_this_year is None:
@@ -471,14 +474,18 @@ def _latest_text(indicator: Indicator, assessment: Reading, lang: Lang) -> str:
         count = format_number(rare.events_this_year, lang, 0)
         text = TEXTS[lang]["rare_latest"].format(count=count, year=rare.as_of.year)
         if rare.last_event is not None and rare.last_event_known:
-            text += TEXTS[lang]["rare_last"].format(month=format_month(rare.last_event, lang))
+            text += TEXTS[lang]["rare_last"].format(
+                month=format_period(rare.last_event, frequency, lang)
+            )
         return text
     if assessment.latest_hidden:
-        return TEXTS[lang]["latest_hidden"].format(month=format_month(assessment.period, lang))
+        return TEXTS[lang]["latest_hidden"].format(
+            month=format_period(assessment.period, frequency, lang)
+        )
     value = format_value(indicator, assessment.value, lang)
     if indicator.kind != "proportion":  # "24,1 %", not "24,1 % andel"
         value = f"{value} {indicator.unit(lang)}"
-    return f"{value} ({format_month(assessment.period, lang)})"
+    return f"{value} ({format_period(assessment.period, frequency, lang)})"
 
 
 def _icon_text(icon: Icon | None, texts: dict[str, str], lang: Lang) -> str:
@@ -488,8 +495,13 @@ def _icon_text(icon: Icon | None, texts: dict[str, str], lang: Lang) -> str:
 
 
 def _note_lines(
-    notes: pd.DataFrame | None, first: pd.Timestamp | None, end: pd.Timestamp, lang: Lang
+    notes: pd.DataFrame | None,
+    frequency: str,
+    first: pd.Timestamp | None,
+    end: pd.Timestamp,
+    lang: Lang,
 ) -> tuple[str, ...]:
+    """The notes on the periods shown, each after its period at the indicator's `frequency`."""
     if notes is None or notes.empty:
         return ()
     periods = pd.to_datetime(notes["period"])
@@ -500,7 +512,7 @@ def _note_lines(
     for note in notes[inside].head(MAX_NOTES).itertuples():
         text = plain_text(note.text, limit=NOTE_LIMIT)
         author = plain_text(note.author, limit=TEXT_LIMIT)
-        lines.append(f"{format_month(note.period, lang)}: {text} ({author})")
+        lines.append(f"{format_period(note.period, frequency, lang)}: {text} ({author})")
     return tuple(lines)
 
 

@@ -15,6 +15,7 @@ Written forms (`period_code`, what files, CSV exports and URLs carry, and what u
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -145,16 +146,34 @@ def format_period(
     return f"{month_name(ts.month, lang)} {ts.year}"
 
 
-def format_periods(starts: pd.Series, frequency: str, lang: Lang = "sv") -> pd.Series:
-    """format_period for a column of period starts, computed once per distinct period."""
-    distinct = {s: format_period(s, frequency, lang) for s in pd.unique(starts.dropna())}
-    return starts.map(distinct).fillna(MISSING_TEXT)
+def format_periods(starts: pd.Series, frequency: str | pd.Series, lang: Lang = "sv") -> pd.Series:
+    """format_period for a column of period starts, computed once per distinct period.
+
+    `frequency` is one for the whole column, or one per row (a Series on the same index, e.g.
+    each row's indicator's); a missing start or frequency gives MISSING_TEXT.
+    """
+    return _per_period(starts, frequency, lambda s, f: format_period(s, f, lang))
 
 
-def period_codes(starts: pd.Series, frequency: str) -> pd.Series:
-    """period_code for a column of period starts, computed once per distinct period."""
-    distinct = {s: period_code(s, frequency) for s in pd.unique(starts.dropna())}
-    return starts.map(distinct).fillna(MISSING_TEXT)
+def period_codes(starts: pd.Series, frequency: str | pd.Series) -> pd.Series:
+    """period_code for a column of period starts, computed once per distinct period.
+
+    `frequency` as in format_periods: one for the column or one per row.
+    """
+    return _per_period(starts, frequency, period_code)
+
+
+def _per_period(
+    starts: pd.Series, frequency: str | pd.Series, write: Callable[[object, str], str]
+) -> pd.Series:
+    if isinstance(frequency, str):
+        distinct = {s: write(s, frequency) for s in pd.unique(starts.dropna())}
+        return starts.map(distinct).fillna(MISSING_TEXT).astype(object)
+    out = pd.Series(MISSING_TEXT, index=starts.index, dtype=object)
+    for one in pd.unique(frequency.dropna()):
+        rows = (frequency == one).to_numpy()
+        out[rows] = _per_period(starts[rows], one, write)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,12 +7,12 @@ import streamlit as st
 
 from exports.csv_export import to_excel_csv
 from i18n import t
-from metrics.formatting import format_month, format_value
-from schemas.upload import UPLOAD_COLUMNS
+from metrics.formatting import format_value
+from metrics.periods import format_period, next_period
 from ui import data, state
 from ui.area_compare import draw_area_comparison
 from ui.entry import require_entry
-from ui.indicator_panel import draw_indicator, shown_area
+from ui.indicator_panel import draw_indicator, shown_area, values_csv
 from ui.rebase_offer import draw_shift_offer
 from ui.sidebar import draw_marking, draw_no_data
 
@@ -50,10 +50,10 @@ draw_shift_offer(indicator, catalog, obs, f, area=drawn_area, demo=demo, through
 # with intervals, compared with the county; a funnel plot and tile maps (ui/area_compare.py).
 draw_area_comparison(indicator, catalog, obs, f, end=end, through=through, demo=demo)
 
-# The table of values: months × areas, ".." where suppressed.
+# The table of values: the last 12 periods × areas, ".." where suppressed.
 st.subheader(t("values_table", lang))
 rows = obs[(obs["indicator_id"] == indicator.id) & (obs["period"] <= end)]
-recent = rows[rows["period"] > (end.to_period("M") - 12).to_timestamp()]
+recent = rows[rows["period"] > next_period(end, indicator.frequency, -12)]  # the last 12 periods
 if indicator.kind == "proportion":
     shown = recent["value"] / recent["denominator"].where(recent["denominator"] > 0)
 else:
@@ -64,28 +64,14 @@ table = (
     .pivot(index="area_code", columns="period", values="cell")
     .reindex([c for c in catalog.valid_areas(indicator.id) if c in table_areas])
 )
-table.columns = [format_month(c, lang) for c in table.columns]
+table.columns = [format_period(c, indicator.frequency, lang) for c in table.columns]
 table.index = [catalog.area(c).name(lang) for c in table.index]
 st.dataframe(table, width="stretch")
 
 
-def rows_as_csv() -> bytes:
-    """The rows shown, as a CSV Excel opens; made only when the button is clicked.
-
-    In briefing mode without notes, as in the briefing pack: a note is free text and may say
-    what disclosure control hides, even on a cell that is shown. A hidden cell reads "..".
-    """
-    columns = [c for c in UPLOAD_COLUMNS if c != "note" or not f.briefing]
-    hidden = rows["suppressed"].to_numpy(dtype=bool)
-    return to_excel_csv(
-        rows.assign(period=rows["period"].dt.strftime("%Y-%m"))[columns],
-        hidden={"value": hidden, "denominator": hidden & (indicator.kind == "proportion")},
-    )
-
-
 st.download_button(
     t("download_csv", lang),
-    rows_as_csv,
+    lambda: values_csv(rows, indicator, briefing=f.briefing),  # made only when clicked
     file_name=f"lagesbild_{indicator.id}_{end:%Y-%m}{'_dragning' if f.briefing else ''}.csv",
     mime="text/csv",
 )

@@ -8,7 +8,8 @@ import streamlit as st
 from auth import AccessDenied
 from i18n import t
 from metrics.catalog import Catalog, Indicator
-from metrics.formatting import format_date, format_month
+from metrics.formatting import format_date
+from metrics.periods import format_period
 from metrics.reading import Reading, needs_note
 from metrics.text import markdown_text
 from services.access import is_analyst
@@ -59,7 +60,7 @@ def draw_commentary(
     notes = data.comments(indicator.id, area)
     with notes_box:
         if latest is not None and needs_note(assessment) and not _has_note(notes, latest):
-            month = format_month(latest, lang)
+            month = format_period(latest, indicator.frequency, lang)
             if is_analyst(user):
                 reason = "concern" if assessment.category == "concern" else "fail"
                 st.warning(
@@ -71,11 +72,11 @@ def draw_commentary(
             st.caption(t("comment_none", lang, area=area_name))
             return
         for note in notes.head(SHOWN).itertuples():
-            _draw_note(note, lang)
+            _draw_note(note, indicator.frequency, lang)
         if len(notes) > SHOWN:
             with st.expander(t("comment_older", lang, n=len(notes) - SHOWN)):
                 for note in notes.iloc[SHOWN:].itertuples():
-                    _draw_note(note, lang)
+                    _draw_note(note, indicator.frequency, lang)
 
 
 def _has_note(notes: pd.DataFrame, month: pd.Timestamp) -> bool:
@@ -83,10 +84,10 @@ def _has_note(notes: pd.DataFrame, month: pd.Timestamp) -> bool:
     return bool((notes["period"] == month).any())
 
 
-def _draw_note(note, lang: str) -> None:
+def _draw_note(note, frequency: str, lang: str) -> None:
     kind = t(f"comment_kind_{note.kind}", lang)
     st.markdown(
-        f"**{kind}, {format_month(note.period, lang)}**  \n{plain(note.text)}  \n"
+        f"**{kind}, {format_period(note.period, frequency, lang)}**  \n{plain(note.text)}  \n"
         f":gray[{plain(note.author)}, {format_date(note.created_at, lang)}]"
     )
 
@@ -98,7 +99,9 @@ def _draw_form(
     with st.expander(t("comment_add", lang), icon=":material/add_comment:"):
         with st.form(f"comment_form_{key}", clear_on_submit=True, border=False):
             month = st.selectbox(
-                t("comment_month", lang), options, format_func=lambda m: format_month(m, lang)
+                t("comment_period", lang),
+                options,
+                format_func=lambda m: format_period(m, indicator.frequency, lang),
             )
             kind = st.radio(
                 t("comment_kind", lang),

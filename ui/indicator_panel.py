@@ -8,13 +8,16 @@ import streamlit as st
 from charts import plotly_config
 from charts.describe import describe_trend
 from charts.indicator import IndicatorChart, build_indicator_chart
+from exports.csv_export import to_excel_csv
 from i18n import t
 from metrics.catalog import Catalog, Indicator
 from metrics.disclosure import DEFAULT_THRESHOLD, period_total_text
-from metrics.formatting import format_month, format_value
+from metrics.formatting import format_value
 from metrics.indicator_view import offers_rolling, view_indicator
 from metrics.overview import REGION, reading_area
+from metrics.periods import format_period, period_codes
 from metrics.reading import Reading
+from schemas.upload import UPLOAD_COLUMNS
 from ui import data
 from ui.commentary import draw_commentary
 from ui.components import badges, reading_html
@@ -156,7 +159,7 @@ def _drawn(
     summary = describe_trend(series, chart.context, chart.spc_points, chart.unit, chart.percent)
     table = pd.DataFrame(
         {
-            t("period", lang): [format_month(p, lang) for p in series.index],
+            t("period", lang): [format_period(p, indicator.frequency, lang) for p in series.index],
             indicator.label(lang): [format_value(indicator, v, lang) for v in series["value"]],
             "Status": [
                 t("preliminary", lang) if s == "preliminary" else "" for s in series["status"]
@@ -164,6 +167,22 @@ def _drawn(
         }
     )
     return chart, summary, table
+
+
+def values_csv(rows: pd.DataFrame, indicator: Indicator, *, briefing: bool) -> bytes:
+    """An indicator's rows (as ui.data reads them, with `suppressed`) as a CSV Excel opens, in
+    the upload format: each period as an upload writes it at the indicator's frequency ("2026-03",
+    "2025K3", "2025"), so the file can be corrected and uploaded again.
+
+    In briefing mode without notes, as in the briefing pack: a note is free text and may say
+    what disclosure control hides, even on a cell that is shown. A hidden cell reads "..".
+    """
+    columns = [c for c in UPLOAD_COLUMNS if c != "note" or not briefing]
+    hidden = rows["suppressed"].to_numpy(dtype=bool)
+    return to_excel_csv(
+        rows.assign(period=period_codes(rows["period"], indicator.frequency))[columns],
+        hidden={"value": hidden, "denominator": hidden & (indicator.kind == "proportion")},
+    )
 
 
 def draw_year_totals(indicator: Indicator, area: str, briefing: bool, lang: str) -> None:

@@ -23,7 +23,7 @@ from i18n import t
 from metrics.catalog import Catalog
 from metrics.disclosure import SUPPRESSED_TEXT
 from metrics.formatting import format_number, format_percent
-from metrics.periods import format_period
+from metrics.periods import DEFAULT_FREQUENCY, format_period, period_codes
 from metrics.plausibility import Plausibility
 from metrics.redaction import mask_numbers, protect_changes
 from metrics.text import markdown_text, plain_text
@@ -155,7 +155,7 @@ def revision_table(revisions: pd.DataFrame, lang: str) -> pd.DataFrame:
         {
             t("upload_col_indicator", lang): _labels(shown["indicator_id"], catalog, lang),
             t("upload_col_area", lang): _area_names(shown["area_code"], catalog, lang),
-            t("upload_col_month", lang): pd.to_datetime(shown["period"]).dt.strftime("%Y-%m"),
+            t("upload_col_period", lang): _period_codes(shown, catalog),
             t("upload_col_old", lang): _values(shown, "old_", catalog, lang),
             t("upload_col_new", lang): _values(shown, "new_", catalog, lang),
             t("upload_col_status", lang): _status_change(shown, lang),
@@ -164,13 +164,14 @@ def revision_table(revisions: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def new_values_table(new_values: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """New values per indicator and month range."""
+    """New values per indicator and period range (each at its indicator's frequency)."""
     catalog = data.catalog()
+    frequency = _frequencies(new_values["indicator_id"], catalog)
     return pd.DataFrame(
         {
             t("upload_col_indicator", lang): _labels(new_values["indicator_id"], catalog, lang),
-            t("upload_col_from", lang): new_values["first"].dt.strftime("%Y-%m"),
-            t("upload_col_to", lang): new_values["last"].dt.strftime("%Y-%m"),
+            t("upload_col_from", lang): period_codes(new_values["first"], frequency),
+            t("upload_col_to", lang): period_codes(new_values["last"], frequency),
             t("upload_col_areas", lang): new_values["areas"],
             t("upload_col_values", lang): new_values["values"],
         }
@@ -206,7 +207,7 @@ def _changes_csv(changes: pd.DataFrame, lang: str) -> bytes:
             "indicator_id": changes["indicator_id"],
             t("upload_col_indicator", lang): _labels(changes["indicator_id"], catalog, lang),
             "area_code": changes["area_code"],
-            "period": pd.to_datetime(changes["period"]).dt.strftime("%Y-%m"),
+            "period": _period_codes(changes, catalog),
             "old_value": changes["old_value"],
             "new_value": changes["new_value"],
             "old_denominator": changes["old_denominator"],
@@ -237,6 +238,20 @@ def named_after(file_name: str, what: str) -> str:
 def _labels(ids: pd.Series, catalog: Catalog, lang: str) -> pd.Series:
     labels = {i.id: i.label(lang) for i in catalog.indicators}
     return ids.map(lambda i: labels.get(i, i))
+
+
+def _frequencies(ids: pd.Series, catalog: Catalog) -> pd.Series:
+    """Each row's indicator's frequency; an id no longer in the catalog is read as monthly."""
+    frequencies = {i.id: i.frequency for i in catalog.indicators}
+    return ids.map(lambda i: frequencies.get(i, DEFAULT_FREQUENCY))
+
+
+def _period_codes(frame: pd.DataFrame, catalog: Catalog) -> pd.Series:
+    """The rows' periods as the upload file writes them, at each row's indicator's frequency
+    ("2026-03", "2025K3", "2025")."""
+    return period_codes(
+        pd.to_datetime(frame["period"]), _frequencies(frame["indicator_id"], catalog)
+    )
 
 
 def _area_names(codes: pd.Series, catalog: Catalog, lang: str) -> pd.Series:
@@ -354,7 +369,7 @@ def warning_table(
             t("upload_col_area", lang): _area_names(
                 pd.Series([w.area_code for w in shown], dtype=object), catalog, lang
             ),
-            t("upload_col_month", lang): [
+            t("upload_col_period", lang): [
                 format_period(w.period, catalog.indicator(w.indicator_id).frequency, lang)
                 for w in shown
             ],

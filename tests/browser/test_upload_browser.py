@@ -158,7 +158,7 @@ def test_1234_rapes_a_month_in_haninge_waits_for_a_confirmation(page: Page, uplo
     with page.expect_download() as download:
         page.get_by_role("button", name="Ladda ner varningarna (CSV för Excel)").click()
     lines = download.value.path().read_bytes().decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Rad (som i Excel);Indikator;Område;Månad;Kontroll;Värde;Varför")
+    assert lines[0].startswith("Rad (som i Excel);Indikator;Område;Period;Kontroll;Värde;Varför")
     assert lines[1].startswith("2;Anmälda våldtäkter;Haninge (0136);november 2026;")
     assert "1\u00a0234" in lines[1] and "långt utanför seriens historik" in lines[1]
     page.screenshot(path=str(ROOT / "test-artifacts" / "upload_plausibility.png"), full_page=True)

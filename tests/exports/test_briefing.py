@@ -488,3 +488,22 @@ def test_control_characters_and_long_text_from_analysts_do_not_break_the_pack(ob
         assert not any(ord(c) < 32 for c in text)
     lines = pack.pages[0].events + pack.pages[0].notes
     assert all(len(line) < briefing.NOTE_LIMIT + 40 for line in lines)
+
+
+def test_a_yearly_indicator_reads_its_periods_as_years_and_the_pack_range_stays_in_months(obs):
+    yearly = "clearance_rape_yearly"
+    notes = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2025-01-01"]),
+            "text": ["Ny metod för uppklaring"],
+            "author": ["Eva"],
+        }
+    )
+    pack = make(obs, (yearly, "reported_rape"), area="STHLM", notes={yearly: notes})
+    year_page, month_page = pack.pages
+    assert re.search(r"\((20\d\d)\)$", year_page.latest), year_page.latest  # "… (2025)"
+    assert year_page.notes == ("2025: Ny metod för uppklaring (Eva)",)
+    assert month_page.latest.endswith("(oktober 2026)")  # a monthly indicator as before
+    assert pack.period_label == "januari 2024–oktober 2026"  # the selection's months
+    slide = flat(slide_texts(to_pptx(pack))[-2])
+    assert "2025: Ny metod" in slide and "januari 2025" not in slide

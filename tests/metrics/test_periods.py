@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 from metrics.periods import (
     FREQUENCIES,
     format_period,
+    format_periods,
     is_period_start,
     next_period,
     parse_period,
     parse_period_texts,
     period_code,
+    period_codes,
     period_end,
     period_range,
     period_start,
@@ -105,3 +107,12 @@ def test_written_periods_read_back_to_the_same_period(year, month, frequency, la
     end = pd.Timestamp(period_end(start, frequency))
     assert period_start(end, frequency) == start
     assert next_period(start, frequency) == end + pd.Timedelta(days=1)
+
+
+def test_a_column_of_periods_is_written_at_each_row_frequency():
+    starts = pd.Series(pd.to_datetime(["2025-01-01", "2025-07-01", "2026-03-01", None]))
+    frequency = pd.Series(["yearly", "quarterly", "monthly", "yearly"])
+    assert list(period_codes(starts, frequency)) == ["2025", "2025K3", "2026-03", ".."]
+    people = ["2025", "kv. 3 2025", "mars 2026", ".."]
+    assert list(format_periods(starts, frequency, "sv")) == people
+    assert list(period_codes(starts, "monthly")) == ["2025-01", "2025-07", "2026-03", ".."]

@@ -199,3 +199,20 @@ def test_preliminary_values_are_marked_in_the_chart_and_the_table(app, demo_db):
     table = at.dataframe[0].value
     assert list(table["Status"].tail(2)) == ["preliminär", "preliminär"]
     assert set(table["Status"].iloc[:-2]) == {""}
+
+
+def test_a_yearly_indicator_takes_notes_on_years(app, demo_db):
+    at = app(demo_db, ind="clearance_rape_yearly")
+    [period] = [box for box in at.selectbox if box.label == "Period"]
+    assert period.options[0] == "2025" and all(o.isdigit() for o in period.options)
+    [text] = note_form_text_areas(at)
+    text.input(NOTE)
+    next(b for b in at.button if b.label == "Spara kommentar").click().run()
+    assert not at.exception, at.exception
+    assert "**Analys, 2025**" in texts(at)  # not "januari 2025"
+
+
+def test_a_monthly_indicator_still_takes_notes_on_months(app, demo_db):
+    at = app(demo_db, ind="lead_time_days")
+    [period] = [box for box in at.selectbox if box.label == "Period"]
+    assert period.options[0] == "oktober 2026"

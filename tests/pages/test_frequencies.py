@@ -49,3 +49,22 @@ def test_the_overview_with_monthly_and_yearly_indicators(monkeypatch, demo_db_pa
     at = run(monkeypatch, demo_db_path)
     shown = texts(at)
     assert "januari 2025" not in shown
+
+
+def test_the_indicator_page_tables_write_a_yearly_indicator_in_years(monkeypatch, demo_db_path):
+    at = run(monkeypatch, demo_db_path, "pages/indicator.py", ind="clearance_rape_yearly")
+    tables = [d.value for d in at.dataframe]
+    periods = [str(p) for p in next(t for t in tables if "Period" in t.columns)["Period"]]
+    assert "2025" in periods and all(p.isdigit() for p in periods)  # "2025", not "januari 2025"
+    values = next(t for t in tables if "2025" in t.columns)  # the table of values: years × areas
+    assert all(str(c).isdigit() for c in values.columns) and len(values.columns) > 1
+
+
+def test_the_indicator_page_tables_still_write_a_monthly_indicator_in_months(
+    monkeypatch, demo_db_path
+):
+    at = run(monkeypatch, demo_db_path, "pages/indicator.py", ind="reported_rape")
+    tables = [d.value for d in at.dataframe]
+    assert "oktober 2026" in list(next(t for t in tables if "Period" in t.columns)["Period"])
+    values = next(t for t in tables if "oktober 2026" in t.columns)
+    assert list(values.columns)[0] == "november 2025" and len(values.columns) == 12

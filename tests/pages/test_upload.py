@@ -165,7 +165,7 @@ def test_revision_is_shown_old_to_new_then_stored_with_the_old_value_kept(app, s
     assert table.iloc[0].to_dict() == {
         "Indikator": LABEL,
         "Område": "Region Stockholm",
-        "Månad": "2026-01",
+        "Period": "2026-01",
         "Tidigare": "740",
         "Nytt": "745",
         "Status": "slutlig",

@@ -85,7 +85,7 @@ def test_haninge_1234_waits_for_the_confirmation_which_is_audited(monkeypatch, h
     table = at.dataframe[-1].value
     row = table.iloc[0].to_dict()
     assert row["Rad (som i Excel)"] == 2 and row["Område"] == "Haninge (0136)"
-    assert row["Månad"] == "september 2026" and row["Värde"] == "1\u00a0234"
+    assert row["Period"] == "september 2026" and row["Värde"] == "1\u00a0234"
     assert row["Kontroll"] == "Långt utanför historiken"
     why = [shown(m.value) for m in at.markdown if "långt utanför seriens historik" in m.value]
     assert why and why[0].startswith("- Rad 2: Haninge (0136), september 2026: värdet 1\u00a0234")
@@ -123,7 +123,7 @@ def test_an_ordinary_file_needs_no_confirmation(monkeypatch, history_path):
 def test_briefing_mode_shows_where_but_not_the_values(monkeypatch, history_path):
     at = upload(page(monkeypatch, history_path, briefing=True), "haninge.csv", HANINGE_1234)
     table = at.dataframe[-1].value
-    assert list(table.columns) == ["Rad (som i Excel)", "Indikator", "Område", "Månad", "Kontroll"]
+    assert list(table.columns) == ["Rad (som i Excel)", "Indikator", "Område", "Period", "Kontroll"]
     assert "1234" not in str(table.to_dict()) and "1\u00a0234" not in str(table.to_dict())
     assert not any("1\u00a0234" in m.value or "1234" in m.value for m in at.markdown)
 
