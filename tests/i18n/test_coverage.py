@@ -63,7 +63,6 @@ PENDING = {
     "charts/context.py",
     "charts/describe.py",
     "charts/render.py",
-    "charts/rare.py",
     "charts/comparison.py",
     "storage/database.py",
     "ui/upload_review.py",
