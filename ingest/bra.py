@@ -19,7 +19,7 @@ import pandas as pd
 from metrics.catalog import BraMapping, Catalog
 from metrics.periods import SWEDISH_MONTHS
 from schemas.catalog import fold_bra_text
-from schemas.upload import MAX_ERRORS, UploadError
+from schemas.upload import MAX_ERRORS, UPLOAD_COLUMNS, UploadError
 
 SOURCE_FORMAT = "BRÅ SOL"
 HEADER = ("Region", "Brott", "År", "Period", "Antal", "/100 000 inv")
@@ -272,15 +272,6 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
         )
     frame = pd.DataFrame(
         out,
-        columns=[
-            "indicator_id",
-            "period",
-            "area_code",
-            "value",
-            "denominator",
-            "status",
-            "note",
-            "excel_row",
-        ],
+        columns=[*UPLOAD_COLUMNS, "excel_row"],
     )
     return BraRows(frame.astype({"excel_row": "int64"}), errors, assumptions, more)

@@ -25,7 +25,7 @@ import pandas as pd
 from i18n import Message
 from metrics.catalog import Catalog, HandledMapping
 from metrics.formatting import format_number
-from schemas.upload import UploadError
+from schemas.upload import UPLOAD_COLUMNS, UploadError
 
 SOURCE_FORMAT = "BRÅ handlagda brott"
 RAW_COLUMNS = [
@@ -335,16 +335,7 @@ def to_canonical(
             errors.append(UploadError(None, None, None, str(Message("handled_nothing"))))
     frame = pd.DataFrame(
         out,
-        columns=[
-            "indicator_id",
-            "period",
-            "area_code",
-            "value",
-            "denominator",
-            "status",
-            "note",
-            "excel_row",
-        ],
+        columns=[*UPLOAD_COLUMNS, "excel_row"],
     )
     # Every problem is built (a table has some hundred rows); the pipeline lists MAX_ERRORS.
     return HandledRows(frame.astype({"excel_row": "int64"}), errors, assumptions)
