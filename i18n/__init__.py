@@ -87,3 +87,9 @@ class MessageError(Exception):
 
     def text(self, lang: str = "sv") -> str:
         return self.message.text(lang)
+
+
+def error_text(error: BaseException, lang: str = "sv") -> str:
+    """What a page shows of a caught error: a MessageError in the reader's language, anything
+    else as it reads (its own words)."""
+    return error.text(lang) if isinstance(error, MessageError) else str(error)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from auth import AccessDenied
 from exports.csv_export import to_excel_csv
-from i18n import t
+from i18n import error_text, t
 from metrics.formatting import format_date, format_month
 from metrics.redaction import mask_numbers
 from metrics.text import markdown_text, plain_text
@@ -55,7 +55,7 @@ def act(action, message_key: str, **kwargs) -> None:
     try:
         action(data.database(), current_user(), **kwargs)
     except (AccessDenied, CommentaryError) as exc:
-        st.error(markdown_text(exc))
+        st.error(markdown_text(error_text(exc, lang)))
     else:
         st.success(t(message_key, lang))
 

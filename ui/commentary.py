@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from auth import AccessDenied
-from i18n import t
+from i18n import error_text, t
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_date
 from metrics.periods import format_period
@@ -127,6 +127,6 @@ def _draw_form(
                 text=text,
             )
         except (AccessDenied, CommentaryError) as exc:
-            st.error(str(exc))
+            st.error(error_text(exc, lang))
             return
         st.success(t("comment_saved", lang))

@@ -8,7 +8,7 @@ import streamlit as st
 from auth import AccessDenied
 from charts import plotly_config
 from charts.indicator import build_indicator_chart
-from i18n import t
+from i18n import error_text, t
 from metrics.baselines import find_shift
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_month
@@ -107,7 +107,7 @@ def draw_shift_offer(
                     label_sv=reason,
                 )
             except (AccessDenied, CommentaryError) as exc:
-                st.error(str(exc))
+                st.error(error_text(exc, lang))
                 return
             # Drawn again from the top, so the chart above already has the new limits.
             st.session_state[flash] = t("shift_saved", lang, month=month)

@@ -19,7 +19,7 @@ import streamlit as st
 
 from auth import AccessDenied, User
 from exports.csv_export import to_excel_csv
-from i18n import t
+from i18n import error_text, t
 from metrics.catalog import Catalog
 from metrics.disclosure import SUPPRESSED_TEXT
 from metrics.formatting import format_number, format_percent
@@ -336,7 +336,7 @@ def save_previewed(sha256: str, confirmed: tuple[str, ...] = ()) -> None:
         outcomes[sha256] = ("error", t("upload_preview_lost", state.get("lang")))
         return
     except (AccessDenied, DatabaseBusy) as exc:
-        outcomes[sha256] = ("error", str(exc))
+        outcomes[sha256] = ("error", error_text(exc, state.get("lang")))
         return
     if report.status == "unconfirmed":
         outcomes[sha256] = ("error", t("upload_warnings_changed", state.get("lang")))
@@ -619,7 +619,7 @@ def undo_confirmed(upload_id: int) -> None:
             data.database(), data.catalog(), current_user(), int(upload_id)
         )
     except (UndoConflict, UndoError, AccessDenied, DatabaseBusy) as exc:
-        st.session_state[_FEEDBACK] = ("error", str(exc))
+        st.session_state[_FEEDBACK] = ("error", error_text(exc, state.get("lang")))
         return
     st.session_state[_FEEDBACK] = (
         "success",

@@ -235,3 +235,13 @@ def test_a_message_error_speaks_both_languages(lang):
         "store_text_too_long", lang, what=t("store_what_comment", lang), length=9, limit=5
     )
     assert isinstance(error, ValueError)
+
+
+def test_a_caught_error_is_shown_in_the_readers_language():
+    from auth import AccessDenied
+    from i18n import error_text
+    from storage.database import DatabaseBusy
+
+    denied = AccessDenied("auth_denied", name="Vera", role="viewer", required="analyst")
+    assert error_text(denied, "en") == denied.text("en") != str(denied)
+    assert error_text(DatabaseBusy("upptagen"), "en") == "upptagen"  # its own words
