@@ -28,6 +28,10 @@ from metrics.disclosure.suppression import suppress
 if TYPE_CHECKING:
     from metrics.catalog import Catalog, Indicator
 
+SHARE_YEAR_LIMIT = 400
+"""More hidden share cells than this in a calendar year: its totals are hidden unchecked (see
+``decide_year_totals``). A county's year has at most 32 areas × 12 months = 384 cells."""
+
 YEAR_COLUMNS = ["area_code", "period", "reason", "months"]
 """A release's hidden cells: ``months`` 1 for a month, 12 for a year total (``period``: its
 first month)."""
@@ -138,13 +142,25 @@ def decide_year_totals(
     if years.empty:
         return empty
     hidden_month = _keys(months).isin(_keys(months_hidden))
+    month_year = months["period"].dt.year.to_numpy()
     month_of_year = months["area_code"] + "|" + months["period"].dt.year.astype(str)
     year_key = years["area_code"] + "|" + years["period"].dt.year.astype(str)
-    has_hidden = year_key.isin(set(month_of_year[hidden_month]))
+    has_hidden = year_key.isin(set(month_of_year[hidden_month])).to_numpy()
+    # Shares have no cheap check (each hidden cell costs integer programs over the whole year):
+    # a year with more hidden share cells than SHARE_YEAR_LIMIT shows no total that would add
+    # anything (only those whose months are all shown), unchecked, so a national release stays
+    # within seconds. Hiding a total is always safe.
+    year_of = years["period"].dt.year.to_numpy()
+    withheld = np.zeros(len(years), dtype=bool)
+    if catalog.indicator(indicator_id).kind == "proportion":
+        per_year = pd.Series(hidden_month).groupby(month_year).sum()
+        crowded = set(per_year[per_year > SHARE_YEAR_LIMIT].index)
+        withheld = np.isin(year_of, list(crowded)) & has_hidden
+    checked = ~np.isin(year_of, list(set(year_of[withheld])))
     keep = np.zeros(len(years), dtype=bool)
-    known = ~has_hidden.to_numpy()  # every month shown: the total is their sum
+    known = ~has_hidden  # every month shown: the total is their sum
     if years_hidden_before is not None:
-        keep = _keys(years).isin(_keys(years_hidden_before)) & has_hidden.to_numpy()
+        keep = _keys(years).isin(_keys(years_hidden_before)) & has_hidden
         if before is not None and len(before):
             then = year_rows(before).set_index(["area_code", "period"])
             at = then.index.get_indexer(_keys(years))
@@ -156,7 +172,10 @@ def decide_year_totals(
                 equal = (old == now) | (np.isnan(old) & np.isnan(now))
                 same = equal if column == "value" else same & equal
             known |= seen & same & ~keep
-    frame = pd.concat([months.assign(period_end=pd.NaT), years], ignore_index=True).assign(
+    # Relations do not cross calendar years: only the months of the years checked take part.
+    in_checked = np.isin(month_year, list(set(year_of[checked])))
+    months, hidden_month = months[in_checked].reset_index(drop=True), hidden_month[in_checked]
+    frame = pd.concat([months.assign(period_end=pd.NaT), years[checked]], ignore_index=True).assign(
         indicator_id=indicator_id
     )
     out = suppress(
@@ -164,16 +183,26 @@ def decide_year_totals(
         catalog,
         threshold,
         key=key,
-        keep_hidden=np.concatenate([hidden_month, keep]),
-        already_shown=np.concatenate([~hidden_month, known]),
+        keep_hidden=np.concatenate([hidden_month, keep[checked]]),
+        already_shown=np.concatenate([~hidden_month, known[checked]]),
     )
     rows = out.iloc[len(months) :]
     rows = rows[rows["suppressed"].to_numpy(dtype=bool)]
+    unchecked = years[withheld]
     return pd.DataFrame(
         {
-            "area_code": rows["area_code"].astype(str).to_numpy(),
-            "period": pd.to_datetime(rows["period"]).to_numpy(),
-            "reason": rows["suppression_reason"].to_numpy(dtype=object),
+            "area_code": np.concatenate(
+                [rows["area_code"].astype(str).to_numpy(), unchecked["area_code"].to_numpy()]
+            ),
+            "period": np.concatenate(
+                [pd.to_datetime(rows["period"]).to_numpy(), unchecked["period"].to_numpy()]
+            ),
+            "reason": np.concatenate(
+                [
+                    rows["suppression_reason"].to_numpy(dtype=object),
+                    np.full(len(unchecked), "secondary", dtype=object),
+                ]
+            ),
             "months": YEAR_MONTHS,
         }
     )

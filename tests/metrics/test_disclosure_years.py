@@ -141,3 +141,25 @@ def test_year_rows_take_complete_years_only():
     rows = year_rows(cells)
     assert list(rows["area_code"]) == ["A"]
     assert rows["value"].iloc[0] == 12.0 and rows["period"].iloc[0] == pd.Timestamp("2025-01-01")
+
+
+def test_a_year_crowded_with_hidden_shares_hides_its_totals_unchecked(monkeypatch):
+    """Shares have no cheap check: past SHARE_YEAR_LIMIT hidden share cells in a year, every
+    total of it that would add anything is hidden without integer programs (always safe); a
+    total whose months are all shown stays shown (it is their sum)."""
+    from demo.generator import generate_demo_observations
+    from metrics.disclosure import years as years_module
+    from metrics.periods import parse_period_texts
+
+    ind = "clearance_rape"
+    obs = generate_demo_observations(CATALOG, start="2024-01", end="2024-12")
+    obs = obs[obs["indicator_id"] == ind].copy()
+    obs["period"] = parse_period_texts(obs["period"]).start.astype("datetime64[ns]")
+    cells = obs[["area_code", "period", "value", "denominator"]]
+    monkeypatch.setattr(years_module, "SHARE_YEAR_LIMIT", 0)
+    hidden = decide_release(cells, CATALOG, ind, key=KEY)
+    months = hidden[hidden["months"] == 1]
+    years = hidden[hidden["months"] == YEAR_MONTHS]
+    with_hidden_month = set(months["area_code"])
+    assert with_hidden_month and set(years["area_code"]) == with_hidden_month
+    assert (years["reason"] == "secondary").all()
