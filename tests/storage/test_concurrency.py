@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,6 +129,7 @@ def test_ingest_waits_for_a_writer_then_says_why_it_gave_up(tmp_path):
     assert json.loads(out)["inserted"] == 1
 
 
+@pytest.mark.slow  # ~70 s: a full ingest of 23 000 rows, then kill -9 at three points of another
 def test_killing_an_ingest_midway_leaves_the_database_whole(tmp_path, catalog):
     from storage import count_observations, list_uploads, open_database
 
