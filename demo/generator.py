@@ -13,19 +13,11 @@ import pandas as pd
 
 from demo.population import weighting_population
 from metrics.periods import MONTHS_IN, parse_period_texts, period_code
+from schemas.upload import UPLOAD_COLUMNS
 
 if TYPE_CHECKING:
     from metrics.catalog import Catalog, Indicator
 
-COLUMNS: tuple[str, ...] = (
-    "indicator_id",
-    "period",
-    "area_code",
-    "value",
-    "denominator",
-    "status",
-    "note",
-)
 DEFAULT_START = "2019-01"
 DEFAULT_SEED = 20190101
 
@@ -465,7 +457,7 @@ def generate_demo_observations(
     frame["status"] = np.where(
         starts >= pd.Timestamp(_format_month(last - 1)), "preliminary", "final"
     )
-    return frame.astype({"status": "str"})[list(COLUMNS)]
+    return frame.astype({"status": "str"})[UPLOAD_COLUMNS]
 
 
 def _observations_for(
@@ -778,5 +770,5 @@ def _format_month(month: int) -> str:
 
 
 def _empty_frame() -> pd.DataFrame:
-    frame = pd.DataFrame({column: pd.Series(dtype="str") for column in COLUMNS})
+    frame = pd.DataFrame({column: pd.Series(dtype="str") for column in UPLOAD_COLUMNS})
     return frame.astype({"value": float, "denominator": float})

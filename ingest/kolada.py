@@ -21,7 +21,7 @@ import pandas as pd
 
 from i18n import Message
 from metrics.catalog import Catalog
-from schemas.upload import UploadError
+from schemas.upload import UPLOAD_COLUMNS, UploadError
 
 SOURCE_FORMAT = "Kolada API v2"
 # How Kolada's fields become canonical columns (for "how the file was understood").
@@ -32,16 +32,6 @@ COLUMN_MAP = {
     "value": "values[].value",
 }
 GENDERS = ("T", "K", "M")
-COLUMNS = [
-    "indicator_id",
-    "period",
-    "area_code",
-    "value",
-    "denominator",
-    "status",
-    "note",
-    "excel_row",
-]
 
 
 @dataclass
@@ -199,5 +189,5 @@ def to_canonical(obj: dict, catalog: Catalog) -> KoladaRows:
         assumptions.append(_text(Message("kolada_nulls", n=sum(nulls.values()), which=shown)))
     if not out and not errors:
         errors.append(UploadError(None, None, None, _text(Message("kolada_nothing"))))
-    frame = pd.DataFrame(out, columns=COLUMNS)
+    frame = pd.DataFrame(out, columns=[*UPLOAD_COLUMNS, "excel_row"])
     return KoladaRows(frame.astype({"excel_row": "int64"}), errors, assumptions)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from ingest.pipeline import check_upload
 from metrics.catalog import load_catalog
 from metrics.formatting import MONTHS_SV
+from schemas.upload import UPLOAD_COLUMNS
 from tests.conftest import TODAY
 
 CATALOG = load_catalog()
@@ -22,15 +23,7 @@ PAIRS = [
     if i.frequency == "monthly"
     for a in CATALOG.valid_areas(i.id)
 ]
-CANONICAL_HEADERS = [
-    "indicator_id",
-    "period",
-    "area_code",
-    "value",
-    "denominator",
-    "status",
-    "note",
-]
+CANONICAL_HEADERS = UPLOAD_COLUMNS
 SWEDISH_HEADERS = ["indikator", "månad", "område", "värde", "nämnare", "status", "kommentar"]
 NOTE_TEXT = (
     st.text(alphabet=st.sampled_from(list("abcåäöÅÄÖ éè0123456789,;\"'\t-.")), max_size=20)
