@@ -39,7 +39,8 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from bench.server import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop
+from bench.browser import CHROMIUM, CHROMIUM_ARGS
+from deploy.launch import start_streamlit, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 VIEWPORT = {"width": 1400, "height": 1000}

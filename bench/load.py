@@ -40,7 +40,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench.server import CHROMIUM, CHROMIUM_ARGS, HOST, free_port, start_streamlit, stop
+from bench.browser import CHROMIUM, CHROMIUM_ARGS
+from deploy.launch import HOST, free_port, start_streamlit, stop
 from i18n import number_word, t
 from metrics.catalog import load_catalog
 

@@ -401,7 +401,7 @@ async def _open_sessions(port: int, n: int, timeout: float, rss: Callable[[], fl
 def measure_memory(db_path: Path, sessions: int, folder: Path) -> dict[str, Any]:
     """Resident memory of the app's server process: idle, with 1 session, with `sessions` open."""
     from bench.load import memory_mb, start_app
-    from bench.server import free_port, stop
+    from deploy.launch import free_port, stop
 
     port = free_port()
     app = start_app(db_path, folder / "app.log", port)

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.server import HOST, ROOT, free_port, start_streamlit, stop
+from deploy.launch import HOST, ROOT, free_port, start_streamlit, stop
 from deploy.nginx import nginx_config
 
 NGINX = "/usr/sbin/nginx"

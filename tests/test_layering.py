@@ -47,10 +47,6 @@ KNOWN_CYCLES = {
         "auth/http_guard.py reads the sign-in rules from ui/session.py (has_auth_section, "
         "role_rules, signed_in_claims): they belong in auth/, beside the roles"
     ),
-    frozenset({"bench", "deploy"}): (
-        "deploy/serve.py starts replicas with bench/server.py's launcher, and bench/load.py "
-        "measures deploy's cluster: the launcher belongs in deploy/"
-    ),
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from auth.http_guard import HttpGuard, same_origin
-from bench.server import start_streamlit, stop
+from deploy.launch import start_streamlit, stop
 from tests.auth import attacks
 from tests.browser.conftest import ROOT
 

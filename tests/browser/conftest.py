@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.server import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop
+from bench.browser import CHROMIUM, CHROMIUM_ARGS
+from deploy.launch import start_streamlit, stop
 from ui.navigation import NAV_KEY
 
 ROOT = Path(__file__).resolve().parents[2]

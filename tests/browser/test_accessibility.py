@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from bench.server import stop
+from deploy.launch import stop
 from i18n import t
 from tests.browser.conftest import ARTIFACTS, NAV, ROOT, start_server
 

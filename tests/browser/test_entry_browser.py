@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from bench.server import stop
+from deploy.launch import stop
 from tests.browser import test_login
 from tests.browser.conftest import ROOT, start_server
 from tests.browser.test_login import SECRETS, WAIT, nav_links

@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from bench.server import free_port, stop
+from deploy.launch import free_port, stop
 from tests.browser.conftest import ARTIFACTS, NAV, ROOT, start_server
 
 pytestmark = pytest.mark.browser

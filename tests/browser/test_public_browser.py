@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from bench.server import start_streamlit, stop
+from deploy.launch import start_streamlit, stop
 from tests.browser.conftest import ARTIFACTS, ROOT
 
 pytestmark = pytest.mark.browser

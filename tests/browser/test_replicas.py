@@ -14,7 +14,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from bench.server import free_port
+from deploy.launch import free_port
 from deploy.nginx import COOKIE
 from deploy.serve import start_cluster
 from tests.browser.conftest import ARTIFACTS, NAV

@@ -18,8 +18,8 @@ def late_server(tmp_path_factory):
     behind on any day after mid-September 2026 (delays of 21-45 days), whatever today's date;
     the yearly ones hold 2025, their latest year due until 2026 falls due in spring 2027 (then
     this count must include them)."""
-    from bench.server import stop
     from demo.load import load_demo
+    from deploy.launch import stop
     from storage import open_database
 
     path = tmp_path_factory.mktemp("late") / "late.duckdb"

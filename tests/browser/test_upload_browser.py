@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from bench.server import stop
+from deploy.launch import stop
 from tests.browser.conftest import ROOT, start_server
 
 pytestmark = pytest.mark.browser

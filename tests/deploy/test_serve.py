@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from bench.server import ROOT, free_port
+from deploy.launch import ROOT, free_port
 from tests.deploy.test_nginx import nginx_or_skip
 
 pytestmark = pytest.mark.slow

@@ -1,4 +1,5 @@
-"""A Streamlit app on loopback, started and stopped: for the benchmarks and the browser tests."""
+"""A Streamlit app on loopback, started and stopped: the replicas of `manage.py serve`, the
+benchmarks and the browser tests."""
 
 from __future__ import annotations
 
@@ -14,16 +15,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
-# Debian's Chromium, and the flags that keep it from calling out of a machine with no internet.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def free_port() -> int:
