@@ -16,7 +16,7 @@ from storage.database import (
     default_db_path,
     open_database,
 )
-from storage.disclosure import Decide, Release, disclosure_key, load_release
+from storage.disclosure import Release, disclosure_key, load_release
 from storage.observations import (
     contains_demo_data,
     count_observations,
@@ -59,7 +59,6 @@ __all__ = [
     "ProcessChangeError",
     "CommentaryError",
     "Database",
-    "Decide",
     "Release",
     "DatabaseBusy",
     "DatabaseMissing",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -13,6 +13,9 @@ import pandas as pd
 from i18n import MessageError
 from storage.database import Database
 from storage.observations import checksums
+
+if TYPE_CHECKING:
+    from metrics.disclosure.releases import ReleaseDecider
 
 KEY_NAME = "disclosure_key"
 """The ``meta`` row that holds the database's secret key for disclosure control's draws."""
@@ -46,27 +49,6 @@ def disclosure_key(db: Database) -> bytes:
     """The database's secret key for disclosure control (created when the schema is migrated)."""
     with db.reading() as con:
         return _key(con)
-
-
-class Decide(Protocol):
-    """Takes a release's decision; given to the writers by their callers
-    (`metrics.disclosure.ReleaseDecider`): storage decides nothing itself."""
-
-    threshold: int
-
-    def __call__(
-        self,
-        indicator_id: str,
-        before: pd.DataFrame,
-        hidden_before: pd.DataFrame | None,
-        after: pd.DataFrame,
-        *,
-        key: bytes,
-    ) -> pd.DataFrame | None:
-        """(indicator, its cells before, the cells hidden then or None if unknown, its cells
-        now, the database's secret key) -> the cells hidden now (area_code, period, reason,
-        months), or None for an indicator disclosure control leaves alone. Cells: area_code,
-        period, value, denominator. Hidden cells: as `Release.hidden`."""
 
 
 @dataclass(frozen=True)
@@ -133,11 +115,12 @@ def snapshot(con: duckdb.DuckDBPyConnection, indicator_ids: Sequence[str]) -> di
 def record_releases(
     con: duckdb.DuckDBPyConnection,
     before: dict,
-    decide: Decide,
+    decide: ReleaseDecider,
     upload_id: int | None,
 ) -> None:
     """After a write, in its transaction: decide each indicator in `before` (a `snapshot`) on
-    its cells now, and store the decision with the checksum of those cells."""
+    its cells now with `decide` (given by the writer's caller: storage decides nothing itself),
+    and store the decision with the checksum of those cells."""
     sums = checksums(con, list(before))
     ensure_key(con)
     key = _key(con)

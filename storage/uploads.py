@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -13,9 +14,12 @@ import pyarrow as pa
 
 from i18n import MessageError
 from storage.database import Database
-from storage.disclosure import Decide, record_releases, snapshot
+from storage.disclosure import record_releases, snapshot
 from storage.observations import CELL_COLUMNS, _select
 from storage.versions import record_commit, record_undo
+
+if TYPE_CHECKING:
+    from metrics.disclosure.releases import ReleaseDecider
 
 INCOMING_COLUMNS = ["indicator_id", "area_code", "period", "value", "denominator", "status", "note"]
 
@@ -158,7 +162,7 @@ def commit_upload(
     source_format: str = "canonical",
     assumptions: list[str] | None = None,
     is_demo: bool = False,
-    decide: Decide | None = None,
+    decide: ReleaseDecider | None = None,
     vet: Vet | None = None,
 ) -> UploadRecord:
     """Store a validated frame in one transaction: all of it or, on any error, none of it.
@@ -247,7 +251,9 @@ def commit_upload(
             _cleanup(con)
 
 
-def undo_upload(db: Database, upload_id: int, *, user: str, decide: Decide | None = None) -> int:
+def undo_upload(
+    db: Database, upload_id: int, *, user: str, decide: ReleaseDecider | None = None
+) -> int:
     """Restore every cell the upload changed to what it was before; returns the cells restored.
 
     The cells an upload inserted are the observations that still carry its id and are not among

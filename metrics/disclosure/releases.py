@@ -118,8 +118,9 @@ def _decide_months(
 
 @dataclass(frozen=True)
 class ReleaseDecider:
-    """What the writers (commit, undo) call for each indicator they change: the release's
-    decision (``decide_release``), or None for an indicator disclosure control leaves alone."""
+    """What the writers (storage's commit and undo, `storage.disclosure.record_releases`) call
+    for each indicator they change, in their transaction: the release's decision
+    (``decide_release``), or None for an indicator disclosure control leaves alone."""
 
     catalog: Catalog
     threshold: int = DEFAULT_THRESHOLD
@@ -133,6 +134,9 @@ class ReleaseDecider:
         *,
         key: bytes,
     ) -> pd.DataFrame | None:
+        """(indicator, its cells before, the cells hidden then or None if unknown, its cells
+        now, the database's secret key) -> the cells hidden now (area_code, period, reason,
+        months), or None. Cells: area_code, period, value, denominator."""
         try:
             indicator = self.catalog.indicator(indicator_id)
         except KeyError:
