@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
 
-Lang = Literal["sv", "en"]
-LANGUAGES = ("sv", "en")
+from i18n import LANGUAGES, Lang
 
 TEXTS: dict[str, dict[str, str]] = {
     "sv": {

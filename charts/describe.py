@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from charts import theme
-from charts.context import ChartContext, Lang
+from charts.context import ChartContext
+from i18n import Lang
 from metrics.formatting import format_month, format_number, format_percent, format_percentage_points
 from metrics.periods import format_period
 

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.context import ChartContext, Lang
+from charts.context import ChartContext
 from charts.rare import rare_figure
 from charts.trend import trend_figure
+from i18n import Lang
 from metrics.catalog import Catalog
 from metrics.formatting import format_month
 from metrics.indicator_view import IndicatorView

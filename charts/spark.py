@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 
 from charts import theme
-from charts.context import Lang
-from i18n import t
+from i18n import Lang, t
 from metrics.formatting import format_month
 from metrics.text import html_text
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.context import ChartContext, Lang
+from charts.context import ChartContext
+from i18n import Lang
 from metrics.formatting import NBSP, format_number, format_percent, month_name
 from metrics.periods import MONTHS_IN, format_period, period_range
 from metrics.progress import GREY

@@ -15,7 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import theme
-from charts.context import ChartContext, Lang
+from charts.context import ChartContext
+from i18n import Lang
 from metrics.formatting import SUPPRESSED_TEXT
 from metrics.periods import format_period
 from metrics.progress import VARIATION_ICONS, Icon

@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
 
@@ -28,7 +27,7 @@ from charts.glyphs import glyph
 from charts.indicator import build_indicator_chart
 from exports.briefing_compare import ComparisonPage, comparison_page
 from exports.textfit import LINE_HEIGHT, Colour, Para, Run, TextMeasure
-from i18n import t
+from i18n import Lang, t
 from metrics.catalog import Catalog, Indicator
 from metrics.disclosure import DEFAULT_THRESHOLD, PeriodTotal, period_total_text
 from metrics.formatting import (
@@ -45,7 +44,6 @@ from metrics.progress import Icon
 from metrics.reading import REGION, Reading
 from metrics.text import plain_text
 
-Lang = Literal["sv", "en"]
 MAX_NOTES = 3  # latest notes per indicator, as beside the chart on the pages
 # Analysts' text in the pack: control characters removed (one broke the whole pack: PowerPoint's
 # XML cannot hold it), and shortened so that one note cannot push the slide's numbers off it.

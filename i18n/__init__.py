@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from i18n import en, sv
 
-LANGUAGES = ("sv", "en")
+Lang = Literal["sv", "en"]
+"""A language the app speaks (the one owner of this type; LANGUAGES lists the same codes)."""
+LANGUAGES: tuple[Lang, ...] = ("sv", "en")
 _TEXTS = {"sv": sv.TEXT, "en": en.TEXT}
 
 

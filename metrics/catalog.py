@@ -11,12 +11,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from i18n import Lang
 from metrics.periods import Frequency, parse_period
 from schemas.catalog import CatalogTables, fold_bra_text, validate_catalog
 
 DEFAULT_PATH = Path(__file__).with_name("catalog.toml")
 
-Lang = Literal["sv", "en"]
 Kind = Literal["count", "stock", "proportion", "median_days"]
 Direction = Literal["increase", "decrease", "neutral"]
 Level = Literal["region", "police_area", "municipality"]

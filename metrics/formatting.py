@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+from i18n import Lang
 
 if TYPE_CHECKING:  # metrics.catalog's validation reads this module
     from metrics.catalog import Indicator
 
-Lang = Literal["sv", "en"]
 
 NBSP = "\u00a0"
 """Thousands separator and the space before "%" in Swedish text: a regular no-break space

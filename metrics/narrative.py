@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from i18n import Lang
 from metrics.formatting import format_month
 from metrics.periods import next_period
 from metrics.reading import Reading
@@ -16,7 +17,6 @@ from metrics.reading import Reading
 if TYPE_CHECKING:
     from metrics.catalog import Catalog, Goal, Indicator
 
-Lang = Literal["sv", "en"]
 
 TEXTS: dict[str, dict[str, str]] = {
     "sv": {

@@ -25,11 +25,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from i18n import t
+from i18n import Lang, t
 from metrics.formatting import MISSING_TEXT, month_name
 
 Frequency = Literal["monthly", "quarterly", "yearly"]
-Lang = Literal["sv", "en"]
 
 FREQUENCIES: tuple[Frequency, ...] = ("monthly", "quarterly", "yearly")
 """Every frequency an indicator may declare (catalog `frequency`, default "monthly")."""

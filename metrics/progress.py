@@ -6,16 +6,15 @@ import dataclasses
 import functools
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from i18n import Lang
 from metrics.aggregate import month_range
 
 if TYPE_CHECKING:
     from metrics.catalog import Indicator
-
-Lang = Literal["sv", "en"]
 
 
 BLUE = "#1f77b4"

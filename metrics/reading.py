@@ -23,11 +23,12 @@ import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from i18n import Lang
 from metrics.aggregate import AreaSeries, aggregate_areas, area_series, split_by_indicator
 from metrics.formatting import format_month, format_number, format_percent
 from metrics.progress import (
@@ -46,7 +47,6 @@ from metrics.spc import ShortPeriodWarning, XmrResult, rebase_positions, xmr, xm
 if TYPE_CHECKING:
     from metrics.catalog import Baseline, Catalog, Indicator, Target
 
-Lang = Literal["sv", "en"]
 
 REGION = "STHLM"
 """The region: the catalog's targets are set for it unless an area has its own."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+from i18n import Lang
 
 # SUPPRESSED_TEXT (what a hidden cell shows) is metrics.formatting's; re-exported from here.
 from metrics.formatting import SUPPRESSED_TEXT, format_number
@@ -10,7 +12,6 @@ from metrics.formatting import SUPPRESSED_TEXT, format_number
 if TYPE_CHECKING:
     from metrics.catalog import Indicator
 
-Lang = Literal["sv", "en"]
 
 DEFAULT_THRESHOLD = 5
 """Counts 1..4 are always hidden (a zero only as a decoy or as company). The one owner

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from i18n import t
-from metrics.disclosure.policy import DEFAULT_THRESHOLD, Lang
+from i18n import Lang, t
+from metrics.disclosure.policy import DEFAULT_THRESHOLD
 from metrics.formatting import format_number
 
 if TYPE_CHECKING:
