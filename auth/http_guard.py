@@ -22,7 +22,6 @@ every request before Streamlit does:
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import urlparse
@@ -168,20 +167,19 @@ def may_upload(headers: Mapping[str, str], cookies: Mapping[str, str]) -> bool:
     """True when this request comes from someone who may upload (analyst or above), by the same
     rules as the pages (auth/mode.py, auth/oidc.py, ended sign-ins)."""
     from auth import local_user  # noqa: PLC0415
-    from auth.mode import LOCAL, ModeError, check_local_request, check_local_server, decide_mode
+    from auth.mode import LOCAL, ModeError, check_local_request, check_local_server
     from auth.oidc import RoleConfigError, user_from_claims
-    from ui.session import has_auth_section, role_rules, signed_in_claims  # noqa: PLC0415
+    from auth.sign_in import auth_mode, role_rules, signed_in_claims  # noqa: PLC0415
 
     try:
-        mode = decide_mode(os.environ.get("LAGESBILD_MODE"), has_auth_section())
-        if mode == LOCAL:
+        if auth_mode() == LOCAL:
             from streamlit import config  # noqa: PLC0415
 
             check_local_server(config.get_option("server.address"))
             check_local_request(headers)
             return local_user().can("analyst")
         claims = _cookie_claims(headers, cookies)
-        if not claims or not signed_in_claims(claims, cached=False):
+        if not claims or not signed_in_claims(claims):
             return False
         user = user_from_claims(claims, role_rules())
     except (ModeError, RoleConfigError, ValueError):

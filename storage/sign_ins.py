@@ -15,7 +15,7 @@ from storage.database import Database
 from storage.uploads import _audit
 
 # Rows older than this are dropped when a new sign-out is written: by then the sign-in they end
-# has expired by itself (max_session_hours is at most this long, see ui/session.py).
+# has expired by itself (max_session_hours is at most this long, see auth/sign_in.py).
 KEEP = timedelta(days=7)
 
 

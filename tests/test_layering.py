@@ -43,10 +43,6 @@ KNOWN_CYCLES = {
         "issue 14 item 7: metrics.catalog validates with schemas.catalog, which reads "
         "metrics.spc/formatting (fold_bra_text/map_values and MIN_FIX_POINTS to move)"
     ),
-    frozenset({"auth", "services", "ui"}): (
-        "auth/http_guard.py reads the sign-in rules from ui/session.py (has_auth_section, "
-        "role_rules, signed_in_claims): they belong in auth/, beside the roles"
-    ),
 }
 
 

@@ -16,10 +16,10 @@ import logging
 import streamlit as st
 
 from auth.mode import LOCAL, ModeError
+from auth.sign_in import auth_mode
 from i18n import t
 from metrics.text import markdown_text
 from storage import DatabaseMissing, open_database
-from ui.session import auth_mode
 
 _LOG = logging.getLogger("lagesbild.storage")
 

@@ -10,9 +10,7 @@ role, and nothing about the user is kept in session state.
 from __future__ import annotations
 
 import logging
-import os
 import threading
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -20,14 +18,9 @@ import streamlit as st
 
 from auth import AccessDenied, User, local_user, protection_enforced
 from auth.http_guard import guard_active
-from auth.mode import LOCAL, ModeError, check_local_request, check_local_server, decide_mode
-from auth.oidc import (
-    RoleConfigError,
-    RoleRules,
-    display_identity,
-    load_role_rules,
-    user_from_claims,
-)
+from auth.mode import LOCAL, ModeError, check_local_request, check_local_server
+from auth.oidc import RoleConfigError, display_identity, user_from_claims
+from auth.sign_in import auth_mode, role_rules, sign_in_subject, signed_in_claims
 from i18n import t
 from metrics.text import markdown_text
 from storage import DatabaseBusy, record_audit
@@ -40,72 +33,16 @@ _LOG = logging.getLogger("lagesbild.auth")
 # -- configuration (server side) ------------------------------------------------------------------
 
 
-def _secrets_section(name: str) -> dict[str, Any]:
-    """A top-level secrets.toml table as a dict; {} when there is no such table or no file."""
-    try:
-        if name not in st.secrets:
-            return {}
-        section = st.secrets[name]
-    except (FileNotFoundError, KeyError):
-        return {}
-    return section.to_dict() if hasattr(section, "to_dict") else dict(section)
-
-
-def has_auth_section() -> bool:
-    """secrets.toml has an `[auth]` section (OIDC is configured)."""
-    return bool(_secrets_section("auth"))
-
-
-def auth_mode() -> str:
-    """LOCAL or OIDC (auth/mode.py); raises ModeError when neither is configured."""
-    return decide_mode(os.environ.get("LAGESBILD_MODE"), has_auth_section())
-
-
-def role_rules() -> RoleRules:
-    """The `[lagesbild]` rules from secrets.toml; raises RoleConfigError when they are invalid."""
-    return load_role_rules(_secrets_section("lagesbild"))
-
-
-def max_session_hours() -> float:
-    """How long a sign-in lasts (`[lagesbild] max_session_hours`, default 12) before a new one."""
-    value = _secrets_section("lagesbild").get("max_session_hours", 12)
-    hours = float(value) if isinstance(value, int | float) and value > 0 else 12.0
-    # At most a week: ended sign-ins are kept that long (storage/sign_ins.py KEEP).
-    return min(hours, 7 * 24.0)
-
-
 def _claims() -> dict[str, Any]:
     """The identity Streamlit holds for this session (from the signed cookie), as a plain dict."""
     return st.user.to_dict()
 
 
-def signed_in_claims(claims: Mapping[str, Any], *, cached: bool = True) -> bool:
-    """Signed in, not longer ago than max_session_hours (by the ID token's `iat`), and not ended
-    by a sign-out (storage/sign_ins.py: a copy of the cookie taken before is refused).
-
-    `cached=False` reads the ended sign-ins without Streamlit's cache (the upload guard, which
-    runs outside a script run)."""
-    if claims.get("is_logged_in") is not True:
-        return False
-    issued = claims.get("iat")
-    if isinstance(issued, int | float) and time.time() - issued > max_session_hours() * 3600:
-        return False
-    return not sign_in_was_ended(claims, cached=cached)
-
-
-def sign_in_subject(claims: Mapping[str, Any]) -> tuple[str, int | None]:
-    """The key a sign-out is kept under: the token's `sub` (else its e-mail) and its `iat`."""
-    subject = claims.get("sub") or claims.get("email") or ""
-    issued = claims.get("iat")
-    return str(subject), int(issued) if isinstance(issued, int | float) else None
-
-
-def sign_in_was_ended(claims: Mapping[str, Any], *, cached: bool = True) -> bool:
-    """True when a sign-out ended this sign-in (on any replica: it is kept in the database)."""
-    subject, issued = sign_in_subject(claims)
-    if not cached:
-        return sign_in_ended(database(), subject, issued)
-    return _ended(subject, issued, version())
+def _signed_in(claims: Mapping[str, Any]) -> bool:
+    """auth.sign_in.signed_in_claims with the ended sign-ins read through Streamlit's cache."""
+    return signed_in_claims(
+        claims, ended=lambda subject, issued: _ended(subject, issued, version())
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -143,7 +80,7 @@ def current_user() -> User:
             _check_local()
             return local_user()
         claims = _claims()
-        user = user_from_claims(claims, role_rules()) if signed_in_claims(claims) else None
+        user = user_from_claims(claims, role_rules()) if _signed_in(claims) else None
     except (ModeError, RoleConfigError) as exc:
         raise AccessDenied("auth_not_set_up") from exc
     if user is None:
@@ -193,7 +130,7 @@ def gate(lang: str) -> User:
         _stop_on(lambda: _setup_error_page(lang, t("auth_config_error_body", lang)), "setup")
 
     claims = _claims()
-    if not signed_in_claims(claims):
+    if not _signed_in(claims):
         _stop_on(lambda: _login_page(lang, expired=claims.get("is_logged_in") is True), "login")
     user = user_from_claims(claims, rules)
     if user is None:
