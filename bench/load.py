@@ -85,6 +85,9 @@ class Report:
     server_peak_rss_mb: float | None = None
     server_rss_end_mb: float | None = None
     server_log: str | None = None  # kept in bench-artifacts/ when there were errors
+    # Every session's page load: seconds from the run's start, page, link, seconds (--details).
+    loads: list[dict] = field(default_factory=list, repr=False)
+    started_at: float = field(default=0.0, repr=False)
 
     def add_error(self, kind: str) -> None:
         with _lock:  # readers, the uploader and the browsers report from different threads
@@ -93,6 +96,18 @@ class Report:
 
 
 _lock = threading.Lock()
+
+
+def _record(report: Report, *, started: float, page: str, query: str, s: float) -> None:
+    with _lock:
+        report.loads.append(
+            {
+                "at": round(started - report.started_at, 2),
+                "page": page or "overview",
+                "query": query,
+                "seconds": round(s, 3),
+            }
+        )
 
 
 # -- the server ------------------------------------------------------------------------------------
@@ -194,6 +209,7 @@ async def session(
                     return
                 report.page_loads += 1
                 loads.append(seconds)
+                _record(report, started=time.monotonic() - seconds, page=page, query=query, s=seconds)
                 for problem in problems:
                     report.add_error(problem)
                 await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
@@ -290,6 +306,7 @@ def uploader(
             timeout=180,
         )
         durations.append(time.monotonic() - started)
+        _record(report, started=started, page="(upload)", query="", s=durations[-1])
         try:
             result = json.loads(done.stdout)
         except ValueError:
@@ -420,7 +437,8 @@ def _drive(apps, port, db, workdir, report, think, timeout, max_uploads, upload_
         return first
 
     report.first_load_s = round(asyncio.run(warm_up()), 2)  # not in the statistics
-    until = time.monotonic() + report.seconds
+    report.started_at = time.monotonic()
+    until = report.started_at + report.seconds
     ids: list = []
     threads = [
         threading.Thread(
@@ -488,6 +506,9 @@ def main(argv: list[str] | None = None) -> int:
         help="through nginx with N replicas (0: one process, no proxy); several: one run each",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--details", type=Path, help="write every page load (when, page, link, seconds) as JSON"
+    )
     args = parser.parse_args(argv)
     if not (1 <= args.sessions <= 500 and 1 <= args.seconds <= 3600 and 0 <= args.browsers <= 8):
         parser.error("bounds: 1-500 sessions, 1-3600 seconds, 0-8 browsers")
@@ -513,8 +534,18 @@ def main(argv: list[str] | None = None) -> int:
                 replicas=replicas,
             )
         )
+    if args.details:
+        args.details.write_text(
+            json.dumps([r.loads for r in reports], ensure_ascii=False), encoding="utf-8"
+        )
     if args.json:
-        print(json.dumps([asdict(r) for r in reports], indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                [{k: v for k, v in asdict(r).items() if k != "loads"} for r in reports],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         print("\n\n".join(describe(r) for r in reports))
     return 0 if all(r.errors == 0 for r in reports) else 1

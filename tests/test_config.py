@@ -39,12 +39,14 @@ OPTIONS = [
     "server.xsrfCookieSameSite",
     "server.maxUploadSize",
     "server.runOnSave",
+    "server.fileWatcherType",
     "server.enableAgentApi",
     "server.enableStaticServing",
     "server.trustedUserHeaders",
     "server.unsafeMetricsUserAttributes",
     "global.developmentMode",
     "global.e2eTest",
+    "runner.postScriptGC",
 ]
 
 
@@ -129,6 +131,12 @@ def test_no_rerun_on_save(toml, effective):
     assert effective["server.runOnSave"] is False
 
 
+def test_no_source_file_watching(toml, effective):
+    # The watcher walked every loaded module on the event loop after each run (issue 15).
+    assert toml["server"]["fileWatcherType"] == "none"
+    assert effective["server.fileWatcherType"] == "none"
+
+
 def test_agent_api_is_off(toml, effective):
     assert toml["server"]["enableAgentApi"] is False
     assert effective["server.enableAgentApi"] is False
@@ -157,6 +165,12 @@ def test_not_in_development_or_e2e_test_mode(toml, effective):
     assert "global" not in toml or not toml["global"].get("e2eTest")
     assert effective["global.developmentMode"] is False
     assert effective["global.e2eTest"] is False
+
+
+def test_no_full_garbage_collection_after_every_run(toml, effective):
+    # A full collection after each run held the GIL for most of a warm page's run (issue 15).
+    assert toml["runner"]["postScriptGC"] is False
+    assert effective["runner.postScriptGC"] is False
 
 
 def test_secrets_stay_out_of_git():

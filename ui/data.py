@@ -79,6 +79,12 @@ def version_key(briefing: bool, indicator_ids: Sequence[str], area_codes: Sequen
     return (hash(catalog()), *_key(briefing, indicator_ids, area_codes))
 
 
+def indicator_key(indicator_id: str) -> tuple:
+    """What a cache of something drawn from an indicator at every area keys on (e.g. the
+    comparison between areas): as ``version_key`` over all its areas."""
+    return (hash(catalog()), *_key(True, [indicator_id], None))
+
+
 def stamp(what: str) -> tuple:
     """A key that changes exactly when `what` changes in the file: "data" (any cell, by a commit
     or an undo), "uploads" (an upload stored or undone), "comments" (a note written), "events"
@@ -236,6 +242,18 @@ def _population(db_version: tuple[int, ...]) -> Population:
 def population() -> Population:
     """The stored population figures (the bases rates use), read once per database version."""
     return _population(version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _population_key(db_version: tuple[int, ...]) -> tuple:
+    frame = _population(db_version).frame
+    return (len(frame), int(pd.util.hash_pandas_object(frame, index=False).sum()))
+
+
+def population_key() -> tuple:
+    """What a cache of something computed from the population figures keys on: it changes when
+    a figure changes, not on every write to the file (one hash per database version)."""
+    return _population_key(version())
 
 
 def is_demo() -> bool:
