@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from metrics.catalog import BraMapping, Catalog
+from metrics.catalog_schema import fold_bra_text
 from metrics.periods import SWEDISH_MONTHS
-from schemas.catalog import fold_bra_text
 from schemas.upload import MAX_ERRORS, UPLOAD_COLUMNS, UploadError
 
 SOURCE_FORMAT = "BRÅ SOL"

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from i18n import Lang
+from metrics.catalog_schema import CatalogTables, fold_bra_text, validate_catalog
 from metrics.periods import Frequency, parse_period
-from schemas.catalog import CatalogTables, fold_bra_text, validate_catalog
 
 DEFAULT_PATH = Path(__file__).with_name("catalog.toml")
 

@@ -38,12 +38,7 @@ FORBIDDEN = {
 
 # Cycles between packages known when this test was written, each with the work that removes it.
 # The test fails when a listed cycle is gone (take it off the list) as well as on a new one.
-KNOWN_CYCLES = {
-    frozenset({"metrics", "schemas"}): (
-        "issue 14 item 7: metrics.catalog validates with schemas.catalog, which reads "
-        "metrics.spc/formatting (fold_bra_text/map_values and MIN_FIX_POINTS to move)"
-    ),
-}
+KNOWN_CYCLES: dict[frozenset[str], str] = {}
 
 
 def _packages() -> list[str]:

@@ -92,7 +92,7 @@ def test_the_catalog_refuses_a_mapping_to_an_unknown_indicator():
     import tomllib
 
     from metrics.catalog import catalog_path
-    from schemas.catalog import validate_catalog
+    from metrics.catalog_schema import validate_catalog
 
     raw = tomllib.loads(catalog_path().read_text(encoding="utf-8"))
     raw["kolada_mapping"] = [{"kpi": "N00945", "indicator_id": "no_such_indicator"}]

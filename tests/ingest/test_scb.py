@@ -194,7 +194,7 @@ def test_the_catalog_refuses_a_bad_scb_region_list(value):
     import tomllib
 
     from metrics.catalog import catalog_path
-    from schemas.catalog import validate_catalog
+    from metrics.catalog_schema import validate_catalog
 
     raw = tomllib.loads(catalog_path().read_text(encoding="utf-8"))
     raw["scb_ignored_regions"] = value

@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from schemas.catalog import validate_catalog
+from metrics.catalog_schema import validate_catalog
 
 _VALID = {
     "goals": [
@@ -178,6 +178,29 @@ def test_an_entry_without_id_is_named_by_its_position(raw):
     assert any(
         m.startswith("mål county_5, fält id: ingen indikator hör till målet") for m in messages
     )
+
+
+def test_an_id_that_is_not_a_text_is_reported_not_a_crash(raw):
+    raw["indicators"][0]["id"] = ["clearance_rape"]
+    messages = _messages(raw)
+    assert messages[0].startswith(
+        "indikator #1, fält id: ['clearance_rape'] är inget giltigt id (små bokstäver"
+    )
+
+
+def test_a_problem_is_said_in_the_language_of_whoever_reads_it(raw):
+    raw["goals"][0]["number"] = "5"
+    raw["areas"][2]["police_area"] = "PO_NORD"
+    problems = validate_catalog(raw)[1]
+    assert [p.text("en") for p in problems] == [
+        "goal county_5, field number: must be a positive whole number, got '5'",
+        "area 0127, field police_area: 'PO_NORD' is not a police area in the catalog",
+    ]
+    assert [p.text("sv") for p in problems] == [
+        "mål county_5, fält number: ska vara ett positivt heltal, fick '5'",
+        "område 0127, fält police_area: 'PO_NORD' är inget polisområde i katalogen",
+    ]
+    assert problems[0].message() == f"{problems[0].text('sv')} / {problems[0].text('en')}"
 
 
 def test_the_file_shape_is_checked_before_the_tables(raw):

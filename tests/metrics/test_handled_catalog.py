@@ -6,8 +6,8 @@ from __future__ import annotations
 import copy
 
 from metrics.catalog import load_catalog
-from schemas.catalog import validate_catalog
-from tests.schemas.test_catalog_schema import _VALID
+from metrics.catalog_schema import validate_catalog
+from tests.metrics.test_catalog_schema import _VALID
 
 _ROW = {"kategori": "3 kap. 5, 6 § BrB Misshandel inkl. grov", "underkategori": "Mot kvinna"}
 
