@@ -134,7 +134,7 @@ def _ingest_population(args: argparse.Namespace, db, data: bytes, name: str) -> 
     if args.json:
         report = {
             "status": status,
-            "upload_id": None,
+            "upload_id": result.upload_id,
             "target": "population",
             "rows": len(result.frame),
             "inserted": result.inserted,
@@ -161,14 +161,15 @@ def _ingest_population(args: argparse.Namespace, db, data: bytes, name: str) -> 
         f"{result.inserted} nya, {result.updated} ändrade, {result.unchanged} oförändrade; "
         f"{result.replaced_estimates} demouppskattningar ersätts"
     )
-    for r in result.changes.head(20).itertuples():
+    replaced = result.changes[result.changes["change"] == "update"]
+    for r in replaced.head(20).itertuples():
         print(f"  {r.area_code} {r.year} {r.sex} {r.age_band}: {r.old} → {r.new}")
     if status == "dry_run":
         print(f"Provkörning godkänd ({counts}). Inget har sparats.")
     elif not result.stored:
         print(f"Inga ändringar: alla {result.unchanged} värden finns redan.")
     else:
-        print(f"Befolkningen sparad ({counts}).")
+        print(f"Befolkningen sparad som uppladdning #{result.upload_id} ({counts}).")
     return EXIT_OK
 
 

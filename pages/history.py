@@ -65,8 +65,20 @@ st.subheader(t("history_changes_heading", lang, id=selected))
 if row["assumptions"] not in ("", "[]"):
     with st.expander(t("history_assumptions", lang)):
         st.markdown(review.assumptions_markdown(row["assumptions"]))
-cells = review.changes(selected, f.briefing)
-if cells.empty:
+population = review.population_changes(selected)  # None: an upload of indicator values
+cells = review.changes(selected, f.briefing) if population is None else population
+if population is not None:
+    st.caption(t("history_population", lang))
+    st.dataframe(review.population_table(population, lang), hide_index=True, width="stretch")
+    st.download_button(
+        t("population_download_changes", lang),
+        review.population_csv(population, lang),
+        file_name=f"uppladdning_{selected}_befolkning.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key=f"population_{selected}",
+    )
+elif cells.empty:
     st.info(t("history_no_changes", lang))
 else:
     if f.briefing:
@@ -94,7 +106,12 @@ if review.is_undone(row):
     st.info(review.upload_status(row, lang).capitalize(), icon=":material/undo:")
 elif review.awaiting_confirmation(selected):
     st.warning(
-        review.counted("history_confirm", len(cells), lang, id=selected),
+        review.counted(
+            "history_confirm" if population is None else "history_population_confirm",
+            len(cells),
+            lang,
+            id=selected,
+        ),
         icon=":material/warning:",
     )
     yes, no, _ = st.columns([2, 1, 4])

@@ -68,7 +68,7 @@ def draw_saved(kind: str, detail: object) -> None:
     row = review.upload_row(review.uploads(), int(detail))
     st.success(
         t(
-            "upload_saved",
+            "population_upload_saved" if kind == "population" else "upload_saved",
             lang,
             id=detail,
             inserted=format_number(row["inserted"], lang),
@@ -86,6 +86,9 @@ def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
     done = review.outcome(sha256)
     if done is not None and done[0] != "error":
         draw_saved(*done)  # stored (or found already stored) in this session: nothing to preview
+        return
+    if review.population_file(payload):
+        draw_population(name, payload, sha256, number, done)
         return
     year, area = (
         stated_year_and_area(payload, sha256) if review.handled_table(payload) else (None, None)
@@ -182,6 +185,70 @@ def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
         on_click=review.save_previewed,
         args=(preview.sha256, preview.plausibility.keys),
         disabled=not confirmed,
+    )
+
+
+def draw_population(name: str, payload: bytes, sha256: str, number: int, done) -> None:
+    """An SCB population table: what it would change in the population table (figures added or
+    replaced per area, year, sex and age group), stored as an upload with a second click."""
+    shown_name = markdown_text(name, limit=FILE_NAME_LIMIT)
+    with st.status(t("upload_reading", lang, name=shown_name), expanded=False) as status:
+        preview = review.preview_population(payload, name, sha256)
+        if preview.ok:
+            rows = format_number(len(preview.frame), lang)
+            status.update(
+                label=t("upload_read_ok", lang, name=shown_name, rows=rows), state="complete"
+            )
+        else:
+            n = format_number(len(preview.errors), lang)
+            status.update(label=t("upload_read_errors", lang, name=shown_name, n=n), state="error")
+    understood = review.counted(
+        "population_upload_understood", len(preview.frame), lang, format=preview.source_format
+    )
+    st.markdown(f"**{t('upload_understood', lang)}:** {markdown_text(understood)}")
+    assumptions = [a.text(lang) for a in preview.assumptions]
+    if assumptions:
+        st.markdown(
+            f"**{t('upload_assumptions', lang)}:**\n"
+            + "\n".join(f"- {markdown_text(a, limit=ASSUMPTION_LIMIT)}" for a in assumptions)
+        )
+    if done is not None:
+        draw_saved(*done)
+    if not preview.ok:
+        st.error(t("population_upload_refused", lang), icon=":material/block:")
+        st.markdown(
+            f"**{t('upload_errors_heading', lang, n=format_number(len(preview.errors), lang))}**"
+        )
+        st.markdown("\n".join(f"- {markdown_text(e.text(lang))}" for e in preview.errors))
+        return
+    if preview.to_store == 0:
+        st.info(t("upload_no_changes", lang), icon=":material/done_all:")
+        return
+    st.markdown(f"**{t('population_upload_changes', lang)}**")
+    cols = st.columns(3)
+    cols[0].metric(t("population_upload_inserted", lang), format_number(preview.inserted, lang))
+    cols[1].metric(t("population_upload_updated", lang), format_number(preview.updated, lang))
+    cols[2].metric(t("population_upload_unchanged", lang), format_number(preview.unchanged, lang))
+    if preview.replaced_estimates:
+        st.caption(review.counted("population_upload_estimates", preview.replaced_estimates, lang))
+    draw_table(
+        review.population_table(preview.changes, lang),
+        len(preview.changes),
+        review.population_csv(preview.changes, lang),
+        review.named_after(name, "befolkning"),
+        t("population_download_changes", lang),
+        f"population_{number}",
+    )
+    st.caption(t("population_upload_rates", lang))
+    st.caption(t("upload_not_saved_yet", lang))
+    st.button(
+        review.counted("population_upload_commit", preview.to_store, lang),
+        type="primary",
+        icon=":material/save:",
+        key=f"commit_{sha256}",
+        help=t("upload_commit_help", lang),
+        on_click=review.save_population,
+        args=(sha256,),
     )
 
 

@@ -21,6 +21,7 @@ from ingest.worker import check_isolated
 from metrics.catalog import Catalog
 from metrics.disclosure import ReleaseDecider
 from metrics.plausibility import Plausibility
+from services import population
 from services.access import require_analyst
 from storage import Database, list_uploads, load_observations, plan_upload
 from storage import undo_upload as undo_stored_upload
@@ -192,11 +193,14 @@ def commit_upload(
 
 
 def undo_upload(db: Database, catalog: Catalog, user: User, upload_id: int) -> int:
-    """Undo an upload: every cell it changed goes back to its value before it (the rows are kept).
-    Returns the number of cells restored. Raises AccessDenied below analyst, storage.UndoConflict
-    when a later upload changed the same cells, storage.UndoError for no such upload or one
-    already undone (Swedish messages); nothing is overwritten silently."""
+    """Undo an upload: every cell it changed goes back to its value before it (the rows are kept);
+    a population import (services/population.py) puts back the population figures it replaced.
+    Returns the number of cells (or population figures) restored. Raises AccessDenied below
+    analyst, storage.UndoConflict when a later upload changed the same cells, storage.UndoError
+    for no such upload or one already undone (Swedish messages); nothing is overwritten silently."""
     require_analyst(user)
+    if population.is_population_import(db, upload_id):
+        return population.undo_population_import(db, catalog, user, upload_id)
     return undo_stored_upload(db, int(upload_id), user=user.name, decide=ReleaseDecider(catalog))
 
 

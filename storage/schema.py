@@ -201,6 +201,22 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "ALTER TABLE disclosure_releases ADD COLUMN year_totals BOOLEAN NOT NULL DEFAULT false",
         ],
     ),
+    (
+        10,
+        "population imports as uploads: the rows each one added or replaced, so it can be undone",
+        [
+            # One row per population row an import added (change 'insert', no old values) or
+            # replaced ('update', the old row kept): storage/population.py. The import itself is
+            # a row in `uploads`, so it is listed, audited and undone as any upload.
+            """CREATE TABLE population_changes (
+                upload_id INTEGER NOT NULL, area_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+                sex VARCHAR NOT NULL, age_band VARCHAR NOT NULL, change VARCHAR NOT NULL,
+                old_inhabitants BIGINT, old_estimate BOOLEAN, old_source VARCHAR,
+                new_inhabitants BIGINT NOT NULL, new_estimate BOOLEAN NOT NULL,
+                new_source VARCHAR NOT NULL)""",
+            "CREATE INDEX population_changes_upload ON population_changes (upload_id)",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -40,6 +40,13 @@ def record_commit(con: duckdb.DuckDBPyConnection) -> None:
     _bump(con, _COMMIT_PAIRS, [])
 
 
+def record_pairs(con: duckdb.DuckDBPyConnection, pairs_sql: str, params: list) -> None:
+    """In a writer's transaction: a new version for every (indicator, area) `pairs_sql` selects
+    (fixed SQL with `?` placeholders for `params`), for a change that moves what is drawn from
+    their cells without changing a cell (a population import moves the rates)."""
+    _bump(con, pairs_sql, params)
+
+
 def record_undo(con: duckdb.DuckDBPyConnection, upload_id: int) -> None:
     """In `undo_upload`'s transaction, before the cells are restored: a new version for every
     (indicator, area) the undo will change."""

@@ -27,7 +27,9 @@ from metrics.periods import DEFAULT_FREQUENCY, format_period, period_codes
 from metrics.plausibility import Plausibility
 from metrics.redaction import mask_numbers, protect_changes
 from metrics.text import markdown_text, plain_text
+from services import population as population_service
 from services import uploads as uploads_service
+from services.population import PopulationImport
 from services.uploads import Preview
 from storage import DatabaseBusy, UndoConflict, UndoError
 from ui import data, state
@@ -116,6 +118,114 @@ def _preview(
         year=year,
         area=area,
     )
+
+
+# -- SCB population: the same preview, commit and undo as any upload -------------------------------
+
+
+def population_file(payload: bytes) -> bool:
+    """Whether the file is an SCB population table (services.population.is_population_file):
+    the page then previews what it changes in the population table, not indicator values."""
+    return population_service.is_population_file(payload)
+
+
+def preview_population(payload: bytes, file_name: str, sha256: str) -> PopulationImport:
+    """What the SCB file would change in the population table, as the signed-in user
+    (services.population.preview_population); remembers the bytes as previewed. Cached per user,
+    file and version of the database file (the population table has no stamp of its own)."""
+    st.session_state.setdefault(_CHECKED, {})[sha256] = (file_name, payload, None, None)
+    return _population_preview(current_user(), sha256, file_name, data.version(), payload)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _population_preview(
+    user: User, sha256: str, file_name: str, version: tuple, _payload: bytes
+) -> PopulationImport:
+    return population_service.preview_population(
+        data.database(), data.catalog(), user, _payload, file_name
+    )
+
+
+def save_population(sha256: str) -> None:
+    """Button callback: store exactly the SCB file previewed under `sha256` as one upload
+    (services.population.import_population, which checks the role and compares again). The
+    outcome is kept for the page as for any upload ("population" with the upload id)."""
+    outcomes = st.session_state.setdefault(_OUTCOME, {})
+    lang = state.get("lang")
+    try:
+        file_name, payload, _, _ = st.session_state.get(_CHECKED, {})[sha256]
+        if sha256_of(payload) != sha256:
+            raise KeyError(sha256)
+        result = population_service.import_population(
+            data.database(), data.catalog(), current_user(), payload, file_name
+        )
+    except KeyError:
+        outcomes[sha256] = ("error", t("upload_preview_lost", lang))
+        return
+    except (AccessDenied, DatabaseBusy) as exc:
+        outcomes[sha256] = ("error", error_text(exc, lang))
+        return
+    if not result.ok:
+        outcomes[sha256] = ("error", t("upload_rejected_on_save", lang))
+    elif result.upload_id is None:
+        outcomes[sha256] = ("nothing", None)
+    else:
+        outcomes[sha256] = ("population", result.upload_id)
+
+
+def population_table(
+    changes: pd.DataFrame, lang: str, limit: int | None = SHOWN_ROWS
+) -> pd.DataFrame:
+    """The population figures a file adds or replaces, for people (the first `limit`): area,
+    year, sex, age group, new or replaced, before ("–" for a new figure) and after."""
+    shown = changes.head(limit) if limit is not None else changes
+    return pd.DataFrame(
+        {
+            t("population_col_area", lang): _area_names(shown["area_code"], data.catalog(), lang),
+            t("population_col_year", lang): shown["year"].astype(int).astype(str),
+            t("population_col_sex", lang): shown["sex"].map(
+                lambda s: t(f"population_sex_{s}", lang)
+            ),
+            t("population_col_age", lang): shown["age_band"].map(
+                lambda a: t(f"population_age_{a}", lang)
+            ),
+            t("population_col_change", lang): shown["change"].map(
+                lambda c: t(f"population_change_{c}", lang)
+            ),
+            t("population_col_old", lang): [
+                "–" if pd.isna(v) else format_number(v, lang) for v in shown["old"]
+            ],
+            t("population_col_new", lang): [format_number(v, lang) for v in shown["new"]],
+        }
+    )
+
+
+def population_csv(changes: pd.DataFrame, lang: str) -> bytes:
+    """Every population figure a file adds or replaces, with codes and numbers, for Excel."""
+    table = population_table(changes, lang, limit=None)
+    out = pd.DataFrame(
+        {
+            "area_code": changes["area_code"].to_numpy(),
+            **{name: table[name].to_numpy() for name in table.columns[:5]},
+            "old": changes["old"].to_numpy(),
+            "new": changes["new"].to_numpy(),
+        }
+    )
+    return to_excel_csv(out)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _population_changes(user: User, stamp: tuple, upload_id: int) -> pd.DataFrame | None:
+    db = data.database()
+    if not population_service.is_population_import(db, upload_id):
+        return None
+    return population_service.population_changes(db, user, upload_id)
+
+
+def population_changes(upload_id: int) -> pd.DataFrame | None:
+    """The population figures an upload added or replaced, or None when it is an upload of
+    indicator values (cached per user and the uploads' stamp)."""
+    return _population_changes(current_user(), data.stamp("uploads"), int(upload_id))
 
 
 # -- tables for people ----------------------------------------------------------------------------

@@ -68,9 +68,9 @@ def test_single_ages_by_sex_give_every_band_and_replace_a_total(fresh_db, catalo
     import_population(fresh_db, catalog, ANALYST, CSV_2017, "2017.csv")
     preview = preview_population(fresh_db, catalog, ANALYST, AGES, "alder.csv")
     assert preview.ok and preview.updated == 1  # Salem's total 16 665 → the test file's 17 808
-    assert preview.changes[["area_code", "old", "new"]].values.tolist() == [
-        ["0128", 16_665, 17_808]
-    ]
+    replaced = preview.changes[preview.changes["change"] == "update"]
+    assert replaced[["area_code", "old", "new"]].values.tolist() == [["0128", 16_665, 17_808]]
+    assert (preview.changes["change"] == "insert").sum() == preview.inserted == 8
     assert stored(fresh_db, "0128", 2017) == 16_665  # a preview stores nothing
     import_population(fresh_db, catalog, ANALYST, AGES, "alder.csv")
     # test data: 90 men and 88 women per age 0-99, 3 men and 5 women aged 100+
