@@ -38,6 +38,11 @@ def has_key(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute("SELECT count(*) FROM meta WHERE key = ?", [KEY_NAME]).fetchall()[0][0])
 
 
+def disclosure_key_of(con: duckdb.DuckDBPyConnection) -> bytes:
+    """The key, read on an open connection (see `disclosure_key`)."""
+    return _key(con)
+
+
 def _key(con: duckdb.DuckDBPyConnection) -> bytes:
     row = con.execute("SELECT value FROM meta WHERE key = ?", [KEY_NAME]).fetchall()
     if not row:
@@ -112,11 +117,37 @@ def snapshot(con: duckdb.DuckDBPyConnection, indicator_ids: Sequence[str]) -> di
     return out
 
 
+Prepared = dict[str, tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame, pd.DataFrame | None]]
+"""Decisions taken before a write (storage.uploads._prepare_releases): per indicator its cells
+before, the cells the last release hid (or None), its cells after, and the decision."""
+
+_NOT_PREPARED = object()
+
+
+def _same(a: pd.DataFrame | None, b: pd.DataFrame | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return a.reset_index(drop=True).equals(b.reset_index(drop=True))
+
+
+def _prepared(prepared, indicator_id, cells_before, hidden_before, cells):
+    """The decision taken before the write when it was taken on exactly these cells (the
+    decision is a function of them and of the key), else _NOT_PREPARED."""
+    if not prepared or indicator_id not in prepared:
+        return _NOT_PREPARED
+    before, hidden, after, decision = prepared[indicator_id]
+    if _same(before, cells_before) and _same(hidden, hidden_before) and _same(after, cells):
+        return decision
+    return _NOT_PREPARED
+
+
 def record_releases(
     con: duckdb.DuckDBPyConnection,
     before: dict,
     decide: ReleaseDecider,
     upload_id: int | None,
+    *,
+    prepared: Prepared | None = None,
 ) -> None:
     """After a write, in its transaction: decide each indicator in `before` (a `snapshot`) on
     its cells now with `decide` (given by the writer's caller: storage decides nothing itself),
@@ -126,7 +157,9 @@ def record_releases(
     key = _key(con)
     for indicator_id, (cells_before, hidden_before) in before.items():
         cells = _cells(con, indicator_id)
-        hidden = decide(indicator_id, cells_before, hidden_before, cells, key=key)
+        hidden = _prepared(prepared, indicator_id, cells_before, hidden_before, cells)
+        if hidden is _NOT_PREPARED:
+            hidden = decide(indicator_id, cells_before, hidden_before, cells, key=key)
         con.execute("DELETE FROM disclosure_hidden WHERE indicator_id = ?", [indicator_id])
         con.execute("DELETE FROM disclosure_releases WHERE indicator_id = ?", [indicator_id])
         if hidden is None:

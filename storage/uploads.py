@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from i18n import MessageError
 from storage.database import Database
-from storage.disclosure import record_releases, snapshot
+from storage.disclosure import Prepared, disclosure_key_of, has_key, record_releases, snapshot
 from storage.observations import CELL_COLUMNS, _select
 from storage.versions import record_commit, record_undo
 
@@ -152,6 +152,53 @@ def plan_upload(db: Database, frame: pd.DataFrame) -> UploadDiff:
             _cleanup(con)
 
 
+_CELLS_AFTER_SQL = """
+    SELECT o.area_code, o.period,
+           CASE WHEN d.change = 'update' THEN d.value ELSE o.value END AS value,
+           CASE WHEN d.change = 'update' THEN d.denominator ELSE o.denominator END AS denominator
+    FROM observations AS o
+    LEFT JOIN upload_diff AS d USING (indicator_id, area_code, period)
+    WHERE o.indicator_id = ?
+    UNION ALL
+    SELECT area_code, period, value, denominator FROM upload_diff
+    WHERE change = 'insert' AND indicator_id = ?
+    ORDER BY area_code, period
+"""
+
+
+def _prepare_releases(db: Database, frame: pd.DataFrame, decide: ReleaseDecider) -> Prepared:
+    """Each indicator the upload would change, decided on the cells a reader sees now and on
+    the cells the upload would leave (`record_releases` checks both before using a decision).
+    Nothing is locked while deciding; empty when the database has no key yet."""
+    with db.reading() as con:
+        try:
+            diff = _diff(con, frame)
+            if not diff.changes_anything or not has_key(con):
+                return {}
+            changed = con.execute(
+                """SELECT DISTINCT indicator_id FROM upload_diff
+                   WHERE change <> 'unchanged' ORDER BY indicator_id"""
+            ).fetchall()
+            before = snapshot(con, [str(i) for (i,) in changed])
+            key = disclosure_key_of(con)
+            after = {}
+            for indicator_id in before:
+                cells = con.execute(_CELLS_AFTER_SQL, [indicator_id, indicator_id]).df()
+                cells["period"] = pd.to_datetime(cells["period"])
+                after[indicator_id] = cells
+        finally:
+            _cleanup(con)
+    return {
+        indicator_id: (
+            cells_before,
+            hidden_before,
+            after[indicator_id],
+            decide(indicator_id, cells_before, hidden_before, after[indicator_id], key=key),
+        )
+        for indicator_id, (cells_before, hidden_before) in before.items()
+    }
+
+
 def commit_upload(
     db: Database,
     frame: pd.DataFrame,
@@ -184,6 +231,10 @@ def commit_upload(
     commit escapes it. Not called when the upload changes nothing.
     """
     now = datetime.now(UTC).replace(tzinfo=None)
+    # The release decisions are most of a commit's work (seconds at county scale): taken first
+    # on what a reader sees now, they keep the file locked only for the writing. In the
+    # transaction each is used only when its cells before and after are the ones found there.
+    prepared = _prepare_releases(db, frame, decide) if decide is not None else None
     with db.writing() as con:
         try:
             diff = _diff(con, frame)
@@ -243,7 +294,7 @@ def commit_upload(
                     [upload_id],
                 )
             if decide is not None and before is not None:
-                record_releases(con, before, decide, int(upload_id))
+                record_releases(con, before, decide, int(upload_id), prepared=prepared)
             detail = {"upload_id": int(upload_id), "file_name": file_name, **(extra or {})}
             _audit(con, user, "upload", detail)
             return UploadRecord(upload_id=int(upload_id), diff=diff)
