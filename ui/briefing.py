@@ -11,8 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from charts import RenderError
-from exports.briefing import BriefingError, Selection, build_pack, to_pdf, to_pptx
-from i18n import t
+from exports.briefing import BriefingError, Selection, build_pack
+from exports.briefing_pdf import to_pdf
+from exports.briefing_pptx import to_pptx
+from i18n import error_text, t
 from metrics.catalog import Catalog
 from metrics.formatting import format_month
 from metrics.overview import REGION
@@ -138,7 +140,7 @@ def draw_briefing_pack(f: Filters, catalog: Catalog) -> None:
                 )
                 pptx, pdf = _pack_files(key, f.briefing, chosen, area, *period, lang)
             except (BriefingError, RenderError) as exc:
-                st.error(t("briefing_pack_failed", lang, error=exc))
+                st.error(t("briefing_pack_failed", lang, error=error_text(exc, lang)))
                 return
         st.success(t("briefing_pack_ready", lang, n=len(chosen)))
         name = f"lagesbild_dragningspaket_{area}_{last}"

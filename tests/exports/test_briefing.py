@@ -22,8 +22,10 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
-from exports import briefing
-from exports.briefing import BriefingError, Selection, build_pack, to_pdf, to_pptx
+from exports import briefing, briefing_layout
+from exports.briefing import BriefingError, Selection, build_pack
+from exports.briefing_pdf import to_pdf
+from exports.briefing_pptx import to_pptx
 from metrics.catalog import load_catalog
 from metrics.disclosure import apply_disclosure, period_total_text, period_totals
 from metrics.overview import build_overview
@@ -253,13 +255,14 @@ def test_briefing_mode_never_shows_a_suppressed_small_count(obs):
         assert "Senaste värde: 3 " not in flat(text)
 
 
-def test_nothing_chosen_is_refused(obs):
-    with pytest.raises(BriefingError, match="minst en indikator"):
-        make(obs, ())
+def test_nothing_chosen_is_refused_in_the_readers_language(obs):
+    with pytest.raises(BriefingError, match="minst en indikator") as refused:
+        make(obs, (), lang="en")
+    assert refused.value.text("en") == "Choose at least one indicator or goal."
 
 
 def test_without_a_font_with_swedish_letters_the_pdf_says_what_to_install(obs, monkeypatch):
-    monkeypatch.setattr(briefing, "FONT_CANDIDATES", (("/nowhere/a.ttf", "/nowhere/b.ttf"),))
+    monkeypatch.setattr(briefing_layout, "FONT_CANDIDATES", (("/nowhere/a.ttf", "/nowhere/b.ttf"),))
     with pytest.raises(BriefingError, match="fonts-dejavu-core"):
         to_pdf(make(obs, ("reported_rape",)))
 
@@ -314,7 +317,7 @@ def text_boxes(pptx: bytes):
 def test_no_text_runs_off_its_box_or_the_slide(obs):
     from exports.textfit import TextMeasure
 
-    measure = TextMeasure(*briefing.find_fonts())
+    measure = TextMeasure(*briefing_layout.find_fonts())
     long_notes = pd.DataFrame(
         {
             "period": pd.to_datetime(["2026-09-01", "2026-08-01", "2026-07-01"]),

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from exports.briefing import to_pdf, to_pptx
+from exports.briefing_pdf import to_pdf
+from exports.briefing_pptx import to_pptx
 from metrics.disclosure import apply_disclosure
 from metrics.population import Population
 from tests.exports.test_briefing import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exports.briefing import find_fonts
+from exports.briefing_layout import find_fonts
 from exports.textfit import ELLIPSIS, LINE_HEIGHT, Para, TextMeasure
 
 

@@ -58,7 +58,6 @@ PENDING = {
     "metrics/reading.py",
     "metrics/catalog.py",
     "metrics/intervals.py",
-    "exports/briefing.py",
     "charts/context.py",
     "charts/describe.py",
     "charts/render.py",
