@@ -76,7 +76,7 @@ apply_page_layout()
 localise_streamlit(lang)
 draw_sidebar(user, catalog)
 draw_account(user, lang)
-state.sync_url()
+state.sync_url(page.url_path, catalog)
 # The page checks that it runs from here (ui/entry.py: Streamlit's old pages/ mode would run it alone).
 with entered():
     page.run()

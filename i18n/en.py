@@ -153,7 +153,7 @@ TEXT: dict[str, str] = {
     "gryning_areas": "Initiativ Gryning – {count} areas",
     "goal_number": "Goal {number}",
     "latest": "Latest",
-    "vs_last_year": "Change since {month}",
+    "vs_last_year": "Change since {period}",
     "signals": "Signals among {n} indicators",
     "signals_one": "Signals among 1 indicator",
     "rollup_improvement": "improvement",
@@ -766,4 +766,6 @@ A file is stored whole or not at all, and every problem is shown with its row an
     "history_population": "The upload is a population table from SCB: the population figures it added or replaced.",
     "history_population_confirm": "Undo upload #{id}? {n} population figures are restored: new figures are removed and replaced figures get their earlier values back.",
     "history_population_confirm_one": "Undo upload #{id}? 1 population figure is restored: a new figure is removed or a replaced figure gets its earlier value back.",
+    "upload_sheet": "Sheet",
+    "upload_sheet_help": "The workbook has several sheets. The first sheet with a header row is chosen; choose another sheet to read it instead.",
 }

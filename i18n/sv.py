@@ -153,7 +153,7 @@ TEXT: dict[str, str] = {
     "gryning_areas": "Initiativ Gryning – {count} områden",
     "goal_number": "Mål {number}",
     "latest": "Senaste",
-    "vs_last_year": "Förändring mot {month}",
+    "vs_last_year": "Förändring mot {period}",
     "signals": "Signaler bland {n} indikatorer",
     "signals_one": "Signaler bland 1 indikator",
     "rollup_improvement": "förbättring",
@@ -766,4 +766,6 @@ Filen sparas hel eller inte alls, och varje problem visas med rad och kolumn som
     "history_population": "Uppladdningen är en befolkningstabell från SCB: de befolkningsvärden den lade till eller ersatte.",
     "history_population_confirm": "Ångra uppladdning #{id}? {n} befolkningsvärden återställs: nya värden tas bort och ersatta värden får tillbaka sina tidigare värden.",
     "history_population_confirm_one": "Ångra uppladdning #{id}? 1 befolkningsvärde återställs: ett nytt värde tas bort eller ett ersatt värde får tillbaka sitt tidigare värde.",
+    "upload_sheet": "Blad",
+    "upload_sheet_help": "Arbetsboken har flera blad. Förvalt är det första bladet med en rubrikrad; välj ett annat blad för att läsa det i stället.",
 }

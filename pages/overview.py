@@ -10,6 +10,7 @@ from charts import sparkline_svg
 from i18n import number_word, t
 from metrics.formatting import format_change, format_month, format_value
 from metrics.overview import GoalCard
+from metrics.periods import format_period
 from ui import data, state
 from ui.briefing import draw_briefing_pack
 from ui.components import badge_html, reading_html
@@ -81,7 +82,11 @@ def draw_card(card: GoalCard) -> None:
             )
             if delta:
                 st.caption(
-                    t("vs_last_year", lang, month=format_month(card.yoy.previous_period, lang))
+                    t(
+                        "vs_last_year",
+                        lang,
+                        period=format_period(card.yoy.previous_period, ind.frequency, lang),
+                    )
                 )
             if a.latest_hidden:
                 st.caption(t("latest_hidden", lang, month=format_month(a.period, lang)))

@@ -93,10 +93,11 @@ def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
     year, area = (
         stated_year_and_area(payload, sha256) if review.handled_table(payload) else (None, None)
     )
+    sheet = chosen_sheet(name, payload, sha256, year, area)
     with st.status(
         t("upload_reading", lang, name=markdown_text(name, limit=FILE_NAME_LIMIT)), expanded=False
     ) as status:
-        preview = review.preview_file(payload, name, sha256, year, area)
+        preview = review.preview_file(payload, name, sha256, year, area, sheet)
         if preview.ok:
             status.update(
                 label=t(
@@ -250,6 +251,26 @@ def draw_population(name: str, payload: bytes, sha256: str, number: int, done) -
         on_click=review.save_population,
         args=(sha256,),
     )
+
+
+def chosen_sheet(
+    name: str, payload: bytes, sha256: str, year: int | None, area: str | None
+) -> str | None:
+    """A workbook with more than one sheet: the sheets offered, the one read without a choice
+    (the first with a header row, normally the first) chosen; None reads that one."""
+    sheets = review.workbook_sheets(payload, name, sha256)
+    if len(sheets) < 2:
+        return None
+    with st.spinner(t("upload_reading", lang, name=markdown_text(name, limit=FILE_NAME_LIMIT))):
+        found = review.preview_file(payload, name, sha256, year, area).sheet
+    chosen = st.selectbox(
+        t("upload_sheet", lang),
+        sheets,
+        index=sheets.index(found) if found in sheets else 0,
+        key=f"sheet_{sha256}",
+        help=t("upload_sheet_help", lang),
+    )
+    return None if chosen == found else chosen
 
 
 def stated_year_and_area(payload: bytes, sha256: str) -> tuple[int | None, str | None]:

@@ -17,6 +17,7 @@ from auth import User
 from ingest.handled import allowed_areas, is_handled_line
 from ingest.pipeline import IngestReport, ingest_upload, judge_upload
 from ingest.reader import UnreadableText, decode_bytes
+from ingest.workbook import WorkbookRefused, is_workbook, open_workbook
 from ingest.worker import check_isolated
 from metrics.catalog import Catalog
 from metrics.disclosure import ReleaseDecider
@@ -54,6 +55,7 @@ class Preview:
     revisions: pd.DataFrame
     new_values: pd.DataFrame
     plausibility: Plausibility = Plausibility()
+    sheet: str = ""  # the sheet read, for a workbook (.xlsx)
 
     @property
     def ok(self) -> bool:
@@ -125,7 +127,21 @@ def preview_upload(
         revisions=revisions,
         new_values=new_values,
         plausibility=plausibility,
+        sheet=checked.sheet,
     )
+
+
+def workbook_sheets(payload: bytes, file_name: str) -> tuple[str, ...]:
+    """The sheets of a workbook (.xlsx) in their order, for a page to offer (preview_upload's
+    `sheet`); () for a file that is not a workbook or a workbook that is refused (its preview
+    says why). The container is inspected in bounded memory before it is opened
+    (ingest.workbook.open_workbook); no role is needed (nothing is read from the store)."""
+    if not is_workbook(payload, file_name):
+        return ()
+    try:
+        return tuple(open_workbook(payload).sheet_names)
+    except WorkbookRefused:
+        return ()
 
 
 def handled_table_recognised(payload: bytes) -> bool:

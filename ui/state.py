@@ -54,6 +54,11 @@ FIRST_MONTH = "2019-01"
 # value is refused before it is looked at.
 MAX_VALUE_LENGTH = 64
 _MONTH_SHAPE = re.compile(r"(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])")
+_QUARTER_SHAPE = re.compile(r"(?P<year>\d{4})[KQ](?P<quarter>[1-4])")
+_YEAR_SHAPE = re.compile(r"(?P<year>\d{4})")
+# The page whose period selection concerns one indicator: its URL writes from/to at that
+# indicator's frequency ("2025", "2025K3"); every other page writes months.
+INDICATOR_PAGE = "indicator"
 
 
 def _valid(name: str, value: str, catalog: Catalog) -> bool:
@@ -68,7 +73,7 @@ def _valid(name: str, value: str, catalog: Catalog) -> bool:
     if name == "indicator":
         return value in {i.id for i in catalog.indicators}
     if name in ("start", "end"):
-        return value == "" or _url_month(value) is not None
+        return value == "" or url_period(value, end=name == "end") is not None
     if name == "briefing":
         return value in ("0", "1")
     return False
@@ -92,6 +97,49 @@ def _url_month(value: str, today: pd.Timestamp | None = None) -> pd.Timestamp | 
     return pd.Timestamp(wanted[0], wanted[1], 1)
 
 
+def url_period(value: str, *, end: bool, today: pd.Timestamp | None = None) -> str | None:
+    """A period as a link writes `from` or `to`, as the month the selection holds ("YYYY-MM"):
+    a month ("2026-03", what every link written so far holds), a quarter ("2025K3" or "2025Q3")
+    or a year ("2025"). A quarter or a year starts (`from`) at its first month and ends (`to`)
+    at its last, or at the current month when it is not over; None for anything else, and for a
+    period wholly before FIRST_MONTH or after the current month (as `_url_month`)."""
+    if not isinstance(value, str):
+        return None
+    if _MONTH_SHAPE.fullmatch(value):
+        found = _url_month(value, today)
+        return None if found is None else f"{found:%Y-%m}"
+    quarter, year = _QUARTER_SHAPE.fullmatch(value), _YEAR_SHAPE.fullmatch(value)
+    if quarter is not None:
+        first = 3 * int(quarter["quarter"]) - 2
+        months = (int(quarter["year"]), first), (int(quarter["year"]), first + 2)
+    elif year is not None:
+        months = (int(year["year"]), 1), (int(year["year"]), 12)
+    else:
+        return None
+    now = today or pd.Timestamp.now()
+    lowest = tuple(int(part) for part in FIRST_MONTH.split("-"))
+    if months[1] < lowest or months[0] > (now.year, now.month):
+        return None
+    wanted = min(months[1], (now.year, now.month)) if end else max(months[0], lowest)
+    return f"{wanted[0]}-{wanted[1]:02d}"
+
+
+def url_code(month: str, frequency: str, *, end: bool) -> str:
+    """The selection's month ("YYYY-MM", or "" for the first/latest) as a link writes it for an
+    indicator of `frequency`: "2025" for a yearly indicator's period from January (`from`) or to
+    December (`to`), "2025K3" for a quarterly one's from or to a quarter's bound, the month
+    otherwise, so that url_period reads back exactly the same month."""
+    match = _MONTH_SHAPE.fullmatch(month or "")
+    if match is None or frequency not in ("yearly", "quarterly"):
+        return month
+    year, number = int(match["year"]), int(match["month"])
+    if frequency == "yearly" and number == (12 if end else 1):
+        return f"{year}"
+    if frequency == "quarterly" and number % 3 == (0 if end else 1):
+        return f"{year}K{(number - 1) // 3 + 1}"
+    return month
+
+
 def _month(value: str) -> pd.Timestamp | None:
     """A stored selection ("YYYY-MM", written by init_state or the slider) as its first day."""
     return _url_month(value)
@@ -107,7 +155,10 @@ def read_url(params: Mapping[str, str], catalog: Catalog) -> tuple[dict[str, str
     for name, url_key in URL_KEYS.items():
         value = params.get(url_key, DEFAULTS[name])
         if _valid(name, value, catalog):
-            chosen[name] = value
+            # A period is held as its month ("2025" from January, to December).
+            chosen[name] = (
+                url_period(value, end=name == "end") or "" if name in ("start", "end") else value
+            )
         else:
             chosen[name] = DEFAULTS[name]
             rejected.append(url_key)
@@ -166,9 +217,23 @@ def filters() -> Filters:
     )
 
 
-def sync_url() -> None:
-    """Write the selections into the URL, so a copied link reproduces the view."""
-    wanted = {URL_KEYS[name]: get(name) for name in URL_KEYS if get(name) != ""}
+def sync_url(page: str = "", catalog: Catalog | None = None) -> None:
+    """Write the selections into the URL, so a copied link reproduces the view. On the indicator
+    page (`page` its url_path) the period is written at the chosen indicator's frequency where it
+    falls on that frequency's bounds (url_code: "from=2021&to=2025" for a yearly indicator);
+    elsewhere, and for a monthly indicator, as months."""
+    frequency = "monthly"
+    if page == INDICATOR_PAGE and catalog is not None:
+        frequency = catalog.indicator(get("indicator")).frequency
+    wanted = {
+        URL_KEYS[name]: (
+            url_code(get(name), frequency, end=name == "end")
+            if name in ("start", "end")
+            else get(name)
+        )
+        for name in URL_KEYS
+        if get(name) != ""
+    }
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
 

@@ -39,7 +39,7 @@ SHOWN_ROWS = 1000
 """Tables longer than this show their first rows and offer the whole list as a download."""
 LOCAL_TZ = "Europe/Stockholm"
 
-_CHECKED = "upload_checked"  # sha256 -> (file name, bytes, year, area): what the analyst previewed
+_CHECKED = "upload_checked"  # sha256 -> (file name, bytes, year, area, sheet): what was previewed
 _OUTCOME = "upload_outcome"  # sha256 -> ("saved", upload id) | ("nothing", None) | ("error", text)
 _PICK = "history_pick"  # upload id the history page should open with
 _CONFIRM = "history_confirm"  # upload id waiting for the analyst to confirm its undo
@@ -64,18 +64,33 @@ def preview_file(
     sha256: str,
     year: int | None = None,
     area: str | None = None,
+    sheet: str | None = None,
 ) -> Preview:
     """Check `payload` (whose sha256_of is `sha256`) and plan it against the store as the
     signed-in user (services.uploads.preview_upload); remembers the bytes as previewed, with
-    the year and area the analyst stated for BRÅ's table of handled offences (else None).
+    the year and area the analyst stated for BRÅ's table of handled offences (else None) and
+    the workbook sheet chosen (None: the first with a header row).
 
-    Cached per user, file content, name, year and area, the stamps of the stored data and uploads
-    (a sign-in or a note does not check the file again) and day (the latest allowed month moves).
+    Cached per user, file content, name, year, area and sheet, the stamps of the stored data and
+    uploads (a sign-in or a note does not check the file again) and day (the latest allowed month
+    moves).
     """
-    st.session_state.setdefault(_CHECKED, {})[sha256] = (file_name, payload, year, area)
+    st.session_state.setdefault(_CHECKED, {})[sha256] = (file_name, payload, year, area, sheet)
     user = current_user()
     stamps = (data.stamp("data"), data.stamp("uploads"))
-    return _preview(user, sha256, file_name, stamps, date.today().isoformat(), year, area, payload)
+    today = date.today().isoformat()
+    return _preview(user, sha256, file_name, stamps, today, year, area, sheet, payload)
+
+
+def workbook_sheets(payload: bytes, file_name: str, sha256: str) -> tuple[str, ...]:
+    """The sheets of a workbook, in order (services.uploads.workbook_sheets; () for other files),
+    read once per file (keyed on its sha256_of, not its bytes)."""
+    return _sheets(sha256, file_name, payload)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _sheets(sha256: str, file_name: str, _payload: bytes) -> tuple[str, ...]:
+    return uploads_service.workbook_sheets(_payload, file_name)
 
 
 def handled_table(payload: bytes) -> bool:
@@ -106,6 +121,7 @@ def _preview(
     today: str,
     year: int | None,
     area: str | None,
+    sheet: str | None,
     _payload: bytes,
 ) -> Preview:
     return uploads_service.preview_upload(
@@ -117,6 +133,7 @@ def _preview(
         today=date.fromisoformat(today),
         year=year,
         area=area,
+        sheet=sheet,
     )
 
 
@@ -133,7 +150,7 @@ def preview_population(payload: bytes, file_name: str, sha256: str) -> Populatio
     """What the SCB file would change in the population table, as the signed-in user
     (services.population.preview_population); remembers the bytes as previewed. Cached per user,
     file and version of the database file (the population table has no stamp of its own)."""
-    st.session_state.setdefault(_CHECKED, {})[sha256] = (file_name, payload, None, None)
+    st.session_state.setdefault(_CHECKED, {})[sha256] = (file_name, payload, None, None, None)
     return _population_preview(current_user(), sha256, file_name, data.version(), payload)
 
 
@@ -153,7 +170,7 @@ def save_population(sha256: str) -> None:
     outcomes = st.session_state.setdefault(_OUTCOME, {})
     lang = state.get("lang")
     try:
-        file_name, payload, _, _ = st.session_state.get(_CHECKED, {})[sha256]
+        file_name, payload, *_ = st.session_state.get(_CHECKED, {})[sha256]
         if sha256_of(payload) != sha256:
             raise KeyError(sha256)
         result = population_service.import_population(
@@ -429,7 +446,7 @@ def save_previewed(sha256: str, confirmed: tuple[str, ...] = ()) -> None:
     """
     outcomes = st.session_state.setdefault(_OUTCOME, {})
     try:
-        file_name, payload, year, area = st.session_state.get(_CHECKED, {})[sha256]
+        file_name, payload, year, area, sheet = st.session_state.get(_CHECKED, {})[sha256]
         if sha256_of(payload) != sha256:
             raise KeyError(sha256)
         report = uploads_service.commit_upload(
@@ -441,6 +458,7 @@ def save_previewed(sha256: str, confirmed: tuple[str, ...] = ()) -> None:
             confirm_warnings=tuple(confirmed),
             year=year,
             area=area,
+            sheet=sheet,
         )
     except KeyError:
         outcomes[sha256] = ("error", t("upload_preview_lost", state.get("lang")))

@@ -102,3 +102,12 @@ def test_below_analyst_every_operation_is_refused_in_swedish_and_nothing_changes
             call()
     assert count_observations(seeded_db) == 7
     assert uploads(seeded_db, ANALYST)["undone_at"].isna().all()
+
+
+def test_a_workbooks_sheets_are_listed_in_order_and_other_files_have_none():
+    from services.uploads import workbook_sheets
+
+    assert workbook_sheets((FIXTURES / "tva_blad.xlsx").read_bytes(), "b.xlsx") == ("Mars", "April")
+    assert workbook_sheets((FIXTURES / "seed.xlsx").read_bytes(), "seed.xlsx") == ("seed",)
+    assert workbook_sheets(SEED, "seed.csv") == ()
+    assert workbook_sheets((FIXTURES / "seed_krypterad.xlsx").read_bytes(), "k.xlsx") == ()
