@@ -379,9 +379,18 @@ def revisions(indicator_id: str) -> pd.DataFrame:
     return _revisions(_key(False, [indicator_id], None), indicator_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _all_events(events_stamp: tuple) -> pd.DataFrame:
+    return list_events(database(), None)
+
+
 def _events(events_stamp: tuple, indicator_id: str | None) -> pd.DataFrame:
-    return list_events(database(), indicator_id)
+    """The events (those concerning `indicator_id`: named or for every indicator), from one
+    read per events stamp shared by every session (a goal page asks for 13 indicators)."""
+    frame = _all_events(events_stamp)
+    if indicator_id is not None:
+        frame = frame[[not ids or indicator_id in ids for ids in frame["indicator_ids"]]]
+    return frame.copy()
 
 
 def events() -> pd.DataFrame:
@@ -401,14 +410,16 @@ def chart_events(
     return list(zip(frame["period"], labels, strict=True))
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def _comments(comments_stamp: tuple, indicator_id: str, area: str) -> pd.DataFrame:
-    return list_comments(database(), indicator_id, area)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _all_comments(comments_stamp: tuple) -> pd.DataFrame:
+    return list_comments(database())
 
 
 def comments(indicator_id: str, area: str) -> pd.DataFrame:
-    """Notes on an indicator in an area, latest month first."""
-    return _comments(stamp("comments"), indicator_id, area)
+    """Notes on an indicator in an area, latest month first (one read per comments stamp,
+    shared by every session; storage.list_comments's order)."""
+    frame = _all_comments(stamp("comments"))
+    return frame[(frame["indicator_id"] == indicator_id) & (frame["area_code"] == area)].copy()
 
 
 # -- process changes (where limits start again) ------------------------------------------------
