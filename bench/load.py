@@ -209,7 +209,9 @@ async def session(
                     return
                 report.page_loads += 1
                 loads.append(seconds)
-                _record(report, started=time.monotonic() - seconds, page=page, query=query, s=seconds)
+                _record(
+                    report, started=time.monotonic() - seconds, page=page, query=query, s=seconds
+                )
                 for problem in problems:
                     report.add_error(problem)
                 await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from plotly.graph_objects import Figure
 import streamlit as st
+from plotly.graph_objects import Figure
 
 from charts import ChartContext, area_comparison_figure, plotly_config
 from charts.comparison import (

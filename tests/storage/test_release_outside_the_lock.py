@@ -13,16 +13,9 @@ from metrics.disclosure import ReleaseDecider
 from storage import load_release
 from storage.disclosure import record_releases, snapshot
 from tests.conftest import TODAY
+from tests.storage.test_disclosure_releases import BODY as FIRST
 
 CATALOG = load_catalog()
-FIRST = b"""indicator_id,period,area_code,value
-reported_rape,2026-01,0128,9
-reported_rape,2026-02,0128,8
-reported_rape,2026-03,0128,2
-reported_rape,2026-01,STHLM,170
-reported_rape,2026-02,STHLM,160
-reported_rape,2026-03,STHLM,175
-"""
 REVISION = b"""indicator_id,period,area_code,value
 reported_rape,2026-02,0128,3
 reported_rape,2026-04,0128,4
