@@ -22,13 +22,56 @@ from charts.context import ChartContext
 from i18n import Lang
 from metrics.formatting import NBSP, format_number, format_percent, month_name
 from metrics.periods import MONTHS_IN, format_period, period_range
-from metrics.progress import GREY
+from metrics.progress import Icon
 from metrics.text import plain_text
 
 FONT_FAMILY = (
     '"Source Sans Pro", "Source Sans 3", "Segoe UI", Roboto, "Helvetica Neue", Arial, '
     '"Liberation Sans", "DejaVu Sans", sans-serif'
 )
+BLUE = "#1f77b4"
+"""Improvement and consistently passing (NHS Making Data Count uses blue for good news)."""
+ORANGE = "#e6820e"
+"""Concern and consistently failing; blue/orange stay apart for all common colour-vision types."""
+GREY = "#7f7f7f"
+"""Common cause and hit-and-miss: nothing to act on."""
+PURPLE = "#7b4fa6"
+"""Special cause on a neutral indicator: unusual, but neither better nor worse in itself."""
+
+
+@dataclass(frozen=True)
+class IconStyle:
+    """How a signal icon is drawn: a Plotly marker symbol name and a colour.
+
+    Shape as well as colour carries the meaning (improvement = triangle, concern = diamond,
+    neutral = square, common cause = circle), so the icons survive grey-scale printing and
+    colour-blindness.
+    """
+
+    shape: str
+    colour: str
+
+
+ICON_STYLES: dict[str, IconStyle] = {
+    "improvement_high": IconStyle("triangle-up", BLUE),
+    "improvement_low": IconStyle("triangle-down", BLUE),
+    "concern_high": IconStyle("diamond", ORANGE),
+    "concern_low": IconStyle("diamond", ORANGE),
+    "neutral_high": IconStyle("square", PURPLE),
+    "neutral_low": IconStyle("square", PURPLE),
+    "common_cause": IconStyle("circle", GREY),
+    "pass": IconStyle("hexagon", BLUE),
+    "fail": IconStyle("x", ORANGE),
+    "hit_and_miss": IconStyle("circle-open", GREY),
+}
+"""Each icon of metrics.progress (VARIATION_ICONS, ASSURANCE_ICONS) by id: how it is drawn."""
+
+
+def icon_style(icon: Icon) -> IconStyle:
+    """How ``icon`` is drawn (every icon metrics hands out has a style)."""
+    return ICON_STYLES[icon.id]
+
+
 INK = "#1f2933"
 """Titles and the demo marking."""
 MUTED = "#52606d"

@@ -321,7 +321,8 @@ def _signal_trace(points: _Points, chosen: list[int], icon: Icon, name: str) -> 
     whenever there is a final point.
     """
     chosen = sorted(chosen, key=lambda i: bool(points.preliminary[i]))
-    symbols = [icon.shape + ("-open" if points.preliminary[i] else "") for i in chosen]
+    style = theme.icon_style(icon)
+    symbols = [style.shape + ("-open" if points.preliminary[i] else "") for i in chosen]
     return go.Scatter(
         x=points.x[chosen],
         y=points.value[chosen],
@@ -330,8 +331,8 @@ def _signal_trace(points: _Points, chosen: list[int], icon: Icon, name: str) -> 
         marker={
             "symbol": symbols,
             "size": 11,
-            "color": icon.colour,
-            "line": {"color": icon.colour, "width": 1.8},
+            "color": style.colour,
+            "line": {"color": style.colour, "width": 1.8},
         },
         hoverinfo="skip",
         legendrank=20,

@@ -21,6 +21,7 @@ import pandas as pd
 from charts import figure_to_png
 from charts.glyphs import glyph
 from charts.indicator import build_indicator_chart
+from charts.theme import icon_style
 from exports.briefing_compare import ComparisonPage, comparison_page
 from i18n import Lang, MessageError, t
 from metrics.catalog import Catalog, Indicator
@@ -388,7 +389,7 @@ def _latest_text(indicator: Indicator, assessment: Reading, lang: Lang) -> str:
 def _icon_text(icon: Icon | None, lang: Lang) -> str:
     if icon is None:
         return t("pack_no_reading", lang)
-    return f"{glyph(icon.shape)} {icon.text(lang)}"
+    return f"{glyph(icon_style(icon).shape)} {icon.text(lang)}"
 
 
 def _note_lines(

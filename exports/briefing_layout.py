@@ -11,6 +11,7 @@ from pathlib import Path
 
 from charts.comparison import GLYPHS
 from charts.glyphs import glyph
+from charts.theme import icon_style
 from exports.briefing import BriefingError, BriefingPack, IndicatorPage
 from exports.briefing_compare import ComparisonPage
 from exports.textfit import Colour, Para, Run, TextMeasure
@@ -34,7 +35,7 @@ def _icon_para(label: str, icon: Icon, lang: Lang, size: float) -> Para:
     return Para(
         (
             Run(f"{label}: "),
-            Run(glyph(icon.shape), colour=_rgb(icon.colour)),
+            Run(glyph(icon_style(icon).shape), colour=_rgb(icon_style(icon).colour)),
             Run(f" {icon.text(lang)}"),
         ),
         size,

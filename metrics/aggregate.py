@@ -549,14 +549,25 @@ def year_on_year(
         current = pd.Timestamp(present.index[-1])
     else:
         current = pd.Timestamp(period).to_period("M").to_timestamp()
-    previous = current - pd.DateOffset(years=1)
     value = _value_at(values, current)
-    base = _value_at(values, previous)
-    change = None if value is None or base is None else value - base
-    relative = None if change is None or base == 0 else change / base
+    previous, base, change, relative = change_from_year_earlier(values, current, value)
     return YearOnYear(
         indicator.id, indicator.kind, current, value, previous, base, change, relative
     )
+
+
+def change_from_year_earlier(
+    values: pd.Series, period: pd.Timestamp, value: float | None
+) -> tuple[pd.Timestamp, float | None, float | None, float | None]:
+    """``value`` (at ``period``) against the same period a year earlier in ``values`` (indexed
+    by period): (that period, its value, the change, the change relative to it). The change is
+    None when either value is missing (NaN or absent); the relative change also when the earlier
+    value is 0."""
+    previous = period - pd.DateOffset(years=1)
+    base = _value_at(values, previous)
+    change = None if value is None or base is None else value - base
+    relative = None if change is None or base == 0 else change / base
+    return previous, base, change, relative
 
 
 def _value_at(values: pd.Series, period: pd.Timestamp) -> float | None:

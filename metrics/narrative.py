@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from i18n import Lang
+from i18n import Lang, t
 from metrics.formatting import format_month
 from metrics.periods import next_period
 from metrics.reading import Reading
@@ -17,107 +17,6 @@ from metrics.reading import Reading
 if TYPE_CHECKING:
     from metrics.catalog import Catalog, Goal, Indicator
 
-
-TEXTS: dict[str, dict[str, str]] = {
-    "sv": {
-        "heading": "Sammanfattning för {month}",
-        "goal_county": "Mål {number}",
-        "goal_gryning": "Gryning – {short}",
-        "heading_county": "Mål {number}: {short}",
-        "heading_gryning": "Initiativ Gryning – {short}",
-        "indicator_one": "indikator",
-        "indicator_many": "indikatorer",
-        "count_improvement": "visar förbättring",
-        "count_concern": "visar försämring",
-        "count_common_cause": "varierar slumpmässigt",
-        "count_neutral": "visar en ovanlig förändring utan given riktning",
-        "count_too_little_data": "har för få mätpunkter för att bedöma",
-        "count_rare_event": "följs som sällsynta händelser",
-        "count_rare_event_one": "följs som sällsynt händelse",
-        "count_stock": "följs som nivå mot målet",
-        "count_hidden": "kan inte bedömas eftersom för många värden är dolda (röjandeskydd)",
-        "count_stale": "saknar uppgift för {month}",
-        "improvement": "{ref}: {label} visar en förbättring som inte är slumpmässig (särskild orsak).",
-        "concern": "{ref}: {label} visar en försämring som inte är slumpmässig (särskild orsak).",
-        "neutral_high": (
-            "{ref}: {label} ligger ovanligt högt (särskild orsak); "
-            "det är varken bra eller dåligt i sig."
-        ),
-        "neutral_low": (
-            "{ref}: {label} ligger ovanligt lågt (särskild orsak); "
-            "det är varken bra eller dåligt i sig."
-        ),
-        "pass": "Målet för {label} nås konsekvent.",
-        "fail": "Målet för {label} missas konsekvent.",
-        "hit_and_miss": "Det är osäkert om målet för {label} nås.",
-        "rare_events": "{ref}: {label}: {count} {events} hittills under {year}, senast i {last}.",
-        "rare_none_since": "{ref}: {label}: inga händelser hittills under {year}; senast i {last}.",
-        "rare_none": "{ref}: {label}: inga händelser sedan {first}.",
-        "rare_hidden": "{ref}: {label}: .. hittills under {year} (för få fall för att visas).",
-        "rare_none_hidden_last": (
-            "{ref}: {label}: inga händelser hittills under {year}; när den senaste inträffade "
-            "kan inte visas (för få fall för att visas)."
-        ),
-        "event_one": "händelse",
-        "event_many": "händelser",
-        "rare_target": "Målet är {target}.",
-        "stock": "{ref}: {label}: {words}.",
-        "context": "Att tänka på: {context}",
-    },
-    "en": {
-        "heading": "Summary for {month}",
-        "goal_county": "Goal {number}",
-        "goal_gryning": "Gryning – {short}",
-        "heading_county": "Goal {number}: {short}",
-        "heading_gryning": "Initiativ Gryning – {short}",
-        "indicator_one": "indicator",
-        "indicator_many": "indicators",
-        "count_improvement": "show improvement",
-        "count_improvement_one": "shows improvement",
-        "count_concern": "show deterioration",
-        "count_concern_one": "shows deterioration",
-        "count_common_cause": "vary randomly (common cause)",
-        "count_common_cause_one": "varies randomly (common cause)",
-        "count_neutral": "show an unusual change with no given direction",
-        "count_neutral_one": "shows an unusual change with no given direction",
-        "count_too_little_data": "have too few data points to judge",
-        "count_too_little_data_one": "has too few data points to judge",
-        "count_rare_event": "are followed as rare events",
-        "count_rare_event_one": "is followed as a rare event",
-        "count_stock": "are followed as a level against the target",
-        "count_stock_one": "is followed as a level against the target",
-        "count_hidden": "cannot be read because too many values are hidden (disclosure control)",
-        "count_stale": "have no figure for {month}",
-        "count_stale_one": "has no figure for {month}",
-        "improvement": "{ref}: {label} – an improvement that is not random (special cause).",
-        "concern": "{ref}: {label} – a deterioration that is not random (special cause).",
-        "neutral_high": (
-            "{ref}: {label} – unusually high (special cause); "
-            "that is neither good nor bad in itself."
-        ),
-        "neutral_low": (
-            "{ref}: {label} – unusually low (special cause); "
-            "that is neither good nor bad in itself."
-        ),
-        "pass": "The target for {label} is consistently met.",
-        "fail": "The target for {label} is consistently missed.",
-        "hit_and_miss": "It is uncertain whether the target for {label} will be met.",
-        "rare_events": "{ref}: {label}: {count} {events} so far in {year}, the latest in {last}.",
-        "rare_none_since": "{ref}: {label}: no events so far in {year}; the latest in {last}.",
-        "rare_none": "{ref}: {label}: no events since {first}.",
-        "rare_hidden": "{ref}: {label}: .. so far in {year} (too few cases to show).",
-        "rare_none_hidden_last": (
-            "{ref}: {label}: no events so far in {year}; when the latest occurred cannot be "
-            "shown (too few cases to show)."
-        ),
-        "event_one": "event",
-        "event_many": "events",
-        "rare_target": "The target is {target}.",
-        "stock": "{ref}: {label}: {words}.",
-        "context": "Note: {context}",
-    },
-}
-"""Every sentence the summary can contain, per language (the only place its words live)."""
 
 _COUNT_ORDER = ("improvement", "concern", "common_cause")
 """Always in the count line, even at 0; the other categories only when present."""
@@ -160,7 +59,6 @@ def monthly_summary(
     "the target is consistently met/missed" for common cause indicators too.
     The count line counts each indicator once; an indicator in two goals is described in both.
     """
-    texts = TEXTS[lang]
     month = pd.Timestamp(period).to_period("M").to_timestamp()
     items = list(assessments.values()) if isinstance(assessments, Mapping) else list(assessments)
     by_id = {a.indicator_id: a for a in items}
@@ -170,7 +68,7 @@ def monthly_summary(
     sections = [
         Section(
             None,
-            texts["heading"].format(month=month_text),
+            t("narrative_heading", lang, month=month_text),
             (_count_line(counts, lang, month_text),),
         )
     ]
@@ -204,34 +102,28 @@ def _reading(assessment: Reading, month: pd.Timestamp) -> str:
 
 
 def _count_line(counts: Counter[str], lang: Lang, month_text: str) -> str:
-    texts = TEXTS[lang]
     keys = list(_COUNT_ORDER) + [k for k in _COUNT_OPTIONAL if counts.get(k, 0)]
     parts = []
     for position, key in enumerate(keys):
         n = counts.get(key, 0)
-        # English verbs agree in number ("1 shows", "3 show"); Swedish ones do not
-        singular = f"count_{key}_one"
-        template = texts[singular] if n == 1 and singular in texts else texts[f"count_{key}"]
-        verb = template.format(month=month_text)
+        # English verbs agree in number ("1 shows", "3 show"): the key's _one form (t picks it)
+        verb = t(f"narrative_count_{key}", lang, month=month_text, n=n)
         if position == 0:
-            noun = texts["indicator_one" if n == 1 else "indicator_many"]
-            parts.append(f"{n} {noun} {verb}")
+            parts.append(f"{n} {t('narrative_indicator', lang, n=n)} {verb}")
         else:
             parts.append(f"{n} {verb}")
     return ", ".join(parts) + "."
 
 
 def _goal_ref(goal: Goal, lang: Lang) -> str:
-    texts = TEXTS[lang]
     if goal.family == "county":
-        return texts["goal_county"].format(number=goal.number)
-    return texts["goal_gryning"].format(short=goal.short(lang))
+        return t("narrative_goal_county", lang, number=goal.number)
+    return t("narrative_goal_gryning", lang, short=goal.short(lang))
 
 
 def _goal_heading(goal: Goal, lang: Lang) -> str:
-    texts = TEXTS[lang]
     key = "heading_county" if goal.family == "county" else "heading_gryning"
-    return texts[key].format(number=goal.number, short=goal.short(lang))
+    return t("narrative_" + key, lang, number=goal.number, short=goal.short(lang))
 
 
 def _inline(label: str) -> str:
@@ -254,7 +146,6 @@ def _indicator_sentences(
     lang: Lang,
     assurance_for_common_cause: bool,
 ) -> list[str]:
-    texts = TEXTS[lang]
     reading = _reading(assessment, month)
     ref = _goal_ref(goal, lang)
     label = indicator.label(lang)
@@ -267,45 +158,48 @@ def _indicator_sentences(
                 if assessment.variation == "special_cause_neutral_low"
                 else "neutral_high"
             )
-        sentences.append(texts[key].format(ref=ref, label=label))
+        sentences.append(t("narrative_" + key, lang, ref=ref, label=label))
         if assessment.assurance_category in ("pass", "fail", "hit_and_miss"):
-            sentences.append(texts[assessment.assurance_category].format(label=_inline(label)))
+            sentences.append(
+                t("narrative_" + assessment.assurance_category, lang, label=_inline(label))
+            )
     elif reading == "rare_event" and assessment.rare is not None:
         sentences += _rare_sentences(assessment, ref, label, lang)
     elif reading == "stock" and assessment.progress_words(lang) is not None:
         words = assessment.progress_words(lang)
-        sentences.append(texts["stock"].format(ref=ref, label=label, words=_inline(words)))
+        sentences.append(t("narrative_stock", lang, ref=ref, label=label, words=_inline(words)))
     elif (
         reading == "common_cause"
         and assurance_for_common_cause
         and assessment.assurance_category in ("pass", "fail")
     ):
-        return [texts[assessment.assurance_category].format(label=_inline(label))]
+        return [t("narrative_" + assessment.assurance_category, lang, label=_inline(label))]
     else:
         return []
     context = indicator.context(lang)
     if context:
-        sentences.append(texts["context"].format(context=_sentence(context)))
+        sentences.append(t("narrative_context", lang, context=_sentence(context)))
     return sentences
 
 
 def _rare_sentences(assessment: Reading, ref: str, label: str, lang: Lang) -> list[str]:
-    texts = TEXTS[lang]
     rare = assessment.rare
     assert rare is not None and rare.as_of is not None
     year = rare.as_of.year
     # A month disclosure control hid may hold events: never "none" or a count that leaves it out.
     if rare.events_this_year is None:
-        sentences = [texts["rare_hidden"].format(ref=ref, label=label, year=year)]
+        sentences = [t("narrative_rare_hidden", lang, ref=ref, label=label, year=year)]
     elif not rare.last_event_known and not rare.events_this_year:
-        sentences = [texts["rare_none_hidden_last"].format(ref=ref, label=label, year=year)]
+        sentences = [t("narrative_rare_none_hidden_last", lang, ref=ref, label=label, year=year)]
     elif rare.last_event is None:
         first = format_month(rare.first_period, lang)
-        sentences = [texts["rare_none"].format(ref=ref, label=label, first=first)]
+        sentences = [t("narrative_rare_none", lang, ref=ref, label=label, first=first)]
     elif rare.events_this_year:
-        events = texts["event_one" if rare.events_this_year == 1 else "event_many"]
+        events = t("narrative_event", lang, n=rare.events_this_year)
         sentences = [
-            texts["rare_events"].format(
+            t(
+                "narrative_rare_events",
+                lang,
                 ref=ref,
                 label=label,
                 count=rare.events_this_year,
@@ -316,10 +210,12 @@ def _rare_sentences(assessment: Reading, ref: str, label: str, lang: Lang) -> li
         ]
     else:
         last = format_month(rare.last_event, lang)
-        sentences = [texts["rare_none_since"].format(ref=ref, label=label, year=year, last=last)]
+        sentences = [
+            t("narrative_rare_none_since", lang, ref=ref, label=label, year=year, last=last)
+        ]
     if assessment.progress.target is not None:
         target = f"{assessment.progress.target:g}"
         if target == "0":
-            target = "noll" if lang == "sv" else "zero"
-        sentences.append(texts["rare_target"].format(target=target))
+            target = t("narrative_target_zero", lang)
+        sentences.append(t("narrative_rare_target", lang, target=target))
     return sentences

@@ -10,134 +10,41 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from i18n import Lang
+from i18n import Lang, t
 from metrics.aggregate import month_range
 
 if TYPE_CHECKING:
     from metrics.catalog import Indicator
 
 
-BLUE = "#1f77b4"
-"""Improvement and consistently passing (NHS Making Data Count uses blue for good news)."""
-ORANGE = "#e6820e"
-"""Concern and consistently failing; blue/orange stay apart for all common colour-vision types."""
-GREY = "#7f7f7f"
-"""Common cause and hit-and-miss: nothing to act on."""
-PURPLE = "#7b4fa6"
-"""Special cause on a neutral indicator: unusual, but neither better nor worse in itself."""
-
-
 @dataclass(frozen=True)
 class Icon:
-    """A signal icon as data: charts draw ``shape`` in ``colour`` with ``letter`` inside.
+    """A signal icon as data: its id says what it means, its text says it in words.
 
-    Shape as well as colour carries the meaning (improvement = triangle, concern = diamond,
-    neutral = square, common cause = circle), so the icons survive grey-scale printing and
-    colour-blindness. ``shape`` is a Plotly marker symbol name.
+    How it is drawn (shape and colour, so the meaning survives grey-scale printing and
+    colour-blindness) is presentation: ``charts.theme.icon_style``.
     """
 
     id: str
-    sv: str
-    en: str
-    shape: str
-    colour: str
-    letter: str
 
     def text(self, lang: Lang = "sv") -> str:
-        """The icon's meaning in Swedish or English."""
-        return self.sv if lang == "sv" else self.en
+        """The icon's meaning in words ("Slumpmässig variation")."""
+        return t("icon_" + self.id, lang)
 
 
 VARIATION_ICONS: dict[str, Icon] = {
-    icon.id: icon
-    for icon in (
-        Icon(
-            "improvement_high",
-            "Särskild orsak – förbättring (högre)",
-            "Special cause – improvement (higher)",
-            "triangle-up",
-            BLUE,
-            "H",
-        ),
-        Icon(
-            "improvement_low",
-            "Särskild orsak – förbättring (lägre)",
-            "Special cause – improvement (lower)",
-            "triangle-down",
-            BLUE,
-            "L",
-        ),
-        Icon(
-            "concern_high",
-            "Särskild orsak – försämring (högre)",
-            "Special cause – concern (higher)",
-            "diamond",
-            ORANGE,
-            "H",
-        ),
-        Icon(
-            "concern_low",
-            "Särskild orsak – försämring (lägre)",
-            "Special cause – concern (lower)",
-            "diamond",
-            ORANGE,
-            "L",
-        ),
-        Icon(
-            "neutral_high",
-            "Särskild orsak – varken bättre eller sämre (högre)",
-            "Special cause – neither better nor worse (higher)",
-            "square",
-            PURPLE,
-            "H",
-        ),
-        Icon(
-            "neutral_low",
-            "Särskild orsak – varken bättre eller sämre (lägre)",
-            "Special cause – neither better nor worse (lower)",
-            "square",
-            PURPLE,
-            "L",
-        ),
-        Icon(
-            "common_cause",
-            "Slumpmässig variation",
-            "Common cause variation",
-            "circle",
-            GREY,
-            "",
-        ),
+    id_: Icon(id_)
+    for id_ in (
+        "improvement_high",
+        "improvement_low",
+        "concern_high",
+        "concern_low",
+        "neutral_high",
+        "neutral_low",
+        "common_cause",
     )
 }
-ASSURANCE_ICONS: dict[str, Icon] = {
-    icon.id: icon
-    for icon in (
-        Icon(
-            "pass",
-            "Målet nås konsekvent",
-            "The target is consistently met",
-            "hexagon",
-            BLUE,
-            "P",
-        ),
-        Icon(
-            "fail",
-            "Målet missas konsekvent",
-            "The target is consistently missed",
-            "x",
-            ORANGE,
-            "F",
-        ),
-        Icon(
-            "hit_and_miss",
-            "Osäkert om målet nås",
-            "Hit and miss: the target may or may not be met",
-            "circle-open",
-            GREY,
-            "?",
-        ),
-    )
-}
+ASSURANCE_ICONS: dict[str, Icon] = {id_: Icon(id_) for id_ in ("pass", "fail", "hit_and_miss")}
 _ASSURANCE_BY_XMR = {
     "consistent_pass": "pass",
     "consistent_fail": "fail",
@@ -145,24 +52,19 @@ _ASSURANCE_BY_XMR = {
 }
 
 
-PROGRESS_STATUSES: dict[str, tuple[str, str]] = {
-    "target_met": ("Målet är nått", "Target reached"),
-    "on_track": ("I fas med målbanan", "On track"),
-    "behind": ("Efter målbanan", "Behind the trajectory"),
-    "in_progress": ("På väg mot målet", "Moving towards the target"),
-    "moving_away": (
-        "Längre från målet än vid utgångsläget",
-        "Further from the target than at baseline",
-    ),
-    "neutral": (
-        "Följs utan målriktning – en förändring är varken bra eller dålig i sig",
-        "Monitored without a direction – a change is neither good nor bad in itself",
-    ),
-    "target_not_met": ("Målet är inte nått", "Target not reached"),
-    "no_target": ("Inget mål satt", "No target set"),
-    "no_data": ("Uppgift saknas", "No data"),
-}
-"""Status id → (Swedish, English). A neutral indicator only ever gets "neutral" (or no_data)."""
+PROGRESS_STATUSES: tuple[str, ...] = (
+    "target_met",
+    "on_track",
+    "behind",
+    "in_progress",
+    "moving_away",
+    "neutral",
+    "target_not_met",
+    "no_target",
+    "no_data",
+)
+"""Every progress status (its words: i18n ``progress_<status>``). A neutral indicator only ever
+gets "neutral" (or no_data)."""
 
 
 def _month(period: str | pd.Timestamp) -> pd.Timestamp:
@@ -198,7 +100,7 @@ class Progress:
         is met and 0.0 otherwise.
     share: raw clipped to [0, 1], for progress bars.
     expected: the trajectory's value at ``period`` (None without a period or outside the line).
-    status: a key of PROGRESS_STATUSES.
+    status: one of PROGRESS_STATUSES.
     """
 
     indicator_id: str
@@ -213,8 +115,7 @@ class Progress:
 
     def words(self, lang: Lang = "sv") -> str:
         """The status in words, e.g. "Målet är nått"."""
-        sv, en = PROGRESS_STATUSES[self.status]
-        return sv if lang == "sv" else en
+        return t("progress_" + self.status, lang)
 
 
 def compute_progress(

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from i18n import Lang
+from i18n import Lang, t
 from metrics.aggregate import AreaSeries, aggregate_areas, area_series, split_by_indicator
 from metrics.formatting import format_month, format_number, format_percent
 from metrics.progress import (
@@ -87,60 +87,6 @@ _ASSURANCE_BY_XMR = {
     "consistent_fail": "fail",
     "inconsistent": "hit_and_miss",
 }
-
-TEXTS: dict[str, dict[str, str]] = {
-    "sv": {
-        "no_data": "Uppgift saknas.",
-        "hidden": (
-            "Ingen bedömning: {hidden} av {total} månader är dolda (för få fall för att visas)."
-        ),
-        "too_little_data": "{n} månadsvärden: för få för att säga att en förändring är en signal.",
-        "too_little_data_quarterly": (
-            "{n} kvartalsvärden: för få för att säga att en förändring är en signal."
-        ),
-        "yearly_trend": (
-            "{n} årsvärden: läses som trend och mot målet, utan styrgränser (ett styrdiagram "
-            "behöver fler och tätare värden)."
-        ),
-        "stock_level": "{value} ({month}).",
-        "target_reached": "Målet nått i {month}.",
-        "rare": "{count} hittills under {year}.",
-        "rare_hidden": ".. hittills under {year} (för få fall för att visas).",
-        "rare_since": "{months} månader sedan den senaste ({last}).",
-        "rare_since_one": "1 månad sedan den senaste ({last}).",
-        "rare_since_zero": "Den senaste i {last}.",
-        "rare_none": "Inga sedan {first}.",
-        "near_zero": "Läses som sällsynta händelser (medel under {threshold} per månad).",
-        "assurance_moved": (
-            "Ingen målbedömning: processen har lämnat gränserna, som inte längre beskriver nuläget."
-        ),
-        "region_reading": "Regionens värde: indikatorn redovisas inte för {area}.",
-    },
-    "en": {
-        "no_data": "No data.",
-        "hidden": "No reading: {hidden} of {total} months are hidden (too few cases to show).",
-        "too_little_data": "{n} monthly values: too few to call a change a signal.",
-        "too_little_data_quarterly": "{n} quarterly values: too few to call a change a signal.",
-        "yearly_trend": (
-            "{n} yearly values: read as a trend and against the target, without control limits "
-            "(a control chart needs more and more frequent values)."
-        ),
-        "stock_level": "{value} ({month}).",
-        "target_reached": "Target reached in {month}.",
-        "rare": "{count} so far in {year}.",
-        "rare_hidden": ".. so far in {year} (too few cases to show).",
-        "rare_since": "{months} months since the latest ({last}).",
-        "rare_since_one": "1 month since the latest ({last}).",
-        "rare_since_zero": "The latest in {last}.",
-        "rare_none": "None since {first}.",
-        "near_zero": "Read as rare events (mean below {threshold} a month).",
-        "assurance_moved": (
-            "No target assurance: the process has left its limits, which no longer describe it."
-        ),
-        "region_reading": "The region's value: the indicator is not reported for {area}.",
-    },
-}
-"""Every sentence a reading can say, per language (the only place its words live)."""
 
 
 @dataclass(frozen=True)
@@ -225,11 +171,8 @@ class Reading:
         if self.withheld or self.progress.target is None or self.progress.status == "no_data":
             return None
         if self.target_reached is not None:
-            return (
-                TEXTS[lang]["target_reached"]
-                .format(month=format_month(self.target_reached, lang))
-                .rstrip(".")
-            )
+            month = format_month(self.target_reached, lang)
+            return t("reading_target_reached", lang, month=month).rstrip(".")
         return self.progress.words(lang)
 
     def as_record(self, lang: Lang = "sv", *, area_name: str | None = None) -> dict[str, object]:
@@ -263,37 +206,37 @@ class Reading:
         area_name: the name of the area asked about; with it, a fallback reading says that it
         is the region's because the indicator is not reported there.
         """
-        texts = TEXTS[lang]
         parts: list[str] = []
         if self.fallback and area_name:
-            parts.append(texts["region_reading"].format(area=area_name))
+            parts.append(t("reading_region_reading", lang, area=area_name))
         parts += self._core_sentences(lang)
         return " ".join(parts)
 
     def _core_sentences(self, lang: Lang) -> list[str]:
-        texts = TEXTS[lang]
         if self.category == "no_data":
-            return [texts["no_data"]]
+            return [t("reading_no_data", lang)]
         if self.withheld:
             total = self.n_points + self.hidden_months
-            return [texts["hidden"].format(hidden=self.hidden_months, total=total)]
+            return [t("reading_hidden", lang, hidden=self.hidden_months, total=total)]
         parts: list[str] = []
         if self.chart == "rare" and self.rare is not None:
             parts += _rare_words(self.rare, lang)
             if self.near_zero:
                 threshold = format_number(NEAR_ZERO_MEAN, lang, 0)
-                parts.append(texts["near_zero"].format(threshold=threshold))
+                parts.append(t("reading_near_zero", lang, threshold=threshold))
         elif self.chart == "stock":
             pass
         elif self.category == "too_little_data":
             key = {"yearly": "yearly_trend", "quarterly": "too_little_data_quarterly"}
-            parts.append(texts[key.get(self.frequency, "too_little_data")].format(n=self.n_points))
+            parts.append(
+                t("reading_" + key.get(self.frequency, "too_little_data"), lang, n=self.n_points)
+            )
         elif self.variation_icon is not None:
             parts.append(self.variation_icon.text(lang) + ".")
         if self.assurance_icon is not None:
             parts.append(self.assurance_icon.text(lang) + ".")
         elif self.assurance_note == "moved":
-            parts.append(texts["assurance_moved"])
+            parts.append(t("reading_assurance_moved", lang))
         words = self.progress_words(lang)
         if words is not None:
             parts.append(_sentence_case(words) + ".")
@@ -305,24 +248,23 @@ def _sentence_case(text: str) -> str:
 
 
 def _rare_words(rare: RareEventSummary, lang: Lang) -> list[str]:
-    texts = TEXTS[lang]
     if rare.as_of is None:
-        return [texts["no_data"]]
+        return [t("reading_no_data", lang)]
     year = rare.as_of.year
     if rare.events_this_year is None:
-        return [texts["rare_hidden"].format(year=year)]
-    parts = [texts["rare"].format(count=format_number(rare.events_this_year, lang, 0), year=year)]
+        return [t("reading_rare_hidden", lang, year=year)]
+    parts = [
+        t("reading_rare", lang, count=format_number(rare.events_this_year, lang, 0), year=year)
+    ]
     if rare.last_event is not None and rare.last_event_known:
         last = format_month(rare.last_event, lang)
         months = rare.months_since_last
         if months == 0:
-            parts.append(texts["rare_since_zero"].format(last=last))
-        elif months == 1:
-            parts.append(texts["rare_since_one"].format(last=last))
+            parts.append(t("reading_rare_latest", lang, last=last))
         else:
-            parts.append(texts["rare_since"].format(months=months, last=last))
+            parts.append(t("reading_rare_since", lang, months=months, last=last))
     elif rare.last_event is None and rare.last_event_known and rare.first_period is not None:
-        parts.append(texts["rare_none"].format(first=format_month(rare.first_period, lang)))
+        parts.append(t("reading_rare_none", lang, first=format_month(rare.first_period, lang)))
     return parts
 
 

@@ -7,6 +7,7 @@ import html
 import streamlit as st
 
 from charts.glyphs import glyph
+from charts.theme import icon_style
 from metrics.progress import Icon
 from metrics.reading import Reading
 
@@ -15,11 +16,12 @@ def badge_html(icon: Icon | None, lang: str) -> str:
     """An icon as coloured glyph plus its words (the text equivalent), safe HTML."""
     if icon is None:
         return ""
-    words = html.escape(icon.sv if lang == "sv" else icon.en)
-    mark = glyph(icon.shape)
+    words = html.escape(icon.text(lang))
+    style = icon_style(icon)
+    mark = glyph(style.shape)
     return (
         f'<span class="lb-badge" role="img" aria-label="{words}">'
-        f'<span style="color:{icon.colour};font-size:1.1em" aria-hidden="true">{mark}</span> '
+        f'<span style="color:{style.colour};font-size:1.1em" aria-hidden="true">{mark}</span> '
         f"{words}</span>"
     )
 

@@ -17,6 +17,7 @@ from metrics.indicator_view import offers_rolling, view_indicator
 from metrics.overview import REGION, reading_area
 from metrics.periods import format_period, period_codes
 from metrics.reading import Reading
+from metrics.trend_reading import read_trend
 from schemas.upload import UPLOAD_COLUMNS
 from ui import data
 from ui.commentary import draw_commentary
@@ -156,7 +157,8 @@ def _drawn(
         rolling_label=rolling_label,
     )
     series = chart.series
-    summary = describe_trend(series, chart.context, chart.spc_points, chart.unit, chart.percent)
+    trend = read_trend(series, chart.spc_points, percent=chart.percent)
+    summary = describe_trend(trend, chart.context, chart.unit)
     table = pd.DataFrame(
         {
             t("period", lang): [format_period(p, indicator.frequency, lang) for p in series.index],

@@ -2,8 +2,14 @@
 
 import numpy as np
 
-from charts import describe_trend
+from charts import describe_trend as words
+from metrics.trend_reading import read_trend
 from tests.charts.helpers import monthly, quiet_xmr
+
+
+def describe_trend(series, ctx, spc=None, unit="", percent=False, *, direction=None):
+    return words(read_trend(series, spc, percent=percent, direction=direction), ctx, unit)
+
 
 STEADY = [1200, 1220, 1180, 1210, 1190, 1200, 1230, 1170, 1200, 1210, 1190, 1200, 1220]
 

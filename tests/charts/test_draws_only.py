@@ -1,8 +1,10 @@
 """A chart draws a reading; it never computes one (DESIGN.md rule 1, issue 14).
 
 The trend chart and the indicator chart take what ``metrics.indicator_view`` made (the series,
-the XmR points as drawn, the target's path, the rolling line): read from the source with ast,
-they import no statistics, aggregation, disclosure rule or reading from ``metrics``.
+the XmR points as drawn, the target's path, the rolling line), and the chart's words take what
+``metrics.trend_reading.read_trend`` made (latest value, change from a year earlier, the XmR
+reading): read from the source with ast, they import no statistics, aggregation, disclosure
+rule or reading from ``metrics``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DRAWING_ONLY = ("charts/trend.py", "charts/indicator.py")
+DRAWING_ONLY = ("charts/trend.py", "charts/indicator.py", "charts/describe.py")
 # Modules that compute readings; the charts above must not reach for them.
 COMPUTING = {"metrics.spc", "metrics.aggregate", "metrics.disclosure", "metrics.baselines"}
 # Names that compute part of a reading wherever they live.
@@ -21,6 +23,9 @@ COMPUTING_NAMES = {
     "aggregate_areas",
     "area_target",
     "read_indicator",
+    "read_trend",
+    "change_from_year_earlier",
+    "year_on_year",
     "rolling_12",
     "trajectory",
     "variation_icon",

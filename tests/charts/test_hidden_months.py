@@ -8,6 +8,7 @@ import pandas as pd
 
 from charts.describe import describe_trend
 from charts.trend import trend_figure
+from metrics.trend_reading import read_trend
 
 MONTHS = pd.date_range("2024-01-01", periods=24, freq="MS")
 
@@ -44,14 +45,14 @@ def test_a_chart_without_hidden_months_has_no_mark(ctx):
 
 
 def test_the_words_say_the_latest_month_is_hidden_not_an_older_value(ctx):
-    text = describe_trend(series([23]), ctx, unit="brott")
+    text = describe_trend(read_trend(series([23])), ctx, unit="brott")
     assert "Senaste månaden, december 2025, visas inte (för få fall för att visas)." in text
     assert "Senaste värde" not in text
     assert "1 månad i perioden visas inte" in text
 
 
 def test_the_words_count_hidden_months_inside_the_period(ctx):
-    text = describe_trend(series([2, 5]), ctx, unit="brott")
+    text = describe_trend(read_trend(series([2, 5])), ctx, unit="brott")
     assert "Senaste värde: 63 brott i december 2025." in text
     assert "2 månader i perioden visas inte (för få fall för att visas)." in text
 

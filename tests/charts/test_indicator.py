@@ -8,7 +8,6 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from charts.context import TEXTS
 from charts.indicator import build_indicator_chart
 from metrics.aggregate import aggregate_areas
 from metrics.catalog import load_catalog
@@ -104,7 +103,7 @@ def test_the_chart_draws_what_the_view_says(obs):
     assert chart.series is shown.series and chart.spc_points is shown.spc_points
     values = next(t for t in chart.figure.data if t.legendgroup == "value" and not t.showlegend)
     assert list(values.y) == pytest.approx(list(shown.series["value"]), nan_ok=True)
-    target = next(t for t in chart.figure.data if t.name == TEXTS["sv"]["target"])
+    target = next(t for t in chart.figure.data if t.name == "Mål / målbana")
     assert list(target.y) == pytest.approx(list(shown.target.reindex(target.x)))
     traces = {trace.name: trace for trace in chart.figure.data}
     levels = {y for y in traces["Medelvärde"].y if y is not None}

@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from charts import ChartContext, trend_figure
-from charts.context import TEXTS
-from metrics.progress import BLUE, ORANGE, PURPLE
+from charts.theme import BLUE, ORANGE, PURPLE
+from i18n import sv
 from tests.charts.helpers import drawn, monthly, quiet_xmr, shown_text
 
 STEADY = [100, 102, 98, 101, 99, 100, 103, 97, 100, 101, 99, 100, 102, 98, 100, 101, 99, 100]
 WITH_SPIKE = [*STEADY, 160, 100]  # position 18 lies far above the upper limit
-SV = TEXTS["sv"]
+SV = {k.removeprefix("chart_"): v for k, v in sv.TEXT.items() if k.startswith("chart_")}
 
 
 def spiked(status=None):

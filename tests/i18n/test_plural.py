@@ -27,21 +27,22 @@ def test_a_count_of_one_takes_the_singular(lang):
     for key, text in one.items():
         assert t(key, lang, n=1) == text
         assert t(key, lang, n="1") == text  # counts are often passed formatted
-    assert "1 månad sedan" in t("rare_since", "sv", month="mars 2026", months=1)
-    assert "1 month since" in t("rare_since", "en", month="March 2026", months=1)
+    assert "1 månad sedan" in t("reading_rare_since", "sv", last="mars 2026", months=1)
+    assert "1 month since" in t("reading_rare_since", "en", last="March 2026", months=1)
     assert "rad läst" in t("upload_read_ok", "sv", name="f.csv", rows="1")
 
 
 def test_other_counts_keep_the_plural():
     assert t("signals", "sv", n=3) == "Signaler bland 3 indikatorer"
     assert t("signals", "en", n=0) == "Signals among 0 indicators"
-    assert t("rare_since", "sv", month="mars 2026", months=11).count("11 månader") == 1
+    assert t("reading_rare_since", "sv", last="mars 2026", months=11).count("11 månader") == 1
     assert t("upload_read_errors", "en", name="f.csv", n="1 234") == "f.csv: 1 234 problems"
 
 
 def test_every_plural_text_with_a_count_has_its_singular_in_both_languages():
     # Counts that are never 1 where they are used (a fixed page size, "of {total}") are exempt.
-    exempt = {"audit_shown", "comment_older", "upload_first_shown"}
+    # chart_rare_months: "(1 mån)", "(1 mo)": an abbreviation reads the same for one.
+    exempt = {"audit_shown", "comment_older", "upload_first_shown", "chart_rare_months"}
     plural_words = re.compile(
         r"\b(indikatorer|månader|värden|rader|händelser|diagram|problem|indicators|months|"
         r"values|rows|events|charts|problems|entries)\b"

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 
 from charts.indicator import build_indicator_chart
 from exports.briefing import Selection, build_pack
+from i18n import t
 from metrics.catalog import load_catalog
 from metrics.indicator_view import view_indicator
-from metrics.narrative import TEXTS, monthly_summary
+from metrics.narrative import monthly_summary
 from metrics.overview import build_overview
 
 CATALOG = load_catalog()
@@ -138,10 +139,9 @@ def test_every_face_shows_the_same_reading_of_the_latest_month(case, briefing):
     summary = monthly_summary({indicator.id: reading}, CATALOG, reading.period or through, lang)
     category = reading.category if reading.period is not None else "stale"
     category = "stale" if category == "no_data" else category
-    texts = TEXTS[lang]
-    verb = texts.get(f"count_{category}_one", texts[f"count_{category}"])
-    assert f"1 {verb}".format(month="").split("{")[0].strip() in summary[0].text() or (
-        f"1 {texts['indicator_one']} {verb}" in summary[0].text()
+    verb = t(f"narrative_count_{category}", lang, n=1, month="")
+    assert f"1 {verb}".split("{")[0].strip() in summary[0].text() or (
+        f"1 {t('narrative_indicator', lang, n=1)} {verb}" in summary[0].text()
     )
 
 
