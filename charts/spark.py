@@ -7,7 +7,7 @@ import pandas as pd
 
 from charts import theme
 from i18n import Lang, t
-from metrics.formatting import format_month
+from metrics.periods import format_period
 from metrics.text import html_text
 
 WIDTH = 300.0
@@ -24,6 +24,7 @@ def sparkline_svg(
     percent: bool = False,
     height: int = 60,
     lang: Lang = "sv",
+    frequency: str = "monthly",
 ) -> str:
     """A tiny line without axes, title or legend, its last value marked (open if preliminary),
     as an inline ``<svg>`` that screen readers read as one image with its words.
@@ -36,6 +37,8 @@ def sparkline_svg(
         all-missing series gives a blank drawing that says "no data". Months disclosure control
         hid (a ``suppressed`` column) are gaps, and the words say "shown" and how many are
         hidden: a hidden month may be lower than the lowest shown, or later than the latest.
+    frequency: the series' periods ("monthly", "quarterly", "yearly"): the words name them as
+        people read them ("juli 2026", "kv. 3 2026", "2026").
     An SVG, not a Plotly figure: thirteen figures built and serialised on every run of the
     overview were most of its server time, and the picture has nothing to hover or zoom.
     """
@@ -73,12 +76,12 @@ def sparkline_svg(
             "spark_line_hidden" if hidden.any() else "spark_line",
             lang,
             hidden=hidden_words,
-            first=format_month(months[int(span[0])], lang),
-            last=format_month(months[int(span[-1])], lang),
+            first=format_period(months[int(span[0])], frequency, lang),
+            last=format_period(months[int(span[-1])], frequency, lang),
             low=say(float(np.nanmin(values))),
             high=say(float(np.nanmax(values))),
             value=say(float(values[last])),
-            month=format_month(months[last], lang),
+            month=format_period(months[last], frequency, lang),
         ) + (t("spark_preliminary", lang) if preliminary else "")
         x, y = _coordinates(months, values * scale, height)
         shapes.append(
@@ -99,8 +102,8 @@ def sparkline_svg(
             "spark_all_hidden",
             lang,
             hidden=hidden_words,
-            first=format_month(months[int(span[0])], lang),
-            last=format_month(months[int(span[-1])], lang),
+            first=format_period(months[int(span[0])], frequency, lang),
+            last=format_period(months[int(span[-1])], frequency, lang),
         )
     else:
         label = t("spark_no_data", lang)

@@ -92,7 +92,12 @@ def draw_card(card: GoalCard) -> None:
                 st.caption(t("latest_hidden", lang, month=format_month(a.period, lang)))
         if not card.series.empty:
             st.markdown(
-                sparkline_svg(card.series.tail(36), percent=ind.kind == "proportion", lang=lang),
+                sparkline_svg(
+                    card.series.tail(36),
+                    percent=ind.kind == "proportion",
+                    lang=lang,
+                    frequency=ind.frequency,
+                ),
                 unsafe_allow_html=True,
             )
         st.markdown(

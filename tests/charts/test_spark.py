@@ -97,3 +97,14 @@ def test_a_series_whose_every_month_is_hidden_says_hidden_not_no_data():
     # One hidden month among shown ones: "1 månad dold", not "1 månader dolda".
     one = monthly([30, 20, 40, 10]).assign(suppressed=[False, True, False, False])
     assert "; 1 månad dold (för få" in parsed(sparkline_svg(one)).get("aria-label")
+
+
+def test_a_quarterly_or_yearly_series_is_worded_in_its_periods():
+    from charts import sparkline_svg
+
+    starts = pd.date_range("2024-01-01", periods=4, freq="QS")
+    svg = sparkline_svg(pd.Series([3.0, 5.0, 4.0, 6.0], index=starts), frequency="quarterly")
+    assert "kv. 1 2024–kv. 4 2024" in svg and "i kv. 4 2024" in svg and "oktober" not in svg
+    years = pd.Series([3.0, 5.0], index=pd.DatetimeIndex(["2024-01-01", "2025-01-01"]))
+    svg = sparkline_svg(years, frequency="yearly", lang="en")
+    assert "2024–2025" in svg and "January" not in svg
