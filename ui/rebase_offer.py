@@ -11,8 +11,8 @@ from charts.indicator import build_indicator_chart
 from i18n import error_text, t
 from metrics.baselines import find_shift
 from metrics.catalog import Catalog, Indicator
-from metrics.formatting import format_month
 from metrics.indicator_view import period_series, view_indicator
+from metrics.periods import format_period
 from metrics.reading import read_indicator
 from services.access import is_analyst
 from services.process_changes import record_process_change
@@ -47,10 +47,12 @@ def draw_shift_offer(
     shift = find_shift(indicator, series, rebases) if not series.empty else None
     if shift is None:
         return
-    month = format_month(shift.start, lang)
+    # The run and its start at the indicator's frequency ("kv. 1 2025", "7 kvartal i följd").
+    month = format_period(shift.start, indicator.frequency, lang)
     side = "high" if shift.side > 0 else "low"
+    per = "" if indicator.frequency == "monthly" else f"_{indicator.frequency}"
     st.warning(
-        t(f"shift_notice_{side}", lang, month=month, length=shift.months),
+        t(f"shift_notice_{side}{per}", lang, month=month, length=shift.months),
         icon=":material/moving:",
     )
     user = current_user()
@@ -93,7 +95,11 @@ def draw_shift_offer(
         with st.form(f"shift_form_{indicator.id}", border=False):
             reason = st.text_input(
                 t("shift_reason", lang),
-                value=t("shift_reason_default", "sv", month=format_month(shift.start, "sv")),
+                value=t(
+                    "shift_reason_default",
+                    "sv",
+                    month=format_period(shift.start, indicator.frequency, "sv"),
+                ),
                 max_chars=120,
             )
             confirmed = st.form_submit_button(t("shift_confirm", lang, month=month))
