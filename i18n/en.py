@@ -765,6 +765,7 @@ A file is stored whole or not at all, and every problem is shown with its row an
     "history_population_confirm_one": "Undo upload #{id}? 1 population figure is restored: a new figure is removed or a replaced figure gets its earlier value back.",
     "upload_sheet": "Sheet",
     "upload_sheet_help": "The workbook has several sheets. The first sheet with a header row is chosen; choose another sheet to read it instead.",
+    "store_population_upload": "Upload #{upload_id} is a population table: it is undone as population (the Uploads page or manage.py undo), not as indicator values.",
     "shift_notice_high_quarterly": "Since {month}, {length} quarters in a row lie above the mean. The level seems to have changed, but no recorded process change explains it.",
     "shift_notice_low_quarterly": "Since {month}, {length} quarters in a row lie below the mean. The level seems to have changed, but no recorded process change explains it.",
     "shift_notice_high_yearly": "Since {month}, {length} years in a row lie above the mean. The level seems to have changed, but no recorded process change explains it.",

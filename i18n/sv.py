@@ -765,6 +765,7 @@ Filen sparas hel eller inte alls, och varje problem visas med rad och kolumn som
     "history_population_confirm_one": "Ångra uppladdning #{id}? 1 befolkningsvärde återställs: ett nytt värde tas bort eller ett ersatt värde får tillbaka sitt tidigare värde.",
     "upload_sheet": "Blad",
     "upload_sheet_help": "Arbetsboken har flera blad. Förvalt är det första bladet med en rubrikrad; välj ett annat blad för att läsa det i stället.",
+    "store_population_upload": "Uppladdning #{upload_id} är en befolkningstabell: den ångras som befolkning (sidan Uppladdningar eller manage.py undo), inte som indikatorvärden.",
     "shift_notice_high_quarterly": "Sedan {month} ligger {length} kvartal i följd över medelvärdet. Nivån verkar ha förändrats, men ingen processförändring är registrerad som förklarar det.",
     "shift_notice_low_quarterly": "Sedan {month} ligger {length} kvartal i följd under medelvärdet. Nivån verkar ha förändrats, men ingen processförändring är registrerad som förklarar det.",
     "shift_notice_high_yearly": "Sedan {month} ligger {length} år i följd över medelvärdet. Nivån verkar ha förändrats, men ingen processförändring är registrerad som förklarar det.",

@@ -328,6 +328,11 @@ def undo_upload(
                 upload_id=upload_id,
                 when=f"{row[0][0]:%Y-%m-%d %H:%M}",
             )
+        # A population import changed no cell: marking it undone here would restore nothing.
+        if con.execute(
+            "SELECT count(*) FROM population_changes WHERE upload_id = ?", [upload_id]
+        ).fetchall()[0][0]:
+            raise UndoError("store_population_upload", upload_id=upload_id)
         later = con.execute(
             """SELECT o.upload_id, count(*) FROM observation_changes c
                JOIN uploads v ON v.upload_id = c.upload_id AND v.undone_at IS NULL

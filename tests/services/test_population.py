@@ -133,3 +133,15 @@ def test_below_analyst_nothing_is_previewed_stored_or_undone(fresh_db, catalog):
         with pytest.raises(AccessDenied):
             attempt()
     assert len(load_population(fresh_db)) == 26
+
+
+def test_the_cells_undo_refuses_a_population_import(fresh_db, catalog):
+    from storage import undo_upload as undo_cells
+
+    result = import_population(fresh_db, catalog, ANALYST, CSV_2017, "2017.csv")
+    with pytest.raises(UndoError, match="befolkningstabell"):
+        undo_cells(fresh_db, result.upload_id, user="eva")
+    assert (
+        len(load_population(fresh_db)) == 26
+        and uploads(fresh_db, ANALYST)["undone_at"].isna().all()
+    )
