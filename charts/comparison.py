@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from charts import theme
 from charts.context import ChartContext
-from i18n import t
+from i18n import LANGUAGES, t
 from metrics.catalog import Indicator
 from metrics.compare import RATE_KINDS, AreaComparison, Funnel, category_words
 
@@ -270,7 +270,9 @@ def tile_map_figure(
 
 def _short(name: str) -> str:
     """A tile's name: long names cut (Polisområde Stockholm nord → Stockholm nord)."""
-    name = name.removeprefix("Polisområde ").removesuffix(" police area")
+    for lang in LANGUAGES:  # the catalog's police-area names in either language
+        head, tail = t("police_area_name", lang).split("{name}")
+        name = name.removeprefix(head) if head else name.removesuffix(tail)
     return name if len(name) <= 11 else name[:10] + "."
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from charts.context import ChartContext
-from i18n import t
+from i18n import MessageError, t
 from metrics.formatting import MONTHS_EN, MONTHS_SV
 
 EXPORT_WIDTH = 1000
@@ -73,8 +73,9 @@ def plotly_locale(lang: str) -> dict[str, Any]:
     }
 
 
-class RenderError(RuntimeError):
-    """A PNG could not be rendered (Chromium missing, crashed or too slow)."""
+class RenderError(MessageError, RuntimeError):
+    """A PNG could not be rendered (Chromium missing, crashed or too slow); its text in the
+    reader's language is `.text(lang)`."""
 
 
 def plotly_config(
@@ -176,16 +177,12 @@ class _Renderer:
         except concurrent.futures.TimeoutError as exc:
             future.cancel()
             self.stop(browser)
-            raise RenderError(
-                f"Bilden tog mer än {timeout:g} s att rita / rendering took more than {timeout:g} s"
-            ) from exc
+            raise RenderError("render_timeout", seconds=f"{timeout:g}") from exc
         except (TypeError, ValueError, AttributeError):
             raise  # a bad figure or option: the browser is fine
         except Exception as exc:
             self.stop(browser)
-            raise RenderError(
-                f"Bilden kunde inte ritas / could not render the image: {exc}"
-            ) from exc
+            raise RenderError("render_failed", error=exc) from exc
 
     def _running(self) -> tuple[asyncio.AbstractEventLoop, Any]:
         with self._lock:
@@ -200,10 +197,7 @@ class _Renderer:
             except BaseException as exc:
                 future.cancel()
                 loop.call_soon_threadsafe(loop.stop)
-                raise RenderError(
-                    "Chromium kunde inte startas för bildexport / could not start Chromium "
-                    f"for image export: {exc}"
-                ) from exc
+                raise RenderError("render_no_chromium", error=exc) from exc
             self._loop, self._kaleido = loop, browser
             if not self._exit_hook:
                 atexit.register(self.stop)

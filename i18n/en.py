@@ -908,4 +908,15 @@ A file is stored whole or not at all, and every problem is shown with its row an
     "describe_credit": "Source: {source}. Data through {through}.",
     "describe_through": "Data through {through}.",
     "describe_demo": "DEMO DATA – not real statistics.",
+    # the catalog's loading errors, intervals, image rendering, tile names
+    "catalog_errors": "The catalog {path} has {n} problems",
+    "catalog_errors_one": "The catalog {path} has {n} problem",
+    "catalog_file_missing": "the file is missing",
+    "catalog_file_unreadable": "the file cannot be read",
+    "catalog_unknown_language": "unknown language {code!r} (sv or en)",
+    "interval_numerator_outside": "proportion_ci: the numerator must lie between 0 and the denominator",
+    "render_timeout": "Rendering took more than {seconds} s",
+    "render_failed": "Could not render the image: {error}",
+    "render_no_chromium": "Could not start Chromium for image export: {error}",
+    "police_area_name": "{name} police area",
 }

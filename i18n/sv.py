@@ -908,4 +908,15 @@ Filen sparas hel eller inte alls, och varje problem visas med rad och kolumn som
     "describe_credit": "Källa: {source}. Data t.o.m. {through}.",
     "describe_through": "Data t.o.m. {through}.",
     "describe_demo": "DEMODATA – inte verklig statistik.",
+    # the catalog's loading errors, intervals, image rendering, tile names
+    "catalog_errors": "Katalogen {path} har {n} fel",
+    "catalog_errors_one": "Katalogen {path} har {n} fel",
+    "catalog_file_missing": "filen saknas",
+    "catalog_file_unreadable": "filen går inte att läsa",
+    "catalog_unknown_language": "okänt språk {code!r} (sv eller en)",
+    "interval_numerator_outside": "proportion_ci: täljaren måste ligga mellan 0 och nämnaren",
+    "render_timeout": "Bilden tog mer än {seconds} s att rita",
+    "render_failed": "Bilden kunde inte ritas: {error}",
+    "render_no_chromium": "Chromium kunde inte startas för bildexport: {error}",
+    "police_area_name": "Polisområde {name}",
 }

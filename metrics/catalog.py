@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from i18n import Lang
+from i18n import Lang, MessageError, t
 from metrics.catalog_schema import CatalogTables, fold_bra_text, validate_catalog
 from metrics.periods import Frequency, parse_period
 
@@ -28,7 +28,21 @@ def _in(lang: str, sv: str, en: str) -> str:
         return sv
     if lang == "en":
         return en
-    raise ValueError(f"okänt språk {lang!r} (sv eller en) / unknown language {lang!r} (sv or en)")
+    raise UnknownLanguage("catalog_unknown_language", code=lang)
+
+
+class UnknownLanguage(MessageError, ValueError):
+    """A language code the catalog has no texts in (only sv and en)."""
+
+
+class UnknownEntry(MessageError, KeyError):
+    """A goal, indicator or area the catalog does not have (its id is in the message)."""
+
+
+def _both(key: str, **values: object) -> str:
+    """A catalog error's line: Swedish, then English after " / " (read by whoever edits the
+    file, in a log or on the command line, before any language is chosen)."""
+    return f"{t(key, 'sv', **values)} / {t(key, 'en', **values)}"
 
 
 class CatalogError(ValueError):
@@ -42,10 +56,7 @@ class CatalogError(ValueError):
         self.path = path
         self.problems = tuple(problems)
         count = len(self.problems)
-        header = (
-            f"Katalogen {path} har {count} fel / The catalog {path} has {count} "
-            f"problem{'s' if count != 1 else ''}:"
-        )
+        header = _both("catalog_errors", path=path, n=count) + ":"
         super().__init__("\n".join([header, *(f"- {p}" for p in self.problems)]))
 
 
@@ -311,15 +322,15 @@ class Catalog:
 
     def goal(self, goal_id: str) -> Goal:
         """The goal with this id; KeyError if there is none."""
-        return _lookup(self._goals, goal_id, "okänt mål", "unknown goal")
+        return _lookup(self._goals, goal_id, "goal")
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; KeyError if there is none."""
-        return _lookup(self._indicators, indicator_id, "okänd indikator", "unknown indicator")
+        return _lookup(self._indicators, indicator_id, "indicator")
 
     def area(self, code: str) -> Area:
         """The area with this code (e.g. "STHLM", "PO_SYD", "0127"); KeyError if there is none."""
-        return _lookup(self._areas, code, "okänt område", "unknown area")
+        return _lookup(self._areas, code, "area")
 
     def indicators_for_goal(self, goal_id: str) -> tuple[Indicator, ...]:
         """The goal's indicators in catalog order; KeyError for an unknown goal."""
@@ -347,11 +358,11 @@ class Catalog:
         return found
 
 
-def _lookup(index: dict[str, _T], key: str, unknown_sv: str, unknown_en: str) -> _T:
+def _lookup(index: dict[str, _T], key: str, what: str) -> _T:
     try:
         return index[key]
     except KeyError:
-        raise KeyError(f"{unknown_sv} {key!r} / {unknown_en} {key!r}") from None
+        raise UnknownEntry("catalog_unknown_" + what, value=repr(key)) from None
 
 
 CATALOG_ENV = "LAGESBILD_CATALOG"
@@ -380,11 +391,9 @@ def _load_catalog(path: Path) -> Catalog:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CatalogError(path, ["filen saknas / the file is missing"]) from None
+        raise CatalogError(path, [_both("catalog_file_missing")]) from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise CatalogError(
-            path, [f"filen går inte att läsa / the file cannot be read: {error}"]
-        ) from error
+        raise CatalogError(path, [f"{_both('catalog_file_unreadable')}: {error}"]) from error
     tables, problems = validate_catalog(raw)
     if problems:
         raise CatalogError(path, [problem.message() for problem in problems])

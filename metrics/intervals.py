@@ -27,6 +27,13 @@ from statistics import NormalDist
 
 import numpy as np
 
+from i18n import MessageError
+
+
+class IntervalError(MessageError, ValueError):
+    """An interval asked of impossible counts (a numerator outside 0..denominator)."""
+
+
 LEVELS = (0.95, 0.998)
 """The two levels the dashboard offers (95 % and 99,8 %)."""
 BYAR_FROM = 10
@@ -111,10 +118,7 @@ def proportion_ci_array(
     n = np.asarray(denominators, dtype="float64")
     valid = np.isfinite(x) & np.isfinite(n) & (n > 0)
     if ((x[valid] < 0) | (x[valid] > n[valid])).any():
-        raise ValueError(
-            "proportion_ci: täljaren måste ligga mellan 0 och nämnaren / "
-            "the numerator must lie between 0 and the denominator"
-        )
+        raise IntervalError("interval_numerator_outside")
     lower, upper = _wilson(np.where(valid, x, 0.0), np.where(valid, n, 1.0), z)
     return np.where(valid, lower, np.nan), np.where(valid, upper, np.nan)
 

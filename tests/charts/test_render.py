@@ -98,8 +98,10 @@ def test_a_browser_that_cannot_start_raises_instead_of_hanging(monkeypatch):
         raise RuntimeError("no Chromium here")
 
     monkeypatch.setattr(render, "_open_kaleido", broken)
-    with pytest.raises(RenderError, match="no Chromium here"):
+    with pytest.raises(RenderError, match="no Chromium here") as raised:
         render._Renderer().render({"data": []}, {"format": "png"}, timeout=5)
+    assert str(raised.value) == "Chromium kunde inte startas för bildexport: no Chromium here"
+    assert raised.value.text("en") == "Could not start Chromium for image export: no Chromium here"
 
 
 def test_a_browser_that_never_answers_times_out(monkeypatch):

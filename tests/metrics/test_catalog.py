@@ -210,8 +210,9 @@ def test_unknown_language_is_refused(catalog):
 
 
 def test_lookups_raise_key_error_for_unknown_ids(catalog):
-    with pytest.raises(KeyError, match="okänd indikator 'nope'"):
+    with pytest.raises(KeyError, match="okänd indikator 'nope'") as raised:
         catalog.indicator("nope")
+    assert raised.value.text("en") == "unknown indicator 'nope'"
     with pytest.raises(KeyError):
         catalog.goal("county_9")
     with pytest.raises(KeyError):
