@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from i18n import en, sv
@@ -75,6 +76,24 @@ class Message:
 
     def __hash__(self) -> int:
         return hash(self.key)
+
+
+class Formatted(Message):
+    """A value written as the reader's language writes it, inside a Message's values:
+    `Formatted(format_number, 1000)` reads "1 000" in Swedish and "1,000" in English.
+
+    `formatter(*args, lang=lang)` writes it; it must be a module-level function (a Message may
+    cross to another process, e.g. from the upload check's worker).
+    """
+
+    __slots__ = ("formatter",)
+
+    def __init__(self, formatter: Callable[..., str], /, *args: object) -> None:
+        super().__init__(formatter.__qualname__, args=args)
+        self.formatter = formatter
+
+    def text(self, lang: str = "sv") -> str:
+        return self.formatter(*self.values["args"], lang=lang)
 
 
 class MessageError(Exception):

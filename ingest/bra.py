@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from i18n import Message, t
 from metrics.catalog import BraMapping, Catalog
 from metrics.catalog_schema import fold_bra_text
 from metrics.periods import SWEDISH_MONTHS
@@ -102,9 +103,7 @@ def split_rows(
                     number,
                     None,
                     line[:200],
-                    f"Raden har {len(cells)} fält, men en rad i BRÅ:s export har sex "
-                    "(Region;Brott;År;Period;Antal;/100 000 inv) och ett avslutande semikolon. "
-                    "Exportera filen igen från SOL utan att redigera den.",
+                    Message("bra_fields", fields=len(cells)),
                 )
             )
             continue
@@ -113,8 +112,8 @@ def split_rows(
     return frame.astype({"excel_row": "int64"}), errors, more
 
 
-def _rows(n: int) -> str:
-    return f"{n} rad" if n == 1 else f"{n} rader"
+def _rows(n: int) -> Message:
+    return Message("bra_rows", n=n)
 
 
 def _row_list(rows: list[int] | _Rows) -> str:
@@ -195,9 +194,7 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
                     excel_row,
                     "period",
                     f"{row.ar};{row.period}",
-                    f"Månaden ”{row.ar} {row.period}” känns inte igen. BRÅ-filen ska ha året i "
-                    "kolumnen År (t.ex. 2026 eller 2026 prel.) och månaden i kolumnen Period "
-                    "(Jan, Feb … Dec); kvartal läses inte.",
+                    Message("bra_month_unknown", year=row.ar, period=row.period),
                 )
             )
             continue
@@ -223,10 +220,13 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
                 numbers.first[0],
                 "area_code",
                 region,
-                f"BRÅ-regionen ”{region}” har ingen mappning i katalogen ({_rows(numbers.count)}: "
-                f"rad {_row_list(numbers)}). Lägesbild läser {', '.join(mapped_regions)}. Ta bort "
-                "raderna ur filen, eller be katalogansvarig lägga till regionen "
-                "([[bra_mapping]] i metrics/catalog.toml).",
+                Message(
+                    "bra_region_unmapped",
+                    region=region,
+                    count=_rows(numbers.count),
+                    lines=_row_list(numbers),
+                    regions=", ".join(mapped_regions),
+                ),
             )
         )
     for (brott, region), numbers in unmapped.items():
@@ -235,39 +235,43 @@ def to_canonical(rows: pd.DataFrame, catalog: Catalog) -> BraRows:
                 numbers.first[0],
                 "indicator_id",
                 brott,
-                f"BRÅ-kategorin ”{brott}” ({region}) har ingen mappning till en indikator "
-                f"({_rows(numbers.count)}: rad {_row_list(numbers)}). Lägesbild gissar inte: ta "
-                "bort raderna ur filen, eller be katalogansvarig lägga till kategorin "
-                "([[bra_mapping]] i metrics/catalog.toml).",
+                Message(
+                    "bra_category_unmapped",
+                    category=brott,
+                    region=region,
+                    count=_rows(numbers.count),
+                    lines=_row_list(numbers),
+                ),
             )
         )
 
+    # Assumptions are recorded with the upload as Swedish sentences.
     assumptions: list[str] = []
     for mapping, count in used.items():
         indicator = catalog.indicator(mapping.indicator_id)
         area = catalog.area(mapping.area_code)
-        text = (
-            f"BRÅ-kategorin ”{mapping.brott}” ({mapping.region}) lästes in som "
-            f"{indicator.label_sv} ({indicator.id}) för {area.name_sv}: {_rows(count)}."
+        text = t(
+            "bra_mapped",
+            "sv",
+            category=mapping.brott,
+            region=mapping.region,
+            indicator=indicator.label_sv,
+            id=indicator.id,
+            area=area.name_sv,
+            count=_rows(count),
         )
         assumptions.append(text + (f" {mapping.note_sv}" if mapping.note_sv else ""))
     if suppressed:
-        cells = (
-            "1 cell var undertryckt" if suppressed == 1 else f"{suppressed} celler var undertryckta"
-        )
-        assumptions.append(f"{cells} (..) i BRÅ-filen och lästes inte in.")
+        assumptions.append(t("bra_suppressed", "sv", n=suppressed))
     for region, count in ignored.items():
-        assumptions.append(
-            f"{_rows(count)} för {region} lästes inte in: regionen används inte i Lägesbild."
-        )
+        assumptions.append(t("bra_region_ignored", "sv", count=_rows(count), region=region))
     if not out and not errors and not more:
         errors.append(
             UploadError(
                 None,
                 None,
                 None,
-                "BRÅ-filen innehåller inga värden att läsa in: alla rader var undertryckta (..) "
-                "eller gällde regioner som inte läses.",
+                Message("bra_nothing"),
             )
         )
     frame = pd.DataFrame(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from i18n import Message
+from i18n import Message, t
 from metrics.catalog import Catalog
 from schemas.upload import UPLOAD_COLUMNS, UploadError
 
@@ -64,10 +64,6 @@ def recognise(data: bytes) -> dict | None:
     return obj
 
 
-def _text(message: Message) -> str:
-    return str(message)
-
-
 def to_canonical(obj: dict, catalog: Catalog) -> KoladaRows:
     """One canonical row per mapped, non-null Kolada value of the mapped gender."""
     out: list[dict] = []
@@ -85,7 +81,7 @@ def to_canonical(obj: dict, catalog: Catalog) -> KoladaRows:
         if not isinstance(item, dict) or not isinstance(item.get("values"), list):
             errors.append(
                 UploadError(
-                    None, None, str(item)[:200], _text(Message("kolada_malformed", position=number))
+                    None, None, str(item)[:200], Message("kolada_malformed", position=number)
                 )
             )
             continue
@@ -99,13 +95,11 @@ def to_canonical(obj: dict, catalog: Catalog) -> KoladaRows:
                         position,
                         None,
                         str(value)[:200],
-                        _text(
-                            Message(
-                                "kolada_malformed_value",
-                                kpi=kpi,
-                                municipality=municipality,
-                                period=period,
-                            )
+                        Message(
+                            "kolada_malformed_value",
+                            kpi=kpi,
+                            municipality=municipality,
+                            period=period,
                         ),
                     )
                 )
@@ -131,13 +125,11 @@ def to_canonical(obj: dict, catalog: Catalog) -> KoladaRows:
                         position,
                         "value",
                         str(number_value)[:200],
-                        _text(
-                            Message(
-                                "kolada_not_a_number",
-                                kpi=kpi,
-                                municipality=municipality,
-                                period=period,
-                            )
+                        Message(
+                            "kolada_not_a_number",
+                            kpi=kpi,
+                            municipality=municipality,
+                            period=period,
                         ),
                     )
                 )
@@ -157,9 +149,7 @@ def to_canonical(obj: dict, catalog: Catalog) -> KoladaRows:
             )
     for kpi, n in unmapped_kpi.items():
         errors.append(
-            UploadError(
-                None, "indicator_id", kpi, _text(Message("kolada_kpi_unmapped", kpi=kpi, n=n))
-            )
+            UploadError(None, "indicator_id", kpi, Message("kolada_kpi_unmapped", kpi=kpi, n=n))
         )
     for municipality, n in unmapped_area.items():
         errors.append(
@@ -167,27 +157,27 @@ def to_canonical(obj: dict, catalog: Catalog) -> KoladaRows:
                 None,
                 "area_code",
                 municipality,
-                _text(Message("kolada_area_unmapped", municipality=municipality, n=n)),
+                Message("kolada_area_unmapped", municipality=municipality, n=n),
             )
         )
+    # Assumptions are recorded with the upload as Swedish sentences.
     assumptions = [
-        _text(
-            Message(
-                "kolada_mapped",
-                kpi=kpi,
-                indicator=catalog.indicator(mappings[kpi].indicator_id).label_sv,
-                gender=mappings[kpi].gender,
-                n=n,
-            )
+        t(
+            "kolada_mapped",
+            "sv",
+            kpi=kpi,
+            indicator=catalog.indicator(mappings[kpi].indicator_id).label_sv,
+            gender=mappings[kpi].gender,
+            n=n,
         )
         for kpi, n in used.items()
     ]
     if other_gender:
-        assumptions.append(_text(Message("kolada_other_gender", n=other_gender)))
+        assumptions.append(t("kolada_other_gender", "sv", n=other_gender))
     if nulls:
         shown = ", ".join(list(nulls)[:5]) + (" …" if len(nulls) > 5 else "")
-        assumptions.append(_text(Message("kolada_nulls", n=sum(nulls.values()), which=shown)))
+        assumptions.append(t("kolada_nulls", "sv", n=sum(nulls.values()), which=shown))
     if not out and not errors:
-        errors.append(UploadError(None, None, None, _text(Message("kolada_nothing"))))
+        errors.append(UploadError(None, None, None, Message("kolada_nothing")))
     frame = pd.DataFrame(out, columns=[*UPLOAD_COLUMNS, "excel_row"])
     return KoladaRows(frame.astype({"excel_row": "int64"}), errors, assumptions)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from i18n import Message, t
 from metrics.periods import parse_period_texts
 from metrics.periods import whole_numbers as _whole_numbers
 from schemas.upload import RowProblems, UploadError, bounded_errors, map_values
@@ -170,30 +171,19 @@ def read_notes(note: pd.Series) -> pd.Series:
     return note
 
 
+# The notes below are assumptions, recorded with the upload as Swedish sentences.
+
+
 def lost_zero_note(count: int, written: str, read: str) -> str:
-    return (
-        f"{count} områdeskoder saknade inledande nolla (t.ex. {written} → {read}), som Excel "
-        "tar bort; nollan lades till."
-    )
+    return t("normalise_lost_zero", "sv", count=count, written=written, read=read)
 
 
 def ignored_denominators_note(count: int) -> str:
-    return (
-        f"{count} rader har en nämnare för en indikator som inte är en andel; nämnaren ignorerades."
-    )
+    return t("normalise_ignored_denominators", "sv", count=count)
 
 
 def day_dropped_note(count: int, example: str) -> str:
-    return f"{count} datum angav en dag (t.ex. {example}); de lästes som sin månad."
-
-
-PERIOD_UNKNOWN = (
-    "Perioden ”{v}” känns inte igen. Skriv en månad som 2026-03 (eller 2026M03, mars 2026), "
-    "ett kvartal som 2025K3 (eller 2025Q3) eller ett år som 2025."
-)
-STATUS_UNKNOWN = (
-    "Statusen ”{v}” känns inte igen. Skriv slutlig eller preliminär (eller lämna tomt för slutlig)."
-)
+    return t("normalise_day_dropped", "sv", count=count, example=example)
 
 
 def normalise_rows(rows: pd.DataFrame, catalog: Catalog) -> Normalised:
@@ -206,7 +196,9 @@ def normalise_rows(rows: pd.DataFrame, catalog: Catalog) -> Normalised:
     problems: list[RowProblems] = []
     assumptions: list[str] = []
 
-    def add_errors(mask: pd.Series, column: str, raw: pd.Series, message: str) -> None:
+    def add_errors(
+        mask: pd.Series, column: str, raw: pd.Series, key: str, **values: object
+    ) -> None:
         index = mask.index[mask.to_numpy(dtype=bool)].to_numpy()
         if len(index):
             problems.append(
@@ -215,7 +207,7 @@ def normalise_rows(rows: pd.DataFrame, catalog: Catalog) -> Normalised:
                     index,
                     raw.loc[index].to_frame(),
                     lambda i: raw.at[i],
-                    lambda i: message.format(v=raw.at[i]),
+                    lambda i: Message(key, value=raw.at[i], **values),
                 )
             )
 
@@ -239,46 +231,27 @@ def normalise_rows(rows: pd.DataFrame, catalog: Catalog) -> Normalised:
     # The granularity each period was written at (month, quarter, year): schemas.upload checks
     # it against the indicator's frequency.
     out["period_frequency"] = parsed.frequency
-    add_errors(~period_ok, "period", period_raw, PERIOD_UNKNOWN)
+    add_errors(~period_ok, "period", period_raw, "normalise_period_unknown")
     if day_dropped.any():
         assumptions.append(
             day_dropped_note(int(day_dropped.sum()), period_raw[day_dropped].iloc[0])
         )
 
-    for column, label in (("value", "Värdet"), ("denominator", "Nämnaren")):
+    for column in ("value", "denominator"):
+        label = Message(f"normalise_label_{column}")
         raw = text_column(rows, column)
         values, ok = parse_numbers(raw)
         percent = raw.str.endswith("%")
         large = too_large_numbers(raw, ok)
         out[column] = values
-        add_errors(percent, column, raw, percent_message(label))
-        add_errors(large & ~percent, column, raw, too_large_message(label))
-        add_errors(~ok & ~large & ~percent, column, raw, number_message(label))
+        add_errors(percent, column, raw, "normalise_percent", label=label)
+        add_errors(large & ~percent, column, raw, "normalise_too_large", label=label)
+        add_errors(~ok & ~large & ~percent, column, raw, "normalise_not_a_number", label=label)
 
     status_raw = text_column(rows, "status")
     status = read_statuses(status_raw)
     out["status"] = status
-    add_errors(status.isna(), "status", status_raw, STATUS_UNKNOWN)
+    add_errors(status.isna(), "status", status_raw, "normalise_status_unknown")
     out["note"] = read_notes(text_column(rows, "note"))
     found = bounded_errors(problems, out["excel_row"], len(out))
     return Normalised(frame=out, errors=found.errors, assumptions=assumptions, more=found.more)
-
-
-def percent_message(label: str) -> str:
-    return (
-        f"{label} ”{{v}}” är en procentsats. Ange antal: täljaren i value (värde) och "
-        "basen i denominator (nämnare)."
-    )
-
-
-def number_message(label: str) -> str:
-    return (
-        f"{label} ”{{v}}” är inget tal. Skriv siffror, med decimalkomma vid behov (t.ex. 1 234,5)."
-    )
-
-
-def too_large_message(label: str) -> str:
-    return (
-        f"{label} ”{{v}}” är ett för stort tal för att kunna lagras exakt (högst "
-        "999 999 999 999 999). Kontrollera cellen: har ett id eller flera tal hamnat i den?"
-    )

@@ -56,33 +56,24 @@ class CheckedUpload:
 
     def dialect_sv(self) -> str:
         """How the file was understood, in one Swedish sentence."""
+        return self.dialect("sv")
+
+    def dialect(self, lang: str = "sv") -> str:
+        """How the file was understood, in one sentence (the encoding's name as recorded)."""
         if not self.encoding:
-            return "Filen kunde inte läsas."
+            return t("dialect_unreadable", lang)
         columns = ", ".join(f"{header} → {col}" for col, header in self.column_map.items())
+        values = {"encoding": self.encoding, "rows": self.rows, "columns": columns}
         if self.source_format == bra.SOURCE_FORMAT:
-            return (
-                f"Källformat {bra.SOURCE_FORMAT} (export ur BRÅ:s statistikdatabas), "
-                f"teckenkodning {self.encoding}, avgränsare semikolon, {self.rows} rader data. "
-                f"Kolumner: {columns}."
-            )
+            return t("dialect_bra", lang, source=bra.SOURCE_FORMAT, **values)
         if self.source_format == handled.SOURCE_FORMAT:
-            return t(
-                "handled_dialect", "sv", encoding=self.encoding, rows=self.rows, columns=columns
-            )
+            return t("handled_dialect", lang, **values)
         if self.source_format == kolada.SOURCE_FORMAT:
-            return (
-                f"Källformat {kolada.SOURCE_FORMAT} (JSON från Koladas API), {self.rows} värden "
-                f"att läsa in. Fält: {columns}."
-            )
+            return t("dialect_kolada", lang, source=kolada.SOURCE_FORMAT, **values)
         if self.sheet:
-            return (
-                f"Excel-arbetsbok (.xlsx), bladet ”{self.sheet}”, {self.rows} rader data. "
-                f"Kolumner: {columns}."
-            )
-        return (
-            f"Teckenkodning {self.encoding}, avgränsare {DELIMITERS.get(self.delimiter, '?')}, "
-            f"{self.rows} rader data. Kolumner: {columns}."
-        )
+            return t("dialect_workbook", lang, sheet=self.sheet, **values)
+        delimiter = DELIMITERS.get(self.delimiter)
+        return t("dialect_csv", lang, delimiter=t(delimiter, lang) if delimiter else "?", **values)
 
 
 @dataclass
@@ -158,7 +149,7 @@ def check_upload(
             sha256=sha256,
             rows=0,
             frame=pd.DataFrame(columns=CANONICAL),
-            errors=[UploadError(None, None, None, str(scb.NOT_AN_UPLOAD))],
+            errors=[UploadError(None, None, None, scb.NOT_AN_UPLOAD)],
         )
     kolada_file = kolada.recognise(data)
     if kolada_file is not None:
@@ -184,7 +175,7 @@ def check_upload(
         sheet=read.sheet,
     )
     if (year is not None or area is not None) and read.source_format != handled.SOURCE_FORMAT:
-        checked.errors.append(UploadError(None, None, None, str(Message("handled_context_unused"))))
+        checked.errors.append(UploadError(None, None, None, Message("handled_context_unused")))
         return checked
     if not read.readable or read.rows.empty:
         return checked
@@ -210,7 +201,7 @@ def check_upload(
     else:
         more_bra = 0
         if "status" not in rows.columns:
-            checked.assumptions.append("Kolumnen status saknas: alla rader räknas som slutliga.")
+            checked.assumptions.append(t("dialect_no_status", "sv"))
         # A clean file is checked in one pass over its distinct values; anything else (and any
         # broken rule) goes the detailed way below, which names every problem.
         clean = precheck_rows(rows, catalog, current_month(today))

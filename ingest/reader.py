@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from i18n import Formatted, Message, MessageError, t
 from ingest import bra, handled, workbook
 from metrics.formatting import format_number
 from schemas.upload import MAX_ERRORS, REQUIRED_COLUMNS, UPLOAD_COLUMNS, UploadError
@@ -38,7 +39,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "note": ("note", "kommentar", "anteckning", "notering", "comment"),
 }
 _ALIAS_TO_COLUMN = {alias: col for col, aliases in HEADER_ALIASES.items() for alias in aliases}
-DELIMITERS = {";": "semikolon", ",": "kommatecken", "\t": "tabb"}
+# Each delimiter the reader accepts, and the i18n key of its name ("semikolon", "semicolon").
+DELIMITERS = {";": "delimiter_semicolon", ",": "delimiter_comma", "\t": "delimiter_tab"}
 
 
 @dataclass
@@ -73,8 +75,8 @@ def _fold(header: str) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
-class UnreadableText(ValueError):
-    """The bytes are not text in any encoding the reader accepts; the message is Swedish."""
+class UnreadableText(MessageError, ValueError):
+    """The bytes are not text in any encoding the reader accepts (an i18n message)."""
 
 
 # The header is one line of a few column names. Longer lines or more columns are not a monthly
@@ -91,14 +93,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     Swedish Excel saves "CSV (semikolonavgränsad)" in it; its five undefined bytes decode as
     Latin-1 rather than failing. A UTF-8 BOM before a body that is not UTF-8 (some tools add one
     to any file) is read as Windows-1252 and the encoding says so. Raises UnreadableText for
-    UTF-16 that is cut short or holds a lone surrogate, and for binary data.
+    UTF-16 that is cut short or holds a lone surrogate, and for binary data. The encoding's
+    name is recorded in Swedish (the upload's record and `ingest --json` carry it).
     """
     if data.startswith(codecs.BOM_UTF8):
         body = data[len(codecs.BOM_UTF8) :]
         try:
-            return body.decode("utf-8", errors="strict"), "UTF-8 med BOM"
+            return body.decode("utf-8", errors="strict"), t("read_encoding_utf8_bom", "sv")
         except UnicodeDecodeError:
-            return _cp1252(body), "Windows-1252 (filen börjar med en UTF-8-markering)"
+            return _cp1252(body), t("read_encoding_cp1252_bom", "sv")
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return _utf16(data, "utf-16"), "UTF-16"
     head = data[:4096]
@@ -122,19 +125,11 @@ def _utf16(data: bytes, encoding: str) -> str:
         line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1
         if b"\x00" * 16 in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise UnreadableText(BINARY_MESSAGE) from exc
-        what = (
-            "slutar mitt i ett tecken"
-            if exc.reason == "truncated data"
-            else "har ett ogiltigt tecken"
-        )
-        raise UnreadableText(
-            f"Filen är sparad som UTF-16 men {what} (rad {line}); den verkar trasig eller "
-            "avkortad. Spara den igen i Excel som ”CSV UTF-8 (kommaavgränsad)” eller "
-            "”CSV (semikolonavgränsad)” och ladda upp den på nytt."
-        ) from exc
+        what = "read_utf16_cut" if exc.reason == "truncated data" else "read_utf16_bad_character"
+        raise UnreadableText("read_utf16_broken", what=Message(what), line=line) from exc
 
 
-BINARY_MESSAGE = "Filen innehåller binära data och kan inte läsas som text. Spara den som CSV."
+BINARY_MESSAGE = Message("read_binary")
 
 
 def _split_header(line: str, delimiter: str) -> list[str]:
@@ -161,15 +156,13 @@ def read_upload(data: bytes, file_name: str = "", *, sheet: str | None = None) -
     A workbook (.xlsx) is read from its first sheet, or from the one named `sheet`.
     """
     if not data or re.search(rb"\S", data) is None:
-        return _whole_file_error(
-            "Filen är tom. Välj en CSV-fil med en rubrikrad och minst en rad data."
-        )
+        return _whole_file_error(Message("read_empty"))
     if workbook.is_workbook(data, file_name):
         return _read_workbook(data, sheet)
     try:
         text, encoding = decode_bytes(data)
     except UnreadableText as exc:
-        return _whole_file_error(str(exc))
+        return _whole_file_error(exc.message)
     if "\x00" in text:
         return _whole_file_error(BINARY_MESSAGE)
     # A UTF-8 file with plain newlines goes to pyarrow as it came; others are re-encoded.
@@ -205,9 +198,11 @@ def read_upload(data: bytes, file_name: str = "", *, sheet: str | None = None) -
     header_cells = _split_header(first_line, delimiter) if has_header else []
     if len(header_cells) > MAX_COLUMNS:
         return _whole_file_error(
-            f"Rubrikraden har {format_number(len(header_cells), 'sv')} kolumner; högst "
-            f"{format_number(MAX_COLUMNS, 'sv')} tillåts. Ta bort kolumner som inte används (en "
-            "månadsfil behöver indikator, månad, område och värde) och spara filen igen."
+            Message(
+                "read_too_many_columns_csv",
+                columns=Formatted(format_number, len(header_cells)),
+                limit=Formatted(format_number, MAX_COLUMNS),
+            )
         )
     result = ReadFile(rows=pd.DataFrame(), encoding=encoding, delimiter=delimiter)
     _map_headers(result, header_cells)
@@ -242,9 +237,7 @@ def read_upload(data: bytes, file_name: str = "", *, sheet: str | None = None) -
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        return _whole_file_error(
-            f"Filen kunde inte läsas som CSV ({exc}). Kontrollera att den är sparad som CSV."
-        )
+        return _whole_file_error(Message("read_not_csv", error=str(exc)))
 
     frame = table.to_pandas()
     # Rows Excel shows, header = 1. Rows pyarrow skipped (wrong number of cells) keep their
@@ -266,19 +259,23 @@ def read_upload(data: bytes, file_name: str = "", *, sheet: str | None = None) -
                 row=None if number is None else number + excel_offset,
                 column=None,
                 value=row_text[:200],
-                message=(
-                    f"Raden har {len(_split_header(row_text, delimiter))} fält men rubrikraden "
-                    f"har {n_cols}. Kontrollera avgränsaren ({DELIMITERS[delimiter]}) och att "
-                    "text med avgränsare står inom citattecken."
+                problem=Message(
+                    "read_row_fields",
+                    fields=len(_split_header(row_text, delimiter)),
+                    columns=n_cols,
+                    delimiter=Message(DELIMITERS[delimiter]),
                 ),
             )
         )
     result.more_errors = max(broken - MAX_ERRORS, 0)
     if recovered:
         result.assumptions.append(
-            f"{format_number(len(recovered), 'sv')} rader hade tomma fält för mycket eller för "
-            f"lite i slutet (t.ex. ett avslutande {DELIMITERS[delimiter]}, eller tomma "
-            "kolumner som Excel inte skrev ut); de lästes som tomma."
+            t(
+                "read_rows_recovered",
+                "sv",
+                n=format_number(len(recovered), "sv"),
+                delimiter=Message(DELIMITERS[delimiter]),
+            )
         )
         extra = pd.DataFrame(recovered, columns=[*names, "excel_row"]).astype(
             dict.fromkeys(names, frame["c0"].dtype if n_cols else str)
@@ -301,9 +298,7 @@ def read_upload(data: bytes, file_name: str = "", *, sheet: str | None = None) -
         if empty.any():
             frame = frame[~empty].reset_index(drop=True)
     if frame.empty and not result.errors:
-        result.errors.append(
-            UploadError(None, None, None, "Filen har en rubrikrad men inga rader med data.")
-        )
+        result.errors.append(UploadError(None, None, None, Message("read_no_data_rows")))
     result.rows = frame
     return result
 
@@ -346,8 +341,7 @@ def _map_headers(result: ReadFile, header_cells: list[str]) -> None:
                     1,
                     column,
                     cell,
-                    f"Kolumnen {column} finns två gånger (”{seen[column]}” och ”{cell}”). "
-                    "Ta bort den ena.",
+                    Message("read_column_twice", column=column, first=seen[column], second=cell),
                 )
             )
             continue
@@ -362,13 +356,12 @@ def _map_headers(result: ReadFile, header_cells: list[str]) -> None:
                 None,
                 column,
                 None,
-                f"Kolumnen {column} ({swedish}) saknas i rubrikraden. Rubrikraden ska innehålla "
-                "indicator_id, period, area_code och value (eller indikator, månad, område, värde).",
+                Message("read_column_missing", column=column, swedish=swedish),
             )
         )
     if result.ignored_columns:
         result.assumptions.append(
-            "Kolumner som inte används: " + ", ".join(result.ignored_columns) + "."
+            t("read_columns_unused", "sv", columns=", ".join(result.ignored_columns))
         )
 
 
@@ -405,50 +398,56 @@ def _read_workbook(data: bytes, sheet: str | None) -> ReadFile:
             if header_at is not None:
                 break
     except workbook.WorkbookRefused as exc:
-        return _whole_file_error(str(exc))
+        return _whole_file_error(exc.message)
     if header_at is None:
         cells = first
         if not cells.rows:
-            return _whole_file_error(
-                f"Bladet ”{cells.sheet}” är tomt. Välj bladet med data (med manage.py: "
-                "--sheet NAMN)."
-            )
+            return _whole_file_error(Message("read_sheet_empty", sheet=cells.sheet))
         number, texts = cells.rows[0]
         shown = ", ".join(t for t in texts if t)[:200]
         where = (
-            f"Bladet ”{cells.sheet}”"
+            Message("read_where_sheet", sheet=cells.sheet)
             if len(names) == 1
-            else f"Inget av arbetsbokens {len(names)} blad ({', '.join(names)})"
+            else Message("read_where_sheets", sheets=len(names), names=", ".join(names))
         )
         return _whole_file_error(
-            f"{where} har ingen rubrikrad som känns igen: ingen av de första "
-            f"{workbook.HEADER_SEARCH_ROWS} raderna med innehåll har kolumnerna indicator_id, "
-            "period, area_code och value (eller indikator, månad, område, värde). Första raden "
-            f"med innehåll i ”{cells.sheet}” (rad {number}) är: {shown}."
+            Message(
+                "read_no_header",
+                where=where,
+                searched=workbook.HEADER_SEARCH_ROWS,
+                sheet=cells.sheet,
+                row=number,
+                shown=shown,
+            )
         )
     header_row, header_cells = cells.rows[header_at]
     result = ReadFile(
         rows=pd.DataFrame(),
-        encoding="Excel-arbetsbok (.xlsx)",
+        encoding=t("read_encoding_workbook", "sv"),
         delimiter="",
         sheet=cells.sheet,
     )
     if len(header_cells) > MAX_COLUMNS:
         return _whole_file_error(
-            f"Rubrikraden har {format_number(len(header_cells), 'sv')} kolumner; högst "
-            f"{format_number(MAX_COLUMNS, 'sv')} tillåts."
+            Message(
+                "read_too_many_columns",
+                columns=Formatted(format_number, len(header_cells)),
+                limit=Formatted(format_number, MAX_COLUMNS),
+            )
         )
     _map_headers(result, header_cells)
     if header_row > 1:
-        result.assumptions.append(
-            f"Rubrikraden är rad {header_row} i bladet ”{cells.sheet}”; raderna ovanför "
-            "(rubrik eller tomma rader) lästes inte."
-        )
+        result.assumptions.append(t("read_header_below", "sv", row=header_row, sheet=cells.sheet))
     if len(cells.sheet_names) > 1:
-        others = ", ".join(f"”{n}”" for n in cells.sheet_names if n != cells.sheet)
+        others = tuple(n for n in cells.sheet_names if n != cells.sheet)
         result.assumptions.append(
-            f"Arbetsboken har {len(cells.sheet_names)} blad; bladet ”{cells.sheet}” lästes, "
-            f"inte {others}."
+            t(
+                "read_other_sheets",
+                "sv",
+                sheets=len(cells.sheet_names),
+                sheet=cells.sheet,
+                others=workbook.quoted_names(others, "sv"),
+            )
         )
     if not result.readable:
         return result
@@ -471,9 +470,7 @@ def _read_workbook(data: bytes, sheet: str | None) -> ReadFile:
     if len(frame) and len(cells_only.columns):
         frame = frame[(cells_only != "").any(axis=1)].reset_index(drop=True)
     if frame.empty:
-        result.errors.append(
-            UploadError(None, None, None, "Bladet har en rubrikrad men inga rader med data.")
-        )
+        result.errors.append(UploadError(None, None, None, Message("read_sheet_no_data_rows")))
     result.rows = frame
     return result
 
@@ -487,18 +484,13 @@ def _read_bra(lines: list[str], encoding: str) -> ReadFile:
         delimiter=";",
         column_map=dict(bra.COLUMN_MAP),
         ignored_columns=[bra.HEADER[-1]],
-        assumptions=[
-            f"Kolumnen {bra.HEADER[-1]} lästes inte in: Lägesbild räknar själv om till per "
-            "100 000 invånare."
-        ],
+        assumptions=[t("read_bra_rate_unused", "sv", column=bra.HEADER[-1])],
         errors=errors,
         source_format=bra.SOURCE_FORMAT,
         more_errors=more,
     )
     if rows.empty and not errors and not more:
-        result.errors.append(
-            UploadError(None, None, None, "Filen har en rubrikrad men inga rader med data.")
-        )
+        result.errors.append(UploadError(None, None, None, Message("read_no_data_rows")))
     return result
 
 
@@ -518,11 +510,13 @@ def _read_handled(lines: list[str], encoding: str) -> ReadFile:
 
 def _header_too_long(line: str) -> ReadFile:
     return _whole_file_error(
-        f"Första raden är {format_number(len(line), 'sv')} tecken lång; en rubrikrad får vara "
-        f"högst {format_number(MAX_HEADER_CHARS, 'sv')} tecken. Filen ska börja med rubrikraden "
-        "(t.ex. indikator;månad;område;värde) följd av en rad per värde."
+        Message(
+            "read_header_too_long",
+            length=Formatted(format_number, len(line)),
+            limit=Formatted(format_number, MAX_HEADER_CHARS),
+        )
     )
 
 
-def _whole_file_error(message: str) -> ReadFile:
+def _whole_file_error(message: Message) -> ReadFile:
     return ReadFile(rows=pd.DataFrame(), errors=[UploadError(None, None, None, message)])

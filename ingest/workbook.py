@@ -5,7 +5,8 @@ Read with python-calamine (pinned in requirements.txt). Before calamine sees a b
 inspected (`inspect_workbook`): its declared sizes and compression ratios, then every member
 streamed through zipfile (which stops at the declared size and checks the CRC, so a member that
 lies about its size is refused rather than unpacked) while the sheets' rows are counted. Memory
-for that check is one chunk at a time. What is refused, with a Swedish message:
+for that check is one chunk at a time. What is refused, with a message saying what to do
+(`workbook_*` keys in i18n/):
 - more than MAX_UNPACKED_BYTES unpacked, a member compressed more than MAX_RATIO times (a zip
   bomb), more than MAX_MEMBERS members, a sheet of more than MAX_ROWS rows;
 - an encrypted workbook (Excel's "Kryptera med lösenord" stores it in an OLE/CFB container
@@ -26,6 +27,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from i18n import Formatted, MessageError, t
 from metrics.formatting import format_number
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -49,8 +51,8 @@ _ROW_TAG = re.compile(rb"<(?:\w{1,8}:)?row[\s>/]")
 _ROW_TAG_MAX = 14  # longest match: "<" + 8-letter prefix + ":row" + one character
 
 
-class WorkbookRefused(ValueError):
-    """A workbook that is not read; the message is Swedish and says what to do."""
+class WorkbookRefused(MessageError, ValueError):
+    """A workbook that is not read; the message (an i18n key with values) says what to do."""
 
 
 @dataclass
@@ -71,8 +73,15 @@ def is_workbook(data: bytes, file_name: str = "") -> bool:
     )
 
 
-def _mb(n: int) -> str:
-    return f"{format_number(round(n / (1024 * 1024)), 'sv')} MB"
+def _mb(n: int) -> Formatted:
+    """A size in whole megabytes as the reader's language writes the number."""
+    return Formatted(format_number, round(n / (1024 * 1024)))
+
+
+def quoted_names(names: tuple[str, ...], lang: str = "sv") -> str:
+    """Names in the language's quotation marks, joined: ”Blad1”, ”Data” (sv); “Blad1”, “Data”."""
+    left, right = ("”", "”") if lang == "sv" else ("“", "”")
+    return ", ".join(f"{left}{name}{right}" for name in names)
 
 
 def inspect_workbook(data: bytes) -> None:
@@ -80,55 +89,44 @@ def inspect_workbook(data: bytes) -> None:
     beyond the limits; memory used is one chunk of one member at a time."""
     if data[:8] == CFB_MAGIC:
         if "EncryptedPackage".encode("utf-16-le") in data:
-            raise WorkbookRefused(
-                "Arbetsboken är krypterad (skyddad med lösenord) och kan inte läsas. Öppna den i "
-                "Excel, ta bort lösenordet (Arkiv → Info → Skydda arbetsbok → Kryptera med "
-                "lösenord, töm fältet), spara och ladda upp den igen."
-            )
-        raise WorkbookRefused(
-            "Filen är en äldre Excel-arbetsbok (.xls), som inte läses. Spara den i Excel som "
-            "”Excel-arbetsbok (.xlsx)” eller som ”CSV (semikolonavgränsad)” och ladda upp den igen."
-        )
+            raise WorkbookRefused("workbook_encrypted")
+        raise WorkbookRefused("workbook_xls")
     if data[:4] != ZIP_MAGIC:
-        raise WorkbookRefused(
-            "Filen heter som en Excel-arbetsbok men är ingen. Öppna den i Excel och spara den som "
-            "”Excel-arbetsbok (.xlsx)” eller som CSV."
-        )
+        raise WorkbookRefused("workbook_not_a_workbook")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise WorkbookRefused(_broken(exc)) from exc
+        raise _broken(exc) from exc
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
-            raise WorkbookRefused(_too_large(f"{format_number(len(members), 'sv')} delar"))
+            raise WorkbookRefused(
+                "workbook_too_many_parts", parts=Formatted(format_number, len(members)), **_LIMITS
+            )
         declared = sum(m.file_size for m in members)
         if declared > MAX_UNPACKED_BYTES:
-            raise WorkbookRefused(_too_large(f"{_mb(declared)} uppackad"))
+            raise WorkbookRefused("workbook_too_large", megabytes=_mb(declared), **_LIMITS)
         for member in members:
             if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(
                 member.compress_size, 1
             ):
                 ratio = member.file_size // max(member.compress_size, 1)
                 raise WorkbookRefused(
-                    f"Arbetsboken packas upp {format_number(ratio, 'sv')} gånger större än den är "
-                    f"({member.filename}: {_mb(member.file_size)}); en riktig arbetsbok packas "
-                    f"upp högst ett trettiotal gånger. Den läses inte (en så kallad zip-bomb). "
-                    "Öppna den i Excel, spara den igen och ladda upp den."
+                    "workbook_zip_bomb",
+                    ratio=Formatted(format_number, ratio),
+                    member=member.filename,
+                    megabytes=_mb(member.file_size),
                 )
         names = {m.filename for m in members}
         if "xl/workbook.xml" not in names:
-            raise WorkbookRefused(
-                "Filen är ett zip-arkiv men ingen Excel-arbetsbok (.xlsx). Spara den i Excel som "
-                "”Excel-arbetsbok (.xlsx)” eller som CSV."
-            )
+            raise WorkbookRefused("workbook_zip_not_xlsx")
         for member in members:
             rows = _stream(archive, member)
             if rows > MAX_ROWS:
                 raise WorkbookRefused(
-                    f"Bladet {member.filename.rsplit('/', 1)[-1]} har mer än "
-                    f"{format_number(MAX_ROWS, 'sv')} rader; en arbetsbok får ha högst så många. "
-                    "Dela upp filen, eller spara den som CSV (som tar fler rader)."
+                    "workbook_too_many_rows",
+                    sheet=member.filename.rsplit("/", 1)[-1],
+                    limit=Formatted(format_number, MAX_ROWS),
                 )
 
 
@@ -149,25 +147,20 @@ def _stream(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
                 if rows > MAX_ROWS:
                     return rows
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise WorkbookRefused(_broken(exc)) from exc
+        raise _broken(exc) from exc
     except NotImplementedError as exc:  # a compression method zipfile does not know
-        raise WorkbookRefused(_broken(exc)) from exc
+        raise _broken(exc) from exc
     return rows
 
 
-def _too_large(what: str) -> str:
-    return (
-        f"Arbetsboken är för stor för att läsas ({what}; högst {_mb(MAX_UNPACKED_BYTES)} "
-        f"uppackad, {format_number(MAX_MEMBERS, 'sv')} delar). Den läses inte. Dela upp den eller "
-        "spara den som CSV."
-    )
+_LIMITS = {
+    "limit_megabytes": Formatted(format_number, MAX_UNPACKED_BYTES // (1024 * 1024)),
+    "limit_parts": Formatted(format_number, MAX_MEMBERS),
+}
 
 
-def _broken(exc: BaseException) -> str:
-    return (
-        "Arbetsboken är trasig eller avkortad och kan inte läsas "
-        f"({type(exc).__name__}). Öppna den i Excel, spara den igen och ladda upp den."
-    )
+def _broken(exc: BaseException) -> WorkbookRefused:
+    return WorkbookRefused("workbook_broken", error=type(exc).__name__)
 
 
 @dataclass
@@ -184,9 +177,9 @@ class Workbook:
             if name.strip().casefold() == sheet.strip().casefold():
                 return name
         raise WorkbookRefused(
-            f"Arbetsboken har inget blad som heter ”{sheet}”. Bladen heter: "
-            + ", ".join(f"”{n}”" for n in self.sheet_names)
-            + "."
+            "workbook_no_such_sheet",
+            sheet=sheet,
+            sheets=Formatted(quoted_names, tuple(self.sheet_names)),
         )
 
     def cells(self, name: str) -> SheetCells:
@@ -203,7 +196,7 @@ class Workbook:
                     out.rows.append((start + offset + 1, texts))
             return out
         except (CalamineError, ValueError, OSError) as exc:
-            raise WorkbookRefused(_broken(exc)) from exc
+            raise _broken(exc) from exc
 
 
 def open_workbook(data: bytes) -> Workbook:
@@ -216,9 +209,9 @@ def open_workbook(data: bytes) -> Workbook:
         book = load_workbook(io.BytesIO(data))
         names = list(book.sheet_names)
     except (CalamineError, ValueError, OSError) as exc:
-        raise WorkbookRefused(_broken(exc)) from exc
+        raise _broken(exc) from exc
     if not names:
-        raise WorkbookRefused("Arbetsboken har inga blad.")
+        raise WorkbookRefused("workbook_no_sheets")
     return Workbook(book, names)
 
 
@@ -255,7 +248,8 @@ _SERIAL_RANGE = (36_526, 73_050)
 
 
 def serial_months(periods: list[str]) -> tuple[list[str], str]:
-    """The period cells with Excel date numbers read as dates, and a Swedish note ("" if none)."""
+    """The period cells with Excel date numbers read as dates, and a note for the upload's
+    recorded assumptions, in Swedish ("" if none)."""
     out, first = [], None
     for text in periods:
         if text.isdigit() and _SERIAL_RANGE[0] <= int(text) <= _SERIAL_RANGE[1]:
@@ -267,9 +261,12 @@ def serial_months(periods: list[str]) -> tuple[list[str], str]:
     if first is None:
         return out, ""
     n = sum(a != b for a, b in zip(out, periods, strict=True))
-    return out, (
-        f"{format_number(n, 'sv')} celler i periodkolumnen var datum utan datumformat (Excels "
-        f"datumnummer, t.ex. {first[0]} = {first[1].isoformat()}) och lästes som datum."
+    return out, t(
+        "workbook_serial_dates",
+        "sv",
+        n=format_number(n, "sv"),
+        serial=first[0],
+        date=first[1].isoformat(),
     )
 
 

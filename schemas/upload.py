@@ -1,21 +1,22 @@
-"""The rules an uploaded row must meet (pandera), with the Swedish message an analyst reads for each."""
+"""The rules an uploaded row must meet (pandera), with the message an analyst reads for each (i18n keys `rule_*`)."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from i18n import Formatted, Message, t
 from metrics.formatting import format_month, format_number
-from metrics.periods import EXAMPLE_CODE, format_period, frequency_noun, period_code
+from metrics.periods import EXAMPLE_CODE, format_period, period_code
 
 if TYPE_CHECKING:
-    from metrics.catalog import Catalog
+    from metrics.catalog import Catalog, Indicator
 
 UPLOAD_COLUMNS = ["indicator_id", "period", "area_code", "value", "denominator", "status", "note"]
 REQUIRED_COLUMNS = ["indicator_id", "period", "area_code", "value"]
@@ -26,21 +27,37 @@ MAX_ERRORS = 1000
 # The same rule broken with the same value on this many rows is one error, not one per row.
 SAME_VALUE_SUMMARY = 100
 _MAX_SUMMARIES = 50
-LEVEL_SV = {"region": "region", "police_area": "polisområde", "municipality": "kommun"}
 
 
 @dataclass(frozen=True)
 class UploadError:
     """One problem: the row as Excel shows it (header = 1; None = the whole file), the canonical
-    column (None = the whole row), the value as written, and what to do, in Swedish."""
+    column (None = the whole row), the value as written, and what is wrong and what to do
+    (`problem`: a Message, written in the reader's language by `text(lang)`; a plain str is
+    Swedish only)."""
 
     row: int | None
     column: str | None
     value: str | None
-    message: str
+    problem: Message | str
+
+    @property
+    def message(self) -> str:
+        """The problem in Swedish (the command line, logs, `ingest --json`)."""
+        return str(self.problem)
+
+    def text(self, lang: str = "sv") -> str:
+        """The problem in `lang`."""
+        return self.problem.text(lang) if isinstance(self.problem, Message) else self.problem
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """row, column, value and message (Swedish), as `ingest --json` writes an error."""
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
 
 
 def map_values(values: pd.Series, mapping: Mapping | pd.Series) -> pd.Series:
@@ -53,10 +70,6 @@ def map_values(values: pd.Series, mapping: Mapping | pd.Series) -> pd.Series:
         index=values.index,
         name=values.name,
     )
-
-
-def _month_sv(ts: pd.Timestamp) -> str:
-    return format_month(ts, "sv")
 
 
 def upload_schema(catalog: Catalog, current_month: pd.Timestamp) -> pa.DataFrameSchema:
@@ -218,13 +231,13 @@ MESSAGE_KEYS: dict[str, list[str] | None] = {
 class RowProblems:
     """Rows that break one rule: their index labels (in row order), the column, what the message
     depends on per row (`keys`, aligned with `index`; None: every row's message differs), and
-    for a listed row the value as written and the Swedish message."""
+    for a listed row the value as written and the message."""
 
     column: str
     index: np.ndarray
     keys: pd.DataFrame | None
     value: Callable[[int], str]
-    message: Callable[[int], str]
+    message: Callable[[int], Message]
 
 
 @dataclass
@@ -264,18 +277,24 @@ def bounded_errors(problems: list[RowProblems], rows: pd.Series, total: int) -> 
                 at = np.flatnonzero(group == g)
                 first = problem.index[at[0]]
                 everywhere = len(at) == total and total > 1
+                said = problem.message(first)
                 scope = (
-                    f" Gäller alla {_count(len(at))} rader i filen."
+                    Message("rule_every_row", message=said, n=_count(len(at)))
                     if everywhere
-                    else f" Samma fel på {_count(len(at))} rader (rad {int(excel[at[0]])}–"
-                    f"{int(excel[at[-1]])})."
+                    else Message(
+                        "rule_same_rows",
+                        message=said,
+                        n=_count(len(at)),
+                        first=int(excel[at[0]]),
+                        last=int(excel[at[-1]]),
+                    )
                 )
                 errors.append(
                     UploadError(
                         None if everywhere else int(excel[at[0]]),
                         problem.column,
                         problem.value(first),
-                        problem.message(first) + scope,
+                        scope,
                     )
                 )
                 keep[at] = False
@@ -294,19 +313,15 @@ def bounded_errors(problems: list[RowProblems], rows: pd.Series, total: int) -> 
     return BoundedErrors(_sorted(errors), max(found - room, 0))
 
 
-def _count(n: int) -> str:
-    return format_number(n, "sv")
+def _count(n: int) -> Formatted:
+    """A count as the reader's language writes it ("1 000", "1,000")."""
+    return Formatted(format_number, n)
 
 
 def too_many_errors(listed: int, more: int) -> UploadError:
     """The closing whole-file error when problems were left unlisted."""
     return UploadError(
-        None,
-        None,
-        None,
-        f"Fler än {_count(listed)} problem – de första {_count(listed)} visas "
-        f"({_count(more)} till hittades men listas inte). Rätta dem, eller kontrollera att rätt "
-        "fil valdes, och ladda upp filen igen.",
+        None, None, None, Message("rule_too_many", listed=_count(listed), more=_count(more))
     )
 
 
@@ -324,15 +339,15 @@ def validate_rows(
     fields = ["indicator_id", "area_code", "period", "value", "denominator"]
     if "period_frequency" in frame.columns:
         fields.append("period_frequency")
-    sentences: dict[tuple, str] = {}
+    sentences: dict[tuple, Message] = {}
     first_row: dict[int, int] = {}
 
     def quoted(column: str) -> Callable[[int], str]:
         text = raw_text.get(column)
         return (lambda i: "") if text is None else (lambda i: str(text.at[i]))
 
-    def sentence(check: str) -> Callable[[int], str]:
-        def message(i: int) -> str:
+    def sentence(check: str) -> Callable[[int], Message]:
+        def message(i: int) -> Message:
             values = tuple(frame.at[i, f] for f in fields)
             key = (check, *map(str, values), first_row.get(i))
             if key not in sentences:
@@ -397,88 +412,84 @@ def _message(
     catalog: Catalog,
     current_month: pd.Timestamp,
     first_row: int | None,
-) -> str:
-    """The Swedish sentence for one broken rule: what is wrong and what to do."""
+) -> Message:
+    """The sentence for one broken rule: what is wrong and what to do."""
     ind = row["indicator_id"]
-    if check == "value_empty":
-        return "Värde saknas. Fyll i värdet (0 om inget hänt under månaden)."
-    if check == "period_empty":
-        return "Månad saknas. Skriv t.ex. 2026-03."
-    if check == "indicator_missing":
-        return "Indikator saknas. Fyll i ett indikator-id ur katalogen."
+    if check in {
+        "value_empty",
+        "period_empty",
+        "indicator_missing",
+        "area_missing",
+        "value_negative",
+        "denominator_negative",
+        "denominator_fraction",
+    }:
+        return Message(f"rule_{check}")
     if check == "indicator_unknown":
         ids = [i.id for i in catalog.indicators]
         close = difflib.get_close_matches(str(ind), ids, n=1)
-        hint = f" Menade du {close[0]}?" if close else ""
-        return (
-            f"Okänd indikator ”{ind}”.{hint} Använd ett id ur katalogen "
-            "(sidan Katalog visar alla, t.ex. reported_rape)."
-        )
-    if check == "area_missing":
-        return "Område saknas. Fyll i en områdeskod, t.ex. STHLM, PO_NORD eller 0180."
+        if close:
+            return Message("rule_indicator_unknown_close", indicator=ind, close=close[0])
+        return Message("rule_indicator_unknown", indicator=ind)
     if check == "area_unknown":
-        return (
-            f"Okänt område ”{row['area_code']}”. Använd STHLM, PO_CITY, PO_NORD, PO_SYD, "
-            "PO_GOTLAND eller en fyrsiffrig kommunkod med inledande nolla (t.ex. 0180)."
-        )
+        return Message("rule_area_unknown", area=row["area_code"])
     if check == "area_level":
         indicator = catalog.indicator(ind)
         area = catalog.area(row["area_code"])
-        levels = ", ".join(LEVEL_SV[level] for level in indicator.levels)
-        return (
-            f"{indicator.label_sv} redovisas inte per {LEVEL_SV[area.level]} "
-            f"({area.name_sv}). Indikatorn redovisas på nivån: {levels}."
+        return Message(
+            "rule_area_level",
+            indicator=_label(indicator),
+            level=Message(f"level_{area.level}"),
+            area=Formatted(type(area).name, area),
+            levels=Formatted(_levels, tuple(indicator.levels)),
         )
     if check == "period_future":
         frequency = _frequency(catalog, ind)
         if frequency == "monthly":
-            return (
-                f"Månaden {_month_sv(row['period'])} har inte börjat än. Senaste tillåtna månad "
-                f"är {_month_sv(current_month)}; kontrollera året."
+            return Message(
+                "rule_month_future",
+                month=Formatted(format_month, row["period"]),
+                latest=Formatted(format_month, current_month),
             )
-        return (
-            f"Perioden {format_period(row['period'], frequency)} har inte börjat än. Senaste "
-            f"tillåtna period är {format_period(current_month, frequency)}; kontrollera året."
+        return Message(
+            "rule_period_future",
+            period=Formatted(format_period, row["period"], frequency),
+            latest=Formatted(format_period, current_month, frequency),
         )
     if check == "period_granularity":
         indicator = catalog.indicator(ind)
         wanted, written = indicator.frequency, row.get("period_frequency")
-        return (
-            f"{indicator.label_sv} redovisas per {frequency_noun(wanted)}, men perioden är "
-            f"skriven som {frequency_noun(written, article=True)} "
-            f"({period_code(row['period'], written)}). Skriv perioden som "
-            f"{frequency_noun(wanted, article=True)}, t.ex. {EXAMPLE_CODE[wanted]}"
-            + (" (eller 2025Q3)." if wanted == "quarterly" else ".")
+        return Message(
+            "rule_period_granularity_quarterly"
+            if wanted == "quarterly"
+            else "rule_period_granularity",
+            indicator=_label(indicator),
+            wanted=Message(f"frequency_{wanted}"),
+            written=Message(f"frequency_a_{written}"),
+            code=period_code(row["period"], written),
+            wanted_a=Message(f"frequency_a_{wanted}"),
+            example=EXAMPLE_CODE[wanted],
         )
-    if check == "value_negative":
-        return "Värdet är negativt. Värden ska vara 0 eller större."
-    if check == "denominator_negative":
-        return "Nämnaren är negativ. Nämnaren ska vara 0 eller större."
-    if check == "value_fraction":
-        label = catalog.indicator(ind).label_sv
-        return (
-            f"{label} räknas i hela tal, men värdet har decimaler. Ange ett heltal "
-            "(om decimalkommat skulle vara tusentalsavgränsare: skriv talet utan den)."
-        )
-    if check == "denominator_missing":
-        return (
-            f"{catalog.indicator(ind).label_sv} är en andel: ange basen i kolumnen denominator "
-            "(nämnare) och antalet i value (värde)."
-        )
-    if check == "denominator_fraction":
-        return "Nämnaren är ett antal och ska vara ett heltal."
+    if check in {"value_fraction", "denominator_missing"}:
+        return Message(f"rule_{check}", indicator=_label(catalog.indicator(ind)))
     if check == "numerator_above":
-        return (
-            f"Täljaren ({_plain(row['value'])}) är större än nämnaren "
-            f"({_plain(row['denominator'])}). En andel kan inte överstiga 100 %; kontrollera "
-            "att kolumnerna inte är förväxlade."
+        return Message(
+            "rule_numerator_above",
+            value=Formatted(_plain, row["value"]),
+            denominator=Formatted(_plain, row["denominator"]),
         )
     if check == "duplicate_key":
-        return (
-            f"Samma indikator, område och månad finns redan på rad {first_row}. "
-            "Varje kombination får bara förekomma en gång i filen: ta bort en av raderna."
-        )
-    return f"Regeln {check} är inte uppfylld."
+        return Message("rule_duplicate_key", row=first_row)
+    return Message("rule_unknown", check=check)
+
+
+def _levels(levels: tuple[str, ...], lang: str = "sv") -> str:
+    return ", ".join(t(f"level_{level}", lang) for level in levels)
+
+
+def _label(indicator: Indicator) -> Formatted:
+    """The indicator's label in the reader's language."""
+    return Formatted(type(indicator).label, indicator)
 
 
 def _frequency(catalog: Catalog, indicator_id: object) -> str:
@@ -488,5 +499,8 @@ def _frequency(catalog: Catalog, indicator_id: object) -> str:
         return "monthly"
 
 
-def _plain(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
+def _plain(x: float, lang: str = "sv") -> str:
+    """A number as the file may have written it: whole, or with the language's decimal mark."""
+    if float(x).is_integer():
+        return str(int(x))
+    return str(x).replace(".", ",") if lang == "sv" else str(x)

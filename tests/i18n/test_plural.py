@@ -40,9 +40,17 @@ def test_other_counts_keep_the_plural():
 
 
 def test_every_plural_text_with_a_count_has_its_singular_in_both_languages():
-    # Counts that are never 1 where they are used (a fixed page size, "of {total}") are exempt.
+    # Counts that are never 1 where they are used (a fixed page size, "of {total}", rows alike
+    # summarised only from SAME_VALUE_SUMMARY up) are exempt.
     # chart_rare_months: "(1 mån)", "(1 mo)": an abbreviation reads the same for one.
-    exempt = {"audit_shown", "comment_older", "upload_first_shown", "chart_rare_months"}
+    exempt = {
+        "audit_shown",
+        "comment_older",
+        "upload_first_shown",
+        "chart_rare_months",
+        "rule_every_row",
+        "rule_same_rows",
+    }
     plural_words = re.compile(
         r"\b(indikatorer|månader|värden|rader|händelser|diagram|problem|indicators|months|"
         r"values|rows|events|charts|problems|entries)\b"
