@@ -4,7 +4,7 @@ of the municipalities and the police areas, the population base and year, and a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -60,6 +60,11 @@ class _Comparison:
     funnel: _Chart | None = None
     maps: tuple[_Chart, ...] = ()
     table: pd.DataFrame | None = None
+    # What the funnel and the maps (which mark the area chosen) are drawn from.
+    frame: pd.DataFrame | None = None
+    limits: object = None
+    words: ComparisonWords | None = None
+    notes: tuple[str, ...] = ()
 
 
 def draw_area_comparison(
@@ -136,12 +141,6 @@ def _plot(chart: _Chart | None) -> None:
         )
 
 
-# Made once per data version and shared by every session (a resource: handed out, not copied):
-# the intervals, the funnel's limits and four Plotly figures over every area are most of the
-# indicator page's run (0,6-0,9 s of a 0,7-1,0 s run on the demo). Keyed on the indicator's data
-# at every area (its year totals and release follow from it), the population figures, and
-# everything else the charts are drawn from; the rows follow from the key.
-@st.cache_resource(show_spinner=False, max_entries=256)
 def _build(
     data_key: tuple,
     population_key: tuple,
@@ -150,6 +149,36 @@ def _build(
     level: float,
     lang: str,
     area: str,
+    end: pd.Timestamp,
+    through: pd.Timestamp,
+    demo: bool,
+    *,
+    _obs: pd.DataFrame,
+) -> _Comparison:
+    """The comparison (one per data version and choices) with the funnel and maps that mark
+    `area` (one per area chosen)."""
+    args = (data_key, population_key, indicator_id, briefing, level, lang, end, through, demo)
+    common = _common(*args, _obs=_obs)
+    if common.status != "drawn":
+        return common
+    selected = area if area in set(common.frame["area_code"]) else None
+    return _marked(*args, selected, _common=common)
+
+
+# Made once per data version and shared by every session (a resource: handed out, not copied):
+# the intervals, the funnel's limits and the figures over every area are most of the indicator
+# page's run (0,6-0,9 s of a 0,7-1,0 s run on the demo). Keyed on the indicator's data at every
+# area (its year totals and release follow from it), the population figures, and everything else
+# the charts are drawn from; the rows follow from the key. The area chosen only marks a point
+# in the funnel and a tile in the maps: a filter change draws those two again, nothing else.
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _common(
+    data_key: tuple,
+    population_key: tuple,
+    indicator_id: str,
+    briefing: bool,
+    level: float,
+    lang: str,
     end: pd.Timestamp,
     through: pd.Timestamp,
     demo: bool,
@@ -179,21 +208,8 @@ def _build(
     )
     notes = [] if share else [population_note(comparison, indicator, compared.end, lang)]
     captions = (comparison_help(compared, share, lang), *compared.briefing_notes(lang), *notes)
-
-    def context(title: str, suffix: str) -> ChartContext:
-        return comparison_context(
-            indicator,
-            compared,
-            title=title,
-            suffix=suffix,
-            region_name=catalog.area(REGION).name(lang),
-            data_through=format_month(through, lang),
-            demo=demo,
-            lang=lang,
-        )
-
     unit = t("per_100k", lang) if not share else indicator.unit(lang)
-    ctx = context(t("area_comparison", lang).lower(), "omraden")
+    ctx = _context(compared, indicator_id, lang, through, demo, "area_comparison", "omraden")
     bars = _Chart(
         "compare",
         area_comparison_figure(
@@ -209,16 +225,48 @@ def _build(
     if drawn is None:
         status = "no_centre" if compared.calendar_year and compared.centre is None else "no_funnel"
         return _Comparison(compared, status, captions, bars)
-    chart_words = comparison_words(indicator, lang, [*notes, t("compare_method", lang)])
-    selected = area if area in set(comparison["area_code"]) else None
-    ctx = context(t("funnel_title", lang).lower(), "tratt")
+    words = category_words(indicator, lang)
+    return _Comparison(
+        compared,
+        "drawn",
+        captions,
+        bars,
+        summary=comparison_summary(comparison, level, lang, indicator),
+        table=comparison_table(comparison, words, lang, percent, value_header(compared, lang)),
+        frame=comparison,
+        limits=drawn,
+        words=comparison_words(indicator, lang, [*notes, t("compare_method", lang)]),
+        notes=tuple(notes),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _marked(
+    data_key: tuple,
+    population_key: tuple,
+    indicator_id: str,
+    briefing: bool,
+    level: float,
+    lang: str,
+    end: pd.Timestamp,
+    through: pd.Timestamp,
+    demo: bool,
+    selected: str | None,
+    *,
+    _common: _Comparison,
+) -> _Comparison:
+    """`_common` with its funnel and maps marking `selected` (None: no area marked)."""
+    indicator = data.catalog().indicator(indicator_id)
+    compared, comparison = _common.compared, _common.frame
+    percent = indicator.kind == "proportion"
+    ctx = _context(compared, indicator_id, lang, through, demo, "funnel_title", "tratt")
     funnel_chart = _Chart(
         "compare_funnel",
         funnel_figure(
             comparison,
-            drawn,
+            _common.limits,
             ctx,
-            chart_words,
+            _common.words,
             direction=indicator.direction,
             percent=percent,
             selected=selected,
@@ -227,14 +275,14 @@ def _build(
     )
     maps = []
     for tiles, title, key in (
-        (MUNICIPALITY_TILES, t("tiles_title", lang), "municipalities"),
-        (POLICE_TILES, t("tiles_police_title", lang), "police"),
+        (MUNICIPALITY_TILES, "tiles_title", "municipalities"),
+        (POLICE_TILES, "tiles_police_title", "police"),
     ):
         if not set(comparison["area_code"]) & set(tiles):
             continue
-        ctx = context(title.lower(), f"karta_{key}")
+        ctx = _context(compared, indicator_id, lang, through, demo, title, f"karta_{key}")
         map_words = ComparisonWords(
-            **{**chart_words.__dict__, "notes": [*notes, t("tiles_note", lang)]}
+            **{**_common.words.__dict__, "notes": [*_common.notes, t("tiles_note", lang)]}
         )
         figure = tile_map_figure(
             comparison,
@@ -246,16 +294,28 @@ def _build(
             selected=selected,
         )
         maps.append(_Chart(f"compare_map_{key}", figure, ctx))
-    words = category_words(indicator, lang)
-    return _Comparison(
+    return replace(_common, funnel=funnel_chart, maps=tuple(maps))
+
+
+def _context(
+    compared: AreaComparison,
+    indicator_id: str,
+    lang: str,
+    through: pd.Timestamp,
+    demo: bool,
+    title_key: str,
+    suffix: str,
+) -> ChartContext:
+    catalog = data.catalog()
+    return comparison_context(
+        catalog.indicator(indicator_id),
         compared,
-        "drawn",
-        captions,
-        bars,
-        comparison_summary(comparison, level, lang, indicator),
-        funnel_chart,
-        tuple(maps),
-        comparison_table(comparison, words, lang, percent, value_header(compared, lang)),
+        title=t(title_key, lang).lower(),
+        suffix=suffix,
+        region_name=catalog.area(REGION).name(lang),
+        data_through=format_month(through, lang),
+        demo=demo,
+        lang=lang,
     )
 
 
