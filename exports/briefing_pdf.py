@@ -4,7 +4,6 @@ exports/briefing_layout.py placed on pages."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from pathlib import Path
 
 from exports.briefing import CHART_PX, BriefingPack
@@ -31,8 +30,6 @@ def to_pdf(pack: BriefingPack) -> bytes:
     """The pack as an A4 landscape PDF with an embedded font: title page, summary, one page per
     indicator with its chart; every page's footer has "data t.o.m." and the demo marking. Text
     is measured and sized to fit as on the slides."""
-    from fpdf import FPDF
-
     regular, bold = find_fonts()
     glyphs = _font_glyphs(regular)
     measure = TextMeasure(regular, bold)
@@ -43,44 +40,10 @@ def to_pdf(pack: BriefingPack) -> bytes:
         pack.text("pack_continued"),
     )
     charts = chart_slides(pack)
-    total = 1 + len(summary_pages) + len(charts)
-
-    class _Pdf(FPDF):
-        def footer(self) -> None:
-            self.set_y(-13)
-            self.set_font("body", size=9)
-            self.set_text_color(*(DEMO_RED if pack.demo else MUTED))
-            self.cell(PAGE_W - 2 * MARGIN - 20, 6, _printable(pack.footer, glyphs), align="L")
-            self.set_text_color(*MUTED)
-            self.cell(20, 6, f"{self.page_no()} / {total}", align="R")
-            self.set_text_color(*INK)
-
-    pdf = _Pdf(orientation="L", unit="mm", format="A4")
-    pdf.set_auto_page_break(auto=False)  # every block is measured to fit its page
-    pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.add_font("body", "", str(regular))
-    pdf.add_font("body", "B", str(bold))
-    pdf.set_title(pack.text("pack_title"))
-    pdf.set_creator("Lägesbild")
+    pdf = _document(pack, (regular, bold), glyphs, 1 + len(summary_pages) + len(charts))
 
     def block(x: float, y: float, w: float, h: float, paras: list[Para], min_scale=0.6) -> None:
-        """Paragraphs fitted into the box x, y, w × h (mm), left-aligned."""
-        # 1 mm less than the box: fpdf's own wrapping may keep a word our measure would not
-        paras = measure.fit(paras, *_pt(w - 1, h), min_scale=min_scale)
-        pdf.set_left_margin(x)
-        pdf.set_right_margin(PAGE_W - x - w)
-        pdf.set_xy(x, y)
-        for i, para in enumerate(paras):
-            if i and para.space_before:
-                pdf.set_y(pdf.get_y() + para.space_before * MM_PER_PT)
-            line = para.size * LINE_HEIGHT * MM_PER_PT
-            for run in para.runs:
-                pdf.set_font("body", "B" if run.bold else "", para.size)
-                pdf.set_text_color(*(run.colour or INK))
-                pdf.write(line, _printable(run.text, glyphs))
-            pdf.ln(line)
-        pdf.set_margins(MARGIN, MARGIN, MARGIN)
-        pdf.set_text_color(*INK)
+        _block(pdf, measure, glyphs, (x, y, w, h), paras, min_scale)
 
     text_w = PAGE_W - 2 * MARGIN
     pdf.add_page()
@@ -106,21 +69,70 @@ def to_pdf(pack: BriefingPack) -> bytes:
 
     chart_w = 190.0
     chart_h = chart_w * CHART_PX[1] / CHART_PX[0]
-
-    def chart_page(title: list[Para], png: bytes | None, side: Callable[[float], list[Para]]):
-        pdf.add_page()
-        block(MARGIN, MARGIN - 2, text_w, 17, title, min_scale=0.7)
-        top = MARGIN + 18
-        if png is not None:
-            pdf.image(io.BytesIO(png), x=MARGIN, y=top, w=chart_w, h=chart_h)
-            side_x = MARGIN + chart_w + 5
-            block(side_x, top, PAGE_W - MARGIN - side_x, PAGE_H - 16 - top, side(11))
-        else:
-            block(MARGIN, top, text_w, PAGE_H - 16 - top, side(12))
-
+    top = MARGIN + 18
     for chart in charts:
-        chart_page(chart.title(20), chart.png, chart.side)
+        pdf.add_page()
+        block(MARGIN, MARGIN - 2, text_w, 17, chart.title(20), min_scale=0.7)
+        if chart.png is not None:
+            pdf.image(io.BytesIO(chart.png), x=MARGIN, y=top, w=chart_w, h=chart_h)
+            side_x = MARGIN + chart_w + 5
+            block(side_x, top, PAGE_W - MARGIN - side_x, PAGE_H - 16 - top, chart.side(11))
+        else:
+            block(MARGIN, top, text_w, PAGE_H - 16 - top, chart.side(12))
     return bytes(pdf.output())
+
+
+def _document(pack: BriefingPack, fonts: tuple[Path, Path], glyphs: set[int] | None, total: int):
+    """An empty A4 landscape fpdf document with the fonts as "body", the pack's title, and a
+    footer on every page ("data t.o.m.", briefing and demo marking, page n / total)."""
+    from fpdf import FPDF
+
+    class _Pdf(FPDF):
+        def footer(self) -> None:
+            self.set_y(-13)
+            self.set_font("body", size=9)
+            self.set_text_color(*(DEMO_RED if pack.demo else MUTED))
+            self.cell(PAGE_W - 2 * MARGIN - 20, 6, _printable(pack.footer, glyphs), align="L")
+            self.set_text_color(*MUTED)
+            self.cell(20, 6, f"{self.page_no()} / {total}", align="R")
+            self.set_text_color(*INK)
+
+    pdf = _Pdf(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=False)  # every block is measured to fit its page
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.add_font("body", "", str(fonts[0]))
+    pdf.add_font("body", "B", str(fonts[1]))
+    pdf.set_title(pack.text("pack_title"))
+    pdf.set_creator("Lägesbild")
+    return pdf
+
+
+def _block(
+    pdf,
+    measure: TextMeasure,
+    glyphs: set[int] | None,
+    place: tuple[float, float, float, float],
+    paras: list[Para],
+    min_scale: float = 0.6,
+) -> None:
+    """Paragraphs fitted into the box `place` (x, y, w, h; mm), left-aligned."""
+    x, y, w, h = place
+    # 1 mm less than the box: fpdf's own wrapping may keep a word our measure would not
+    paras = measure.fit(paras, *_pt(w - 1, h), min_scale=min_scale)
+    pdf.set_left_margin(x)
+    pdf.set_right_margin(PAGE_W - x - w)
+    pdf.set_xy(x, y)
+    for i, para in enumerate(paras):
+        if i and para.space_before:
+            pdf.set_y(pdf.get_y() + para.space_before * MM_PER_PT)
+        line = para.size * LINE_HEIGHT * MM_PER_PT
+        for run in para.runs:
+            pdf.set_font("body", "B" if run.bold else "", para.size)
+            pdf.set_text_color(*(run.colour or INK))
+            pdf.write(line, _printable(run.text, glyphs))
+        pdf.ln(line)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_text_color(*INK)
 
 
 def _pt(width_mm: float, height_mm: float) -> tuple[float, float]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable
 
 from exports.briefing import BriefingPack
 from exports.briefing_layout import (
@@ -20,7 +19,7 @@ from exports.briefing_layout import (
     paginate,
     summary_paras,
 )
-from exports.textfit import Para, TextMeasure
+from exports.textfit import Colour, Para, TextMeasure
 
 SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
 PT_PER_IN = 72.0
@@ -33,60 +32,21 @@ def to_pptx(pack: BriefingPack) -> bytes:
     Every text box is measured before it is filled (exports/textfit.py): its font size is the
     largest that fits, so nothing runs off a slide when it is opened or printed."""
     from pptx import Presentation
-    from pptx.dml.color import RGBColor
-    from pptx.enum.shapes import MSO_SHAPE
-    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-    from pptx.util import Inches, Pt
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Inches
 
     measure = TextMeasure(*find_fonts())
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
     blank = prs.slide_layouts[6]
-
-    def inner(width: float, height: float) -> tuple[float, float]:
-        return (width - 2 * BOX_INSET) * PT_PER_IN, (height - 2 * BOX_INSET) * PT_PER_IN
-
-    def box(slide, left, top, width, height, paras, *, min_scale=0.6, align=None, fill=None):
-        paras = measure.fit(paras, *inner(width, height), min_scale=min_scale)
-        if fill is not None:
-            shape = slide.shapes.add_shape(
-                MSO_SHAPE.RECTANGLE, Inches(left), Inches(top), Inches(width), Inches(height)
-            )
-            shape.fill.solid()
-            shape.fill.fore_color.rgb = RGBColor(*fill)
-            shape.line.fill.background()
-            shape.shadow.inherit = False
-        else:
-            shape = slide.shapes.add_textbox(
-                Inches(left), Inches(top), Inches(width), Inches(height)
-            )
-        frame = shape.text_frame
-        frame.word_wrap = True
-        frame.auto_size = MSO_AUTO_SIZE.NONE  # measured here; PowerPoint must not resize it
-        frame.vertical_anchor = MSO_ANCHOR.MIDDLE if fill is not None else MSO_ANCHOR.TOP
-        for side in ("margin_left", "margin_right", "margin_top", "margin_bottom"):
-            setattr(frame, side, Inches(BOX_INSET))
-        for i, para in enumerate(paras):
-            paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            paragraph.line_spacing = 1.0  # single: 1.22 em in Calibri, under LINE_HEIGHT
-            if i and para.space_before:
-                paragraph.space_before = Pt(para.space_before)
-            if align is not None:
-                paragraph.alignment = align
-            for piece in para.runs:
-                run = paragraph.add_run()
-                run.text = piece.text
-                run.font.size = Pt(math.floor(para.size * 2) / 2)  # down: it was measured
-                run.font.bold = piece.bold
-                run.font.color.rgb = RGBColor(*(piece.colour or INK))
-        return shape
-
     charts = chart_slides(pack)
-    slides_total = 1 + len(charts)
     summary_pages = paginate(
-        measure, summary_paras(pack, 16), *inner(12.4, 5.6), pack.text("pack_continued")
+        measure, summary_paras(pack, 16), *_inner(12.4, 5.6), pack.text("pack_continued")
     )
-    slides_total += len(summary_pages)
+    slides_total = 1 + len(charts) + len(summary_pages)
+
+    def box(slide, left, top, width, height, paras, **how) -> None:
+        _box(slide, measure, (left, top, width, height), paras, **how)
 
     def footer(slide) -> None:
         colour = DEMO_RED if pack.demo else MUTED
@@ -112,21 +72,71 @@ def to_pptx(pack: BriefingPack) -> bytes:
         box(slide, 0.45, 1.2, 12.4, 5.6, paras)
         footer(slide)
 
-    def chart_slide(title: list[Para], png: bytes | None, side: Callable[[float], list[Para]]):
-        slide = prs.slides.add_slide(blank)
-        box(slide, 0.45, 0.25, 12.4, 1.1, title, min_scale=0.7)
-        if png is not None:
-            slide.shapes.add_picture(
-                io.BytesIO(png), Inches(0.45), Inches(1.45), Inches(8.1), Inches(5.4)
-            )
-            box(slide, 8.75, 1.45, 4.15, 5.4, side(14))
-        else:
-            box(slide, 0.45, 1.45, 12.4, 5.4, side(16))
-        footer(slide)
-
     for chart in charts:
-        chart_slide(chart.title(28), chart.png, chart.side)
+        slide = prs.slides.add_slide(blank)
+        box(slide, 0.45, 0.25, 12.4, 1.1, chart.title(28), min_scale=0.7)
+        if chart.png is not None:
+            slide.shapes.add_picture(
+                io.BytesIO(chart.png), Inches(0.45), Inches(1.45), Inches(8.1), Inches(5.4)
+            )
+            box(slide, 8.75, 1.45, 4.15, 5.4, chart.side(14))
+        else:
+            box(slide, 0.45, 1.45, 12.4, 5.4, chart.side(16))
+        footer(slide)
 
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
+
+
+def _inner(width: float, height: float) -> tuple[float, float]:
+    """The text area (pt) of a box `width` × `height` inches."""
+    return (width - 2 * BOX_INSET) * PT_PER_IN, (height - 2 * BOX_INSET) * PT_PER_IN
+
+
+def _box(
+    slide,
+    measure: TextMeasure,
+    place: tuple[float, float, float, float],
+    paras: list[Para],
+    *,
+    min_scale: float = 0.6,
+    align=None,
+    fill: Colour | None = None,
+) -> None:
+    """The paragraphs in a box at `place` (left, top, width, height; inches), at the largest
+    size that fits; on a filled rectangle, centred vertically, when `fill` is given."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
+    from pptx.util import Inches, Pt
+
+    paras = measure.fit(paras, *_inner(*place[2:]), min_scale=min_scale)
+    left, top, width, height = (Inches(v) for v in place)
+    if fill is not None:
+        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, width, height)
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = RGBColor(*fill)
+        shape.line.fill.background()
+        shape.shadow.inherit = False
+    else:
+        shape = slide.shapes.add_textbox(left, top, width, height)
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE  # measured here; PowerPoint must not resize it
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE if fill is not None else MSO_ANCHOR.TOP
+    for side in ("margin_left", "margin_right", "margin_top", "margin_bottom"):
+        setattr(frame, side, Inches(BOX_INSET))
+    for i, para in enumerate(paras):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.line_spacing = 1.0  # single: 1.22 em in Calibri, under LINE_HEIGHT
+        if i and para.space_before:
+            paragraph.space_before = Pt(para.space_before)
+        if align is not None:
+            paragraph.alignment = align
+        for piece in para.runs:
+            run = paragraph.add_run()
+            run.text = piece.text
+            run.font.size = Pt(math.floor(para.size * 2) / 2)  # down: it was measured
+            run.font.bold = piece.bold
+            run.font.color.rgb = RGBColor(*(piece.colour or INK))
