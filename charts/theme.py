@@ -347,7 +347,53 @@ def title_text(frame: Frame) -> str:
     return f"{title}<br>{subtitle}" if subtitle else title
 
 
-def apply_frame(fig: go.Figure, ctx: ChartContext, frame: Frame, *, plot_height: int) -> None:
+class FigureDraft:
+    """A figure's traces and layout collected as plain dicts and made into one ``go.Figure`` at
+    the end (``figure()``), with the methods the chart builders use (``add_trace``,
+    ``update_layout``, ``add_annotation``, ``add_shape``). Plotly's own incremental path (an
+    update machinery per call) was ~40 % of a goal page's run; every draft is checked against
+    Plotly's validation in tests/charts/test_figure_draft.py."""
+
+    def __init__(self) -> None:
+        self.data: list[dict] = []
+        self.layout: dict = {}
+
+    def add_trace(self, trace: go.BaseTraceType | dict) -> FigureDraft:
+        self.data.append(trace.to_plotly_json() if hasattr(trace, "to_plotly_json") else trace)
+        return self
+
+    def update_layout(self, **properties: object) -> FigureDraft:
+        _merge(self.layout, properties)
+        return self
+
+    def add_annotation(self, **properties: object) -> FigureDraft:
+        self.layout.setdefault("annotations", []).append(properties)
+        return self
+
+    def add_shape(self, **properties: object) -> FigureDraft:
+        self.layout.setdefault("shapes", []).append(properties)
+        return self
+
+    def figure(self) -> go.Figure:
+        """The figure (what was added is not validated again: the traces were when made)."""
+        return go.Figure(data=self.data, layout=self.layout, _validate=False)
+
+
+def _merge(into: dict, update: dict) -> None:
+    """``update`` merged into ``into`` as Plotly's update_layout does: nested dicts merge,
+    anything else (lists too) replaces."""
+    for key, value in update.items():
+        if isinstance(value, dict):
+            if not isinstance(into.get(key), dict):
+                into[key] = {}
+            _merge(into[key], value)  # copied: the caller's dict stays the caller's
+        else:
+            into[key] = value
+
+
+def apply_frame(
+    fig: go.Figure | FigureDraft, ctx: ChartContext, frame: Frame, *, plot_height: int
+) -> None:
     """Give ``fig`` the house look and draw the frame: title and subtitle (area · period) at the
     top, the legend under them, the footer (demo marking, notes, source, data through) below
     the plot, and a faint "DEMODATA" across the plot when the data are demo data.

@@ -92,7 +92,7 @@ def trend_figure(
     lang = ctx.lang
     points = _points(series, signals, percent)
     scale = 100.0 if percent else 1.0
-    fig = go.Figure()
+    fig = theme.FigureDraft()
 
     value_name = ctx.text("value" if ctx.frequency == "monthly" else f"value_{ctx.frequency}")
     fig.add_trace(_value_trace(points, ctx, value_name, unit=unit, percent=percent))
@@ -170,7 +170,7 @@ def trend_figure(
         if range2 is not None:
             axis2["range"] = range2
         fig.update_layout(yaxis2=axis2)
-    return fig
+    return fig.figure()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -526,7 +526,7 @@ def _label_lines(text: str) -> list[str]:
     return lines
 
 
-def _draw_hidden(fig: go.Figure, points: _Points, ctx: ChartContext) -> None:
+def _draw_hidden(fig: theme.FigureDraft, points: _Points, ctx: ChartContext) -> None:
     """ ".." at the foot of the plot on each month disclosure control hid: the month is there,
     its value is not shown (the hover says why and holds no value)."""
     for month in points.x[points.hidden]:
@@ -545,7 +545,7 @@ def _draw_hidden(fig: go.Figure, points: _Points, ctx: ChartContext) -> None:
         )
 
 
-def _draw_markers(fig: go.Figure, markers: list[_Marker], points: _Points) -> int:
+def _draw_markers(fig: theme.FigureDraft, markers: list[_Marker], points: _Points) -> int:
     """Vertical lines with labels at the top of the plot; a label is stacked below an earlier
     one when they would overlap on a tablet-wide plot. Returns the label block's height in px
     (0 without markers)."""
