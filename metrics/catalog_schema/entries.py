@@ -83,8 +83,9 @@ GOAL_TABLE = table(
 INDICATOR_TABLE = table(
     {
         "id": [ID, UNIQUE],
-        "label_sv": [TEXT],
-        "label_en": [TEXT],
+        # Two indicators with one label cannot be told apart in a table, a list or the pack.
+        "label_sv": [TEXT, UNIQUE],
+        "label_en": [TEXT, UNIQUE],
         "kind": [cell("kind", lambda value: value in KINDS)],
         "direction": [cell("direction", lambda value: value in DIRECTIONS)],
         "unit_sv": [TEXT],

@@ -429,7 +429,12 @@ def test_duplicate_id_is_named(tmp_path):
     assert (
         "indikator prevention_activities, fält id: 'prevention_activities' förekommer mer än en gång"
     ) in message
-    assert "1 fel" in message  # both rows name the same problem once
+    # Both rows name each problem once: the id, and the labels the copy repeats.
+    assert (
+        "fält label_sv: 'Genomförda våldsförebyggande insatser' förekommer mer än en gång"
+        in message
+    )
+    assert "3 fel" in message
 
 
 def test_indicator_pointing_to_an_unknown_goal_is_named(tmp_path):

@@ -188,6 +188,19 @@ def test_an_id_that_is_not_a_text_is_reported_not_a_crash(raw):
     )
 
 
+def test_two_indicators_cannot_share_a_label(raw):
+    twin = copy.deepcopy(raw["indicators"][0]) | {"id": "clearance_rape_twin"}
+    for key in ("target", "baseline", "breaks"):
+        twin.pop(key, None)
+    raw["indicators"].append(twin)
+    messages = _messages(raw)
+    assert any(
+        m.startswith("indikator clearance_rape_twin, fält label_sv: 'Personuppklaring, våldtäkt' "
+                     "förekommer mer än en gång")
+        for m in messages
+    )  # fmt: skip
+
+
 def test_a_problem_is_said_in_the_language_of_whoever_reads_it(raw):
     raw["goals"][0]["number"] = "5"
     raw["areas"][2]["police_area"] = "PO_NORD"
