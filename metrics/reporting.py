@@ -84,6 +84,16 @@ def reporting_status(catalog: Catalog, latest: pd.DataFrame, today: date) -> pd.
         if not pd.isna(p)
     }
     rows = []
+    # Few distinct (period, delay, frequency) among thousands of pairs at national scale: each
+    # day is worked out once (the date arithmetic was most of the overview's status line).
+    due_days: dict[tuple[pd.Timestamp, int, str], date] = {}
+
+    def after(delivered: pd.Timestamp, delay: int, frequency: str) -> date:
+        key = (delivered, delay, frequency)
+        if key not in due_days:
+            due_days[key] = expected_by(next_period(delivered, frequency), delay, frequency)
+        return due_days[key]
+
     for indicator in catalog.indicators:
         delay, frequency = indicator.delivery_delay_days, indicator.frequency
         due = latest_due_period(today, delay, frequency) if delay is not None else pd.NaT
@@ -96,7 +106,7 @@ def reporting_status(catalog: Catalog, latest: pd.DataFrame, today: date) -> pd.
             else:
                 months = max(_months_between(delivered, due), 0)
                 status = "overdue" if months > 0 else "on_time"
-                by = expected_by(next_period(delivered, frequency), delay, frequency)
+                by = after(delivered, delay, frequency)
             rows.append(
                 (
                     indicator.id,
