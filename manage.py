@@ -23,11 +23,15 @@ import os
 import sys
 from pathlib import Path
 
+from i18n import t
+
+# What the command line says is Swedish (the i18n cli_* keys, written with t(key)).
 EXIT_OK, EXIT_REJECTED, EXIT_CANNOT_RUN = 0, 1, 2
 
 
 class CannotRun(RuntimeError):
-    """A command could not run (an unreadable file, a missing database); the message is Swedish."""
+    """A command could not run (an unreadable file, a missing database); the message is Swedish
+    (an i18n text)."""
 
 
 def _cannot_run(args: argparse.Namespace, message: str) -> int:
@@ -64,12 +68,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     db = open_database(args.db)
     if db.create():
-        print(f"Skapade en tom databas {db.path} (schemaversion {SCHEMA_VERSION}).")
+        print(t("cli_init_created", path=db.path, version=SCHEMA_VERSION))
     else:
-        print(
-            f"Databasen {db.path} finns redan; den har schemaversion {SCHEMA_VERSION} nu. "
-            "Inga värden har ändrats."
-        )
+        print(t("cli_init_exists", path=db.path, version=SCHEMA_VERSION))
     return EXIT_OK
 
 
@@ -79,7 +80,7 @@ def _user(args: argparse.Namespace) -> str:
     try:
         return os.environ.get("LAGESBILD_USER") or getpass.getuser()
     except (KeyError, OSError):
-        return "okänd"
+        return t("cli_unknown_user")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -94,10 +95,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CannotRun(f"Filen kunde inte läsas: {path} ({exc.strerror or exc}).") from exc
+        raise CannotRun(t("cli_file_unreadable", path=path, reason=exc.strerror or exc)) from exc
     db = _database(args)
     if not args.json:
-        print(f"Läser {path.name} …", file=sys.stderr)
+        print(t("cli_reading", name=path.name), file=sys.stderr)
     if is_population_file(data):
         return _ingest_population(args, db, data, path.name)
     analyst = _analyst(args)
@@ -149,66 +150,73 @@ def _ingest_population(args: argparse.Namespace, db, data: bytes, name: str) -> 
         }
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return EXIT_REJECTED if result.errors else EXIT_OK
-    print(f"Källformat {result.source_format}: befolkning per område, år, kön och ålder.")
+    print(t("cli_population_format", source=result.source_format))
     for assumption in result.assumptions:
-        print(f"Antagande: {assumption}")
+        print(t("cli_assumption", text=assumption))
     if result.errors:
-        print(f"Avvisad: {len(result.errors)} fel. Inget har sparats.")
+        print(t("cli_rejected", errors=len(result.errors)))
         for message in result.errors:
             print(f"  {message}")
         return EXIT_REJECTED
-    counts = (
-        f"{result.inserted} nya, {result.updated} ändrade, {result.unchanged} oförändrade; "
-        f"{result.replaced_estimates} demouppskattningar ersätts"
+    counts = t(
+        "cli_population_counts",
+        inserted=result.inserted,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        estimates=result.replaced_estimates,
     )
     replaced = result.changes[result.changes["change"] == "update"]
     for r in replaced.head(20).itertuples():
         print(f"  {r.area_code} {r.year} {r.sex} {r.age_band}: {r.old} → {r.new}")
     if status == "dry_run":
-        print(f"Provkörning godkänd ({counts}). Inget har sparats.")
+        print(t("cli_dry_run_passed", counts=counts))
     elif not result.stored:
-        print(f"Inga ändringar: alla {result.unchanged} värden finns redan.")
+        print(t("cli_population_no_changes", unchanged=result.unchanged))
     else:
-        print(f"Befolkningen sparad som uppladdning #{result.upload_id} ({counts}).")
+        print(t("cli_population_stored", upload_id=result.upload_id, counts=counts))
     return EXIT_OK
 
 
 def _print_report(report, user: str) -> None:
     checked = report.checked
-    print(checked.dialect_sv())
+    print(checked.dialect())
     for assumption in checked.assumptions:
-        print(f"Antagande: {assumption}")
+        print(t("cli_assumption", text=assumption))
     if report.status == "rejected":
-        print(f"Avvisad: {len(report.errors)} fel. Inget har sparats.")
+        print(t("cli_rejected", errors=len(report.errors)))
         for e in report.errors:
-            where = "hela filen" if e.row is None else f"rad {e.row}"
-            column = f", kolumn {e.column}" if e.column else ""
-            value = f", värde ”{e.value}”" if e.value not in (None, "") else ""
+            where = t("cli_whole_file") if e.row is None else t("cli_row", row=e.row)
+            column = t("cli_column", column=e.column) if e.column else ""
+            value = t("cli_value", value=e.value) if e.value not in (None, "") else ""
             print(f"  {where}{column}{value}: {e.message}")
         return
     _print_warnings(report, user)
     if report.status == "unconfirmed":
         return
-    counts = f"{report.inserted} nya, {report.updated} reviderade, {report.unchanged} oförändrade"
+    counts = t(
+        "cli_upload_counts",
+        inserted=report.inserted,
+        updated=report.updated,
+        unchanged=report.unchanged,
+    )
     if report.status == "dry_run":
-        print(f"Provkörning godkänd ({counts}). Inget har sparats.")
+        print(t("cli_dry_run_passed", counts=counts))
     elif report.upload_id is None:
-        print(f"Inga ändringar: alla {report.unchanged} värden finns redan. Inget nytt sparades.")
+        print(t("cli_no_changes", unchanged=report.unchanged))
     else:
-        print(f"Sparad som uppladdning #{report.upload_id} ({counts}).")
+        print(t("cli_stored", upload_id=report.upload_id, counts=counts))
     if report.diff is not None and report.updated:
-        print("Revideringar (gammalt → nytt):")
+        print(t("cli_revisions"))
         for r in report.diff.revisions.head(20).itertuples():
             print(
                 f"  {r.indicator_id} {r.area_code} {r.period:%Y-%m}: {r.old_value:g} → {r.new_value:g}"
             )
         if report.updated > 20:
-            print(f"  … och {report.updated - 20} till.")
+            print(t("cli_and_more", more=report.updated - 20))
 
 
 def _print_warnings(report, user: str) -> None:
     """The plausibility warnings (metrics/plausibility.py) and what became of them."""
-    from i18n import t
     from metrics.plausibility import MIN_HISTORY
 
     found = report.plausibility
@@ -237,7 +245,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
     except (UndoConflict, UndoError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REJECTED
-    print(f"Uppladdning #{args.upload_id} är ångrad: {cells} värden återställda.")
+    print(t("cli_undone", upload_id=args.upload_id, cells=cells))
     return EXIT_OK
 
 
@@ -257,12 +265,20 @@ def cmd_process_changes(args: argparse.Namespace) -> int:
         print(json.dumps(records.to_dict("records"), ensure_ascii=False, default=str, indent=2))
         return EXIT_OK
     if frame.empty:
-        print("Ingen händelse är markerad som processförändring.")
+        print(t("process_none"))
     for r in frame.itertuples():
-        scope = r.indicator_id or f"alla indikatorer under {r.goal_id}"
+        scope = r.indicator_id or t("cli_process_goal", goal=r.goal_id)
         print(
-            f"#{r.id}  från {r.period:%Y-%m}  {scope}  (händelse #{r.event_id}: {r.label_sv})  "
-            f"{r.author} {r.created_at:%Y-%m-%d %H:%M}"
+            t(
+                "cli_process_line",
+                id=r.id,
+                month=f"{r.period:%Y-%m}",
+                scope=scope,
+                event_id=r.event_id,
+                label=r.label_sv,
+                author=r.author,
+                created=f"{r.created_at:%Y-%m-%d %H:%M}",
+            )
         )
     return EXIT_OK
 
@@ -282,7 +298,7 @@ def cmd_mark_process_change(args: argparse.Namespace) -> int:
     except ProcessChangeError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REJECTED
-    print(f"Händelse #{args.event_id} är markerad som processförändring (#{change_id}).")
+    print(t("cli_process_marked", event_id=args.event_id, change_id=change_id))
     return EXIT_OK
 
 
@@ -295,7 +311,7 @@ def cmd_unmark_process_change(args: argparse.Namespace) -> int:
     except ProcessChangeError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REJECTED
-    print(f"Processförändring #{args.change_id} är ångrad.")
+    print(t("cli_process_unmarked", change_id=args.change_id))
     return EXIT_OK
 
 
@@ -310,7 +326,7 @@ def cmd_reporting(args: argparse.Namespace) -> int:
     try:
         day = date.fromisoformat(args.today) if args.today else date.today()
     except ValueError:
-        print(f"--today ska vara ett datum ÅÅÅÅ-MM-DD, fick {args.today!r}.", file=sys.stderr)
+        print(t("cli_today_invalid", given=repr(args.today)), file=sys.stderr)
         return EXIT_CANNOT_RUN
     frame = reporting_status(_database(args), load_catalog(), _analyst(args), today=day)
     if args.overdue:
@@ -320,11 +336,20 @@ def cmd_reporting(args: argparse.Namespace) -> int:
         print(json.dumps(records.to_dict("records"), ensure_ascii=False, default=str, indent=2))
         return EXIT_OK
     missing = indicators_missing_latest(frame)
-    print(f"{len(missing)} indikatorer saknar senaste perioden ({day:%Y-%m-%d}).")
+    print(t("cli_reporting_missing", indicators=len(missing), day=f"{day:%Y-%m-%d}"))
     for r in frame.itertuples():
-        latest = format_month(r.latest) if not _missing(r.latest) else "aldrig"
-        late = "" if _missing(r.months_overdue) else f"  {r.months_overdue} mån. sen"
-        print(f"{r.indicator_id}  {r.area_code}  {r.status}  senast {latest}{late}")
+        latest = format_month(r.latest) if not _missing(r.latest) else t("cli_reporting_never")
+        late = "" if _missing(r.months_overdue) else t("cli_reporting_late", late=r.months_overdue)
+        print(
+            t(
+                "cli_reporting_line",
+                indicator=r.indicator_id,
+                area=r.area_code,
+                status=r.status,
+                latest=latest,
+                late=late,
+            )
+        )
     return EXIT_OK
 
 
@@ -343,14 +368,29 @@ def cmd_uploads(args: argparse.Namespace) -> int:
         print(json.dumps(records.to_dict("records"), ensure_ascii=False, default=str, indent=2))
         return EXIT_OK
     if frame.empty:
-        print("Inga uppladdningar ännu.")
+        print(t("cli_no_uploads"))
         return EXIT_OK
     for r in frame.itertuples():
-        state = f"ångrad {r.undone_at:%Y-%m-%d %H:%M} av {r.undone_by}" if r.undone_by else "aktiv"
+        state = (
+            t("cli_upload_undone", when=f"{r.undone_at:%Y-%m-%d %H:%M}", who=r.undone_by)
+            if r.undone_by
+            else t("cli_upload_active")
+        )
         demo = " [demo]" if r.is_demo else ""
         print(
-            f"#{r.upload_id}  {r.uploaded_at:%Y-%m-%d %H:%M}  {r.user_name}  {r.file_name}{demo}  "
-            f"{r.rows} rader: {r.inserted} nya, {r.updated} rev., {r.unchanged} oförändr.  ({state})"
+            t(
+                "cli_upload_line",
+                upload_id=r.upload_id,
+                when=f"{r.uploaded_at:%Y-%m-%d %H:%M}",
+                user=r.user_name,
+                file=r.file_name,
+                demo=demo,
+                lines=r.rows,
+                inserted=r.inserted,
+                updated=r.updated,
+                unchanged=r.unchanged,
+                state=state,
+            )
         )
     return EXIT_OK
 
@@ -362,14 +402,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     catalog = load_catalog()
     for value, lookup, label in (
-        (args.indicator, catalog.indicator, "indikator"),
-        (args.area, catalog.area, "område"),
+        (args.indicator, catalog.indicator, "cli_unknown_indicator"),
+        (args.area, catalog.area, "cli_unknown_area"),
     ):
         if value is not None:
             try:
                 lookup(value)
             except KeyError:
-                print(f"Okänd {label}: {value}", file=sys.stderr)
+                print(t(label, value=value), file=sys.stderr)
                 return EXIT_CANNOT_RUN
     data = to_excel_csv(
         export_rows(
@@ -378,7 +418,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     if args.out:
         Path(args.out).write_bytes(data)
-        print(f"Skrev {args.out}.", file=sys.stderr)
+        print(t("cli_wrote", path=args.out), file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -393,24 +433,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db.create()  # the demo is one of the two commands that create a database (with init)
     existing = count_observations(db)
     if existing and args.if_missing:
-        print(f"Databasen {db.path} har redan {existing} värden; demodata lades inte till.")
+        print(t("cli_demo_exists", path=db.path, existing=existing))
         _add_demo_population_if_missing(db)
         return EXIT_OK
     if existing:
-        print(
-            f"Databasen {db.path} har redan {existing} värden. Välj en ny fil med --db, "
-            "eller använd --if-missing.",
-            file=sys.stderr,
-        )
+        print(t("cli_demo_refused", path=db.path, existing=existing), file=sys.stderr)
         return EXIT_REJECTED
     report = load_demo(db)
     if report.status != "committed":
         for e in report.errors[:20]:
-            print(f"rad {e.row} {e.column}: {e.message}", file=sys.stderr)
+            print(
+                t("cli_demo_error", row=e.row, column=e.column, message=e.message), file=sys.stderr
+            )
         return EXIT_REJECTED
-    print(
-        f"Demodatabasen {db.path} skapad: {report.inserted} värden (uppladdning #{report.upload_id})."
-    )
+    print(t("cli_demo_created", path=db.path, inserted=report.inserted, upload_id=report.upload_id))
     return EXIT_OK
 
 
@@ -427,7 +463,7 @@ def _add_demo_population_if_missing(db) -> None:
     if latest is None:
         return
     store_demo_population(db, load_catalog(), latest.year - 1)
-    print(f"Demobefolkningen lades till i {db.path} (befolkningstabellen var tom).")
+    print(t("cli_demo_population", path=db.path))
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -440,11 +476,16 @@ def cmd_backup(args: argparse.Namespace) -> int:
     try:
         info = backup_database(db, args.out)
     except (BackupError, OSError) as exc:
-        print(f"Säkerhetskopieringen misslyckades: {exc}", file=sys.stderr)
+        print(t("cli_backup_failed", reason=exc), file=sys.stderr)
         return EXIT_CANNOT_RUN
     print(
-        f"Säkerhetskopia {info.path}: {info.observations} värden, {info.uploads} uppladdningar "
-        f"(schemaversion {info.schema_version})."
+        t(
+            "cli_backup_done",
+            path=info.path,
+            observations=info.observations,
+            uploads=info.uploads,
+            version=info.schema_version,
+        )
     )
     return EXIT_OK
 
@@ -457,12 +498,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
     try:
         info, kept = restore_database(args.backup, db)
     except (BackupError, OSError) as exc:
-        print(f"Återställningen gjordes inte: {exc}", file=sys.stderr)
+        print(t("cli_restore_failed", reason=exc), file=sys.stderr)
         return EXIT_CANNOT_RUN
     print(
-        f"Återställde {db.path} från {args.backup}: {info.observations} värden, "
-        f"{info.uploads} uppladdningar."
-        + (f" Den tidigare filen finns kvar som {kept}." if kept else "")
+        t(
+            "cli_restored",
+            path=db.path,
+            backup=args.backup,
+            observations=info.observations,
+            uploads=info.uploads,
+        )
+        + (t("cli_restore_kept", kept=kept) if kept else "")
     )
     return EXIT_OK
 
@@ -488,19 +534,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     run_dir = Path(args.run_dir or tempfile.mkdtemp(prefix="lagesbild-serve-"))
     # systemd and container runtimes stop a service with SIGTERM: stop as on Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
-    print(f"Startar {args.replicas} repliker och nginx (katalog {run_dir}) …", file=sys.stderr)
+    print(t("cli_serve_starting", replicas=args.replicas, folder=run_dir), file=sys.stderr)
     try:
         cluster = start_cluster(args.replicas, env, run_dir, port=args.port)
     except ServeError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_CANNOT_RUN
-    print(f"Lägesbild: {cluster.url}  (nginx-konfiguration: {cluster.config}; Ctrl-C stoppar)")
+    print(t("cli_serve_running", url=cluster.url, config=cluster.config))
     code, reported = EXIT_OK, set()
     try:
         while True:
             time.sleep(1)
             for problem in set(cluster.problems()) - reported:
-                print(f"Varning: {problem}; se loggarna i {run_dir}.", file=sys.stderr)
+                print(t("cli_serve_problem", problem=problem, folder=run_dir), file=sys.stderr)
                 reported.add(problem)
             if cluster.nginx.poll() is not None or all(
                 p.poll() is not None for p in cluster.replicas
@@ -511,129 +557,109 @@ def cmd_serve(args: argparse.Namespace) -> int:
         pass
     finally:
         cluster.stop()
-        print("Stoppade nginx och replikerna.", file=sys.stderr)
+        print(t("cli_serve_stopped"), file=sys.stderr)
     return code
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="manage.py", description="Lägesbild: kommandon för drift och automation."
-    )
+    parser = argparse.ArgumentParser(prog="manage.py", description=t("cli_help_description"))
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", help="databasfil (standard: $LAGESBILD_DB eller data/lagesbild.duckdb)"
-    )
+    common.add_argument("--db", help=t("cli_help_db"))
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser(
         "ingest",
         parents=[common],
-        help="läs in en fil (CSV, Excel .xlsx, BRÅ-, Kolada-, SCB-export)",
+        help=t("cli_help_ingest"),
     )
     p.add_argument("file")
-    p.add_argument(
-        "--sheet", help="bladet som läses i en Excel-arbetsbok (standard: första bladet)"
-    )
-    p.add_argument(
-        "--dry-run", action="store_true", help="kontrollera och visa ändringen, spara inget"
-    )
-    p.add_argument("--json", action="store_true", help="skriv resultatet som ett JSON-objekt")
-    p.add_argument("--user", help="vem som laddar upp (standard: inloggad användare)")
+    p.add_argument("--sheet", help=t("cli_help_sheet"))
+    p.add_argument("--dry-run", action="store_true", help=t("cli_help_dry_run"))
+    p.add_argument("--json", action="store_true", help=t("cli_help_json"))
+    p.add_argument("--user", help=t("cli_help_user"))
     p.add_argument(
         "--confirm-warnings",
         action="store_true",
-        help="spara även om rimlighetskontrollen varnar (varningarna och vem som bekräftade "
-        "dem sparas i uppladdningens loggpost)",
+        help=t("cli_help_confirm_warnings"),
     )
     p.add_argument(
         "--year",
         type=int,
-        help="året som BRÅ:s tabell över handlagda brott gäller (tabellen anger det inte)",
+        help=t("cli_help_year"),
     )
     p.add_argument(
         "--area",
-        help="området som BRÅ:s tabell över handlagda brott gäller, t.ex. STHLM (tabellen anger "
-        "det inte; en tabell för hela landet lagras inte som länets)",
+        help=t("cli_help_area"),
     )
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("undo", parents=[common], help="ångra en uppladdning")
+    p = sub.add_parser("undo", parents=[common], help=t("cli_help_undo"))
     p.add_argument("upload_id", type=int)
     p.add_argument("--user")
     p.set_defaults(func=cmd_undo)
 
-    p = sub.add_parser("uploads", parents=[common], help="lista uppladdningar")
+    p = sub.add_parser("uploads", parents=[common], help=t("cli_help_uploads"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_uploads)
 
-    p = sub.add_parser(
-        "reporting", parents=[common], help="rapporteringsläge: senaste period och förseningar"
-    )
-    p.add_argument("--overdue", action="store_true", help="bara försenade")
-    p.add_argument("--today", help="bedöm per detta datum (ÅÅÅÅ-MM-DD; standard: i dag)")
+    p = sub.add_parser("reporting", parents=[common], help=t("cli_help_reporting"))
+    p.add_argument("--overdue", action="store_true", help=t("cli_help_overdue"))
+    p.add_argument("--today", help=t("cli_help_today"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_reporting)
 
-    p = sub.add_parser(
-        "process-changes", parents=[common], help="lista händelser som ändrar processen"
-    )
+    p = sub.add_parser("process-changes", parents=[common], help=t("cli_help_process_changes"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_process_changes)
 
     p = sub.add_parser(
         "mark-process-change",
         parents=[common],
-        help="markera en händelse som processförändring (styrgränserna börjar om)",
+        help=t("cli_help_mark_process_change"),
     )
     p.add_argument("event_id", type=int)
     scope = p.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--indicator", help="för en indikator")
-    scope.add_argument("--goal", help="för alla indikatorer under ett mål")
+    scope.add_argument("--indicator", help=t("cli_help_for_indicator"))
+    scope.add_argument("--goal", help=t("cli_help_for_goal"))
     p.add_argument("--user")
     p.set_defaults(func=cmd_mark_process_change)
 
-    p = sub.add_parser("unmark-process-change", parents=[common], help="ångra en processförändring")
+    p = sub.add_parser(
+        "unmark-process-change", parents=[common], help=t("cli_help_unmark_process_change")
+    )
     p.add_argument("change_id", type=int)
     p.add_argument("--user")
     p.set_defaults(func=cmd_unmark_process_change)
 
-    p = sub.add_parser("export", parents=[common], help="exportera värden som CSV för Excel")
+    p = sub.add_parser("export", parents=[common], help=t("cli_help_export"))
     p.add_argument("--indicator")
     p.add_argument("--area")
     p.add_argument("--out")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("init", parents=[common], help="skapa en tom databas (schema och katalog)")
+    p = sub.add_parser("init", parents=[common], help=t("cli_help_init"))
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("demo", parents=[common], help="skapa demodatabasen")
-    p.add_argument(
-        "--if-missing", action="store_true", help="gör inget om databasen redan har data"
-    )
+    p = sub.add_parser("demo", parents=[common], help=t("cli_help_demo"))
+    p.add_argument("--if-missing", action="store_true", help=t("cli_help_if_missing"))
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser(
-        "backup", parents=[common], help="säkerhetskopiera databasen (medan appen kör)"
-    )
-    p.add_argument("--out", required=True, help="katalog för kopian")
+    p = sub.add_parser("backup", parents=[common], help=t("cli_help_backup"))
+    p.add_argument("--out", required=True, help=t("cli_help_backup_out"))
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser(
-        "restore", parents=[common], help="återställ från en säkerhetskopia (stoppa appen först)"
-    )
-    p.add_argument("backup", help="säkerhetskopians fil (.duckdb)")
+    p = sub.add_parser("restore", parents=[common], help=t("cli_help_restore"))
+    p.add_argument("backup", help=t("cli_help_restore_file"))
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser(
-        "serve", parents=[common], help="starta nginx och flera repliker på 127.0.0.1"
-    )
-    p.add_argument("--replicas", type=int, default=2, help="antal Streamlit-processer (1–16)")
-    p.add_argument("--port", type=int, default=8501, help="nginx port på 127.0.0.1 (8501)")
-    p.add_argument("--run-dir", help="katalog för nginx.conf, loggar och pid (standard: ny i /tmp)")
+    p = sub.add_parser("serve", parents=[common], help=t("cli_help_serve"))
+    p.add_argument("--replicas", type=int, default=2, help=t("cli_help_replicas"))
+    p.add_argument("--port", type=int, default=8501, help=t("cli_help_port"))
+    p.add_argument("--run-dir", help=t("cli_help_run_dir"))
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("bench", parents=[common], help="mät prestanda i nationell skala")
-    p.add_argument("--quick", action="store_true", help="mindre skala, för att prova kommandot")
+    p = sub.add_parser("bench", parents=[common], help=t("cli_help_bench"))
+    p.add_argument("--quick", action="store_true", help=t("cli_help_quick"))
     p.set_defaults(func=cmd_bench)
     return parser
 
@@ -647,13 +673,9 @@ def main(argv: list[str] | None = None) -> int:
     except (CannotRun, DatabaseBusy, DatabaseMissing) as exc:
         return _cannot_run(args, str(exc))
     except KeyboardInterrupt:
-        return _cannot_run(args, "Avbrutet. Inget har sparats.")
+        return _cannot_run(args, t("cli_interrupted"))
     except Exception as exc:  # noqa: BLE001 - a bug must still end in Swedish, exit 2 and JSON
-        return _cannot_run(
-            args,
-            f"Kommandot kunde inte slutföras på grund av ett oväntat fel ({type(exc).__name__}). "
-            "Inget har sparats. Kontakta förvaltningen av Lägesbild och bifoga filen.",
-        )
+        return _cannot_run(args, t("cli_unexpected", error=type(exc).__name__))
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import urlparse
 
+from i18n import t
+
 _LOG = logging.getLogger("lagesbild.http_guard")
 
 # The upload page takes one file at a time; a session may hold a few while the analyst swaps
@@ -65,7 +67,7 @@ class HttpGuard:
         if scope["type"] == "websocket":
             headers = _headers(scope)
             if not same_origin(headers.get("origin"), headers.get("host")):
-                _LOG.warning("Websocket från annat ursprung vägrades: %s", headers.get("origin"))
+                _LOG.warning(_said("guard_log_websocket_refused", origin=headers.get("origin")))
                 await receive()  # websocket.connect
                 await send({"type": "websocket.close", "code": 1008})
                 return
@@ -138,7 +140,8 @@ async def _answer(send: Send, status: int, text: str) -> None:
 
 
 async def _upload_refusal(scope: Scope) -> tuple[int, str] | None:
-    """None when the upload may go on; else (status, Swedish reason)."""
+    """None when the upload may go on; else (status, reason in Swedish: the request does not say
+    the page's language)."""
     from anyio import to_thread  # noqa: PLC0415
 
     headers = _headers(scope)
@@ -147,8 +150,8 @@ async def _upload_refusal(scope: Scope) -> tuple[int, str] | None:
     # Reading the role rules and the ended sign-ins touches files: off the event loop.
     allowed = await to_thread.run_sync(lambda: may_upload(headers, _cookies(headers)))
     if not allowed:
-        _LOG.warning("Uppladdning utan inloggad analytiker vägrades (session %s)", session_id[:8])
-        return 403, "Uppladdning kräver inloggning som analytiker."
+        _LOG.warning(_said("guard_log_upload_refused", session=session_id[:8]))
+        return 403, _said("guard_upload_needs_analyst")
     return _session_bound(session_id, headers)
 
 
@@ -220,12 +223,18 @@ def _session_bound(session_id: str, headers: Mapping[str, str]) -> tuple[int, st
         return None
     held = Runtime.instance().uploaded_file_mgr.file_storage.get(session_id, {})
     if len(held) >= MAX_FILES:
-        return 429, f"Högst {MAX_FILES} filer åt gången: ta bort en fil först."
+        return 429, _said("guard_too_many_files", files=MAX_FILES)
     size = sum(len(rec.data) for rec in held.values())
     try:
         incoming = int(headers.get("content-length") or 0)
     except ValueError:
-        return 400, "Ogiltig Content-Length."
+        return 400, _said("guard_bad_content_length")
     if size + incoming > max_session_bytes():
-        return 413, "Filerna är för stora tillsammans: ta bort en fil först."
+        return 413, _said("guard_files_too_large")
     return None
+
+
+def _said(key: str, **values: object) -> str:
+    """A log line or an answer in Swedish (i18n): the guard runs before any page knows the
+    reader's language."""
+    return t(key, "sv", **values)

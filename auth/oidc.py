@@ -17,10 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from auth import ROLES, User
+from i18n import MessageError, t
 
 
-class RoleConfigError(ValueError):
-    """The server's role configuration is invalid (the app then lets nobody in)."""
+class RoleConfigError(MessageError, ValueError):
+    """The server's role configuration is invalid (the app then lets nobody in); an i18n message
+    naming the entry (for the server's log)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def load_role_rules(section: Mapping[str, object] | None) -> RoleRules:
     user_claim = section.get("user_claim", "email")
     for name, value in (("role_claim", role_claim), ("user_claim", user_claim)):
         if not isinstance(value, str) or not value.strip():
-            raise RoleConfigError(f"[lagesbild] {name} måste vara ett claim-namn (text).")
+            raise RoleConfigError("auth_rules_claim", name=name)
     return RoleRules(
         role_claim=role_claim.strip(),
         user_claim=user_claim.strip(),
@@ -65,13 +67,16 @@ def _role_table(table: object, name: str, *, lower: bool) -> dict[str, str]:
     if table is None:
         return {}
     if not isinstance(table, Mapping):
-        raise RoleConfigError(f"[lagesbild.{name}] måste vara en tabell: namn = roll.")
+        raise RoleConfigError("auth_rules_table", name=name)
     out: dict[str, str] = {}
     for key, role in table.items():
         if role not in ROLES:
             raise RoleConfigError(
-                f"[lagesbild.{name}] {key!r} = {role!r}: rollen måste vara en av "
-                f"{', '.join(ROLES)}."
+                "auth_rules_role",
+                name=name,
+                entry=repr(key),
+                role=repr(role),
+                roles=", ".join(ROLES),
             )
         out[str(key).strip().lower() if lower else str(key)] = role
     return out
@@ -146,5 +151,6 @@ def _fallback_identity(claims: Mapping[str, object]) -> str | None:
 
 
 def display_identity(claims: Mapping[str, object], rules: RoleRules) -> str:
-    """Who is signed in, for the "no access" page (so they can tell an administrator)."""
-    return identity(claims, rules) or _fallback_identity(claims) or "okänd"
+    """Who is signed in, for the "no access" page (so they can tell an administrator) and the
+    audit log; someone the token does not name is recorded as "okänd" (Swedish, as the log)."""
+    return identity(claims, rules) or _fallback_identity(claims) or t("auth_unknown_identity", "sv")

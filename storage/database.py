@@ -17,8 +17,9 @@ DEFAULT_DB_PATH = Path("data") / "lagesbild.duckdb"
 ALIAS = "lb"
 
 
-class DatabaseBusy(RuntimeError):
-    """Another process held the database file for longer than we were willing to wait."""
+class DatabaseBusy(MessageError, RuntimeError):
+    """Another process held the database file for longer than we were willing to wait (an
+    i18n message: the page shows it in the reader's language, the command line in Swedish)."""
 
 
 class DatabaseMissing(MessageError, FileNotFoundError):
@@ -68,7 +69,7 @@ class Database:
     shared by concurrent readers) or one thread is writing (read-write, exclusive). Between those
     moments the file is free for the other process: `manage.py ingest` can commit while the
     dashboard runs. When another process holds the file, attaching is retried until `busy_timeout`
-    seconds have passed, then `DatabaseBusy` says so in Swedish.
+    seconds have passed, then `DatabaseBusy` says so.
     """
 
     def __init__(self, path: Path, *, busy_timeout: float = 30.0) -> None:
@@ -100,9 +101,7 @@ class Database:
                 if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                     if "lock" in str(exc).lower():
                         raise DatabaseBusy(
-                            f"Databasen {self.path} används av en annan process (t.ex. en pågående "
-                            f"inläsning) och blev inte ledig inom {self.busy_timeout:.0f} sekunder. "
-                            "Försök igen om en stund."
+                            "database_busy", path=self.path, seconds=f"{self.busy_timeout:.0f}"
                         ) from exc
                     raise
                 time.sleep(delay)

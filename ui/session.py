@@ -21,7 +21,7 @@ from auth.http_guard import guard_active
 from auth.mode import LOCAL, ModeError, check_local_request, check_local_server
 from auth.oidc import RoleConfigError, display_identity, user_from_claims
 from auth.sign_in import auth_mode, role_rules, sign_in_subject, signed_in_claims
-from i18n import t
+from i18n import error_text, t
 from metrics.text import markdown_text
 from storage import DatabaseBusy, record_audit
 from storage.sign_ins import end_sign_in, sign_in_ended
@@ -112,7 +112,7 @@ def gate(lang: str) -> User:
     a page registered (a typed URL reaches only the page drawn here).
     """
     if _served_unguarded():
-        _LOG.error("Lägesbild startades utan app.py: HTTP-skyddet (auth/http_guard.py) saknas.")
+        _LOG.error(t("auth_log_unguarded", "sv"))
         _stop_on(lambda: _setup_error_page(lang, t("auth_unguarded", lang)), "setup")
     try:
         mode = auth_mode()
@@ -121,12 +121,12 @@ def gate(lang: str) -> User:
             return local_user()
         rules = role_rules()
     except ModeError as exc:
-        _LOG.error("Lägesbild kan inte starta: %s", exc)
-        message = str(exc)
+        _LOG.error(t("auth_log_cannot_start", "sv", error=exc))
+        message = error_text(exc, lang)
         _stop_on(lambda: _setup_error_page(lang, message), "setup")
     except RoleConfigError as exc:
         # Details go to the server log only: the message names entries of the role table.
-        _LOG.error("Felaktig behörighetsinställning i secrets.toml: %s", exc)
+        _LOG.error(t("auth_log_config_error", "sv", error=exc))
         _stop_on(lambda: _setup_error_page(lang, t("auth_config_error_body", lang)), "setup")
 
     claims = _claims()
@@ -185,7 +185,7 @@ def _sign_out(who: str) -> None:
         end_sign_in(database(), subject, issued, user=who)
     except (DatabaseBusy, OSError) as exc:
         # The cookie is still dropped; the server log says that a copy of it was not revoked.
-        _LOG.error("Kunde inte avsluta inloggningen för %s i databasen: %s", who, exc)
+        _LOG.error(t("auth_log_sign_out_failed", "sv", who=who, error=exc))
     st.logout()
     # Nothing more of this run: the sign-in has ended, so the page it would go on to draw would
     # find no user (current_user raises AccessDenied).
@@ -222,4 +222,4 @@ def _record(who: str, action: str, detail: dict) -> None:
     try:
         record_audit(database(), who, action, detail)
     except (DatabaseBusy, OSError) as exc:
-        _LOG.error("Kunde inte skriva %s för %s i granskningsloggen: %s", action, who, exc)
+        _LOG.error(t("auth_log_audit_failed", "sv", action=action, who=who, error=exc))

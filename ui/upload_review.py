@@ -553,7 +553,7 @@ def example_file(catalog: Catalog, today: date | None = None) -> bytes:
         ("reported_partner_violence_women", "STHLM", 768, None, "preliminär", ""),
         ("reported_partner_violence_women", "0180", 301, None, "preliminär", ""),
         ("clearance_partner_assault", "PO_SYD", 19, 104, "slutlig", ""),
-        ("lead_time_days", "STHLM", 101.5, None, "slutlig", "Ny rutin för förhör"),
+        ("lead_time_days", "STHLM", 101.5, None, "slutlig", t("upload_example_note", "sv")),
         ("gryning_staff_recruited", "STHLM", 64, None, "slutlig", ""),
     ]
     for indicator_id, area, *_ in rows:
