@@ -227,8 +227,3 @@ async def _open_kaleido() -> Any:
 
 
 _RENDERER = _Renderer()
-
-
-def stop_renderer() -> None:
-    """Close the PNG renderer's browser now (it restarts on the next ``figure_to_png``)."""
-    _RENDERER.stop()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.reading import read_indicator
+from metrics.reader import read_indicator
 from metrics.spc import RUN_LENGTH
 
 if TYPE_CHECKING:

@@ -20,7 +20,8 @@ from metrics.catalog import Indicator
 from metrics.disclosure import DEFAULT_THRESHOLD, PeriodTotal
 from metrics.periods import MONTHS_IN
 from metrics.progress import VARIATION_ICONS, RareEventSummary, trajectory, variation_icon
-from metrics.reading import Reading, area_target
+from metrics.reader import area_target
+from metrics.reading import Reading
 
 SIGNAL_COLUMNS = ("mean", "lower", "upper", "period", "icon")
 """The columns of ``signal_points``: what the trend chart draws of an XmR reading."""
@@ -120,7 +121,7 @@ def _cut(
 
 
 def target_path(indicator: Indicator, area_code: str, periods: pd.Index) -> pd.Series | None:
-    """The area's target (``metrics.reading.area_target``) as a path over ``periods``: the
+    """The area's target (``metrics.reader.area_target``) as a path over ``periods``: the
     trajectory from the baseline to the target, held at the target after its month; the target
     as a flat line where there is no trajectory. None without a target or without periods."""
     target, baseline = area_target(indicator, area_code)

@@ -10,14 +10,9 @@ import pandas as pd
 
 from metrics.aggregate import AreaSeries, YearOnYear, area_series, year_on_year
 from metrics.catalog import Catalog, Goal, Indicator
-from metrics.reading import (
-    REGION,
-    GoalRollup,
-    Reading,
-    read_area_series,
-    rebase_months,
-    rollup_goal,
-)
+from metrics.reader import read_area_series, rebase_months
+from metrics.reading import REGION, Reading
+from metrics.rollup import GoalRollup, rollup_goal
 
 __all__ = [
     "REGION",

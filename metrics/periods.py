@@ -81,11 +81,6 @@ def period_start(day: pd.Timestamp | date | datetime | str, frequency: str) -> p
     return pd.Timestamp(year=ts.year, month=(ts.month - 1) // step * step + 1, day=1)
 
 
-def is_period_start(day: pd.Timestamp | date | datetime | str, frequency: str) -> bool:
-    """Whether `day` is the first day of a period of `frequency` (2025-07-01 is a quarter's)."""
-    return _ts(day) == period_start(day, frequency)
-
-
 def next_period(start: pd.Timestamp, frequency: str, n: int = 1) -> pd.Timestamp:
     """The first day of the period `n` periods after the one holding `start` (n may be negative)."""
     return period_start(start, frequency) + pd.DateOffset(months=n * MONTHS_IN[frequency])
@@ -319,8 +314,3 @@ def parse_period(text: str) -> Period | None:
     if pd.isna(start):
         return None
     return Period(pd.Timestamp(start), parsed.frequency.iloc[0])
-
-
-def latest_complete_period(day: date | pd.Timestamp, frequency: str) -> pd.Timestamp:
-    """The first day of the latest period of `frequency` that has ended before `day`."""
-    return next_period(pd.Timestamp(day), frequency, -1)

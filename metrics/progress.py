@@ -45,11 +45,12 @@ VARIATION_ICONS: dict[str, Icon] = {
     )
 }
 ASSURANCE_ICONS: dict[str, Icon] = {id_: Icon(id_) for id_ in ("pass", "fail", "hit_and_miss")}
-_ASSURANCE_BY_XMR = {
+ASSURANCE_BY_XMR = {
     "consistent_pass": "pass",
     "consistent_fail": "fail",
     "inconsistent": "hit_and_miss",
 }
+"""The XmR assurance reading (metrics.spc) -> its assurance category and icon id."""
 
 
 PROGRESS_STATUSES: tuple[str, ...] = (
@@ -421,4 +422,4 @@ def variation_icon(point_type: str | None, direction: str) -> Icon | None:
 
 def assurance_icon(assurance: str | None) -> Icon | None:
     """The assurance icon for an XmR assurance value; None without one."""
-    return None if assurance is None else ASSURANCE_ICONS[_ASSURANCE_BY_XMR[assurance]]
+    return None if assurance is None else ASSURANCE_ICONS[ASSURANCE_BY_XMR[assurance]]

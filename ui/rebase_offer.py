@@ -13,7 +13,7 @@ from metrics.baselines import find_shift
 from metrics.catalog import Catalog, Indicator
 from metrics.indicator_view import period_series, view_indicator
 from metrics.periods import format_period
-from metrics.reading import read_indicator
+from metrics.reader import read_indicator
 from services.access import is_analyst
 from services.process_changes import record_process_change
 from storage import CommentaryError

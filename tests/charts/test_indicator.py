@@ -13,7 +13,7 @@ from metrics.aggregate import aggregate_areas
 from metrics.catalog import load_catalog
 from metrics.indicator_view import period_series, view_indicator
 from metrics.periods import parse_period_texts
-from metrics.reading import read_indicator, rebase_months
+from metrics.reader import read_indicator, rebase_months
 
 CATALOG = load_catalog()
 THROUGH = pd.Timestamp("2026-10-01")

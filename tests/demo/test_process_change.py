@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from auth import User
-from metrics.reading import read_catalog
+from metrics.reader import read_catalog
 from services.process_changes import (
     indicator_rebases,
     process_changes,

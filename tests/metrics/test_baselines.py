@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from metrics.baselines import Shift, detect_shift, rebase_points
-from metrics.reading import read_indicator, rebase_months
+from metrics.reader import read_indicator, rebase_months
 from metrics.spc import ShortPeriodWarning, xmr
 
 MONTHS = pd.date_range("2021-01-01", periods=48, freq="MS")

@@ -22,7 +22,7 @@ from metrics.aggregate import aggregate_areas, area_series, split_by_indicator
 from metrics.catalog import load_catalog
 from metrics.overview import REGION, build_overview, overview_cards, read_overview, reading_area
 from metrics.periods import parse_period_texts
-from metrics.reading import read_area_series, read_catalog, read_indicator, rebase_months
+from metrics.reader import read_area_series, read_catalog, read_indicator, rebase_months
 
 CATALOG = load_catalog()
 

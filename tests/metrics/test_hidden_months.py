@@ -12,7 +12,8 @@ from metrics.catalog import load_catalog
 from metrics.narrative import monthly_summary
 from metrics.overview import build_overview
 from metrics.progress import rare_event_summary
-from metrics.reading import MIN_POINTS, read_area_series, read_indicator, rebase_months
+from metrics.reader import read_area_series, read_indicator, rebase_months
+from metrics.reading import MIN_POINTS
 
 CATALOG = load_catalog()
 LETHAL = CATALOG.indicator("lethal_violence_close_relations")

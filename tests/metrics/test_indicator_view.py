@@ -18,7 +18,7 @@ from metrics.indicator_view import (
     target_path,
     view_indicator,
 )
-from metrics.reading import read_indicator, rebase_months
+from metrics.reader import read_indicator, rebase_months
 from metrics.spc import xmr
 
 CATALOG = load_catalog()

@@ -13,7 +13,6 @@ from metrics.periods import (
     FREQUENCIES,
     format_period,
     format_periods,
-    is_period_start,
     next_period,
     parse_period,
     parse_period_texts,
@@ -75,9 +74,6 @@ def test_periods_are_written_and_end_as_people_expect(start, frequency, code, sv
 def test_a_day_belongs_to_its_period_and_periods_count_in_their_own_steps():
     assert period_start("2025-08-17", "quarterly") == pd.Timestamp("2025-07-01")
     assert period_start("2025-08-17", "yearly") == pd.Timestamp("2025-01-01")
-    assert is_period_start("2025-07-01", "quarterly") and not is_period_start(
-        "2025-08-01", "quarterly"
-    )
     assert next_period(pd.Timestamp("2025-10-01"), "quarterly") == pd.Timestamp("2026-01-01")
     assert periods_between(pd.Timestamp("2019-01-01"), pd.Timestamp("2022-01-01"), "yearly") == 3
     assert list(

@@ -22,17 +22,9 @@ from metrics.progress import (
     trajectory,
     variation_icon,
 )
-from metrics.reading import (
-    ASSURANCE_CATEGORIES,
-    MIN_POINTS,
-    VARIATION_CATEGORIES,
-    Reading,
-    read_catalog,
-    read_indicator,
-    rebase_months,
-    rollup_by_goal,
-    rollup_goal,
-)
+from metrics.reader import read_catalog, read_indicator, rebase_months
+from metrics.reading import ASSURANCE_CATEGORIES, MIN_POINTS, VARIATION_CATEGORIES, Reading
+from metrics.rollup import rollup_by_goal, rollup_goal
 
 CATALOG = load_catalog()
 TEMPLATE = CATALOG.indicator("clearance_rape")

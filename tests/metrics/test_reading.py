@@ -10,13 +10,8 @@ from metrics.aggregate import aggregate_areas
 from metrics.catalog import load_catalog
 from metrics.overview import build_overview
 from metrics.periods import parse_period_texts
-from metrics.reading import (
-    NEAR_ZERO_MEAN,
-    area_target,
-    needs_note,
-    read_indicator,
-    rebase_months,
-)
+from metrics.reader import area_target, read_indicator, rebase_months
+from metrics.reading import NEAR_ZERO_MEAN, needs_note
 
 CATALOG = load_catalog()
 THROUGH = pd.Timestamp("2026-10-01")
