@@ -43,7 +43,8 @@ from storage import (
     load_observations_with_checksums,
     load_release,
 )
-from storage.observations import CELL_COLUMNS, OBSERVATION_COLUMNS
+from storage.disclosure import Release
+from storage.observations import CELL_COLUMNS, OBSERVATION_COLUMNS, area_codes_with_checksum
 
 Decision = Callable[[str, tuple[int, int]], HiddenCells]
 """(indicator id, checksum of its stored cells) -> the cells to hide; raises StoredCellsChanged
@@ -54,6 +55,15 @@ class StoredCellsChanged(Exception):
     """The indicator's stored cells changed between two reads."""
 
 
+def _applies(release: Release | None, checksum: tuple[int, int]) -> bool:
+    """True when the stored release was taken on cells with `checksum` at today's threshold."""
+    return (
+        release is not None
+        and release.checksum == checksum
+        and release.threshold == DEFAULT_THRESHOLD
+    )
+
+
 def release_decision(
     db: Database, catalog: Catalog, indicator_id: str, rows: pd.DataFrame, checksum: tuple[int, int]
 ) -> HiddenCells:
@@ -62,11 +72,7 @@ def release_decision(
     taken now (keeping hidden what the last stored release hid). A stored release that decided
     no year totals (stored before they were) gets them decided now, on its months."""
     release = load_release(db, indicator_id)
-    if (
-        release is not None
-        and release.checksum == checksum
-        and release.threshold == DEFAULT_THRESHOLD
-    ):
+    if _applies(release, checksum):
         if release.year_totals:
             return release_hidden_cells(indicator_id, rows, release.hidden)
         cells = rows.drop(columns="indicator_id")
@@ -89,7 +95,18 @@ def current_decision(
     db: Database, catalog: Catalog, indicator_id: str, checksum: tuple[int, int]
 ) -> HiddenCells:
     """Which cells of the indicator disclosure control hides, decided on every area and month of
-    it, for stored cells with `checksum`. Raises StoredCellsChanged when they no longer have it."""
+    it, for stored cells with `checksum`. Raises StoredCellsChanged when they no longer have it.
+
+    A release the writer stored on exactly those cells (the usual case: every commit stores one)
+    is applied without reading the rows: it needs only the areas they are at."""
+    release = load_release(db, indicator_id)
+    if _applies(release, checksum) and release.year_totals:
+        areas, stored = area_codes_with_checksum(db, indicator_id)
+        if stored != checksum:
+            raise StoredCellsChanged(indicator_id)
+        return release_hidden_cells(
+            indicator_id, pd.DataFrame({"area_code": areas}), release.hidden
+        )
     rows, checksums = load_observations_with_checksums(
         db, indicator_ids=[indicator_id], cells_only=True
     )

@@ -50,6 +50,20 @@ def load_observations(
         return _select(con, indicator_ids, area_codes, start, end, columns)
 
 
+def area_codes_with_checksum(db: Database, indicator_id: str) -> tuple[list[str], tuple[int, int]]:
+    """The areas the indicator has stored cells at, sorted, and the checksum of its cells (as
+    `load_observations_with_checksums`), in one read: what applying a stored release needs,
+    without the rows."""
+    with db.reading() as con:
+        codes = con.execute(
+            """SELECT DISTINCT area_code FROM observations WHERE indicator_id = ?
+               ORDER BY area_code""",
+            [str(indicator_id)],
+        ).fetchall()
+        sums = checksums(con, [indicator_id])
+    return [str(c) for (c,) in codes], sums[str(indicator_id)]
+
+
 def load_observations_with_checksums(
     db: Database,
     *,

@@ -75,8 +75,9 @@ def test_a_read_cut_to_an_area_and_month_hides_what_the_whole_indicator_would(db
 
 def test_year_totals_read_as_the_stored_release_decided_them(fresh_db, catalog):
     """A complete year of Salem and the county: Salem's single small month would be given away
-    by its year total beside the shown months, so the stored release hides that total; the
-    county's shows. Unprotected, both show; an incomplete year has no total at all."""
+    by its year total beside the shown months, so the stored release either hides that total or
+    hides another of Salem's months with it (which one depends on the database's key); the
+    county's total shows. Unprotected, both show; an incomplete year has no total at all."""
     from services.readings import read_year_totals
     from storage import load_release
 
@@ -89,11 +90,50 @@ def test_year_totals_read_as_the_stored_release_decided_them(fresh_db, catalog):
     report = ingest_upload(fresh_db, body, "y.csv", user="t", today=TODAY, confirm_warnings=True)
     assert report.status == "committed", report.errors
     release = load_release(fresh_db, "reported_rape")
-    assert release.year_totals and (release.hidden["months"] == 12).any()
+    assert release.year_totals
+    salem = release.hidden[release.hidden["area_code"] == "0128"]
+    total_hidden = bool((salem["months"] == 12).any())
+    months_2025 = salem[(salem["months"] == 1) & (salem["period"].dt.year == 2025)]
+    assert "2025-03-01" in set(months_2025["period"].dt.strftime("%Y-%m-%d"))
+    assert total_hidden or len(months_2025) >= 2  # the total never pins March alone
     protected = read_year_totals(fresh_db, catalog, protected=True, indicator_id="reported_rape")
     assert set(protected["year"]) == {2025}
-    salem = protected[protected["area_code"] == "0128"].iloc[0]
-    assert salem["suppressed"] and math.isnan(salem["value"])
+    shown = protected.set_index("area_code")
+    assert bool(shown.loc["0128", "suppressed"]) == total_hidden
+    if total_hidden:
+        assert math.isnan(shown.loc["0128", "value"])
+    else:
+        assert shown.loc["0128", "value"] == 11 * 9 + 2
+    assert not shown.loc["STHLM", "suppressed"]
     open_ = read_year_totals(fresh_db, catalog, protected=False, indicator_id="reported_rape")
     assert open_.set_index("area_code").loc["0128", "value"] == 11 * 9 + 2
     assert not open_["suppressed"].any()
+
+
+def test_a_stored_release_is_applied_without_reading_the_rows(fresh_db, catalog, monkeypatch):
+    # The usual case (issue 15): the writer stored a release on exactly these cells; applying
+    # it needs the areas only, and hides what the release read with every row hides.
+    import services.readings as readings
+    from storage import load_observations_with_checksums
+
+    lines = ["indicator_id,period,area_code,value"] + [
+        f"reported_rape,2025-{m:02d},{area},{value}"
+        for m in range(1, 13)
+        for area, value in (("0128", 2 if m == 3 else 9), ("STHLM", 170 + m), ("0180", 60 + m))
+    ]
+    body = ("\n".join(lines) + "\n").encode()
+    db = fresh_db
+    report = ingest_upload(db, body, "y.csv", user="t", today=TODAY, confirm_warnings=True)
+    assert report.status == "committed", report.errors
+
+    rows, sums = load_observations_with_checksums(db, indicator_ids=["reported_rape"])
+    expected = readings.release_decision(
+        db, catalog, "reported_rape", rows[readings.CELL_COLUMNS], sums["reported_rape"]
+    )
+    monkeypatch.setattr(readings, "load_observations_with_checksums", None)  # not called
+    got = readings.current_decision(db, catalog, "reported_rape", sums["reported_rape"])
+    assert got.areas == expected.areas and got.years == expected.years
+    assert list(got.keys) == list(expected.keys) and list(got.primary) == list(expected.primary)
+    monkeypatch.undo()
+    with pytest.raises(readings.StoredCellsChanged):  # cells not those the release was taken on
+        readings.current_decision(db, catalog, "reported_rape", (0, 0))
