@@ -109,7 +109,7 @@ def split_rows(lines: list[str], *, first_row: int = 1) -> tuple[pd.DataFrame, l
                     number,
                     None,
                     line[:200],
-                    str(Message("handled_fields", n=len(cells))),
+                    Message("handled_fields", n=len(cells)),
                 )
             )
             continue
@@ -131,13 +131,13 @@ def check_stated(catalog: Catalog, year: int | None, area: str | None) -> list[U
     """Whole-file errors for a missing or unusable year or area (the table states neither)."""
     errors = []
     if year is None:
-        errors.append(UploadError(None, "period", None, str(Message("handled_year_missing"))))
+        errors.append(UploadError(None, "period", None, Message("handled_year_missing")))
     elif isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
         errors.append(
-            UploadError(None, "period", str(year), str(Message("handled_year_invalid", year=year)))
+            UploadError(None, "period", str(year), Message("handled_year_invalid", year=year))
         )
     if area is None or not str(area).strip():
-        errors.append(UploadError(None, "area_code", None, str(Message("handled_area_missing"))))
+        errors.append(UploadError(None, "area_code", None, Message("handled_area_missing")))
     elif area not in allowed_areas(catalog):
         allowed = ", ".join(f"{c} ({catalog.area(c).name_sv})" for c in allowed_areas(catalog))
         errors.append(
@@ -145,7 +145,7 @@ def check_stated(catalog: Catalog, year: int | None, area: str | None) -> list[U
                 None,
                 "area_code",
                 area,
-                str(Message("handled_area_not_allowed", area=area, allowed=allowed or "–")),
+                Message("handled_area_not_allowed", area=area, allowed=allowed or "–"),
             )
         )
     return errors
@@ -332,7 +332,7 @@ def to_canonical(
         if ignored:
             assumptions.append(str(Message("handled_ignored", n=ignored)))
         if not out:
-            errors.append(UploadError(None, None, None, str(Message("handled_nothing"))))
+            errors.append(UploadError(None, None, None, Message("handled_nothing")))
     frame = pd.DataFrame(
         out,
         columns=[*UPLOAD_COLUMNS, "excel_row"],

@@ -118,7 +118,7 @@ def draw_file(name: str, payload: bytes, sha256: str, number: int) -> None:
                 ),
                 state="error",
             )
-    st.markdown(f"**{t('upload_understood', lang)}:** {preview.dialect}")
+    st.markdown(f"**{t('upload_understood', lang)}:** {preview.dialect_in(lang)}")
     if preview.assumptions:
         st.markdown(
             f"**{t('upload_assumptions', lang)}:**\n"

@@ -7,13 +7,14 @@ the acting user and checks the role itself (auth.AccessDenied, a Swedish message
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
 from auth import User
+from i18n import LANGUAGES
 from ingest.handled import allowed_areas, is_handled_line
 from ingest.pipeline import IngestReport, ingest_upload, judge_upload
 from ingest.reader import UnreadableText, decode_bytes
@@ -56,6 +57,11 @@ class Preview:
     new_values: pd.DataFrame
     plausibility: Plausibility = Plausibility()
     sheet: str = ""  # the sheet read, for a workbook (.xlsx)
+    dialects: Mapping[str, str] = field(default_factory=dict)  # `dialect` in every language
+
+    def dialect_in(self, lang: str) -> str:
+        """How the file was understood, in `lang` (`dialect` is the Swedish)."""
+        return self.dialects.get(lang, self.dialect)
 
     @property
     def ok(self) -> bool:
@@ -100,6 +106,8 @@ def preview_upload(
             "header": [checked.column_map.get(e.column, e.column) or "" for e in errs],
             "value": ["" if e.value is None else str(e.value) for e in errs],
             "message": [e.message for e in errs],
+            # The same in every language the page speaks (error_text's column per language).
+            **{f"message_{lang}": [e.text(lang) for e in errs] for lang in LANGUAGES},
         }
     )
     empty = pd.DataFrame()
@@ -118,7 +126,7 @@ def preview_upload(
         file_name=file_name,
         sha256=checked.sha256,
         rows=checked.rows,
-        dialect=checked.dialect_sv(),
+        dialect=checked.dialect("sv"),
         assumptions=tuple(checked.assumptions),
         errors=errors,
         inserted=counts[0],
@@ -128,6 +136,7 @@ def preview_upload(
         new_values=new_values,
         plausibility=plausibility,
         sheet=checked.sheet,
+        dialects={lang: checked.dialect(lang) for lang in LANGUAGES},
     )
 
 

@@ -255,7 +255,7 @@ def error_table(errors: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("upload_col_row", lang): errors["row"],
             t("upload_col_column", lang): errors["header"],
             t("upload_col_value", lang): errors["value"],
-            t("upload_col_message", lang): errors["message"],
+            t("upload_col_message", lang): errors.get(f"message_{lang}", errors["message"]),
         }
     )
 

@@ -50,6 +50,10 @@ def test_preview_of_a_bad_file_lists_its_problems_as_the_analyst_sees_them(fresh
     [error] = preview.errors.to_dict("records")
     assert (error["row"], error["column"], error["header"]) == (2, "indicator_id", "indikator")
     assert "okänd_indikator" in error["value"]
+    # The page shows the problem and how the file was read in the reader's language.
+    assert error["message_sv"] == error["message"] and error["message_en"] != error["message"]
+    assert error["message_en"].startswith("Unknown indicator")
+    assert preview.dialect_in("sv") == preview.dialect != preview.dialect_in("en")
 
 
 def test_commit_then_undo_as_an_analyst_restores_the_store(seeded_db, catalog):
