@@ -39,9 +39,8 @@ def test_serve_starts_proxy_and_replicas_and_ctrl_c_stops_them(demo_copy, tmp_pa
         assert logs == ["replica-1.log", "replica-2.log"]
         pid = int((run_dir / "nginx.pid").read_text())
         proc.send_signal(signal.SIGINT)
-        assert (
-            proc.wait(timeout=90) == 0
-        )  # stop() waits at most 30 s for nginx, 30 for the replicas
+        # stop() waits at most 30 s for nginx and 30 s for the replicas (stopped together)
+        assert proc.wait(timeout=90) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
