@@ -532,8 +532,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise DatabaseMissing(db)
     env = {"LAGESBILD_DB": str(db)}
     run_dir = Path(args.run_dir or tempfile.mkdtemp(prefix="lagesbild-serve-"))
-    # systemd and container runtimes stop a service with SIGTERM: stop as on Ctrl-C.
+    # systemd and container runtimes stop a service with SIGTERM: stop as on Ctrl-C. Ctrl-C
+    # itself even when started from a script that ignores it (a shell's `cmd &` without job
+    # control starts Python with SIGINT ignored, and Python then never raises KeyboardInterrupt).
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     print(t("cli_serve_starting", replicas=args.replicas, folder=run_dir), file=sys.stderr)
     try:
         cluster = start_cluster(args.replicas, env, run_dir, port=args.port)
