@@ -199,6 +199,60 @@ def _prepare_releases(db: Database, frame: pd.DataFrame, decide: ReleaseDecider)
     }
 
 
+_CELLS_AFTER_UNDO_SQL = """
+    SELECT o.area_code, o.period,
+           CASE WHEN c.change = 'update' THEN c.old_value ELSE o.value END AS value,
+           CASE WHEN c.change = 'update' THEN c.old_denominator ELSE o.denominator END
+               AS denominator
+    FROM observations AS o
+    LEFT JOIN observation_changes AS c
+        ON c.upload_id = ? AND c.change = 'update' AND c.indicator_id = o.indicator_id
+       AND c.area_code = o.area_code AND c.period = o.period
+    WHERE o.indicator_id = ? AND (o.upload_id IS DISTINCT FROM ? OR c.upload_id IS NOT NULL)
+    ORDER BY area_code, period
+"""
+
+
+def _prepare_undo_releases(db: Database, upload_id: int, decide: ReleaseDecider) -> Prepared:
+    """As `_prepare_releases`, for an undo: each indicator the upload touched, decided on the
+    cells a reader sees now and on the cells the undo would leave (its inserts gone, its
+    revisions back to their previous state). Nothing is locked while deciding; empty when the
+    upload is unknown or undone or the database has no key (the transaction then says why)."""
+    with db.reading() as con:
+        row = con.execute(
+            "SELECT undone_at FROM uploads WHERE upload_id = ?", [upload_id]
+        ).fetchall()
+        if not row or row[0][0] is not None or not has_key(con):
+            return {}
+        before = snapshot(con, _touched_by(con, upload_id))
+        key = disclosure_key_of(con)
+        after = {}
+        for indicator_id in before:
+            cells = con.execute(_CELLS_AFTER_UNDO_SQL, [upload_id, indicator_id, upload_id]).df()
+            cells["period"] = pd.to_datetime(cells["period"])
+            after[indicator_id] = cells
+    return {
+        indicator_id: (
+            cells_before,
+            hidden_before,
+            after[indicator_id],
+            decide(indicator_id, cells_before, hidden_before, after[indicator_id], key=key),
+        )
+        for indicator_id, (cells_before, hidden_before) in before.items()
+    }
+
+
+def _touched_by(con: duckdb.DuckDBPyConnection, upload_id: int) -> list[str]:
+    """The indicators whose cells undoing the upload would change."""
+    touched = con.execute(
+        """SELECT DISTINCT indicator_id FROM observations WHERE upload_id = ?
+           UNION SELECT DISTINCT indicator_id FROM observation_changes WHERE upload_id = ?
+           ORDER BY 1""",
+        [upload_id, upload_id],
+    ).fetchall()
+    return [str(i) for (i,) in touched]
+
+
 def commit_upload(
     db: Database,
     frame: pd.DataFrame,
@@ -313,9 +367,11 @@ def undo_upload(
     change logs this upload as the cell's previous owner; the conflict names the cell's current
     upload), and with `UndoError` when the upload is unknown or already undone. The removed cells
     are written to the log as inserts, so `upload_changes` still lists them afterwards.
-    decide: as for `commit_upload` (an undo is a new release of what it changes).
+    decide: as for `commit_upload` (an undo is a new release of what it changes); the decisions
+    are taken before the file is locked, as a commit's are.
     """
     now = datetime.now(UTC).replace(tzinfo=None)
+    prepared = _prepare_undo_releases(db, upload_id, decide) if decide is not None else None
     with db.writing() as con:
         row = con.execute(
             "SELECT undone_at FROM uploads WHERE upload_id = ?", [upload_id]
@@ -346,13 +402,7 @@ def undo_upload(
         record_undo(con, upload_id)
         before = None
         if decide is not None:
-            touched = con.execute(
-                """SELECT DISTINCT indicator_id FROM observations WHERE upload_id = ?
-                   UNION SELECT DISTINCT indicator_id FROM observation_changes WHERE upload_id = ?
-                   ORDER BY 1""",
-                [upload_id, upload_id],
-            ).fetchall()
-            before = snapshot(con, [str(i) for (i,) in touched])
+            before = snapshot(con, _touched_by(con, upload_id))
         inserted = con.execute(
             """INSERT INTO observation_changes
                SELECT ?, o.indicator_id, o.area_code, o.period, 'insert', NULL, NULL, NULL, NULL,
@@ -388,7 +438,7 @@ def undo_upload(
             [now, user, upload_id],
         )
         if decide is not None and before is not None:
-            record_releases(con, before, decide, None)
+            record_releases(con, before, decide, None, prepared=prepared)
         _audit(con, user, "undo", {"upload_id": upload_id, "cells": restored})
         return restored
 

@@ -90,3 +90,42 @@ def test_a_decision_taken_on_other_cells_is_taken_again(fresh_db):
         record_releases(con, before, decide, None, prepared=prepared)
     assert decide.locked == [True]  # decided again, in the transaction
     assert set(load_release(fresh_db, "reported_rape").hidden["reason"]) != {"x"}
+
+
+def test_an_undo_decides_before_the_file_is_locked_and_stores_what_the_lock_would(
+    fresh_db, tmp_path
+):
+    import shutil
+
+    from storage import open_database
+
+    assert ingest_upload(fresh_db, FIRST, "a.csv", user="t", today=TODAY).status == "committed"
+    revision = _commit(fresh_db, REVISION, ReleaseDecider(CATALOG))
+    copy = open_database(tmp_path / "copy.duckdb", busy_timeout=5)
+    shutil.copy(fresh_db.path, copy.path)
+
+    decide = Watching(CATALOG, fresh_db)
+    assert uploads.undo_upload(fresh_db, revision, user="t", decide=decide) == 3
+    assert decide.locked == [False]  # decided on the cells the undo leaves, the file free
+
+    original = uploads._prepare_undo_releases
+    uploads._prepare_undo_releases = lambda *a, **k: {}  # decided in the transaction, as before
+    try:
+        assert uploads.undo_upload(copy, revision, user="t", decide=ReleaseDecider(CATALOG)) == 3
+    finally:
+        uploads._prepare_undo_releases = original
+    a, b = load_release(fresh_db, "reported_rape"), load_release(copy, "reported_rape")
+    assert a.checksum == b.checksum
+    pd.testing.assert_frame_equal(a.hidden, b.hidden)
+
+
+def test_an_undo_of_an_unknown_upload_decides_nothing(fresh_db):
+    import pytest
+
+    from storage.uploads import UndoError
+
+    assert ingest_upload(fresh_db, FIRST, "a.csv", user="t", today=TODAY).status == "committed"
+    decide = Watching(CATALOG, fresh_db)
+    with pytest.raises(UndoError):
+        uploads.undo_upload(fresh_db, 99, user="t", decide=decide)
+    assert decide.locked == []
