@@ -188,6 +188,11 @@ def _prepare_releases(db: Database, frame: pd.DataFrame, decide: ReleaseDecider)
                 after[indicator_id] = cells
         finally:
             _cleanup(con)
+    return _decided(before, after, decide, key)
+
+
+def _decided(before: dict, after: dict, decide: ReleaseDecider, key: bytes) -> Prepared:
+    """Each indicator of `before` (a `snapshot`) decided on its cells in `after`."""
     return {
         indicator_id: (
             cells_before,
@@ -231,15 +236,7 @@ def _prepare_undo_releases(db: Database, upload_id: int, decide: ReleaseDecider)
             cells = con.execute(_CELLS_AFTER_UNDO_SQL, [upload_id, indicator_id, upload_id]).df()
             cells["period"] = pd.to_datetime(cells["period"])
             after[indicator_id] = cells
-    return {
-        indicator_id: (
-            cells_before,
-            hidden_before,
-            after[indicator_id],
-            decide(indicator_id, cells_before, hidden_before, after[indicator_id], key=key),
-        )
-        for indicator_id, (cells_before, hidden_before) in before.items()
-    }
+    return _decided(before, after, decide, key)
 
 
 def _touched_by(con: duckdb.DuckDBPyConnection, upload_id: int) -> list[str]:
