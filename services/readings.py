@@ -16,8 +16,7 @@ Framework-free: ui/data.py caches these per data version (and the decisions per 
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 import pandas as pd
@@ -43,12 +42,13 @@ from storage import (
     load_observations_with_checksums,
     load_release,
 )
-from storage.disclosure import Release
-from storage.observations import CELL_COLUMNS, OBSERVATION_COLUMNS, area_codes_with_checksum
+from storage.disclosure import Release, load_releases_with_cells
+from storage.observations import CELL_COLUMNS, OBSERVATION_COLUMNS
 
-Decision = Callable[[str, tuple[int, int]], HiddenCells]
-"""(indicator id, checksum of its stored cells) -> the cells to hide; raises StoredCellsChanged
-when the stored cells no longer have that checksum (a commit fell between two reads)."""
+Decisions = Callable[[Mapping[str, tuple[int, int]]], tuple[dict[str, HiddenCells], list[str]]]
+"""{indicator id: checksum of its stored cells} -> (the cells to hide per indicator, the
+indicators whose stored cells no longer have that checksum: a commit fell between two reads),
+as `current_decisions`."""
 
 
 class StoredCellsChanged(Exception):
@@ -95,24 +95,45 @@ def current_decision(
     db: Database, catalog: Catalog, indicator_id: str, checksum: tuple[int, int]
 ) -> HiddenCells:
     """Which cells of the indicator disclosure control hides, decided on every area and month of
-    it, for stored cells with `checksum`. Raises StoredCellsChanged when they no longer have it.
+    it, for stored cells with `checksum`. Raises StoredCellsChanged when they no longer have it."""
+    decisions, changed = current_decisions(db, catalog, {indicator_id: checksum})
+    if changed:
+        raise StoredCellsChanged(indicator_id)
+    return decisions[indicator_id]
+
+
+def current_decisions(
+    db: Database, catalog: Catalog, checksums: Mapping[str, tuple[int, int]]
+) -> tuple[dict[str, HiddenCells], list[str]]:
+    """`current_decision` for each indicator in `checksums` (id -> checksum of the stored cells
+    the caller read): the decisions, and the indicators whose stored cells no longer have the
+    checksum (a commit fell between the reads; no decision for those).
 
     A release the writer stored on exactly those cells (the usual case: every commit stores one)
-    is applied without reading the rows: it needs only the areas they are at."""
-    release = load_release(db, indicator_id)
-    if _applies(release, checksum) and release.year_totals:
-        areas, stored = area_codes_with_checksum(db, indicator_id)
-        if stored != checksum:
-            raise StoredCellsChanged(indicator_id)
-        return release_hidden_cells(
-            indicator_id, pd.DataFrame({"area_code": areas}), release.hidden
-        )
-    rows, checksums = load_observations_with_checksums(
-        db, indicator_ids=[indicator_id], cells_only=True
-    )
-    if checksums[indicator_id] != checksum:
-        raise StoredCellsChanged(indicator_id)
-    return release_decision(db, catalog, indicator_id, rows, checksum)
+    is applied without reading the rows: it needs only the areas they are at, read for every
+    indicator at once with the releases (one read of the file)."""
+    stored = load_releases_with_cells(db, list(checksums))
+    decisions: dict[str, HiddenCells] = {}
+    changed: list[str] = []
+    for indicator_id, checksum in checksums.items():
+        now = stored[indicator_id]
+        if now.checksum != checksum:
+            changed.append(indicator_id)
+        elif _applies(now.release, checksum) and now.release.year_totals:
+            decisions[indicator_id] = release_hidden_cells(
+                indicator_id, pd.DataFrame({"area_code": now.areas}), now.release.hidden
+            )
+        else:
+            rows, sums = load_observations_with_checksums(
+                db, indicator_ids=[indicator_id], cells_only=True
+            )
+            if sums[indicator_id] != checksum:
+                changed.append(indicator_id)
+            else:
+                decisions[indicator_id] = release_decision(
+                    db, catalog, indicator_id, rows, checksum
+                )
+    return decisions, changed
 
 
 def read_observations(
@@ -124,15 +145,15 @@ def read_observations(
     area_codes: Sequence[str] | None = None,
     end: pd.Timestamp | None = None,
     columns: Sequence[str] = OBSERVATION_COLUMNS,
-    decision: Decision | None = None,
+    decisions: Decisions | None = None,
 ) -> pd.DataFrame:
     """The indicators' rows at the areas (None = all) up to `end` (None = all months), in one
     bound query, with a `suppressed` column; `protected` (briefing or public mode) applies
     disclosure control as to the whole indicator: hidden cells have no value or denominator.
 
-    `columns`: what to read unprotected (a protected read reads every column). `decision`: how
-    to get an indicator's release decision (default `current_decision`; ui/data passes a cached
-    one). The mode is the caller's to decide (`services.access.protected_view`); a person's read
+    `columns`: what to read unprotected (a protected read reads every column). `decisions`: how
+    to get the indicators' release decisions (default `current_decisions`; ui/data passes
+    cached ones). The mode is the caller's to decide (`services.access.protected_view`); a person's read
     is `observations`.
     """
     last = None if end is None else end.date()
@@ -149,25 +170,21 @@ def read_observations(
             if not known.all():
                 obs = obs[known].reset_index(drop=True)
         return obs.assign(suppressed=False)
-    if decision is None:
+    if decisions is None:
 
-        def decision(indicator_id: str, checksum: tuple[int, int]) -> HiddenCells:
-            return current_decision(db, catalog, indicator_id, checksum)
+        def decisions(wanted: Mapping[str, tuple[int, int]]):
+            return current_decisions(db, catalog, wanted)
 
     rows, checksums = load_observations_with_checksums(
         db, indicator_ids=list(indicator_ids), area_codes=codes, end=last
     )
-    decisions: dict[str, HiddenCells] = {}
-    changed: list[str] = []
-    for indicator_id in indicator_ids:
-        if not protects(catalog.indicator(indicator_id)):
-            decisions[indicator_id] = HiddenCells.none(indicator_id)
-            continue
-        try:
-            decisions[indicator_id] = decision(indicator_id, checksums[indicator_id])
-        except StoredCellsChanged:
-            changed.append(indicator_id)
-    protected_rows = hide_cells(rows[~rows["indicator_id"].isin(changed)], decisions)
+    decided, changed = decisions(
+        {i: checksums[i] for i in indicator_ids if protects(catalog.indicator(i))}
+    )
+    decided.update(
+        (i, HiddenCells.none(i)) for i in indicator_ids if not protects(catalog.indicator(i))
+    )
+    protected_rows = hide_cells(rows[~rows["indicator_id"].isin(changed)], decided)
     if changed:
         # A commit fell between the two reads: take these indicators' decisions on one read of
         # all their rows, and cut the protected rows.
@@ -195,14 +212,14 @@ def read_year_totals(
     *,
     protected: bool,
     indicator_id: str,
-    decision: Decision | None = None,
+    decisions: Decisions | None = None,
 ) -> pd.DataFrame:
     """Each area's complete calendar years of the indicator (all twelve months stored), as
     `metrics.disclosure.year_totals` gives them: area_code, year, value, denominator,
     suppressed. `protected` (briefing or public mode): the totals the indicator's release
     decision hides (metrics/disclosure/years.py) have no value or denominator; for an indicator
     whose releases decide no year totals (`has_year_totals`), every total is hidden.
-    `decision`: as in `read_observations`."""
+    `decisions`: as in `read_observations`."""
     rows, checksums = load_observations_with_checksums(
         db, indicator_ids=[indicator_id], cells_only=True
     )
@@ -215,9 +232,8 @@ def read_year_totals(
         return year_totals(cells, replace(HiddenCells.none(indicator_id), years=None))
     checksum = checksums[indicator_id]
     hidden = None
-    if decision is not None:
-        with contextlib.suppress(StoredCellsChanged):
-            hidden = decision(indicator_id, checksum)
+    if decisions is not None:
+        hidden = decisions({indicator_id: checksum})[0].get(indicator_id)
     if hidden is None:  # no cached decision, or the cells changed since the read above
         hidden = release_decision(db, catalog, indicator_id, rows, checksum)
     return year_totals(cells, hidden)

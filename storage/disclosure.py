@@ -12,7 +12,7 @@ import pandas as pd
 
 from i18n import MessageError
 from storage.database import Database
-from storage.observations import checksums
+from storage.observations import areas_and_checksums, checksums
 
 if TYPE_CHECKING:
     from metrics.disclosure.releases import ReleaseDecider
@@ -75,24 +75,57 @@ def load_release(db: Database, indicator_id: str) -> Release | None:
         return _release(con, indicator_id)
 
 
+@dataclass(frozen=True)
+class StoredCells:
+    """What applying a stored release to an indicator needs, read at one moment: the release
+    (None if none was stored), the areas the indicator has cells at (sorted) and the checksum
+    of its cells now."""
+
+    release: Release | None
+    areas: list[str]
+    checksum: tuple[int, int]
+
+
+def load_releases_with_cells(db: Database, indicator_ids: Sequence[str]) -> dict[str, StoredCells]:
+    """Per indicator: its stored release, its areas and its cells' checksum, in one read of the
+    file (a briefing page's first visit applies a release to each protected indicator it shows:
+    one attach and three queries instead of three reads per indicator)."""
+    ids = [str(i) for i in indicator_ids]
+    with db.reading() as con:
+        releases = _releases(con, ids)
+        cells = areas_and_checksums(con, ids)
+    return {i: StoredCells(releases.get(i), *cells[i]) for i in ids}
+
+
 def _release(con: duckdb.DuckDBPyConnection, indicator_id: str) -> Release | None:
-    row = con.execute(
-        """SELECT cells, checksum, threshold, year_totals FROM disclosure_releases
-           WHERE indicator_id = ?""",
-        [indicator_id],
+    return _releases(con, [indicator_id]).get(indicator_id)
+
+
+def _releases(con: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> dict[str, Release]:
+    """The stored releases of those indicators that have one."""
+    rows = con.execute(
+        """SELECT indicator_id, cells, checksum, threshold, year_totals FROM disclosure_releases
+           WHERE list_contains(?, indicator_id)""",
+        [indicator_ids],
     ).fetchall()
-    if not row:
-        return None
+    if not rows:
+        return {}
     hidden = con.execute(
-        """SELECT area_code, period, reason, months FROM disclosure_hidden
-           WHERE indicator_id = ? ORDER BY months, area_code, period""",
-        [indicator_id],
+        """SELECT indicator_id, area_code, period, reason, months FROM disclosure_hidden
+           WHERE list_contains(?, indicator_id) ORDER BY indicator_id, months, area_code, period""",
+        [[str(r[0]) for r in rows]],
     ).df()
     hidden["period"] = pd.to_datetime(hidden["period"])
-    cells, checksum, threshold, year_totals = row[0]
-    if not year_totals:
-        hidden = hidden.drop(columns="months")
-    return Release((int(cells), int(checksum)), int(threshold), hidden, bool(year_totals))
+    owner = hidden.pop("indicator_id").to_numpy()
+    out = {}
+    for indicator_id, cells, checksum, threshold, year_totals in rows:
+        own = hidden[owner == indicator_id].reset_index(drop=True)
+        if not year_totals:
+            own = own.drop(columns="months")
+        out[str(indicator_id)] = Release(
+            (int(cells), int(checksum)), int(threshold), own, bool(year_totals)
+        )
+    return out
 
 
 def _cells(con: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.DataFrame:

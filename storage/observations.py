@@ -50,18 +50,21 @@ def load_observations(
         return _select(con, indicator_ids, area_codes, start, end, columns)
 
 
-def area_codes_with_checksum(db: Database, indicator_id: str) -> tuple[list[str], tuple[int, int]]:
-    """The areas the indicator has stored cells at, sorted, and the checksum of its cells (as
-    `load_observations_with_checksums`), in one read: what applying a stored release needs,
-    without the rows."""
-    with db.reading() as con:
-        codes = con.execute(
-            """SELECT DISTINCT area_code FROM observations WHERE indicator_id = ?
-               ORDER BY area_code""",
-            [str(indicator_id)],
-        ).fetchall()
-        sums = checksums(con, [indicator_id])
-    return [str(c) for (c,) in codes], sums[str(indicator_id)]
+def areas_and_checksums(
+    con: duckdb.DuckDBPyConnection, indicator_ids: Sequence[str]
+) -> dict[str, tuple[list[str], tuple[int, int]]]:
+    """Per indicator: the areas it has stored cells at, sorted, and the checksum of its cells
+    (as `checksums`), in one pass over their rows: what applying a stored release needs,
+    without the rows. ([], (0, 0)) for an indicator without rows."""
+    ids = [str(i) for i in indicator_ids]
+    rows = con.execute(
+        """SELECT indicator_id, list(DISTINCT area_code ORDER BY area_code), count(*),
+                  sum(hash(area_code, period, value, denominator))
+           FROM observations WHERE list_contains(?, indicator_id) GROUP BY indicator_id""",
+        [ids],
+    ).fetchall()
+    found = {str(i): ([str(a) for a in areas], (int(n), int(h))) for i, areas, n, h in rows}
+    return {i: found.get(i, ([], (0, 0))) for i in ids}
 
 
 def load_observations_with_checksums(

@@ -10,7 +10,7 @@ the stored sign-outs on the file's version.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -108,12 +108,30 @@ def _key(briefing: bool, indicator_ids: Sequence[str], area_codes: Sequence[str]
 # indicator and checksum of its stored cells.
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _decision(catalog_key: int, indicator_id: str, checksum: tuple[int, int]) -> HiddenCells:
-    """Briefing mode only: which cells of the indicator disclosure control hides (cells with this
-    checksum, under the catalog `catalog_key`). Raises StoredCellsChanged, and caches nothing,
-    when the stored cells no longer have the checksum."""
-    return protected_reads.current_decision(database(), catalog(), indicator_id, checksum)
+@st.cache_resource(show_spinner=False)
+def _decision_store() -> VersionedStore:
+    """Briefing mode only: which cells of each indicator disclosure control hides, one part per
+    indicator keyed on the checksum of its stored cells, one slot per catalog."""
+    return VersionedStore(max_slots=4)
+
+
+def _decisions(
+    catalog_key: int, checksums: Mapping[str, tuple[int, int]]
+) -> tuple[dict[str, HiddenCells], list[str]]:
+    """services.readings.current_decisions, kept per indicator and checksum: the decisions not
+    yet made are made together (one read of the file for all of them). An indicator whose
+    stored cells no longer have the checksum gets no decision (its part is None: that checksum
+    is not the cells' any more, so the next read asks under another)."""
+
+    def make(stale: Sequence[str]) -> dict[str, HiddenCells | None]:
+        made, _changed = protected_reads.current_decisions(
+            database(), catalog(), {i: checksums[i] for i in stale}
+        )
+        return {i: made.get(i) for i in stale}
+
+    parts, _ = _decision_store().parts(("decisions", catalog_key), checksums, make)
+    decided = {i: hidden for i, hidden in parts.items() if hidden is not None}
+    return decided, [i for i, hidden in parts.items() if hidden is None]
 
 
 def _read(
@@ -133,7 +151,7 @@ def _read(
         area_codes=area_codes,
         end=end,
         columns=columns,
-        decision=lambda indicator_id, checksum: _decision(key, indicator_id, checksum),
+        decisions=lambda checksums: _decisions(key, checksums),
     )
 
 
@@ -200,7 +218,7 @@ def _area_year_totals(key: tuple, briefing: bool, indicator_id: str) -> pd.DataF
         catalog(),
         protected=briefing,
         indicator_id=indicator_id,
-        decision=lambda i, checksum: _decision(ckey, i, checksum),
+        decisions=lambda checksums: _decisions(ckey, checksums),
     )
 
 

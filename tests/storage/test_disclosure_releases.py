@@ -121,3 +121,33 @@ def test_the_demo_loader_records_a_release_per_protected_indicator(demo_db_file)
         else:
             assert stored is None, indicator.id
     assert isinstance(obs, pd.DataFrame)
+
+
+def test_the_releases_of_many_indicators_read_at_once_are_each_ones_own(demo_db_file):
+    """One read for every indicator gives each the release, areas and checksum it has alone."""
+    from storage.disclosure import load_releases_with_cells
+
+    db = open_database(demo_db_file)
+    ids = [i.id for i in CATALOG.indicators] + ["no_such_indicator"]
+    together = load_releases_with_cells(db, ids)
+    rows, sums = load_observations_with_checksums(db, indicator_ids=ids)
+    assert sum(s.release is not None for s in together.values()) > 5
+    for indicator_id in ids:
+        got, (alone,) = (
+            together[indicator_id],
+            load_releases_with_cells(db, [indicator_id]).values(),
+        )
+        own = rows[rows["indicator_id"] == indicator_id]
+        assert got.areas == sorted(set(own["area_code"])), indicator_id
+        assert got.checksum == alone.checksum == sums[indicator_id], indicator_id
+        if alone.release is None:
+            assert got.release is None, indicator_id
+            continue
+        assert got.release.checksum == alone.release.checksum == sums[indicator_id]
+        assert got.release.year_totals == alone.release.year_totals
+        pd.testing.assert_frame_equal(got.release.hidden, alone.release.hidden)
+        assert set(got.release.hidden["area_code"]) <= set(own["area_code"]), indicator_id
+    assert (
+        together["no_such_indicator"]
+        == load_releases_with_cells(db, ["no_such_indicator"])["no_such_indicator"]
+    )
