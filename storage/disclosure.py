@@ -12,7 +12,7 @@ import pandas as pd
 
 from i18n import MessageError
 from storage.database import Database
-from storage.observations import areas_and_checksums, checksums
+from storage.observations import areas_and_checksums, checksums, data_versions_of
 
 if TYPE_CHECKING:
     from metrics.disclosure.releases import ReleaseDecider
@@ -184,8 +184,10 @@ def record_releases(
 ) -> None:
     """After a write, in its transaction: decide each indicator in `before` (a `snapshot`) on
     its cells now with `decide` (given by the writer's caller: storage decides nothing itself),
-    and store the decision with the checksum of those cells."""
+    and store the decision with the checksum of those cells and the indicator's data version
+    (the writer bumped the versions first, in this transaction: `storage.versions`)."""
     sums = checksums(con, list(before))
+    versions = data_versions_of(con, list(before))
     ensure_key(con)
     key = _key(con)
     for indicator_id, (cells_before, hidden_before) in before.items():
@@ -201,9 +203,10 @@ def record_releases(
         years = "months" in hidden.columns
         con.execute(
             """INSERT INTO disclosure_releases
-               (indicator_id, cells, checksum, threshold, decided_at, upload_id, year_totals)
-               VALUES (?, ?, ?, ?, CAST(current_timestamp AS TIMESTAMP), ?, ?)""",
-            [indicator_id, n, h, decide.threshold, upload_id, years],
+               (indicator_id, cells, checksum, threshold, decided_at, upload_id, year_totals,
+                data_version)
+               VALUES (?, ?, ?, ?, CAST(current_timestamp AS TIMESTAMP), ?, ?, ?)""",
+            [indicator_id, n, h, decide.threshold, upload_id, years, versions.get(indicator_id)],
         )
         if len(hidden):
             rows = pd.DataFrame(

@@ -53,18 +53,69 @@ def load_observations(
 def areas_and_checksums(
     con: duckdb.DuckDBPyConnection, indicator_ids: Sequence[str]
 ) -> dict[str, tuple[list[str], tuple[int, int]]]:
-    """Per indicator: the areas it has stored cells at, sorted, and the checksum of its cells
-    (as `checksums`), in one pass over their rows: what applying a stored release needs,
-    without the rows. ([], (0, 0)) for an indicator without rows."""
+    """Per indicator: the areas it may have stored cells at, sorted, and the checksum of its
+    cells (as `cell_checksums`): what applying a stored release needs, without the rows.
+    ([], (0, 0)) for an indicator without rows.
+
+    Where the checksum is the stored release's (`cell_checksums`), the areas are those the
+    indicator ever had cells at (`data_versions`, which every commit fills in the transaction
+    that stores the cells): no row is read. They can hold an area whose cells an undo removed
+    since; an area list only numbers the areas of a decision, so that changes nothing hidden."""
     ids = [str(i) for i in indicator_ids]
+    known = _stored_checksums(con, ids)
+    rest = [i for i in ids if i not in known]
+    sums = {**known, **(checksums(con, rest) if rest else {})}
+    found: dict[str, list[str]] = {}
+    for table, which in (("data_versions", list(known)), ("observations", rest)):
+        if not which:
+            continue
+        rows = con.execute(
+            f"""SELECT indicator_id, list(DISTINCT area_code ORDER BY area_code) FROM {table}
+                WHERE list_contains(?, indicator_id) GROUP BY indicator_id""",  # noqa: S608 - table from this line's fixed pair, `?` placeholders
+            [which],
+        ).fetchall()
+        found.update({str(i): [str(a) for a in areas] for i, areas in rows})
+    return {i: (found.get(i, []) if sums[i] != (0, 0) else [], sums[i]) for i in ids}
+
+
+def data_versions_of(
+    con: duckdb.DuckDBPyConnection, indicator_ids: Sequence[str]
+) -> dict[str, int]:
+    """Per indicator: its newest data version (storage/versions.py); absent: never stored."""
     rows = con.execute(
-        """SELECT indicator_id, list(DISTINCT area_code ORDER BY area_code), count(*),
-                  sum(hash(area_code, period, value, denominator))
-           FROM observations WHERE list_contains(?, indicator_id) GROUP BY indicator_id""",
-        [ids],
+        """SELECT indicator_id, max(version) FROM data_versions
+           WHERE list_contains(?, indicator_id) GROUP BY indicator_id""",
+        [[str(i) for i in indicator_ids]],
     ).fetchall()
-    found = {str(i): ([str(a) for a in areas], (int(n), int(h))) for i, areas, n, h in rows}
-    return {i: found.get(i, ([], (0, 0))) for i in ids}
+    return {str(i): int(v) for i, v in rows}
+
+
+def _stored_checksums(
+    con: duckdb.DuckDBPyConnection, indicator_ids: Sequence[str]
+) -> dict[str, tuple[int, int]]:
+    """The checksums of the stored releases taken at their indicator's current data version."""
+    rows = con.execute(
+        """SELECT r.indicator_id, r.cells, r.checksum FROM disclosure_releases AS r
+           JOIN (SELECT indicator_id, max(version) AS version FROM data_versions
+                 WHERE list_contains(?, indicator_id) GROUP BY indicator_id) AS v
+             ON v.indicator_id = r.indicator_id AND v.version = r.data_version""",
+        [[str(i) for i in indicator_ids]],
+    ).fetchall()
+    return {str(i): (int(n), int(h)) for i, n, h in rows}
+
+
+def cell_checksums(
+    con: duckdb.DuckDBPyConnection, indicator_ids: Sequence[str]
+) -> dict[str, tuple[int, int]]:
+    """`checksums`, without hashing the cells of an indicator whose stored release was taken at
+    its current data version: only commit and undo change cells, each bumps the versions of what
+    it changes and stores the release with its cells' checksum in the same transaction, so while
+    no pair of the indicator has a newer version the release's checksum is the cells'."""
+    ids = [str(i) for i in indicator_ids]
+    known = _stored_checksums(con, ids)
+    rest = [i for i in ids if i not in known]
+    computed = checksums(con, rest) if rest else {}
+    return {i: known[i] if i in known else computed[i] for i in ids}
 
 
 def load_observations_with_checksums(
@@ -84,14 +135,16 @@ def load_observations_with_checksums(
     (number of cells, sum of a hash of area, month, value and denominator). Equal checksums mean
     the same cells with the same values, so a decision taken on an indicator's cells in one read
     (disclosure control) can be checked against the rows of another. No commit can fall between
-    the rows and the checksums. An indicator without rows has the checksum (0, 0).
+    the rows and the checksums. An indicator without rows has the checksum (0, 0). The checksum
+    is read, not computed, where the stored release was taken at the indicator's current data
+    version (`cell_checksums`).
     """
     ids = [str(i) for i in indicator_ids]
     with db.reading() as con:
         frame = _select(
             con, ids, area_codes, start, end, CELL_COLUMNS if cells_only else OBSERVATION_COLUMNS
         )
-        sums = checksums(con, ids)
+        sums = cell_checksums(con, ids)
     return frame, sums
 
 

@@ -217,6 +217,27 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE INDEX population_changes_upload ON population_changes (upload_id)",
         ],
     ),
+    (
+        11,
+        "each disclosure release records the data version of the cells it was taken on",
+        [
+            # data_version: the indicator's newest data version (storage/versions.py) when the
+            # writer stored the release, in the transaction that changed the cells. While no
+            # pair of the indicator has a newer one, the release's checksum is its cells'
+            # checksum, and readers need not hash the cells (storage.observations.
+            # cell_checksums). NULL: not known (then the cells are hashed, as before).
+            "ALTER TABLE disclosure_releases ADD COLUMN data_version BIGINT",
+            # Releases already stored: known where the cells still have the release's checksum.
+            """UPDATE disclosure_releases AS r SET data_version = v.version
+               FROM (SELECT indicator_id, max(version) AS version FROM data_versions
+                     GROUP BY indicator_id) AS v,
+                    (SELECT indicator_id, count(*) AS cells,
+                            sum(hash(area_code, period, value, denominator)) AS checksum
+                     FROM observations GROUP BY indicator_id) AS c
+               WHERE v.indicator_id = r.indicator_id AND c.indicator_id = r.indicator_id
+                 AND c.cells = r.cells AND c.checksum = r.checksum""",
+        ],
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -22,6 +22,8 @@ from storage import (
     load_release,
     open_database,
 )
+from storage.observations import _stored_checksums, checksums
+from storage.schema import MIGRATIONS
 from storage.uploads import undo_upload
 from tests.conftest import TODAY
 from tests.metrics.attacker import attack
@@ -37,9 +39,21 @@ reported_rape,2026-03,STHLM,175
 """
 
 
+def hashed(db, ids) -> dict[str, tuple[int, int]]:
+    """The checksums of the cells, computed from every cell (never read from a release)."""
+    with db.reading() as con:
+        return checksums(con, ids)
+
+
+def vouched(db, ids) -> dict[str, tuple[int, int]]:
+    """The checksums readers take from a stored release instead of hashing the cells."""
+    with db.reading() as con:
+        return _stored_checksums(con, ids)
+
+
 def hidden_now(db, indicator_id="reported_rape") -> set[tuple[str, str]]:
     release = load_release(db, indicator_id)
-    _, sums = load_observations_with_checksums(db, indicator_ids=[indicator_id])
+    sums = hashed(db, [indicator_id])
     assert release is not None and release.checksum == sums[indicator_id]
     assert release.threshold == DEFAULT_THRESHOLD
     return {
@@ -151,3 +165,37 @@ def test_the_releases_of_many_indicators_read_at_once_are_each_ones_own(demo_db_
         together["no_such_indicator"]
         == load_releases_with_cells(db, ["no_such_indicator"])["no_such_indicator"]
     )
+
+
+def test_a_release_vouches_for_the_cells_only_at_the_data_version_it_was_taken_at(fresh_db):
+    """Readers take an indicator's checksum from its stored release (no hashing) only while no
+    commit or undo has changed the indicator since the release was stored with it."""
+    ids = ["reported_rape"]
+    assert ingest_upload(fresh_db, BODY, "a.csv", user="t", today=TODAY).status == "committed"
+    assert vouched(fresh_db, ids) == hashed(fresh_db, ids)
+    revised = b"indicator_id,period,area_code,value\nreported_rape,2026-03,0128,20\n"
+    report = ingest_upload(fresh_db, revised, "b.csv", user="t", today=TODAY)
+    assert report.status == "committed"
+    assert vouched(fresh_db, ids) == hashed(fresh_db, ids)  # the commit stored a new release
+    before = hashed(fresh_db, ids)
+    undo_upload(fresh_db, report.upload_id, user="t")  # no decider: the release is not renewed
+    assert hashed(fresh_db, ids) != before
+    assert vouched(fresh_db, ids) == {}
+    _, sums = load_observations_with_checksums(fresh_db, indicator_ids=ids)
+    assert sums == hashed(fresh_db, ids)
+
+
+def test_the_migration_vouches_only_for_releases_whose_cells_are_unchanged(fresh_db):
+    ids = ["reported_rape"]
+    assert ingest_upload(fresh_db, BODY, "a.csv", user="t", today=TODAY).status == "committed"
+    (fill,) = [sql for n, _, steps in MIGRATIONS if n == 11 for sql in steps if "UPDATE" in sql]
+    with fresh_db.writing() as con:
+        con.execute("UPDATE disclosure_releases SET data_version = NULL")
+    assert vouched(fresh_db, ids) == {}
+    with fresh_db.writing() as con:
+        con.execute(fill)
+    assert vouched(fresh_db, ids) == hashed(fresh_db, ids)
+    with fresh_db.writing() as con:  # a release whose cells changed without a new release
+        con.execute("UPDATE disclosure_releases SET data_version = NULL, checksum = checksum + 1")
+        con.execute(fill)
+    assert vouched(fresh_db, ids) == {}
