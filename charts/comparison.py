@@ -106,7 +106,7 @@ def funnel_figure(
     ``category``; rows without a value (hidden or missing) are not drawn at all."""
     scale = 100.0 if percent else 1.0
     shown = frame[frame["value"].notna() & frame["denominator"].notna()]
-    fig = go.Figure()
+    fig = theme.FigureDraft()
     dashes = {0.95: "dash", 0.998: "dot"}
     for level, (lower, upper) in drawn.limits.items():
         name = words.limit.format(level=_level_text(level, ctx.lang))
@@ -187,7 +187,7 @@ def funnel_figure(
             "fixedrange": True,
         },
     )
-    return fig
+    return fig.figure()
 
 
 def tile_map_figure(
@@ -208,7 +208,7 @@ def tile_map_figure(
     a tile place are left out (a catalog beyond Stockholm county). label_size: the tiles' text in
     px (smaller where the map is drawn small, as on a slide)."""
     rows = frame[frame["area_code"].isin(tiles)]
-    fig = go.Figure()
+    fig = theme.FigureDraft()
     columns = max(c for c, _ in tiles.values()) + 1
     height = max(r for _, r in tiles.values()) + 1
     for row in rows.itertuples():
@@ -265,7 +265,7 @@ def tile_map_figure(
         xaxis={**hidden_axis, "range": [-0.1, columns + 0.1]},
         yaxis={**hidden_axis, "range": [-height - 0.1, 0.1], "scaleanchor": "x"},
     )
-    return fig
+    return fig.figure()
 
 
 def _short(name: str) -> str:
