@@ -151,7 +151,8 @@ def rate_funnel(
         safe = np.maximum(o, 1e-12)
         byar = safe * (1 - 1 / (9 * safe) - z / (3 * np.sqrt(safe))) ** 3
         hit = byar >= expected
-        hit[exact] = _gamma_p(o[exact], expected[exact]) <= alpha / 2
+        if exact.any():  # (an empty series is still ~160 array steps)
+            hit[exact] = _gamma_p(o[exact], expected[exact]) <= alpha / 2
         return hit
 
     def reaches_from_below(o: np.ndarray) -> np.ndarray:
@@ -160,7 +161,8 @@ def rate_funnel(
         p1 = o + 1
         byar = p1 * (1 - 1 / (9 * p1) + z / (3 * np.sqrt(p1))) ** 3
         hit = byar <= expected
-        hit[exact] = _gamma_p(p1[exact], expected[exact]) >= 1 - alpha / 2
+        if exact.any():
+            hit[exact] = _gamma_p(p1[exact], expected[exact]) >= 1 - alpha / 2
         return hit
 
     top = np.maximum(expected * 4 + 50, 60.0)
@@ -252,7 +254,12 @@ def _gamma_p(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     total = term.copy()
     for k in range(1, _SERIES_TERMS):
         term = term * safe_x / (safe_a + k)
-        total = total + term
+        grown = total + term
+        if (grown == total).all() and (safe_x < safe_a + k + 1).all():
+            # Every later term is smaller still (x / (a + k) < 1) and adds nothing either: the
+            # sum is final to the last bit, as after all the terms.
+            break
+        total = grown
     with np.errstate(divide="ignore"):
         log_prefix = safe_a * np.log(np.where(safe_x > 0, safe_x, 1.0)) - safe_x - _lgamma(safe_a)
     value = np.where(safe_x > 0, np.exp(log_prefix) * total, 0.0)

@@ -129,3 +129,34 @@ def test_a_point_is_outside_the_share_funnel_exactly_when_its_interval_excludes_
                 continue
             ci = proportion_ci(x, size)
             assert (p > hi or p < lo) == (ci[0] > benchmark or ci[1] < benchmark)
+
+
+def test_the_incomplete_gamma_series_stops_only_where_the_sum_is_final():
+    """_gamma_p stops its series once no later term can change the sum: bit for bit the sum of
+    all its terms, in batches as small as the funnels ask for and as large as they come."""
+    from metrics.intervals import _SERIES_TERMS, _gamma_p, _lgamma
+
+    rng = np.random.default_rng(11)
+    a = np.concatenate([rng.uniform(0, 11, 20_000), np.arange(12.0), rng.integers(0, 12, 500)])
+    x = np.concatenate([rng.uniform(0, 70, 20_000), np.linspace(0, 61, 12), rng.random(500) / 100])
+
+    def every_term(a, x):  # the series as it was before it could stop
+        positive = a > 0
+        safe_a = np.where(positive, a, 1.0)
+        safe_x = np.clip(x, 0.0, 60.0)
+        term = np.ones_like(safe_a) / safe_a
+        total = term.copy()
+        for k in range(1, _SERIES_TERMS):
+            term = term * safe_x / (safe_a + k)
+            total = total + term
+        with np.errstate(divide="ignore"):
+            log_prefix = safe_a * np.log(np.where(safe_x > 0, safe_x, 1.0)) - safe_x
+            log_prefix = log_prefix - _lgamma(safe_a)
+        value = np.where(safe_x > 0, np.exp(log_prefix) * total, 0.0)
+        value = np.where(x > 60, 1.0, np.clip(value, 0.0, 1.0))
+        return np.where(positive, value, 1.0)
+
+    expected = every_term(a, x)
+    assert np.array_equal(_gamma_p(a, x), expected)
+    for i in range(0, 2_000, 7):
+        assert np.array_equal(_gamma_p(a[i : i + 7], x[i : i + 7]), expected[i : i + 7])
