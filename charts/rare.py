@@ -39,7 +39,7 @@ def rare_figure(bars: Sequence[RareBar], ctx: ChartContext, *, unit: str) -> go.
         labels.append(text)
         colours.append(_PARTIAL if bar.partial or bar.count is None else _BAR)
         hover.append(f"<b>{bar.year}</b><br>{text} {theme.escape(unit)}")
-    fig = go.Figure(
+    fig = theme.FigureDraft().add_trace(
         go.Bar(
             x=years,
             y=counts,
@@ -60,4 +60,4 @@ def rare_figure(bars: Sequence[RareBar], ctx: ChartContext, *, unit: str) -> go.
     if top <= 10:
         yaxis.update(dtick=1, tick0=0)
     fig.update_layout(yaxis=yaxis, xaxis={"type": "category", "showgrid": False})
-    return fig
+    return fig.figure()
