@@ -309,9 +309,12 @@ class _Protector:
         while True:
             changed = self._sweep_stock_steps()
             done: set[int] = set()
-            for cell in self._unsafe():
+            unsafe = self._unsafe()
+            for cell in unsafe:
                 if cell not in done:
                     changed |= self._protect(cell, done)
+            if not changed and unsafe:
+                changed = self._widen(unsafe)
             if not changed:
                 return self.reason
 
@@ -378,8 +381,44 @@ class _Protector:
             if parent < self.n and not self.hidden[parent] and self.eligible[parent]:
                 self._mark(np.array([parent]), done, np.array([parent]))
                 return True
+        # Every relation of the cell is hidden as far as it can be, and a reader still pins it:
+        # through the totals that hold it (a hidden year total given away by the shown totals
+        # of the other areas that year), so those get company in their own relations.
+        # A total already given company this round is not expanded again for another of its cells.
+        for g in sorted(as_child, key=lambda g: (len(self.groups[g][1]), g)):
+            parent = int(self.groups[g][0])
+            if parent >= self.n or not self.hidden[parent]:
+                continue
+            if parent in done:
+                break
+            if self._protect(parent, done):
+                done.add(parent)
+                return True
         done.add(cell)
         return False
+
+    def _widen(self, unsafe: list[int]) -> bool:
+        """The last resort when no unsafe cell found company of its own: hide every cell that may
+        be hidden in the relations nearest the unsafe cells (those holding them; failing that,
+        those holding the unknowns these relations hold, and so on). Repeated, it ends with every
+        cell linked to an unsafe one hidden; False when none is left to hide."""
+        unknown = (self.hidden & ~self.public) | ~self.known
+        reach = np.zeros(len(unknown), dtype=bool)
+        reach[np.asarray(unsafe, dtype="int64")] = True
+        flat = [np.concatenate(([p], cs)) for p, cs in self.groups]
+        while True:
+            touching = [m for m in flat if reach[m].any()]
+            members = np.unique(np.concatenate(touching)) if touching else np.zeros(0, "int64")
+            framed = members[members < self.n]
+            new = framed[self.eligible[framed] & ~self.hidden[framed]]
+            if len(new):
+                self._mark(new, set(), new)
+                return True
+            grown = reach.copy()
+            grown[members[unknown[members]]] = True
+            if np.array_equal(grown, reach):
+                return False
+            reach = grown
 
     def _mark(self, new: np.ndarray, done: set[int], block: np.ndarray) -> None:
         self.hidden[new] = True
