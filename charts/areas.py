@@ -57,7 +57,7 @@ def area_comparison_figure(
     shown = ~suppressed & np.isfinite(raw)
     rows = np.arange(len(frame))
 
-    fig = go.Figure()
+    fig = theme.FigureDraft()
     legend: list[str] = []
     band = _reference(reference, scale)
     if band is not None:
@@ -194,7 +194,7 @@ def area_comparison_figure(
             "tickfont": {"size": theme.BODY_SIZE, "color": theme.INK},
         },
     )
-    return fig
+    return fig.figure()
 
 
 def _reference(reference: tuple[float, float] | None, scale: float) -> tuple[float, float] | None:

@@ -66,3 +66,63 @@ def test_layout_updates_merge_as_plotly_merges_them():
     draft.update_layout(**step)
     step["xaxis"]["title"]["text"] = "år"
     assert draft.layout["xaxis"]["title"]["text"] == "månad"
+
+
+def test_the_comparison_and_rare_event_charts_are_what_plotly_validation_makes_of_them(ctx):
+    """The area comparison, the funnel, the tile map and the rare-event bars are drafts too."""
+    import numpy as np
+
+    from charts.areas import area_comparison_figure
+    from charts.comparison import comparison_words, funnel_figure, tile_map_figure
+    from charts.rare import rare_figure
+    from metrics.catalog import load_catalog
+    from metrics.compare import Funnel
+    from metrics.indicator_view import RareBar
+    from ui.area_compare import MUNICIPALITY_TILES
+
+    indicator = load_catalog().indicator("reported_rape")
+    codes = list(MUNICIPALITY_TILES)[:9]
+    frame = pd.DataFrame(
+        {
+            "area_code": codes,
+            "area_label": [f"Område <{c}> & co" for c in codes],
+            "value": [40.0, np.nan, 55.5, 61.0, 12.0, 80.0, np.nan, 47.0, 50.0],
+            "denominator": [9e3, 2e4, 3.1e4, 5e4, 7.7e4, 1e5, 1.5e5, 2e5, 9e5],
+            "lower": [30.0, np.nan, 45.0, 50.0, 5.0, 70.0, np.nan, 40.0, 48.0],
+            "upper": [50.0, np.nan, 65.0, 72.0, 20.0, 90.0, np.nan, 54.0, 52.0],
+            "category": ["similar", "not_comparable", "similar", "higher", "lower"]
+            + ["higher", "not_comparable", "similar", "similar"],
+            "suppressed": [False, True, False, False, False, False, False, False, False],
+        }
+    )
+    sizes = np.geomspace(6e3, 1.2e6, 80)
+    limits = {level: (48 - 300 / np.sqrt(sizes) * k, 48 + 300 / np.sqrt(sizes) * k)
+              for level, k in ((0.95, 2.0), (0.998, 3.1))}  # fmt: skip
+    words = comparison_words(indicator, "sv", ["en not"])
+    bars = [RareBar(2024, 3.0, False, 12, False), RareBar(2025, None, True, 12, False)]
+    figures = [
+        area_comparison_figure(frame, ctx, unit="per 100 000", reference=(45, 65)),
+        funnel_figure(
+            frame,
+            Funnel(48.0, sizes, limits),
+            ctx,
+            words,
+            direction="neutral",
+            percent=False,
+            selected=codes[3],
+        ),  # fmt: skip
+        tile_map_figure(
+            frame,
+            ctx,
+            words,
+            tiles=MUNICIPALITY_TILES,
+            direction="decrease",
+            percent=True,
+            selected=codes[0],
+        ),  # fmt: skip
+        rare_figure(bars, ctx, unit="händelser"),
+    ]
+    for figure in figures:
+        drawn = _plain(figure)
+        assert drawn == _plain(go.Figure(figure.to_dict()))  # every property checked by Plotly
+        assert drawn["data"] and drawn["layout"]["annotations"]
