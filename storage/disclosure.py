@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from i18n import MessageError
@@ -117,9 +118,16 @@ def _releases(con: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> dict[
     ).df()
     hidden["period"] = pd.to_datetime(hidden["period"])
     owner = hidden.pop("indicator_id").to_numpy()
+    # Each indicator's rows are one run (ORDER BY indicator_id): sliced, not masked per indicator.
+    bounds: dict[str, tuple[int, int]] = {}
+    if len(owner):
+        starts = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]
+        stops = np.r_[starts[1:], len(owner)]
+        bounds = {str(owner[a]): (a, b) for a, b in zip(starts, stops, strict=True)}
     out = {}
     for indicator_id, cells, checksum, threshold, year_totals in rows:
-        own = hidden[owner == indicator_id].reset_index(drop=True)
+        start, stop = bounds.get(str(indicator_id), (0, 0))
+        own = hidden.iloc[start:stop].reset_index(drop=True)
         if not year_totals:
             own = own.drop(columns="months")
         out[str(indicator_id)] = Release(
