@@ -230,6 +230,7 @@ class _Protector:
             self._stock_levels(area_ids) if kind == "stock" else np.zeros((0, 0), dtype="int64")
         )
         self.verdicts: dict[bytes, np.ndarray] = {}
+        self.proven = np.zeros(size, dtype=bool)  # hidden cells found safe (they stay safe)
         self.lp_calls = 0
 
     # -- structure -------------------------------------------------------------------------
@@ -469,10 +470,16 @@ class _Protector:
         lower = np.zeros_like(truth)
         if self.kind == "proportion":
             lower[hidden_frame, 1] = 1.0
-        safe = np.zeros(len(cells), dtype=bool)
+        # Hiding more only widens every range (a known cell becomes an unknown at least 0), so a
+        # cell found safe in an earlier round stays safe: only the others are judged again.
+        safe = self.proven[cells].copy()
         if self.kind != "proportion":
-            safe = self._twins(cells, equations, truth[:, 0])
-        pending = [int(k) for k in np.flatnonzero(np.isin(cells, targets) & ~safe)]
+            safe |= self._twins(cells, equations, truth[:, 0])
+        targeted = np.isin(cells, targets)
+        if self.kind == "count":
+            safe |= self._rectangles(cells, equations, truth[:, 0], targeted & ~safe)
+        self.proven[cells[targeted & safe]] = True
+        pending = [int(k) for k in np.flatnonzero(targeted & ~safe)]
         if not pending:
             return np.zeros(0, dtype="int64")
         program = _Program(cells, equations, self.q, self.known, self.hidden, self.public, lower)
@@ -488,6 +495,7 @@ class _Protector:
         unsafe = []
         for k in pending:
             if self._certified(k, solutions, truth):
+                self.proven[cells[k]] = True
                 continue
             ok = True
             for j in range(truth.shape[1]):
@@ -510,6 +518,8 @@ class _Protector:
                 break
             if not ok:
                 unsafe.append(int(cells[k]))
+            else:
+                self.proven[cells[k]] = True
         return np.array(unsafe, dtype="int64")
 
     def _column_certified(
@@ -521,6 +531,93 @@ class _Protector:
 
     def _certified(self, k: int, solutions: list[np.ndarray], truth: np.ndarray) -> bool:
         return all(self._column_certified(k, j, solutions, truth) for j in range(truth.shape[1]))
+
+    def _rectangles(
+        self,
+        cells: np.ndarray,
+        equations: list[tuple[int, np.ndarray]],
+        truth: np.ndarray,
+        wanted: np.ndarray,
+    ) -> np.ndarray:
+        """A cheap sufficient test (counts) for months tied by multi-month rows (year totals):
+        areas a and b in the same relations each month, months m and n of the same row each:
+        a's m and b's n rise by d while a's n and b's m fall by d, and every month's relations
+        and every multi-month row keep their totals. A hidden cell below the threshold is safe
+        if such moves (the falling cells all different) lift it to the threshold; one at or
+        above it if one move of a unit either way exists. Only cells whose value is known to
+        the rule take part (a fall must not go below 0). Returns, per cell, True = safe."""
+        safe = np.zeros(len(cells), dtype=bool)
+        framed = (cells < self.n) & ~np.isnan(truth)
+        single = np.zeros(len(cells), dtype=bool)
+        single[framed] = self.starts[cells[framed]] == self.ends[cells[framed]]
+        if not (wanted & single).any():
+            return safe
+        where = {int(c): k for k, c in enumerate(cells)}
+        row = np.full(len(cells), -1, dtype="int64")  # the multi-month row holding the cell
+        excluded = ~single  # a total of a relation cannot trade with a sibling
+        relations: list[list[tuple[str, str, int]]] = [[] for _ in cells]
+        for p, cs in equations:
+            p = int(p)
+            multi = p < self.n and self.ends[p] > self.starts[p]
+            if not multi and p in where:
+                excluded[where[p]] = True
+            label = (self._code_of(p), self._code_of(int(cs[0])), len(cs))
+            for c in cs.tolist():
+                k = where.get(c)
+                if k is None:
+                    continue
+                if multi:
+                    excluded[k] |= row[k] >= 0  # in two multi-month rows: not handled
+                    row[k] = p
+                else:
+                    relations[k].append(label)
+        classes: dict[tuple, list[int]] = {}
+        for k in np.flatnonzero(~excluded):
+            classes.setdefault(tuple(sorted(relations[k])), []).append(int(k))
+        for members in classes.values():
+            if not wanted[members].any():
+                continue
+            areas = sorted({self._code_of(int(cells[k])) for k in members})
+            months = sorted({int(self.starts[cells[k]]) for k in members})
+            a_at = {a: i for i, a in enumerate(areas)}
+            m_at = {m: j for j, m in enumerate(months)}
+            value = np.full((len(areas), len(months)), np.nan)
+            held = np.full((len(areas), len(months)), -2, dtype="int64")
+            spot = np.full((len(areas), len(months)), -1, dtype="int64")
+            for k in members:
+                i, j = a_at[self._code_of(int(cells[k]))], m_at[int(self.starts[cells[k]])]
+                value[i, j], held[i, j], spot[i, j] = truth[k], row[k], k
+            present = ~np.isnan(value)
+            level = np.nan_to_num(value)
+            for i, j in zip(*np.nonzero(present & wanted[np.maximum(spot, 0)]), strict=True):
+                # months n of the same row as a's m; areas b with m and n in one row of theirs
+                months_n = present[i] & (held[i] == held[i, j])
+                months_n[j] = False
+                if not months_n.any():
+                    continue
+                others = present[:, j].copy()
+                others[i] = False
+                pairs = others[:, None] & months_n[None, :] & present & (held == held[:, j : j + 1])
+                if not pairs.any():
+                    continue
+                v = level[i, j]
+                if v >= self.t - _TOL:
+                    rise = (level[i][None, :] >= 1) & (level[:, j : j + 1] >= 1)
+                    fall = level >= 1
+                    safe[spot[i, j]] = bool((pairs & (rise | fall)).any())
+                    continue
+                need, used = self.t - v, np.zeros(len(areas), dtype=bool)
+                for n in np.argsort(-level[i] * months_n, kind="stable"):
+                    if need <= _TOL or not months_n[n] or level[i, n] < 1:
+                        break
+                    partner = pairs[:, n] & ~used & (level[:, j] >= 1)
+                    if not partner.any():
+                        continue
+                    b = int(np.argmax(np.where(partner, level[:, j], -1.0)))
+                    used[b] = True
+                    need -= min(level[i, n], level[b, j])
+                safe[spot[i, j]] = need <= _TOL
+        return safe
 
     def _twins(
         self, cells: np.ndarray, equations: list[tuple[int, np.ndarray]], truth: np.ndarray

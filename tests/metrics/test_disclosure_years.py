@@ -204,3 +204,37 @@ def test_the_last_resort_alone_protects_a_draw_that_once_leaked(monkeypatch):
     months, years = publish(cells, hidden)
     findings = attack_year(months, years, CATALOG, INDICATOR, T)
     assert findings and not [f for f in findings if f.exact or f.proved_below(T)]
+
+
+def test_the_rectangle_shortcut_certifies_only_cells_the_programs_find_safe(monkeypatch):
+    """The year pass's cheap test (``_rectangles``: two areas trade units across two months of
+    their years) may only call a hidden month safe where the linear programs agree: its highest
+    value reaches the threshold and it can take more than one value."""
+    from metrics.disclosure.program import _Program
+    from metrics.disclosure.suppression import _Protector
+
+    rectangles = _Protector._rectangles
+    seen = []
+
+    def spy(self, cells, equations, truth, wanted):
+        safe = rectangles(self, cells, equations, truth, wanted)
+        seen.append((self, cells, equations, self.hidden.copy(), safe))
+        return safe
+
+    monkeypatch.setattr(_Protector, "_rectangles", spy)
+    cells = year_of_months(87374)
+    decide_release(cells.drop(columns="indicator_id"), CATALOG, INDICATOR, key=KEY)
+    checked = 0
+    for protector, component, equations, hidden, safe in seen:
+        if not safe.any():
+            continue
+        lower = np.zeros((len(component), 1))
+        program = _Program(
+            component, equations, protector.q, protector.known, hidden, protector.public, lower
+        )
+        for k in np.flatnonzero(safe)[::7]:
+            high = program.solve(int(k), 0, maximise=True)[k, 0]
+            low = program.solve(int(k), 0, maximise=False)[k, 0]
+            assert high >= T and high > low
+            checked += 1
+    assert checked >= 10
