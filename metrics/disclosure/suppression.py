@@ -231,6 +231,9 @@ class _Protector:
         )
         self.verdicts: dict[bytes, np.ndarray] = {}
         self.proven = np.zeros(size, dtype=bool)  # hidden cells found safe (they stay safe)
+        self.trade: tuple[np.ndarray, np.ndarray] | None = None  # see _trade_classes
+        self.cell_area = np.full(size, -1, dtype="int64")
+        self.cell_area[: self.n] = area_ids
         self.lp_calls = 0
 
     # -- structure -------------------------------------------------------------------------
@@ -552,41 +555,18 @@ class _Protector:
         single[framed] = self.starts[cells[framed]] == self.ends[cells[framed]]
         if not (wanted & single).any():
             return safe
-        where = {int(c): k for k, c in enumerate(cells)}
-        row = np.full(len(cells), -1, dtype="int64")  # the multi-month row holding the cell
-        excluded = ~single  # a total of a relation cannot trade with a sibling
-        relations: list[list[tuple[str, str, int]]] = [[] for _ in cells]
-        for p, cs in equations:
-            p = int(p)
-            multi = p < self.n and self.ends[p] > self.starts[p]
-            if not multi and p in where:
-                excluded[where[p]] = True
-            label = (self._code_of(p), self._code_of(int(cs[0])), len(cs))
-            for c in cs.tolist():
-                k = where.get(c)
-                if k is None:
-                    continue
-                if multi:
-                    excluded[k] |= row[k] >= 0  # in two multi-month rows: not handled
-                    row[k] = p
-                else:
-                    relations[k].append(label)
-        classes: dict[tuple, list[int]] = {}
-        for k in np.flatnonzero(~excluded):
-            classes.setdefault(tuple(sorted(relations[k])), []).append(int(k))
-        for members in classes.values():
-            if not wanted[members].any():
-                continue
-            areas = sorted({self._code_of(int(cells[k])) for k in members})
-            months = sorted({int(self.starts[cells[k]]) for k in members})
-            a_at = {a: i for i, a in enumerate(areas)}
-            m_at = {m: j for j, m in enumerate(months)}
+        klass, held_by = self._trade_classes()
+        kinds = np.where(single, klass[cells], -1)
+        for c in np.unique(kinds[wanted & (kinds >= 0)]):
+            members = np.flatnonzero(kinds == c)
+            areas, i_of = np.unique(self.cell_area[cells[members]], return_inverse=True)
+            months, j_of = np.unique(self.starts[cells[members]], return_inverse=True)
             value = np.full((len(areas), len(months)), np.nan)
             held = np.full((len(areas), len(months)), -2, dtype="int64")
             spot = np.full((len(areas), len(months)), -1, dtype="int64")
-            for k in members:
-                i, j = a_at[self._code_of(int(cells[k]))], m_at[int(self.starts[cells[k]])]
-                value[i, j], held[i, j], spot[i, j] = truth[k], row[k], k
+            value[i_of, j_of] = truth[members]
+            held[i_of, j_of] = held_by[cells[members]]
+            spot[i_of, j_of] = members
             present = ~np.isnan(value)
             level = np.nan_to_num(value)
             for i, j in zip(*np.nonzero(present & wanted[np.maximum(spot, 0)]), strict=True):
@@ -618,6 +598,36 @@ class _Protector:
                     need -= min(level[i, n], level[b, j])
                 safe[spot[i, j]] = need <= _TOL
         return safe
+
+    def _trade_classes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per cell (frame and virtual): its class for ``_rectangles`` (single-month frame cells
+        that are parts, never totals, of the same relations share one; -1: none) and the
+        multi-month row holding it (-1: none). Fixed by the relations: computed once."""
+        if self.trade is not None:
+            return self.trade
+        size = len(self.hidden)
+        held_by = np.full(size, -1, dtype="int64")
+        excluded = np.ones(size, dtype=bool)
+        excluded[: self.n] = self.ends > self.starts
+        relations: list[list[int]] = [[] for _ in range(size)]
+        labels: dict[tuple[str, str, int], int] = {}
+        for p, cs in self.groups:
+            p = int(p)
+            if p < self.n and self.ends[p] > self.starts[p]:
+                excluded[cs[held_by[cs] >= 0]] = True  # in two multi-month rows: not handled
+                held_by[cs] = p
+                continue
+            excluded[p] = True  # a total cannot trade with its parts
+            key = (self._code_of(p), self._code_of(int(cs[0])), len(cs))
+            label = labels.setdefault(key, len(labels))
+            for c in cs.tolist():
+                relations[c].append(label)
+        signatures: dict[tuple[int, ...], int] = {}
+        klass = np.full(size, -1, dtype="int64")
+        for k in np.flatnonzero(~excluded):
+            klass[k] = signatures.setdefault(tuple(sorted(relations[k])), len(signatures))
+        self.trade = (klass, held_by)
+        return self.trade
 
     def _twins(
         self, cells: np.ndarray, equations: list[tuple[int, np.ndarray]], truth: np.ndarray
