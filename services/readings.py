@@ -175,12 +175,11 @@ def read_observations(
         def decisions(wanted: Mapping[str, tuple[int, int]]):
             return current_decisions(db, catalog, wanted)
 
+    guarded = [i for i in indicator_ids if protects(catalog.indicator(i))]
     rows, checksums = load_observations_with_checksums(
-        db, indicator_ids=list(indicator_ids), area_codes=codes, end=last
+        db, indicator_ids=list(indicator_ids), area_codes=codes, end=last, checksums_of=guarded
     )
-    decided, changed = decisions(
-        {i: checksums[i] for i in indicator_ids if protects(catalog.indicator(i))}
-    )
+    decided, changed = decisions({i: checksums[i] for i in guarded})
     decided.update(
         (i, HiddenCells.none(i)) for i in indicator_ids if not protects(catalog.indicator(i))
     )

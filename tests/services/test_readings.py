@@ -141,3 +141,24 @@ def test_a_stored_release_is_applied_without_reading_the_rows(fresh_db, catalog,
     monkeypatch.undo()
     with pytest.raises(readings.StoredCellsChanged):  # cells not those the release was taken on
         readings.current_decision(db, catalog, "reported_rape", (0, 0))
+
+
+def test_a_protected_read_hashes_no_cells(db, catalog, monkeypatch):
+    """A protected read checks the stored releases of what it protects, and hashes no cells: not
+    those of an indicator disclosure control leaves alone (nothing to check), nor those of one
+    whose current release vouches for them (schema 11)."""
+    from metrics.disclosure import protects
+    from storage import observations as stored
+
+    body = b"indicator_id,period,area_code,value\nlead_time_days,2026-01,STHLM,3\n"
+    assert ingest_upload(db, body, "m.csv", user="t", today=TODAY).status == "committed"
+    assert not protects(catalog.indicator("lead_time_days"))
+    hashed = []
+    real = stored.checksums
+    monkeypatch.setattr(stored, "checksums", lambda con, ids: hashed.extend(ids) or real(con, ids))
+    rows = read_observations(
+        db, catalog, protected=True, indicator_ids=["reported_rape", "lead_time_days"]
+    )
+    assert set(rows["indicator_id"]) == {"reported_rape", "lead_time_days"}
+    assert salem_march(rows)["suppressed"]
+    assert hashed == []
