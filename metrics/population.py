@@ -72,11 +72,14 @@ class Population:
     @cached_property
     def _index(self) -> dict[tuple[str, str, str], dict[int, tuple[int, bool, str]]]:
         index: dict[tuple[str, str, str], dict[int, tuple[int, bool, str]]] = {}
-        for row in self.frame.itertuples(index=False):
-            index.setdefault((row.area_code, row.sex, row.age_band), {})[int(row.year)] = (
-                int(row.inhabitants),
-                bool(row.estimate),
-                str(row.source),
+        # Column lists, not itertuples: a national frame is ~8 000 rows, made on a first visit.
+        columns = ("area_code", "sex", "age_band", "year", "inhabitants", "estimate", "source")
+        rows = zip(*(self.frame[c].tolist() for c in columns), strict=True)
+        for area_code, sex, age_band, year, inhabitants, estimate, source in rows:
+            index.setdefault((area_code, sex, age_band), {})[int(year)] = (
+                int(inhabitants),
+                bool(estimate),
+                str(source),
             )
         return index
 
