@@ -663,6 +663,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", parents=[common], help=t("cli_help_bench"))
     p.add_argument("--quick", action="store_true", help=t("cli_help_quick"))
+    p.add_argument("--pages", action="store_true", help=t("cli_help_bench_pages"))
     p.set_defaults(func=cmd_bench)
     return parser
 

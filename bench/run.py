@@ -1,4 +1,4 @@
-"""`python manage.py bench [--quick] [--db PATH]`: Lägesbild's speed at national scale, as ratios.
+"""`python manage.py bench [--quick] [--pages] [--db PATH]`: Lägesbild's speed, as ratios.
 
 Builds (or reuses) a synthetic national database (bench/national.py: 290 municipalities, 100
 indicators, 20 years of months, about 7 million observations), then measures in one run:
@@ -20,7 +20,8 @@ indicators, 20 years of months, about 7 million observations), then measures in 
 Wall-clock seconds on a shared machine say as much about the neighbours as about the code, so
 every timing is also given in CPU seconds of this process (`time.process_time`, all threads), and
 ratios compare numbers measured minutes apart in the same run. `--quick` runs a small scale to
-try the command. Nothing here asserts: the numbers are printed, and written as JSON to
+try the command; `--pages` runs only the server-time sections (2, 3 and 6) with their ratios.
+Nothing here asserts: the numbers are printed, and written as JSON to
 bench-artifacts/.
 """
 
@@ -502,7 +503,11 @@ def run_benchmark(args: argparse.Namespace) -> int:
     scale = QUICK if args.quick else NATIONAL
     sessions = 5 if args.quick else 20
     db_target = Path(args.db) if args.db else _default_db(scale)
-    report: dict[str, Any] = {"scale": scale.__dict__, "quick": bool(args.quick)}
+    report: dict[str, Any] = {
+        "scale": scale.__dict__,
+        "quick": bool(args.quick),
+        "pages_only": bool(getattr(args, "pages", False)),
+    }
     report["machine"] = machine()
     m = report["machine"]
     say(f"Lägesbild benchmark – {'quick' if args.quick else 'national'} scale: "
@@ -520,39 +525,42 @@ def run_benchmark(args: argparse.Namespace) -> int:
         say(f"National database: {db_path} – {count:,} observations "
             + (f"(built in {built:.0f} s)" if built is not None else "(reused)"))  # fmt: skip
 
-        say("\n1. Ingest of a large file (read, normalise, validate, commit) vs pyarrow's parse")
-        with environment(LAGESBILD_CATALOG=str(catalog_file)):
-            ingest = measure_ingest(
-                db_path, catalog_file, scale, folder, runs=1 if args.quick else 2
+        if not report["pages_only"]:
+            say(
+                "\n1. Ingest of a large file (read, normalise, validate, commit) vs pyarrow's parse"
             )
-        report["ingest"] = ingest
-        say(f"   file: {ingest['rows']:,} rows, {ingest['megabytes']} MB (canonical CSV)")
-        say(f"   pyarrow.csv.read_csv  {Timing(**ingest['pyarrow_parse'])}")
-        say(f"   check_upload          {Timing(**ingest['check'])}")
-        say(f"   commit_upload         {Timing(**ingest['commit'])}")
-        say(f"   ingest total          {Timing(**ingest['ingest'])}")
-        say(f"   ratio ingest/parse    {ingest['ratio']}× wall, {ingest['ratio_cpu']}× CPU "
-            f"(aim ≤ {AIMS['ingest_ratio']:g}×)")  # fmt: skip
-
-        say(
-            "\n1b. The same file with a wrong indicator id on every row (manage.py ingest, a child)"
-        )
-        try:
             with environment(LAGESBILD_CATALOG=str(catalog_file)):
-                errors = measure_error_file(ingest["file"], Timing(**ingest["check"]), folder)
-        except Exception as exc:  # noqa: BLE001 - report it and go on measuring
-            failures.append("error_file")
-            errors = {"error": repr(exc)}
-            say(f"   failed: {exc!r}")
-        else:
-            say(f"   exit {errors['exit_code']}, {errors['errors_listed']} errors listed; "
-                f"{Timing(**errors['check'])} (start-up alone {Timing(**errors['startup'])}); "
-                f"peak {errors['peak_rss_mb']} MB, {errors['extra_rss_mb']} MB over start-up; "
-                f"the check's worker {errors['worker_seconds']} s, "
-                f"{errors['worker_extra_mb']} MB over its start (aim < 10 s, < 500 MB); "
-                f"CPU {errors['ratio_cpu_to_clean_check']}× the clean file's check")  # fmt: skip
-        report["error_file"] = errors
-        del ingest["file"]
+                ingest = measure_ingest(
+                    db_path, catalog_file, scale, folder, runs=1 if args.quick else 2
+                )
+            report["ingest"] = ingest
+            say(f"   file: {ingest['rows']:,} rows, {ingest['megabytes']} MB (canonical CSV)")
+            say(f"   pyarrow.csv.read_csv  {Timing(**ingest['pyarrow_parse'])}")
+            say(f"   check_upload          {Timing(**ingest['check'])}")
+            say(f"   commit_upload         {Timing(**ingest['commit'])}")
+            say(f"   ingest total          {Timing(**ingest['ingest'])}")
+            say(f"   ratio ingest/parse    {ingest['ratio']}× wall, {ingest['ratio_cpu']}× CPU "
+                f"(aim ≤ {AIMS['ingest_ratio']:g}×)")  # fmt: skip
+
+            say(
+                "\n1b. The same file with a wrong indicator id on every row (manage.py ingest, a child)"
+            )
+            try:
+                with environment(LAGESBILD_CATALOG=str(catalog_file)):
+                    errors = measure_error_file(ingest["file"], Timing(**ingest["check"]), folder)
+            except Exception as exc:  # noqa: BLE001 - report it and go on measuring
+                failures.append("error_file")
+                errors = {"error": repr(exc)}
+                say(f"   failed: {exc!r}")
+            else:
+                say(f"   exit {errors['exit_code']}, {errors['errors_listed']} errors listed; "
+                    f"{Timing(**errors['check'])} (start-up alone {Timing(**errors['startup'])}); "
+                    f"peak {errors['peak_rss_mb']} MB, {errors['extra_rss_mb']} MB over start-up; "
+                    f"the check's worker {errors['worker_seconds']} s, "
+                    f"{errors['worker_extra_mb']} MB over its start (aim < 10 s, < 500 MB); "
+                    f"CPU {errors['ratio_cpu_to_clean_check']}× the clean file's check")  # fmt: skip
+            report["error_file"] = errors
+            del ingest["file"]
 
         say(
             f"\n2./3. Overview server time (AppTest run of dashboard.py); load average "
@@ -595,46 +603,49 @@ def run_benchmark(args: argparse.Namespace) -> int:
         say(f"   (aim: a filter change at national scale under {AIMS['filter_change_s']:g} s)")
         logging.disable(logging.NOTSET)
 
-        say(
-            "\n4. First chart/card drawn in a fresh Chromium: overview and indicator page vs a bare "
-            "one-chart page"
-        )
-        if Path("/usr/bin/chromium").exists():
+        if not report["pages_only"]:
+            say(
+                "\n4. First chart/card drawn in a fresh Chromium: overview and indicator page vs a bare "
+                "one-chart page"
+            )
+            if Path("/usr/bin/chromium").exists():
+                try:
+                    with environment(LAGESBILD_CATALOG=str(catalog_file)):
+                        chart = _first_chart(db_path, runs=1 if args.quick else 3)
+                except Exception as exc:  # noqa: BLE001 - report it and go on measuring
+                    failures.append("first_chart")
+                    report["first_chart"] = {"error": repr(exc)}
+                    say(f"   failed: {exc!r}")
+                else:
+                    report["first_chart"] = chart
+                    bare = chart["bare"]
+                    say(
+                        f"   bare page (1 Plotly chart): first chart {bare['median_first_chart_s']} s"
+                    )
+                    for name, label in (("overview", f"overview ({chart['overview_charts']} sparkline cards)"),
+                                        ("indicator", "indicator page (Plotly charts)")):  # fmt: skip
+                        page = chart[name]
+                        say(f"   {label}: first drawn {page['median_first_chart_s']} s, all "
+                            f"{page['median_all_charts_s']} s; ratio to the bare page: first "
+                            f"{page['ratio_first_chart']}×, all {page['ratio_all_charts']}×")  # fmt: skip
+            else:
+                report["first_chart"] = None
+                say("   skipped: no Chromium at /usr/bin/chromium")
+
+            say(f"\n5. Server memory with {sessions} sessions open (national database)")
             try:
                 with environment(LAGESBILD_CATALOG=str(catalog_file)):
-                    chart = _first_chart(db_path, runs=1 if args.quick else 3)
-            except Exception as exc:  # noqa: BLE001 - report it and go on measuring
-                failures.append("first_chart")
-                report["first_chart"] = {"error": repr(exc)}
+                    memory = measure_memory(db_path, sessions, folder)
+            except Exception as exc:  # noqa: BLE001 - report it and go on
+                failures.append("memory")
+                report["memory"] = {"error": repr(exc)}
                 say(f"   failed: {exc!r}")
             else:
-                report["first_chart"] = chart
-                bare = chart["bare"]
-                say(f"   bare page (1 Plotly chart): first chart {bare['median_first_chart_s']} s")
-                for name, label in (("overview", f"overview ({chart['overview_charts']} sparkline cards)"),
-                                    ("indicator", "indicator page (Plotly charts)")):  # fmt: skip
-                    page = chart[name]
-                    say(f"   {label}: first drawn {page['median_first_chart_s']} s, all "
-                        f"{page['median_all_charts_s']} s; ratio to the bare page: first "
-                        f"{page['ratio_first_chart']}×, all {page['ratio_all_charts']}×")  # fmt: skip
-        else:
-            report["first_chart"] = None
-            say("   skipped: no Chromium at /usr/bin/chromium")
-
-        say(f"\n5. Server memory with {sessions} sessions open (national database)")
-        try:
-            with environment(LAGESBILD_CATALOG=str(catalog_file)):
-                memory = measure_memory(db_path, sessions, folder)
-        except Exception as exc:  # noqa: BLE001 - report it and go on
-            failures.append("memory")
-            report["memory"] = {"error": repr(exc)}
-            say(f"   failed: {exc!r}")
-        else:
-            report["memory"] = memory
-            say(f"   RSS idle {memory['rss_idle_mb']:.0f} MB, 1 session "
-                f"{memory['rss_one_session_mb']:.0f} MB, {sessions} sessions "
-                f"{memory['rss_all_sessions_mb']:.0f} MB (peak {memory['peak_rss_mb']:.0f} MB; "
-                f"{memory['per_extra_session_mb']} MB per extra session)")  # fmt: skip
+                report["memory"] = memory
+                say(f"   RSS idle {memory['rss_idle_mb']:.0f} MB, 1 session "
+                    f"{memory['rss_one_session_mb']:.0f} MB, {sessions} sessions "
+                    f"{memory['rss_all_sessions_mb']:.0f} MB (peak {memory['peak_rss_mb']:.0f} MB; "
+                    f"{memory['per_extra_session_mb']} MB per extra session)")  # fmt: skip
 
         say(
             f"\n6. Other pages at national scale (AppTest run of dashboard.py); load average "
@@ -725,4 +736,5 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--pages", action="store_true")
     sys.exit(run_benchmark(parser.parse_args()))

@@ -1104,6 +1104,7 @@ A file is stored whole or not at all, and every problem is shown with its row an
     "cli_help_run_dir": "folder for nginx.conf, logs and pid (default: a new one in /tmp)",
     "cli_help_bench": "measure performance at national scale",
     "cli_help_quick": "a smaller scale, to try the command",
+    "cli_help_bench_pages": "only the pages' server time (sections 2, 3 and 6): the pages' aims in a few minutes",
     "auth_rules_claim": "[lagesbild] {name} must be a claim name (text).",
     "auth_rules_table": "[lagesbild.{name}] must be a table: name = role.",
     "auth_rules_role": "[lagesbild.{name}] {entry} = {role}: the role must be one of {roles}.",

@@ -1104,6 +1104,7 @@ Filen sparas hel eller inte alls, och varje problem visas med rad och kolumn som
     "cli_help_run_dir": "katalog för nginx.conf, loggar och pid (standard: ny i /tmp)",
     "cli_help_bench": "mät prestanda i nationell skala",
     "cli_help_quick": "mindre skala, för att prova kommandot",
+    "cli_help_bench_pages": "bara sidornas servertid (avsnitt 2, 3 och 6): sidornas mål på några minuter",
     "auth_rules_claim": "[lagesbild] {name} måste vara ett claim-namn (text).",
     "auth_rules_table": "[lagesbild.{name}] måste vara en tabell: namn = roll.",
     "auth_rules_role": "[lagesbild.{name}] {entry} = {role}: rollen måste vara en av {roles}.",
