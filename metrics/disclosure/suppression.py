@@ -280,6 +280,7 @@ class _Protector:
                 if any_present[s]:
                     cells = self._cells(keys[s])
                     groups.append((int(cells[0]), cells[1:]))
+        self.first_row_group = len(groups)  # from here on: each multi-month row = its months
         for i in np.flatnonzero(self.ends > self.starts):
             months = np.arange(self.starts[i], self.ends[i] + 1, dtype="int64")
             if self.kind == "stock":
@@ -553,9 +554,13 @@ class _Protector:
         framed = (cells < self.n) & ~np.isnan(truth)
         single = np.zeros(len(cells), dtype=bool)
         single[framed] = self.starts[cells[framed]] == self.ends[cells[framed]]
+        klass, held_by = self._trade_classes()
+        rows = np.zeros(len(cells), dtype=bool)
+        rows[framed] = self.ends[cells[framed]] > self.starts[cells[framed]]
+        if (wanted & rows).any():
+            safe |= self._row_trades(cells, truth, wanted & rows, single, klass, held_by)
         if not (wanted & single).any():
             return safe
-        klass, held_by = self._trade_classes()
         kinds = np.where(single, klass[cells], -1)
         for c in np.unique(kinds[wanted & (kinds >= 0)]):
             members = np.flatnonzero(kinds == c)
@@ -569,6 +574,10 @@ class _Protector:
             spot[i_of, j_of] = members
             present = ~np.isnan(value)
             level = np.nan_to_num(value)
+            # Rows of the cells that are unknown too, by class: a month can also trade with a
+            # sibling's same month while both their rows (year totals) move (see _row_trades).
+            open_row = present & np.isin(held, cells) & (held >= 0)
+            row_class = np.where(open_row, klass[np.maximum(held, 0)], -1)
             for i, j in zip(*np.nonzero(present & wanted[np.maximum(spot, 0)]), strict=True):
                 # months n of the same row as a's m; areas b with m and n in one row of theirs
                 months_n = present[i] & (held[i] == held[i, j])
@@ -596,7 +605,61 @@ class _Protector:
                     b = int(np.argmax(np.where(partner, level[:, j], -1.0)))
                     used[b] = True
                     need -= min(level[i, n], level[b, j])
+                if need > _TOL and row_class[i, j] >= 0:
+                    partners = open_row[:, j] & (row_class[:, j] == row_class[i, j])
+                    partners[i] = False
+                    need = self.t - v - level[partners, j].sum()  # instead, not as well
                 safe[spot[i, j]] = need <= _TOL
+        return safe
+
+    def _row_trades(
+        self,
+        cells: np.ndarray,
+        truth: np.ndarray,
+        wanted: np.ndarray,
+        single: np.ndarray,
+        klass: np.ndarray,
+        held_by: np.ndarray,
+    ) -> np.ndarray:
+        """The trading test for hidden multi-month rows (year totals) of counts: rows y and z of
+        areas in the same relations over the same months, both unknown: y's month m rises by d
+        and z's month m falls by d (a part of the same month relations), so every month's totals
+        and every relation of the rows hold, y rising by d and z falling by d. y below the
+        threshold is safe if the falls available (each of z's hidden months at most its value)
+        lift it there; at or above it, if one unit moves either way."""
+        safe = np.zeros(len(cells), dtype=bool)
+        month_of: dict[tuple[int, int], int] = {}  # (row, month) -> position of the month
+        for k in np.flatnonzero(single & (held_by[cells] >= 0) & (klass[cells] >= 0)):
+            month_of[(int(held_by[cells[k]]), int(self.starts[cells[k]]))] = int(k)
+        by_class: dict[tuple[int, int], list[int]] = {}
+        for k in np.flatnonzero(~np.isnan(truth) & (klass[cells] >= 0)):
+            c = int(cells[k])
+            if c < self.n and self.ends[c] > self.starts[c]:
+                by_class.setdefault((int(klass[c]), int(self.starts[c])), []).append(int(k))
+        for k in np.flatnonzero(wanted):
+            y = int(cells[k])
+            if klass[y] < 0:
+                continue
+            mine = [
+                (m, month_of[(y, m)])
+                for m in range(int(self.starts[y]), int(self.ends[y]) + 1)
+                if (y, m) in month_of
+            ]
+            rise, move = 0.0, False
+            for other in by_class[(int(klass[y]), int(self.starts[y]))]:
+                z = int(cells[other])
+                if z == y:
+                    continue
+                for m, own in mine:
+                    theirs = month_of.get((z, m))
+                    if theirs is None or klass[cells[theirs]] != klass[cells[own]]:
+                        continue
+                    rise += truth[theirs]
+                    move |= truth[theirs] >= 1 or truth[own] >= 1
+            if truth[k] >= self.t - _TOL:
+                safe[k] = move
+            else:
+                safe[k] = truth[k] + rise >= self.t - _TOL
         return safe
 
     def _trade_classes(self) -> tuple[np.ndarray, np.ndarray]:
@@ -608,12 +671,12 @@ class _Protector:
         size = len(self.hidden)
         held_by = np.full(size, -1, dtype="int64")
         excluded = np.ones(size, dtype=bool)
-        excluded[: self.n] = self.ends > self.starts
+        excluded[: self.n] = False
         relations: list[list[int]] = [[] for _ in range(size)]
         labels: dict[tuple[str, str, int], int] = {}
-        for p, cs in self.groups:
+        for g, (p, cs) in enumerate(self.groups):
             p = int(p)
-            if p < self.n and self.ends[p] > self.starts[p]:
+            if g >= self.first_row_group:
                 excluded[cs[held_by[cs] >= 0]] = True  # in two multi-month rows: not handled
                 held_by[cs] = p
                 continue
@@ -625,7 +688,8 @@ class _Protector:
         signatures: dict[tuple[int, ...], int] = {}
         klass = np.full(size, -1, dtype="int64")
         for k in np.flatnonzero(~excluded):
-            klass[k] = signatures.setdefault(tuple(sorted(relations[k])), len(signatures))
+            span = int(self.ends[k] - self.starts[k])
+            klass[k] = signatures.setdefault((span, *sorted(relations[k])), len(signatures))
         self.trade = (klass, held_by)
         return self.trade
 

@@ -207,9 +207,10 @@ def test_the_last_resort_alone_protects_a_draw_that_once_leaked(monkeypatch):
 
 
 def test_the_rectangle_shortcut_certifies_only_cells_the_programs_find_safe(monkeypatch):
-    """The year pass's cheap test (``_rectangles``: two areas trade units across two months of
-    their years) may only call a hidden month safe where the linear programs agree: its highest
-    value reaches the threshold and it can take more than one value."""
+    """The year pass's cheap tests (``_rectangles``: two areas trade units across two months of
+    their years; a year total trades a month with another hidden total) may only call a hidden
+    month or total safe where the linear programs agree: its highest value reaches the
+    threshold and it can take more than one value."""
     from metrics.disclosure.program import _Program
     from metrics.disclosure.suppression import _Protector
 
@@ -224,7 +225,7 @@ def test_the_rectangle_shortcut_certifies_only_cells_the_programs_find_safe(monk
     monkeypatch.setattr(_Protector, "_rectangles", spy)
     cells = year_of_months(87374)
     decide_release(cells.drop(columns="indicator_id"), CATALOG, INDICATOR, key=KEY)
-    checked = 0
+    checked = year_totals = 0
     for protector, component, equations, hidden, safe in seen:
         if not safe.any():
             continue
@@ -232,9 +233,15 @@ def test_the_rectangle_shortcut_certifies_only_cells_the_programs_find_safe(monk
         program = _Program(
             component, equations, protector.q, protector.known, hidden, protector.public, lower
         )
-        for k in np.flatnonzero(safe)[::7]:
+        rows = (
+            protector.ends[np.minimum(component, protector.n - 1)]
+            > protector.starts[np.minimum(component, protector.n - 1)]
+        )
+        picked = np.flatnonzero(safe & ~rows)[::7].tolist() + np.flatnonzero(safe & rows).tolist()
+        for k in picked:
             high = program.solve(int(k), 0, maximise=True)[k, 0]
             low = program.solve(int(k), 0, maximise=False)[k, 0]
             assert high >= T and high > low
             checked += 1
-    assert checked >= 10
+            year_totals += bool(rows[k])
+    assert checked >= 10 and year_totals >= 1
