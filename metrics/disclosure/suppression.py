@@ -579,6 +579,12 @@ class _Protector:
             open_row = present & np.isin(held, cells) & (held >= 0)
             row_class = np.where(open_row, klass[np.maximum(held, 0)], -1)
             for i, j in zip(*np.nonzero(present & wanted[np.maximum(spot, 0)]), strict=True):
+                if level[i, j] < self.t - _TOL and row_class[i, j] >= 0:
+                    partners = open_row[:, j] & (row_class[:, j] == row_class[i, j])
+                    partners[i] = False
+                    if level[i, j] + level[partners, j].sum() >= self.t - _TOL:
+                        safe[spot[i, j]] = True
+                        continue
                 # months n of the same row as a's m; areas b with m and n in one row of theirs
                 months_n = present[i] & (held[i] == held[i, j])
                 months_n[j] = False
@@ -605,10 +611,6 @@ class _Protector:
                     b = int(np.argmax(np.where(partner, level[:, j], -1.0)))
                     used[b] = True
                     need -= min(level[i, n], level[b, j])
-                if need > _TOL and row_class[i, j] >= 0:
-                    partners = open_row[:, j] & (row_class[:, j] == row_class[i, j])
-                    partners[i] = False
-                    need = self.t - v - level[partners, j].sum()  # instead, not as well
                 safe[spot[i, j]] = need <= _TOL
         return safe
 
