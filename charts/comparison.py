@@ -231,7 +231,7 @@ def tile_map_figure(
             layer="below",
         )
         value = ".." if pd.isna(row.value) else _value(row.value, ctx.lang, percent)
-        label = theme.escape(_short(str(row.area_label)))
+        label = "<br>".join(theme.escape(part) for part in _short(str(row.area_label)))
         fig.add_annotation(
             x=col + 0.5,
             y=-line - 0.5,
@@ -268,12 +268,22 @@ def tile_map_figure(
     return fig.figure()
 
 
-def _short(name: str) -> str:
-    """A tile's name: long names cut (Polisområde Stockholm nord → Stockholm nord)."""
+TILE_LINE = 11
+"""The characters of a tile's name that fit on one line of a tile."""
+
+
+def _short(name: str) -> list[str]:
+    """A tile's name in at most two lines of at most 11 characters (Polisområde Stockholm nord →
+    Stockholm / nord: the police areas differ only in their last word); a longer name is cut."""
     for lang in LANGUAGES:  # the catalog's police-area names in either language
         head, tail = t("police_area_name", lang).split("{name}")
         name = name.removeprefix(head) if head else name.removesuffix(tail)
-    return name if len(name) <= 11 else name[:10] + "."
+    if len(name) <= TILE_LINE:
+        return [name]
+    first, _, rest = name.rpartition(" ")
+    if first and len(first) <= TILE_LINE and len(rest) <= TILE_LINE:
+        return [first, rest]
+    return [name[: TILE_LINE - 1] + "."]
 
 
 def _value(value: float, lang: str, percent: bool) -> str:
