@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from i18n import t
-from metrics.aggregate import RATE_KINDS, rate_per_100k, share
+from metrics.aggregate import RATE_KINDS
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_month
 from metrics.intervals import (
@@ -27,7 +27,7 @@ from metrics.intervals import (
     proportion_ci_array,
     proportion_funnel,
     rate_ci_array,
-    rate_funnel,
+    rate_funnels,
 )
 from metrics.population import Population
 
@@ -90,7 +90,12 @@ def compare_totals(
     or a calendar year's totals as `services.readings.read_year_totals` gives them: area_code,
     value, denominator, suppressed); rates use the population base in `year` (or the latest
     earlier year)."""
-    frame = _area_values(totals, indicator, catalog, year, population, level)
+    return _compared(_area_values(totals, indicator, catalog, year, population, level), indicator)
+
+
+def _compared(frame: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+    """`_area_values`' frame as `compare_totals` gives it: the areas below the region, each
+    with its category against the region's value."""
     benchmark = _benchmark(frame)
     areas = frame[frame["level"] != "region"].reset_index(drop=True)
     areas["category"] = _categories(areas, indicator, benchmark)
@@ -118,7 +123,8 @@ def totals_region_value(
     population: Population,
 ) -> float | None:
     """The region's value from the areas' totals (see `compare_totals`), or None."""
-    return _benchmark(_area_values(totals, indicator, catalog, year, population, 0.95))
+    frame = _area_values(totals, indicator, catalog, year, population, 0.95, region_only=True)
+    return _benchmark(frame)
 
 
 def latest_complete_year(end: pd.Timestamp) -> int:
@@ -192,12 +198,8 @@ def area_comparison(
     if year_totals is None:
         start = (end.to_period("M") - (months - 1)).to_timestamp()
         totals = window_totals(obs, indicator, end, months)
-        return AreaComparison(
-            compare_totals(totals, indicator, catalog, end.year, population, level),
-            totals_region_value(totals, indicator, catalog, end.year, population),
-            start,
-            end,
-        )
+        frame = _area_values(totals, indicator, catalog, end.year, population, level)
+        return AreaComparison(_compared(frame, indicator), _benchmark(frame), start, end)
     latest = latest_complete_year(end)
     chosen = latest
     for year in range(latest, latest - YEARS_BACK - 1, -1):
@@ -206,9 +208,10 @@ def area_comparison(
             chosen = year
             break
     totals = year_totals[year_totals["year"] == chosen]
+    frame = _area_values(totals, indicator, catalog, chosen, population, level)
     return AreaComparison(
-        compare_totals(totals, indicator, catalog, chosen, population, level),
-        totals_region_value(totals, indicator, catalog, chosen, population),
+        _compared(frame, indicator),
+        _benchmark(frame),
         pd.Timestamp(year=chosen, month=1, day=1),
         pd.Timestamp(year=chosen, month=12, day=1),
         calendar_year=True,
@@ -227,24 +230,19 @@ def _benchmark(frame: pd.DataFrame) -> float | None:
 def _categories(areas: pd.DataFrame, indicator: Indicator, benchmark: float | None) -> list[str]:
     if indicator.kind not in ("count", "proportion"):
         return ["none"] * len(areas)
+    if benchmark is None:
+        return ["not_comparable"] * len(areas)
     enough = (
         areas["numerator"] >= MIN_EVENTS
         if indicator.kind == "count"
         else areas["denominator"] >= MIN_DENOMINATOR
-    )
-    out = []
-    for value, lower, upper, ok in zip(
-        areas["value"], areas["lower"], areas["upper"], enough, strict=True
-    ):
-        if benchmark is None or pd.isna(value) or pd.isna(lower) or not ok:
-            out.append("not_comparable")
-        elif lower > benchmark:
-            out.append("higher")
-        elif upper < benchmark:
-            out.append("lower")
-        else:
-            out.append("similar")
-    return out
+    ).to_numpy()
+    value = areas["value"].to_numpy(dtype="float64")
+    lower = areas["lower"].to_numpy(dtype="float64")
+    upper = areas["upper"].to_numpy(dtype="float64")
+    side = np.where(lower > benchmark, "higher", np.where(upper < benchmark, "lower", "similar"))
+    unknown = np.isnan(value) | np.isnan(lower) | ~enough
+    return np.where(unknown, "not_comparable", side).tolist()
 
 
 def window_totals(
@@ -315,50 +313,65 @@ def _area_values(
     year: int,
     population: Population,
     level: float,
+    *,
+    region_only: bool = False,
 ) -> pd.DataFrame:
-    """Every area at the indicator's levels, the region included, with value and interval."""
+    """Every area at the indicator's levels, the region included, with value and interval
+    (region_only: the region alone, what the benchmark needs). Column by column over the
+    areas: a row at a time was most of the comparison's run at national scale."""
+    codes = catalog.valid_areas(indicator.id)
+    if region_only:
+        codes = [code for code in codes if catalog.area(code).level == "region"]
+    base = indicator.population_base
+    figures = [population.figure(code, year, base) for code in codes]
+    if indicator.kind in RATE_KINDS:  # no rate without a population: left out, not shown as ".."
+        codes = [code for code, figure in zip(codes, figures, strict=True) if figure is not None]
+        figures = [figure for figure in figures if figure is not None]
     by_area = totals.set_index(totals["area_code"].astype(str))
     raw = by_area["value"].astype("float64").to_dict()
     parts = by_area["denominator"].astype("float64").to_dict()
     hidden = by_area["suppressed"].astype(bool).to_dict()
-    rows = []
-    for code in catalog.valid_areas(indicator.id):
-        area = catalog.area(code)
-        figure = population.figure(code, year, indicator.population_base)
-        if indicator.kind in RATE_KINDS and figure is None:
-            continue  # no rate without a population: left out, not shown as ".."
-        total = raw.get(code, np.nan)
-        value = numerator = denominator = np.nan
-        if not pd.isna(total):
-            if indicator.kind == "count":
-                numerator = float(total)
-                denominator = float(figure.inhabitants)
-                value = rate_per_100k(numerator, denominator) or 0.0
-            elif indicator.kind == "stock":
-                value = rate_per_100k(total, figure.inhabitants) or 0.0
-            elif indicator.kind == "proportion":
-                numerator = float(total)
-                denominator = float(parts.get(code, np.nan))
-                value = share(numerator, denominator)
-            else:
-                value = float(total)
-        rows.append(
-            {
-                "area_code": code,
-                "level": area.level,
-                "value": value,
-                "suppressed": bool(hidden.get(code, False)) and pd.isna(value),
-                "population": None if figure is None else figure.inhabitants,
-                "population_year": None if figure is None else figure.year,
-                "population_estimate": None if figure is None else figure.estimate,
-                "numerator": numerator,
-                "denominator": denominator,
-            }
-        )
-    frame = pd.DataFrame(rows, columns=COLUMNS[:-3])
-    frame["value"] = frame["value"].astype("float64")
-    frame["numerator"] = frame["numerator"].astype("float64")
-    frame["denominator"] = frame["denominator"].astype("float64")
+    total = np.array([raw.get(code, np.nan) for code in codes], dtype="float64")
+    known = ~np.isnan(total)
+    inhabitants = np.array(
+        [np.nan if figure is None else float(figure.inhabitants) for figure in figures],
+        dtype="float64",
+    )
+    nothing = np.full(len(codes), np.nan)
+    numerator = denominator = nothing
+    if indicator.kind in ("count", "stock"):
+        # rate_per_100k, or 0.0 where it gives none (a population that is not positive)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = np.where(inhabitants > 0, total / inhabitants * PER, 0.0)
+        value = np.where(known, rate, np.nan)
+        if indicator.kind == "count":
+            numerator = np.where(known, total, np.nan)
+            denominator = np.where(known, inhabitants, np.nan)
+    elif indicator.kind == "proportion":
+        numerator = np.where(known, total, np.nan)
+        denominator = np.array([parts.get(code, np.nan) for code in codes], dtype="float64")
+        denominator = np.where(known, denominator, np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(denominator > 0, numerator / denominator, np.nan)  # `share`
+    else:
+        value = total
+    frame = pd.DataFrame(
+        {
+            "area_code": list(codes),
+            "level": [catalog.area(code).level for code in codes],
+            "value": value,
+            "suppressed": [
+                bool(hidden.get(code, False)) and bool(missing)
+                for code, missing in zip(codes, np.isnan(value), strict=True)
+            ],
+            "population": [None if f is None else f.inhabitants for f in figures],
+            "population_year": [None if f is None else f.year for f in figures],
+            "population_estimate": [None if f is None else f.estimate for f in figures],
+            "numerator": numerator,
+            "denominator": denominator,
+        },
+        columns=COLUMNS[:-3],
+    )
     if indicator.kind == "count":
         lower, upper = rate_ci_array(frame["numerator"], frame["denominator"], PER, level)
     elif indicator.kind == "proportion":
@@ -391,12 +404,10 @@ def funnel(comparison: pd.DataFrame, indicator: Indicator, centre: float | None)
     if sizes.size == 0:
         return None
     grid = np.geomspace(max(sizes.min() * 0.7, 1.0), sizes.max() * 1.3, 80)
-    limits = {}
-    for level in LEVELS:
-        if indicator.kind == "count":
-            limits[level] = rate_funnel(centre, grid, PER, level)
-        else:
-            limits[level] = proportion_funnel(centre, grid, level)
+    if indicator.kind == "count":
+        limits = rate_funnels(centre, grid, PER, LEVELS)  # both levels in one search
+    else:
+        limits = {level: proportion_funnel(centre, grid, level) for level in LEVELS}
     return Funnel(centre, grid, limits)
 
 

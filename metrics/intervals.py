@@ -41,6 +41,7 @@ BYAR_FROM = 10
 """From this many events Byar's approximation is used, below it the exact Poisson limits."""
 _SERIES_TERMS = 160
 _BISECTIONS = 60
+_SERIES_CHECK = 4
 
 
 def z_value(level: float) -> float:
@@ -140,38 +141,56 @@ def rate_funnel(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Funnel limits (lower, upper) in rate units at each population, around `benchmark_rate`
     (per `per`): the rates whose interval (`rate_ci`, at `level`) just reaches the benchmark."""
+    return rate_funnels(benchmark_rate, populations, per, (level,))[level]
+
+
+def rate_funnels(
+    benchmark_rate: float,
+    populations: np.ndarray,
+    per: float = 100_000,
+    levels: tuple[float, ...] = LEVELS,
+) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+    """`rate_funnel` at each of `levels`, searched side by side: both limits at every level are
+    one bisection over one array (each of its steps, and each term of the exact limits' series,
+    one array operation for all of them instead of one per limit and level). Every element is
+    searched exactly as alone, so the limits are bit for bit `rate_funnel`'s."""
     population = np.asarray(populations, dtype="float64")
-    expected = benchmark_rate / per * population
-    alpha = 1 - level
-    z = z_value(level)
+    size = population.size
+    # Segments of `size`: per level the upper limit (a lower interval limit reaching the
+    # benchmark from above), then the lower limit (an upper interval limit from below).
+    expected = np.tile(benchmark_rate / per * population, 2 * len(levels))
+    alpha = np.repeat(np.array([1 - level for level in levels], dtype="float64"), 2 * size)
+    z = np.repeat(np.array([z_value(level) for level in levels], dtype="float64"), 2 * size)
+    from_above = np.tile(np.repeat(np.array([True, False]), size), len(levels))
 
-    def reaches_from_above(o: np.ndarray) -> np.ndarray:
-        """lower limit of count o >= expected (o continuous)."""
-        exact = o < BYAR_FROM
+    def reaches(o: np.ndarray) -> np.ndarray:
+        """From above: the lower limit of count o >= expected; from below: the upper limit of
+        count o <= expected (o continuous; exact below `BYAR_FROM`, Byar's from there)."""
         safe = np.maximum(o, 1e-12)
-        byar = safe * (1 - 1 / (9 * safe) - z / (3 * np.sqrt(safe))) ** 3
-        hit = byar >= expected
-        if exact.any():  # (an empty series is still ~160 array steps)
-            hit[exact] = _gamma_p(o[exact], expected[exact]) <= alpha / 2
-        return hit
-
-    def reaches_from_below(o: np.ndarray) -> np.ndarray:
-        """upper limit of count o <= expected."""
-        exact = o < BYAR_FROM
         p1 = o + 1
-        byar = p1 * (1 - 1 / (9 * p1) + z / (3 * np.sqrt(p1))) ** 3
-        hit = byar <= expected
-        if exact.any():
-            hit[exact] = _gamma_p(p1[exact], expected[exact]) >= 1 - alpha / 2
+        above = safe * (1 - 1 / (9 * safe) - z / (3 * np.sqrt(safe))) ** 3 >= expected
+        below = p1 * (1 - 1 / (9 * p1) + z / (3 * np.sqrt(p1))) ** 3 <= expected
+        hit = np.where(from_above, above, below)
+        exact = o < BYAR_FROM
+        if exact.any():  # (an empty series is still ~160 array steps)
+            up = from_above[exact]
+            p = _gamma_p(np.where(up, o[exact], p1[exact]), expected[exact])
+            half = alpha[exact] / 2
+            hit[exact] = np.where(up, p <= half, p >= 1 - half)
         return hit
 
     top = np.maximum(expected * 4 + 50, 60.0)
-    upper_count = _bisect(reaches_from_above, np.zeros_like(expected), top, rising=True)
-    lower_count = _bisect(reaches_from_below, np.zeros_like(expected), top, rising=False)
+    zeros = np.zeros_like(expected)
+    counts = _bisect(reaches, zeros, top, rising=from_above)
     # No count has an upper limit below the expected count when it is small: the limit is 0.
-    lower_count = np.where(reaches_from_below(np.zeros_like(expected)), lower_count, 0.0)
+    counts = np.where(from_above | reaches(zeros), counts, 0.0)
     scale = per / population
-    return lower_count * scale, upper_count * scale
+    limits = {}
+    for i, level in enumerate(levels):
+        upper = counts[2 * i * size : (2 * i + 1) * size]
+        lower = counts[(2 * i + 1) * size : (2 * i + 2) * size]
+        limits[level] = (lower * scale, upper * scale)
+    return limits
 
 
 def proportion_funnel(
@@ -181,30 +200,35 @@ def proportion_funnel(
     the shares whose Wilson interval just reaches the benchmark."""
     n = np.asarray(denominators, dtype="float64")
     z = z_value(level)
+    # Both limits in one search (one Wilson interval a step for both): the first half of the
+    # array is the upper limit (a lower interval limit reaching the benchmark), the second the
+    # lower limit (an upper interval limit below it); each element is searched as alone.
+    both = np.concatenate([n, n])
+    upper_half = np.repeat(np.array([True, False]), n.size)
 
-    def lower_reaches(p: np.ndarray) -> np.ndarray:
-        return _wilson(p * n, n, z)[0] >= benchmark_share
+    def reaches(p: np.ndarray) -> np.ndarray:
+        lower, upper = _wilson(p * both, both, z)
+        return np.where(upper_half, lower >= benchmark_share, upper <= benchmark_share)
 
-    def upper_below(p: np.ndarray) -> np.ndarray:
-        return _wilson(p * n, n, z)[1] <= benchmark_share
-
-    zeros, ones = np.zeros_like(n), np.ones_like(n)
-    upper = _bisect(lower_reaches, zeros, ones, rising=True)
-    upper = np.where(lower_reaches(ones), upper, 1.0)
-    lower = _bisect(upper_below, zeros, ones, rising=False)
-    lower = np.where(upper_below(zeros), lower, 0.0)
+    zeros, ones = np.zeros_like(both), np.ones_like(both)
+    found = _bisect(reaches, zeros, ones, rising=upper_half)
+    upper = np.where(reaches(ones)[: n.size], found[: n.size], 1.0)
+    lower = np.where(reaches(zeros)[n.size :], found[n.size :], 0.0)
     return lower, upper
 
 
-def _bisect(predicate, low: np.ndarray, high: np.ndarray, *, rising: bool) -> np.ndarray:
+def _bisect(
+    predicate, low: np.ndarray, high: np.ndarray, *, rising: bool | np.ndarray
+) -> np.ndarray:
     """The boundary where `predicate` (monotone in its argument) changes, per element.
 
-    rising: False below the boundary and True above it (else the reverse)."""
+    rising: False below the boundary and True above it (else the reverse); an array: per
+    element."""
     low, high = low.astype("float64").copy(), high.astype("float64").copy()
     for _ in range(_BISECTIONS):
         middle = (low + high) / 2
         hit = predicate(middle)
-        above = hit if rising else ~hit
+        above = np.where(rising, hit, ~hit)
         high = np.where(above, middle, high)
         low = np.where(above, low, middle)
     return (low + high) / 2
@@ -252,12 +276,18 @@ def _gamma_p(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     safe_x = np.clip(x, 0.0, 60.0)
     term = np.ones_like(safe_a) / safe_a
     total = term.copy()
+    shapes = safe_a + np.arange(1, _SERIES_TERMS, dtype="float64")[:, None]  # a + k, every k
     for k in range(1, _SERIES_TERMS):
-        term = term * safe_x / (safe_a + k)
+        np.multiply(term, safe_x, out=term)  # term * x / (a + k), in place
+        np.divide(term, shapes[k - 1], out=term)
+        if k % _SERIES_CHECK:
+            np.add(total, term, out=total)
+            continue
         grown = total + term
-        if (grown == total).all() and (safe_x < safe_a + k + 1).all():
+        if (grown == total).all() and (safe_x < shapes[k - 1] + 1).all():
             # Every later term is smaller still (x / (a + k) < 1) and adds nothing either: the
-            # sum is final to the last bit, as after all the terms.
+            # sum is final to the last bit, as after all the terms (asked every few terms: the
+            # asking cost as much as a term).
             break
         total = grown
     with np.errstate(divide="ignore"):

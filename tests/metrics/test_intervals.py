@@ -17,6 +17,7 @@ from metrics.intervals import (
     rate_ci,
     rate_ci_array,
     rate_funnel,
+    rate_funnels,
     z_value,
 )
 
@@ -129,6 +130,24 @@ def test_a_point_is_outside_the_share_funnel_exactly_when_its_interval_excludes_
                 continue
             ci = proportion_ci(x, size)
             assert (p > hi or p < lo) == (ci[0] > benchmark or ci[1] < benchmark)
+
+
+def test_funnel_limits_searched_side_by_side_are_those_searched_alone():
+    """The funnels search every limit (both sides, both levels, every size) in one bisection:
+    each element must come out bit for bit as when it is searched on its own."""
+    grid = np.geomspace(2_800, 6e6, 80)  # expected counts from below 1 to hundreds
+    for benchmark in (0.9, 14.0, 230.0):
+        together = rate_funnels(benchmark, grid, levels=LEVELS)
+        for level in LEVELS:
+            alone = rate_funnels(benchmark, grid, levels=(level,))[level]
+            assert all(np.array_equal(a, b) for a, b in zip(together[level], alone, strict=True))
+            for i in (0, 7, 40, 79):
+                low, high = rate_funnel(benchmark, grid[i : i + 1], level=level)
+                assert (low[0], high[0]) == (together[level][0][i], together[level][1][i])
+    sizes = np.array([3.0, 12, 40, 400, 9_000])
+    low, high = proportion_funnel(0.37, sizes, level=0.998)
+    for i, size in enumerate(sizes):
+        assert proportion_funnel(0.37, np.array([size]), level=0.998) == ([low[i]], [high[i]])
 
 
 def test_the_incomplete_gamma_series_stops_only_where_the_sum_is_final():
