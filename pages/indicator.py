@@ -7,14 +7,13 @@ import streamlit as st
 
 from exports.csv_export import to_excel_csv
 from i18n import t
-from metrics.formatting import format_value
-from metrics.periods import format_period, next_period
 from ui import data, state
 from ui.area_compare import draw_area_comparison
 from ui.entry import require_entry
 from ui.indicator_panel import draw_indicator, shown_area, values_csv
 from ui.rebase_offer import draw_shift_offer
 from ui.sidebar import draw_marking, draw_no_data
+from ui.values_table import values_table
 
 require_entry()  # before anything is drawn: only runs that came through dashboard.py's gate
 f = state.filters()
@@ -52,26 +51,15 @@ draw_area_comparison(indicator, catalog, obs, f, end=end, through=through, demo=
 
 # The table of values: the last 12 periods × areas, ".." where suppressed.
 st.subheader(t("values_table", lang))
-rows = obs[(obs["indicator_id"] == indicator.id) & (obs["period"] <= end)]
-recent = rows[rows["period"] > next_period(end, indicator.frequency, -12)]  # the last 12 periods
-if indicator.kind == "proportion":
-    shown = recent["value"] / recent["denominator"].where(recent["denominator"] > 0)
-else:
-    shown = recent["value"]
-table_areas = set(recent["area_code"])
-table = (
-    recent.assign(cell=[format_value(indicator, v, lang) for v in shown])
-    .pivot(index="area_code", columns="period", values="cell")
-    .reindex([c for c in catalog.valid_areas(indicator.id) if c in table_areas])
-)
-table.columns = [format_period(c, indicator.frequency, lang) for c in table.columns]
-table.index = [catalog.area(c).name(lang) for c in table.index]
-st.dataframe(table, width="stretch")
-
+st.dataframe(values_table(obs, indicator, catalog, end, lang), width="stretch")
 
 st.download_button(
     t("download_csv", lang),
-    lambda: values_csv(rows, indicator, briefing=f.briefing),  # made only when clicked
+    lambda: values_csv(  # made only when clicked
+        obs[(obs["indicator_id"] == indicator.id) & (obs["period"] <= end)],
+        indicator,
+        briefing=f.briefing,
+    ),
     file_name=f"lagesbild_{indicator.id}_{end:%Y-%m}{'_dragning' if f.briefing else ''}.csv",
     mime="text/csv",
 )
