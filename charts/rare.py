@@ -40,7 +40,8 @@ def rare_figure(bars: Sequence[RareBar], ctx: ChartContext, *, unit: str) -> go.
         colours.append(_PARTIAL if bar.partial or bar.count is None else _BAR)
         hover.append(f"<b>{bar.year}</b><br>{text} {theme.escape(unit)}")
     fig = theme.FigureDraft().add_trace(
-        go.Bar(
+        theme.trace(
+            "bar",
             x=years,
             y=counts,
             text=labels,

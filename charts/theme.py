@@ -15,13 +15,15 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from _plotly_utils.basevalidators import copy_to_readonly_numpy_array, to_scalar_or_list
 
 from charts.context import ChartContext
 from i18n import Lang
 from metrics.formatting import NBSP, format_number, format_percent, month_name
-from metrics.periods import MONTHS_IN, format_period, period_range
+from metrics.periods import MONTHS_IN, format_period, month_starts, period_range
 from metrics.progress import Icon
 from metrics.text import plain_text
 
@@ -155,7 +157,9 @@ def short_month(period: pd.Timestamp, lang: Lang) -> str:
 
 def months(index: Iterable) -> pd.DatetimeIndex:
     """Timestamps (or "YYYY-MM" strings) as first-of-month Timestamps."""
-    return pd.DatetimeIndex(pd.to_datetime(list(index))).to_period("M").to_timestamp()
+    return month_starts(
+        index if isinstance(index, pd.DatetimeIndex) else pd.to_datetime(list(index))
+    )
 
 
 def boundary_before(month: pd.Timestamp) -> pd.Timestamp:
@@ -345,6 +349,25 @@ def title_text(frame: Frame) -> str:
     style = f"font-size:{SUBTITLE_SIZE}px;color:{MUTED}"
     subtitle = "<br>".join(f'<span style="{style}">{line}</span>' for line in frame.subtitle_lines)
     return f"{title}<br>{subtitle}" if subtitle else title
+
+
+def trace(kind: str, **properties: object) -> dict:
+    """A trace (``kind`` "scatter", "bar", ...) as the dict Plotly's validation makes of it, for
+    ``FigureDraft.add_trace``: numpy and pandas arrays become read-only numpy arrays, lists plain
+    lists, as Plotly's validators coerce them; nothing is validated (a 240-month trace's symbol
+    list alone was checked item by item against a regular expression). Every property used is
+    checked against Plotly's validation in tests/charts/test_figure_draft.py."""
+    return {**{name: _plain(value) for name, value in properties.items()}, "type": kind}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict):
+        return {name: _plain(item) for name, item in value.items()}
+    if isinstance(value, (np.ndarray, pd.Index, pd.Series)):
+        return copy_to_readonly_numpy_array(value)
+    if isinstance(value, (list, tuple)):
+        return to_scalar_or_list(value)
+    return value
 
 
 class FigureDraft:

@@ -18,7 +18,7 @@ from charts import theme
 from charts.context import ChartContext
 from i18n import Lang
 from metrics.formatting import SUPPRESSED_TEXT
-from metrics.periods import format_period
+from metrics.periods import format_period, period_labels
 from metrics.progress import VARIATION_ICONS, Icon
 from metrics.text import plain_text
 
@@ -240,15 +240,15 @@ def _hover_value(value: float, lang: Lang, *, percent: bool, unit: str) -> str:
 
 def _value_trace(
     points: _Points, ctx: ChartContext, name: str, *, unit: str, percent: bool
-) -> go.Scatter:
+) -> dict:
     lang = ctx.lang
     special = np.array([icon is not None for icon in points.icon], dtype=bool)
     colour = theme.GREY if np.isfinite(points.mean).any() else theme.SERIES_MARKER
     symbols = np.where(points.preliminary, "circle-open", "circle")
     sizes = np.where(special, 0, 7)
     hover = []
-    for i, month in enumerate(points.x):
-        lines = [f"<b>{format_period(month, ctx.frequency, lang)}</b>"]
+    for i, label in enumerate(period_labels(points.x, ctx.frequency, lang)):
+        lines = [f"<b>{label}</b>"]
         value = _hover_value(points.value[i], lang, percent=percent, unit=unit)
         if points.preliminary[i]:
             value += f" ({ctx.text('preliminary')})"
@@ -262,7 +262,8 @@ def _value_trace(
             mean = _hover_value(points.mean[i], lang, percent=percent, unit="")
             lines.append(f"{ctx.text('mean')}: {mean}")
         hover.append("<br>".join(lines))
-    return go.Scatter(
+    return theme.trace(
+        "scatter",
         x=points.x,
         y=points.value,
         mode="lines+markers",
@@ -282,12 +283,13 @@ def _value_trace(
     )
 
 
-def _value_key(name: str, points: _Points) -> go.Scatter:
+def _value_key(name: str, points: _Points) -> dict:
     """The legend entry of the monthly values (a line through a filled dot). The values' own
     trace shows none: Plotly would draw its key from the trace's mean marker size, which is
     tiny when most points carry a signal marker instead."""
     colour = theme.GREY if np.isfinite(points.mean).any() else theme.SERIES_MARKER
-    return go.Scatter(
+    return theme.trace(
+        "scatter",
         x=[None],
         y=[None],
         mode="lines+markers",
@@ -300,10 +302,11 @@ def _value_key(name: str, points: _Points) -> go.Scatter:
     )
 
 
-def _preliminary_key(name: str, points: _Points) -> go.Scatter:
+def _preliminary_key(name: str, points: _Points) -> dict:
     """A legend entry only: what an open marker means."""
     colour = theme.GREY if np.isfinite(points.mean).any() else theme.SERIES_MARKER
-    return go.Scatter(
+    return theme.trace(
+        "scatter",
         x=[None],
         y=[None],
         mode="markers",
@@ -314,7 +317,7 @@ def _preliminary_key(name: str, points: _Points) -> go.Scatter:
     )
 
 
-def _signal_trace(points: _Points, chosen: list[int], icon: Icon, name: str) -> go.Scatter:
+def _signal_trace(points: _Points, chosen: list[int], icon: Icon, name: str) -> dict:
     """Special-cause points of one icon: its shape and colour, open when preliminary.
 
     Final points come first, so the legend (which shows the first point's symbol) is filled
@@ -323,7 +326,8 @@ def _signal_trace(points: _Points, chosen: list[int], icon: Icon, name: str) -> 
     chosen = sorted(chosen, key=lambda i: bool(points.preliminary[i]))
     style = theme.icon_style(icon)
     symbols = [style.shape + ("-open" if points.preliminary[i] else "") for i in chosen]
-    return go.Scatter(
+    return theme.trace(
+        "scatter",
         x=points.x[chosen],
         y=points.value[chosen],
         mode="markers",
@@ -339,10 +343,9 @@ def _signal_trace(points: _Points, chosen: list[int], icon: Icon, name: str) -> 
     )
 
 
-def _line(
-    x: list, y: list, name: str, colour: str, dash: str, width: float, rank: int
-) -> go.Scatter:
-    return go.Scatter(
+def _line(x: list, y: list, name: str, colour: str, dash: str, width: float, rank: int) -> dict:
+    return theme.trace(
+        "scatter",
         x=x,
         y=y,
         mode="lines",
@@ -398,14 +401,15 @@ def _within(line: pd.Series, first: pd.Timestamp, last: pd.Timestamp) -> pd.Seri
     return values[(values.index >= first) & (values.index <= last)].sort_index()
 
 
-def _target_trace(line: pd.Series, ctx: ChartContext, *, percent: bool, unit: str) -> go.Scatter:
+def _target_trace(line: pd.Series, ctx: ChartContext, *, percent: bool, unit: str) -> dict:
     hover = [
         f"<b>{format_period(m, ctx.frequency, ctx.lang)}</b><br>{ctx.text('target')}: "
         + _hover_value(v, ctx.lang, percent=percent, unit=unit)
         for m, v in line.items()
     ]
     single = len(line) == 1
-    return go.Scatter(
+    return theme.trace(
+        "scatter",
         x=line.index,
         y=line.to_numpy(),
         mode="lines+markers" if single else "lines",
@@ -435,13 +439,14 @@ def _use_secondary(choice: RollingAxis, line: pd.Series, values: np.ndarray) -> 
 
 def _rolling_trace(
     line: pd.Series, name: str, ctx: ChartContext, secondary: bool, *, percent: bool, unit: str
-) -> go.Scatter:
+) -> dict:
     hover = [
         f"<b>{format_period(m, ctx.frequency, ctx.lang)}</b><br>{theme.escape(name)}: "
         + _hover_value(v, ctx.lang, percent=percent, unit=unit)
         for m, v in line.items()
     ]
-    return go.Scatter(
+    return theme.trace(
+        "scatter",
         x=line.index,
         y=line.to_numpy(),
         mode="lines",

@@ -13,6 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from metrics.periods import month_starts
+
 if TYPE_CHECKING:
     from metrics.catalog import Catalog, Indicator
     from metrics.population import Population
@@ -156,7 +158,7 @@ def aggregate_areas(
         series.loc[n_areas < len(codes), ["value", "numerator", "denominator"]] = np.nan
     series["suppressed"] = False
     if hidden_months is not None:
-        series.index = pd.DatetimeIndex(series.index).to_period("M").to_timestamp()
+        series.index = month_starts(series.index)
         series = series.reindex(series.index.union(hidden_months))
         series.loc[hidden_months, ["value", "numerator", "denominator"]] = np.nan
         series.loc[hidden_months, "status"] = None
@@ -412,7 +414,7 @@ def _complete(
     if not bounds:
         return empty_series()
     series = series.copy()
-    series.index = pd.DatetimeIndex(series.index).to_period("M").to_timestamp()
+    series.index = month_starts(series.index)
     series = series.sort_index()
     out = series.reindex(month_range(min(bounds), max(bounds)))
     out["status"] = out["status"].astype(object).where(out["status"].notna(), None)

@@ -14,8 +14,9 @@ Written forms (`period_code`, what files, CSV exports and URLs carry, and what u
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -72,6 +73,16 @@ def frequency_noun(frequency: str, lang: Lang = "sv", *, article: bool = False) 
 
 def _ts(day: pd.Timestamp | date | datetime | str) -> pd.Timestamp:
     return pd.Timestamp(day).normalize()
+
+
+def month_starts(days: Iterable) -> pd.DatetimeIndex:
+    """The first day of each day's month (NaT stays NaT), in microseconds, as
+    ``pd.DatetimeIndex(days).to_period("M").to_timestamp()`` gives them but without a frequency:
+    pandas infers one from the dates at every such call, which was most of its time (nothing
+    here reads an index's frequency except ``metrics.reader``'s shortcut for month ranges)."""
+    index = days if isinstance(days, pd.DatetimeIndex) else pd.DatetimeIndex(days)
+    values = index.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
+    return pd.DatetimeIndex(values.astype("datetime64[us]"))
 
 
 def period_start(day: pd.Timestamp | date | datetime | str, frequency: str) -> pd.Timestamp:
@@ -132,12 +143,39 @@ def format_period(
     "2025" (en). Any day of the period may be given; None/NaT gives MISSING_TEXT ("..")."""
     if start is None or (not isinstance(start, str) and pd.isna(start)):
         return MISSING_TEXT
+    return _period_text(start, frequency, lang)
+
+
+def period_labels(starts: Iterable, frequency: str, lang: Lang = "sv") -> list[str]:
+    """format_period of every day in `starts` (a DatetimeIndex or what makes one; NaT gives
+    MISSING_TEXT), without a Timestamp made per day: a chart's hover and table name each of
+    its months."""
+    index = starts if isinstance(starts, pd.DatetimeIndex) else pd.DatetimeIndex(starts)
+    step = MONTHS_IN[check_frequency(frequency)]
+    missing = index.isna().tolist()
+    return [
+        MISSING_TEXT
+        if gone
+        else _label(int(year), (int(month) - 1) // step * step + 1, frequency, lang)
+        for year, month, gone in zip(
+            index.year.tolist(), index.month.tolist(), missing, strict=True
+        )
+    ]
+
+
+def _period_text(start: pd.Timestamp | date | datetime | str, frequency: str, lang: Lang) -> str:
     ts = period_start(start, frequency)
+    return _label(ts.year, ts.month, frequency, lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _label(year: int, first_month: int, frequency: str, lang: Lang) -> str:
+    """The words for the period of `frequency` that starts in `first_month` of `year`."""
     if frequency == "yearly":
-        return f"{ts.year}"
+        return f"{year}"
     if frequency == "quarterly":
-        return t("period_quarter", lang, quarter=quarter(ts), year=ts.year)
-    return f"{month_name(ts.month, lang)} {ts.year}"
+        return t("period_quarter", lang, quarter=(first_month - 1) // 3 + 1, year=year)
+    return f"{month_name(first_month, lang)} {year}"
 
 
 def format_periods(starts: pd.Series, frequency: str | pd.Series, lang: Lang = "sv") -> pd.Series:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from i18n import Lang, t
 from metrics.aggregate import month_range
+from metrics.periods import month_starts
 
 if TYPE_CHECKING:
     from metrics.catalog import Indicator
@@ -328,9 +329,9 @@ def rare_event_summary(
     hidden_at = pd.DatetimeIndex([])
     if hidden is not None and len(hidden):
         flags = hidden.astype("boolean").fillna(False).astype(bool)
-        hidden_at = pd.DatetimeIndex(flags.index[flags.to_numpy()]).to_period("M").to_timestamp()
+        hidden_at = month_starts(flags.index[flags.to_numpy()])
     if len(values):
-        values.index = pd.DatetimeIndex(values.index).to_period("M").to_timestamp()
+        values.index = month_starts(values.index)
         values = values.sort_index()
     reported = values.dropna()
     reported = reported[~reported.index.isin(hidden_at)]

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregate import AreaSeries, aggregate_areas, area_series, split_by_indicator
+from metrics.periods import month_starts
 from metrics.progress import (
     Progress,
     _meets,
@@ -226,7 +227,7 @@ def _monthly_values(
         and index.dtype == "datetime64[us]"
     )
     if len(values) and not normalised:
-        months = pd.DatetimeIndex(values.index).to_period("M").to_timestamp()
+        months = month_starts(values.index)
         values.index = months
         flags.index = months
         values, flags = values.sort_index(), flags.sort_index()

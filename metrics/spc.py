@@ -13,6 +13,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from metrics.periods import month_starts
+
 Improvement = Literal["increase", "decrease", "neutral"]
 
 LIMIT_FACTOR = 2.66
@@ -630,7 +632,7 @@ def rebase_positions(months: pd.DatetimeIndex, rebases: Iterable[object]) -> lis
     rebases = list(rebases)
     if not rebases:
         return []
-    index = pd.DatetimeIndex(months).to_period("M").to_timestamp()
+    index = month_starts(months)
     positions = set()
     for rebase in rebases:
         at = int(index.searchsorted(pd.Timestamp(rebase).to_period("M").to_timestamp()))

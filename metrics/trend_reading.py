@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregate import change_from_year_earlier
+from metrics.periods import month_starts
 
 SIGNAL_RULES = ("outside_limits", "trend", "two_in_three", "run")
 """The special-cause rules a point can be named by (metrics.spc's ``special_cause_rule``)."""
@@ -71,7 +72,7 @@ def read_trend(
     cause as unusually high or low, never better or worse. An empty series, or one without any
     value, gives a reading with ``latest`` None.
     """
-    periods = pd.DatetimeIndex(pd.to_datetime(list(series.index))).to_period("M").to_timestamp()
+    periods = month_starts(pd.to_datetime(list(series.index)))
     values = pd.to_numeric(series["value"], errors="coerce").to_numpy(dtype="float64")
     hidden = np.zeros(len(values), dtype=bool)
     if "suppressed" in series.columns:

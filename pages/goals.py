@@ -40,7 +40,11 @@ obs = data.goal_observations(f.briefing, goal.id, f.area)
 through = data.data_through()
 # The goal's readings in one batch where stale (each chart below then reads its own).
 data.readings(
-    f.briefing, f.area, f.end or through, [i.id for i in catalog.indicators_for_goal(goal.id)]
+    f.briefing,
+    f.area,
+    f.end or through,
+    [i.id for i in catalog.indicators_for_goal(goal.id)],
+    rows=obs,
 )
 for indicator in catalog.indicators_for_goal(goal.id):
     st.subheader(indicator.label(lang))

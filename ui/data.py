@@ -314,23 +314,42 @@ def _reading_keys(briefing: bool, area: str) -> dict[str, tuple]:
 
 
 def _make_parts(
-    briefing: bool, area: str, period: pd.Timestamp | None, stale: Sequence[str]
+    briefing: bool,
+    area: str,
+    period: pd.Timestamp | None,
+    stale: Sequence[str],
+    rows: pd.DataFrame | None = None,
 ) -> dict[str, tuple[Reading, pd.DataFrame | None]]:
     """The parts of the indicators `stale` (one bound read of their rows at the area and the
     region up to the period, one batch of readings). The readings are made on the stored values
     in both modes (briefing mode may withhold a reading, never change it); in briefing mode the
-    protected rows decide what is withheld and what the cards draw."""
+    protected rows decide what is withheld and what the cards draw.
+
+    rows: in normal mode, the stored rows of (at least) these indicators at the area and the
+    region, every month, as ``area_observations`` reads them: taken instead of reading again."""
     cat = catalog()
     indicators = [cat.indicator(i) for i in stale]
     codes = tuple(dict.fromkeys([area, REGION]))
     ids = tuple(stale)
-    obs = _read(False, ids, codes, period, columns=READING_COLUMNS)
+    if rows is not None and not briefing:
+        obs = _rows_to(rows, ids, period)
+    else:
+        obs = _read(False, ids, codes, period, columns=READING_COLUMNS)
     shown = _read(True, ids, codes, period) if briefing else None
     # Limits start again at the catalog's series breaks and the process changes in force.
     readings, series = read_overview(
         obs, cat, area, period, indicators, shown=shown, process_changes=rebases()
     )
     return {i: (readings[i], series.get(i)) for i in ids}
+
+
+def _rows_to(rows: pd.DataFrame, ids: Sequence[str], period: pd.Timestamp | None) -> pd.DataFrame:
+    """The reading's columns of `rows` for `ids` up to `period`: what ``_read`` with those
+    filters returns (same order: both are the storage read's order)."""
+    keep = rows["indicator_id"].isin(ids)
+    if period is not None:
+        keep &= rows["period"] <= period
+    return rows.loc[keep, list(READING_COLUMNS)].reset_index(drop=True)
 
 
 def _overview_parts(
@@ -372,18 +391,23 @@ def readings(
     area: str,
     period: pd.Timestamp | None,
     indicator_ids: Sequence[str] | None = None,
+    *,
+    rows: pd.DataFrame | None = None,
 ) -> dict[str, Reading]:
     """Indicator id → its reading for the area (the region's where the indicator is not
     reported there) in the month `period`: the same objects the overview, the goal and
     indicator pages and the briefing pack show (one reading, whatever the view).
     indicator_ids: only these (a goal page's, one indicator's), made in one batch where stale;
-    default every indicator of the catalog."""
+    default every indicator of the catalog. rows: what the page already read of them at the
+    area and the region (``area_observations``; used in normal mode instead of a second read)."""
     if indicator_ids is None:
         return overview(briefing, area, period)[0]
     slot = (hash(catalog()), briefing, area, period)
     every = _reading_keys(briefing, area)
     keys = {i: every[i] for i in dict.fromkeys(indicator_ids)}
-    parts, _ = _store().parts(slot, keys, lambda stale: _make_parts(briefing, area, period, stale))
+    parts, _ = _store().parts(
+        slot, keys, lambda stale: _make_parts(briefing, area, period, stale, rows)
+    )
     return {i: part[0] for i, part in parts.items()}
 
 
@@ -421,11 +445,28 @@ def chart_events(
 ) -> list[tuple[pd.Timestamp, str]]:
     """(month, label) of the events that concern the indicator, for `trend_figure(events=...)`.
     In briefing mode numbers in a label other than dates read ".." (a label is free text)."""
-    frame = _events(stamp("events"), indicator_id)
+    return list(_chart_events(stamp("events"), lang, briefing).get(indicator_id, ()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _chart_events(
+    events_stamp: tuple, lang: str, briefing: bool
+) -> dict[str, tuple[tuple[pd.Timestamp, str], ...]]:
+    """chart_events of every indicator of the catalog, made once per events stamp (a goal page
+    draws 5-22 charts, each asking for its own)."""
+    frame = _all_events(events_stamp)
     labels = frame["label_sv"] if lang == "sv" else frame["label_en"]
     if briefing:
         labels = labels.map(mask_numbers)
-    return list(zip(frame["period"], labels, strict=True))
+    pairs = list(zip(frame["period"], labels, strict=True))
+    return {
+        indicator.id: tuple(
+            pair
+            for pair, ids in zip(pairs, frame["indicator_ids"], strict=True)
+            if not ids or indicator.id in ids
+        )
+        for indicator in catalog().indicators
+    }
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -437,7 +478,18 @@ def comments(indicator_id: str, area: str) -> pd.DataFrame:
     """Notes on an indicator in an area, latest month first (one read per comments stamp,
     shared by every session; storage.list_comments's order)."""
     frame = _all_comments(stamp("comments"))
-    return frame[(frame["indicator_id"] == indicator_id) & (frame["area_code"] == area)].copy()
+    rows = _comment_rows(stamp("comments")).get((indicator_id, area))
+    return frame.iloc[rows if rows is not None else []].copy()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _comment_rows(comments_stamp: tuple) -> dict[tuple[str, str], list[int]]:
+    """Positions of each indicator's and area's notes in ``_all_comments``, in its order."""
+    frame = _all_comments(comments_stamp)
+    rows: dict[tuple[str, str], list[int]] = {}
+    for at, key in enumerate(zip(frame["indicator_id"], frame["area_code"], strict=True)):
+        rows.setdefault(key, []).append(at)
+    return rows
 
 
 # -- process changes (where limits start again) ------------------------------------------------

@@ -15,7 +15,7 @@ from metrics.disclosure import DEFAULT_THRESHOLD, period_total_text
 from metrics.formatting import format_value
 from metrics.indicator_view import offers_rolling, view_indicator
 from metrics.overview import REGION, reading_area
-from metrics.periods import format_period, period_codes
+from metrics.periods import period_codes, period_labels
 from metrics.reading import Reading
 from metrics.trend_reading import read_trend
 from schemas.upload import UPLOAD_COLUMNS
@@ -161,7 +161,7 @@ def _drawn(
     summary = describe_trend(trend, chart.context, chart.unit)
     table = pd.DataFrame(
         {
-            t("period", lang): [format_period(p, indicator.frequency, lang) for p in series.index],
+            t("period", lang): period_labels(series.index, indicator.frequency, lang),
             indicator.label(lang): [format_value(indicator, v, lang) for v in series["value"]],
             "Status": [
                 t("preliminary", lang) if s == "preliminary" else "" for s in series["status"]

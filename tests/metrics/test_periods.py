@@ -13,12 +13,14 @@ from metrics.periods import (
     FREQUENCIES,
     format_period,
     format_periods,
+    month_starts,
     next_period,
     parse_period,
     parse_period_texts,
     period_code,
     period_codes,
     period_end,
+    period_labels,
     period_range,
     period_start,
     periods_between,
@@ -112,3 +114,40 @@ def test_a_column_of_periods_is_written_at_each_row_frequency():
     people = ["2025", "kv. 3 2025", "mars 2026", ".."]
     assert list(format_periods(starts, frequency, "sv")) == people
     assert list(period_codes(starts, "monthly")) == ["2025-01", "2025-07", "2026-03", ".."]
+
+
+_DAYS = st.lists(
+    st.one_of(
+        st.none(),
+        st.datetimes(
+            min_value=pd.Timestamp("1990-01-01").to_pydatetime(),
+            max_value=pd.Timestamp("2040-12-31").to_pydatetime(),
+        ),
+    ),
+    max_size=30,
+)
+
+
+@given(_DAYS, st.sampled_from(["ns", "us", "s"]))
+def test_month_starts_are_what_pandas_period_conversion_gives(days, unit):
+    """month_starts (issue 15: pandas inferred a frequency at every call) gives the same months
+    and dtype as ``to_period("M").to_timestamp()``, NaT and gaps included."""
+    index = pd.DatetimeIndex(days).as_unit(unit)
+    expected = index.to_period("M").to_timestamp()
+    got = month_starts(index)
+    assert got.dtype == expected.dtype
+    assert got.equals(expected)
+
+
+def test_month_starts_of_a_leap_day_and_a_missing_day():
+    leap = month_starts([pd.Timestamp("2024-02-29"), pd.NaT])
+    assert leap[0] == pd.Timestamp("2024-02-01")
+    assert pd.isna(leap[1])
+
+
+@given(_DAYS, st.sampled_from(["monthly", "quarterly", "yearly"]), st.sampled_from(["sv", "en"]))
+def test_period_labels_are_format_period_of_each_day(days, frequency, lang):
+    index = pd.DatetimeIndex(days)
+    assert period_labels(index, frequency, lang) == [
+        format_period(day, frequency, lang) for day in index
+    ]

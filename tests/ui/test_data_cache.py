@@ -205,3 +205,34 @@ def test_every_indicator_is_read_without_listing_them_and_gives_only_the_catalog
     assessments, cards = data.overview(False, "0128", None)
     assert "retired_indicator" not in assessments
     assert assessments["reported_rape"].value == 2
+
+
+def test_a_goal_pages_rows_give_the_readings_a_read_of_their_own_gives(demo_db_file, monkeypatch):
+    """The goal page hands the rows it read to the readings (issue 15: one read of the file
+    instead of two per area); the readings are the same as from their own read, in normal mode.
+    In briefing mode the rows handed in are not used (readings are made on the stored values)."""
+    monkeypatch.setenv("LAGESBILD_DB", str(demo_db_file))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    from ui import data
+
+    catalog = data.catalog()
+    through = data.data_through()
+
+    def records(readings):
+        return {i: r.as_record("sv") for i, r in readings.items()}
+
+    for goal in ("county_3", "gryning_method"):
+        ids = [i.id for i in catalog.indicators_for_goal(goal)]
+        for area in ("0180", "PO_SYD"):
+            for briefing in (False, True):
+                st.cache_resource.clear()
+                own = records(data.readings(briefing, area, through, ids))
+                st.cache_resource.clear()
+                rows = data.goal_observations(False, goal, area)
+                if briefing:  # rows that would change every reading if they were used
+                    rows = rows.assign(value=rows["value"] * 3)
+                handed = records(data.readings(briefing, area, through, ids, rows=rows))
+                assert own == handed, (goal, area, briefing)
+    st.cache_data.clear()
+    st.cache_resource.clear()
