@@ -23,7 +23,7 @@ länet" never disagree.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from collections.abc import Sequence
 from statistics import NormalDist
 
 import numpy as np
@@ -91,10 +91,13 @@ def count_ci_array(
     o = observed[large]
     lower[large] = o * (1 - 1 / (9 * o) - z / (3 * np.sqrt(o))) ** 3
     upper[large] = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * np.sqrt(o + 1))) ** 3
-    for index in np.flatnonzero(np.isfinite(observed) & (observed < BYAR_FROM)):
-        o = float(observed[index])
-        lower[index] = 0.0 if o == 0 else chi2_quantile(alpha / 2, 2 * o) / 2
-        upper[index] = chi2_quantile(1 - alpha / 2, 2 * o + 2) / 2
+    small = np.flatnonzero(np.isfinite(observed) & (observed < BYAR_FROM))
+    if small.size:
+        counts = [float(o) for o in observed[small]]
+        below = chi2_quantiles([(alpha / 2, 2 * o) for o in counts if o != 0])
+        above = chi2_quantiles([(1 - alpha / 2, 2 * o + 2) for o in counts])
+        lower[small] = [0.0 if o == 0 else below.pop(0) / 2 for o in counts]
+        upper[small] = [q / 2 for q in above]
     return lower, upper
 
 
@@ -237,27 +240,45 @@ def _bisect(
 # -- chi-squared and the incomplete gamma function ---------------------------------------------
 
 
-@lru_cache(maxsize=1024)
 def chi2_quantile(probability: float, df: float) -> float:
-    """The chi-squared quantile: x with P(X <= x) = probability for df degrees of freedom.
+    """The chi-squared quantile: x with P(X <= x) = probability for df degrees of freedom."""
+    return chi2_quantiles([(probability, df)])[0]
 
-    Remembered: the exact limits ask for a few (probability, df) pairs only (counts 0-9 at two
-    levels), and each answer is ~200 steps of a 160-term series (46 % of an indicator page's
-    run, py-spy, before)."""
-    if not 0 < probability < 1:
-        raise ValueError("probability must lie in (0, 1)")
-    target = np.array([probability])
-    half = np.array([df / 2])
-    low, high = 0.0, max(10.0, df * 4 + 60)
-    for _ in range(200):
-        middle = (low + high) / 2
-        if _gamma_p(half, np.array([middle / 2]))[0] < target[0]:
-            low = middle
-        else:
-            high = middle
-        if high - low < 1e-12 * max(1.0, high):
-            break
-    return (low + high) / 2
+
+_QUANTILES: dict[tuple[float, float], float] = {}
+_QUANTILES_KEPT = 4096
+
+
+def chi2_quantiles(pairs: Sequence[tuple[float, float]]) -> list[float]:
+    """`chi2_quantile` of each (probability, df), in order.
+
+    Remembered: the exact limits ask for a few pairs only (counts 0-9 at two levels), and each
+    answer is up to 200 steps of a series (46 % of an indicator page's run, py-spy, before).
+    Those not yet known are searched side by side, every pair's bisection stepped and stopped as
+    alone (bit for bit the same answers): one by one, the twenty a level needs were most of a
+    process's first indicator page."""
+    todo = sorted({pair for pair in pairs if pair not in _QUANTILES})
+    if todo:
+        if not all(0 < probability < 1 for probability, _ in todo):
+            raise ValueError("probability must lie in (0, 1)")
+        target = np.array([probability for probability, _ in todo], dtype="float64")
+        half = np.array([df / 2 for _, df in todo], dtype="float64")
+        low = np.zeros(len(todo))
+        high = np.array([max(10.0, df * 4 + 60) for _, df in todo], dtype="float64")
+        searching = np.arange(len(todo))
+        for _ in range(200):
+            middle = (low[searching] + high[searching]) / 2
+            up = _gamma_p(half[searching], middle / 2) < target[searching]
+            low[searching] = np.where(up, middle, low[searching])
+            high[searching] = np.where(up, high[searching], middle)
+            width = high[searching] - low[searching]
+            searching = searching[width >= 1e-12 * np.maximum(1.0, high[searching])]
+            if not searching.size:
+                break
+        if len(_QUANTILES) > _QUANTILES_KEPT:
+            _QUANTILES.clear()
+        _QUANTILES.update(zip(todo, ((low + high) / 2).tolist(), strict=True))
+    return [_QUANTILES[pair] for pair in pairs]
 
 
 _lgamma = np.vectorize(math.lgamma, otypes=[float])

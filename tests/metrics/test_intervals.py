@@ -10,7 +10,9 @@ import pytest
 from scipy.stats import chi2, norm
 
 from metrics.intervals import (
+    _QUANTILES,
     chi2_quantile,
+    chi2_quantiles,
     proportion_ci,
     proportion_ci_array,
     proportion_funnel,
@@ -93,6 +95,21 @@ def test_proportion_ci_refuses_a_numerator_above_the_denominator_and_nan_without
 @pytest.mark.parametrize(("p", "df"), [(0.025, 2), (0.975, 20), (0.001, 4), (0.999, 18)])
 def test_chi2_quantile_matches_scipy(p, df):
     assert chi2_quantile(p, df) == pytest.approx(chi2.ppf(p, df), rel=1e-9)
+
+
+def test_chi2_quantiles_searched_together_are_those_searched_alone():
+    """The exact limits' quantiles are searched side by side (and remembered): each must come
+    out bit for bit as when it alone is searched, whatever it is searched with."""
+    pairs = [(p, float(df)) for p in (0.025, 0.975, 0.001, 0.999) for df in range(1, 23)]
+    _QUANTILES.clear()
+    alone = []
+    for pair in pairs:
+        alone.append(chi2_quantile(*pair))
+        _QUANTILES.clear()
+    assert chi2_quantiles(pairs) == alone
+    _QUANTILES.clear()
+    assert chi2_quantiles(pairs[::-1][:9]) == alone[::-1][:9]
+    assert chi2_quantiles(pairs) == alone  # the rest searched, the nine remembered
 
 
 def test_z_values():
