@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from _plotly_utils.basevalidators import copy_to_readonly_numpy_array, to_scalar_or_list
+from _plotly_utils.basevalidators import to_scalar_or_list
 
 from charts.context import ChartContext
 from i18n import Lang
@@ -157,9 +157,7 @@ def short_month(period: pd.Timestamp, lang: Lang) -> str:
 
 def months(index: Iterable) -> pd.DatetimeIndex:
     """Timestamps (or "YYYY-MM" strings) as first-of-month Timestamps."""
-    return month_starts(
-        index if isinstance(index, pd.DatetimeIndex) else pd.to_datetime(list(index))
-    )
+    return month_starts(index)
 
 
 def boundary_before(month: pd.Timestamp) -> pd.Timestamp:
@@ -363,11 +361,24 @@ def trace(kind: str, **properties: object) -> dict:
 def _plain(value: object) -> object:
     if isinstance(value, dict):
         return {name: _plain(item) for name, item in value.items()}
-    if isinstance(value, (np.ndarray, pd.Index, pd.Series)):
-        return copy_to_readonly_numpy_array(value)
+    if isinstance(value, (pd.Index, pd.Series)):
+        value = value.to_numpy()
+    if isinstance(value, np.ndarray):
+        return _read_only_copy(value)
     if isinstance(value, (list, tuple)):
         return to_scalar_or_list(value)
     return value
+
+
+def _read_only_copy(array: np.ndarray) -> np.ndarray:
+    """What Plotly's ``copy_to_readonly_numpy_array`` makes of a numpy array (a read-only copy;
+    anything but numbers and datetimes as objects), without its search for dataframe plugins
+    on every call."""
+    copy = np.ascontiguousarray(array.copy()) if array.dtype.kind in "uif" else array.copy()
+    if copy.dtype.kind not in "uifOM":
+        copy = np.array(array, dtype="object")
+    copy.flags["WRITEABLE"] = False
+    return copy
 
 
 class FigureDraft:

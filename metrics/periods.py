@@ -76,11 +76,14 @@ def _ts(day: pd.Timestamp | date | datetime | str) -> pd.Timestamp:
 
 
 def month_starts(days: Iterable) -> pd.DatetimeIndex:
-    """The first day of each day's month (NaT stays NaT), in microseconds, as
+    """The first day of each day's month (days: anything ``pd.to_datetime`` reads, e.g. "2026-03"
+    or Timestamps; NaT stays NaT), in microseconds, as
     ``pd.DatetimeIndex(days).to_period("M").to_timestamp()`` gives them but without a frequency:
     pandas infers one from the dates at every such call, which was most of its time (nothing
     here reads an index's frequency except ``metrics.reader``'s shortcut for month ranges)."""
-    index = days if isinstance(days, pd.DatetimeIndex) else pd.DatetimeIndex(days)
+    index = (
+        days if isinstance(days, pd.DatetimeIndex) else pd.DatetimeIndex(pd.to_datetime(list(days)))
+    )
     values = index.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
     return pd.DatetimeIndex(values.astype("datetime64[us]"))
 

@@ -72,7 +72,7 @@ def read_trend(
     cause as unusually high or low, never better or worse. An empty series, or one without any
     value, gives a reading with ``latest`` None.
     """
-    periods = month_starts(pd.to_datetime(list(series.index)))
+    periods = month_starts(series.index)
     values = pd.to_numeric(series["value"], errors="coerce").to_numpy(dtype="float64")
     hidden = np.zeros(len(values), dtype=bool)
     if "suppressed" in series.columns:

@@ -126,3 +126,43 @@ def test_the_comparison_and_rare_event_charts_are_what_plotly_validation_makes_o
         drawn = _plain(figure)
         assert drawn == _plain(go.Figure(figure.to_dict()))  # every property checked by Plotly
         assert drawn["data"] and drawn["layout"]["annotations"]
+
+
+def test_a_trace_dict_is_what_plotly_validation_makes_of_its_properties():
+    """charts.theme.trace: the properties as Plotly's validators coerce them (numpy and pandas
+    arrays as read-only copies, strings as objects, lists as lists), so the figure's JSON is the
+    same whichever way a trace was made."""
+    import numpy as np
+
+    from charts.theme import trace
+
+    months = pd.date_range("2024-01-01", periods=5, freq="MS")
+    values = np.array([1.5, np.nan, 3.0, 4.25, 0.0])
+    props = {
+        "x": months,
+        "y": values,
+        "mode": "lines+markers",
+        "marker": {
+            "symbol": np.where(values > 1, "circle-open", "circle"),
+            "size": np.array([0, 7, 7, 0, 7]),
+            "color": "#333333",
+            "line": {"color": "#333333", "width": 1.6},
+        },
+        "customdata": pd.Series([1, 2, 3, 4, 5]),
+        "hovertext": [f"<b>{m:%Y-%m}</b>" for m in months],
+        "text": ("a", None, "c", "d", "e"),
+        "connectgaps": False,
+    }
+    made = trace("scatter", **props)
+    validated = go.Scatter(**props).to_plotly_json()
+    assert _plain(go.Figure(data=[made], _validate=False)) == _plain(
+        go.Figure(data=[validated], _validate=False)
+    )
+    # Copies, not views: changing the caller's arrays afterwards changes nothing drawn.
+    values[0] = 99.0
+    assert made["y"][0] == 1.5
+    assert not made["y"].flags.writeable
+    bars = {"x": [2023, 2024], "y": [np.int64(3), 5], "marker": {"color": ["#aabbcc", "#112233"]}}
+    assert _plain(go.Figure(data=[trace("bar", **bars)], _validate=False)) == _plain(
+        go.Figure(data=[go.Bar(**bars).to_plotly_json()], _validate=False)
+    )
