@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from _plotly_utils.basevalidators import to_scalar_or_list
+from _plotly_utils.utils import convert_to_base64
 
 from charts.context import ChartContext
 from i18n import Lang
@@ -410,7 +411,34 @@ class FigureDraft:
 
     def figure(self) -> go.Figure:
         """The figure (what was added is not validated again: the traces were when made)."""
-        return go.Figure(data=self.data, layout=self.layout, _validate=False)
+        return SharedFigure(data=self.data, layout=self.layout, _validate=False)
+
+
+class SharedFigure(go.Figure):
+    """A figure made once and drawn by many sessions (the pages keep figures per data version):
+    ``to_dict``, which Streamlit calls at every draw, copies its dicts and lists but not its
+    arrays (Plotly's deep copy of every array and string was ~7 % of a goal page's run). The
+    result is Plotly's: arrays become typed-array specs in the copy, never in the figure."""
+
+    def to_dict(self) -> dict:
+        if self._frame_objs:
+            return super().to_dict()
+        result = {"data": _structure(self._data), "layout": _structure(self._layout)}
+        convert_to_base64(result)
+        return result
+
+
+def _structure(value: object) -> object:
+    """`value` with every dict, list and tuple copied and everything else shared (arrays are
+    replaced in the copies by ``convert_to_base64``, never changed in place)."""
+    if isinstance(value, dict):
+        return {key: _structure(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        items = [
+            _structure(item) if isinstance(item, (dict, list, tuple)) else item for item in value
+        ]
+        return items if isinstance(value, list) else tuple(items)
+    return value
 
 
 def _merge(into: dict, update: dict) -> None:

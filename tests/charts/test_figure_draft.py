@@ -166,3 +166,21 @@ def test_a_trace_dict_is_what_plotly_validation_makes_of_its_properties():
     assert _plain(go.Figure(data=[trace("bar", **bars)], _validate=False)) == _plain(
         go.Figure(data=[go.Bar(**bars).to_plotly_json()], _validate=False)
     )
+
+
+def test_a_drawn_figure_gives_plotlys_dict_and_keeps_its_arrays(obs):
+    """SharedFigure.to_dict (Streamlit calls it at every draw of a kept figure) is Plotly's
+    to_dict, and converting arrays for the browser leaves the kept figure as it was."""
+    import numpy as np
+
+    chart = build(obs, "reported_rape", "0180", lang="sv", events=EVENTS)
+    figure = chart.figure
+    plotly_dict = go.Figure.to_dict(figure)
+    assert json.dumps(figure.to_dict(), sort_keys=True, default=str) == json.dumps(
+        plotly_dict, sort_keys=True, default=str
+    )
+    assert json.dumps(figure.to_dict(), sort_keys=True, default=str) == json.dumps(
+        plotly_dict, sort_keys=True, default=str
+    )  # a second draw: nothing in the figure was converted by the first
+    assert isinstance(figure.data[0].y, np.ndarray)
+    assert any(isinstance(t.get("y"), np.ndarray) for t in figure._data)
