@@ -77,7 +77,8 @@ def area_comparison_figure(
             name="reference",
         )
         fig.add_trace(
-            go.Scatter(
+            theme.trace(
+                "scatter",
                 x=[None],
                 y=[None],
                 mode="markers",
@@ -115,10 +116,11 @@ def area_comparison_figure(
     else:
         extent_extra = []
     fig.add_trace(
-        go.Scatter(
+        theme.trace(
+            "scatter",
             x=values,
             y=rows[shown],
-            error_x=whiskers,
+            **({} if whiskers is None else {"error_x": whiskers}),
             mode="markers+text",
             text=texts,
             textposition="middle right",

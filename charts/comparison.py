@@ -104,6 +104,21 @@ def funnel_figure(
 
     frame: ``area_code``, ``area_label``, ``value``, ``denominator``, ``lower``, ``upper``,
     ``category``; rows without a value (hidden or missing) are not drawn at all."""
+    draft = funnel_draft(frame, drawn, ctx, words, direction=direction, percent=percent)
+    return mark_funnel(draft, frame, words, percent=percent, selected=selected).figure()
+
+
+def funnel_draft(
+    frame: pd.DataFrame,
+    drawn: Funnel,
+    ctx: ChartContext,
+    words: ComparisonWords,
+    *,
+    direction: str,
+    percent: bool,
+) -> theme.FigureDraft:
+    """`funnel_figure` with no area marked, as a draft: the page makes it once and marks the
+    area chosen on each filter change (`mark_funnel`)."""
     scale = 100.0 if percent else 1.0
     shown = frame[frame["value"].notna() & frame["denominator"].notna()]
     fig = theme.FigureDraft()
@@ -112,7 +127,8 @@ def funnel_figure(
         name = words.limit.format(level=_level_text(level, ctx.lang))
         for i, line in enumerate((upper, lower)):
             fig.add_trace(
-                go.Scatter(
+                theme.trace(
+                    "scatter",
                     x=drawn.sizes,
                     y=np.asarray(line) * scale,
                     mode="lines",
@@ -124,7 +140,8 @@ def funnel_figure(
                 )
             )
     fig.add_trace(
-        go.Scatter(
+        theme.trace(
+            "scatter",
             x=[drawn.sizes[0], drawn.sizes[-1]],
             y=[drawn.centre * scale] * 2,
             mode="lines",
@@ -138,14 +155,17 @@ def funnel_figure(
         if part.empty:
             continue
         fill = category_fill(category, direction)
+        word = theme.escape(words.categories[category])
         hover = [
-            f"<b>{theme.escape(row.area_label)}</b><br>"
-            f"{_value(row.value, ctx.lang, percent)} ({_value(row.lower, ctx.lang, percent)}–"
-            f"{_value(row.upper, ctx.lang, percent)})<br>{theme.escape(words.categories[category])}"
-            for row in part.itertuples()
+            f"<b>{theme.escape(label)}</b><br>{_value(value, ctx.lang, percent)} "
+            f"({_value(lower, ctx.lang, percent)}–{_value(upper, ctx.lang, percent)})<br>{word}"
+            for label, value, lower, upper in zip(
+                part["area_label"], part["value"], part["lower"], part["upper"], strict=True
+            )
         ]
         fig.add_trace(
-            go.Scatter(
+            theme.trace(
+                "scatter",
                 x=part["denominator"],
                 y=part["value"] * scale,
                 mode="markers",
@@ -155,24 +175,9 @@ def funnel_figure(
                     "color": fill if category != "not_comparable" else theme.MUTED,
                     "line": {"color": theme.INK, "width": 1},
                 },
-                name=theme.escape(words.categories[category]),  # the marker is the shape
+                name=word,  # the marker is the shape
                 hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",
-            )
-        )
-    if selected is not None and selected in set(shown["area_code"]):
-        row = shown[shown["area_code"] == selected].iloc[0]
-        fig.add_trace(
-            go.Scatter(
-                x=[row["denominator"]],
-                y=[row["value"] * scale],
-                mode="markers+text",
-                marker={"symbol": "circle-open", "size": 22, "line": {"width": 2.5}},
-                marker_color=theme.INK,
-                text=[theme.escape(str(row["area_label"]))],
-                textposition="top center",
-                name=theme.escape(words.selected),
-                hoverinfo="skip",
             )
         )
     geometry = theme.frame_geometry(ctx, title_in_legend=True, notes=words.notes, below_plot=44)
@@ -187,7 +192,47 @@ def funnel_figure(
             "fixedrange": True,
         },
     )
-    return fig.figure()
+    return fig
+
+
+def mark_funnel(
+    draft: theme.FigureDraft,
+    frame: pd.DataFrame,
+    words: ComparisonWords,
+    *,
+    percent: bool,
+    selected: str | None,
+) -> theme.FigureDraft:
+    """`draft` with ``selected`` ringed and named on top (a new draft sharing the rest; `draft`
+    is not changed); `draft` itself when no area is chosen or the chosen one is not drawn."""
+    shown = frame[frame["value"].notna() & frame["denominator"].notna()]
+    at = shown[shown["area_code"] == selected]
+    if selected is None or at.empty:
+        return draft
+    row = at.iloc[0]
+    scale = 100.0 if percent else 1.0
+    marked = theme.FigureDraft()
+    marked.layout = draft.layout
+    marked.data = [
+        *draft.data,
+        theme.trace(
+            "scatter",
+            x=[row["denominator"]],
+            y=[row["value"] * scale],
+            mode="markers+text",
+            marker={
+                "symbol": "circle-open",
+                "size": 22,
+                "line": {"width": 2.5},
+                "color": theme.INK,
+            },
+            text=[theme.escape(str(row["area_label"]))],
+            textposition="top center",
+            name=theme.escape(words.selected),
+            hoverinfo="skip",
+        ),
+    ]
+    return marked
 
 
 def tile_map_figure(
@@ -207,6 +252,30 @@ def tile_map_figure(
     frame: ``area_code``, ``area_label``, ``value``, ``category``, ``suppressed``; areas without
     a tile place are left out (a catalog beyond Stockholm county). label_size: the tiles' text in
     px (smaller where the map is drawn small, as on a slide)."""
+    draft = tile_map_draft(
+        frame,
+        ctx,
+        words,
+        tiles=tiles,
+        direction=direction,
+        percent=percent,
+        label_size=label_size,
+    )
+    return mark_tiles(draft, frame, tiles=tiles, selected=selected).figure()
+
+
+def tile_map_draft(
+    frame: pd.DataFrame,
+    ctx: ChartContext,
+    words: ComparisonWords,
+    *,
+    tiles: dict[str, tuple[int, int]],
+    direction: str,
+    percent: bool,
+    label_size: int = 9,
+) -> theme.FigureDraft:
+    """`tile_map_figure` with no tile marked, as a draft (marked by `mark_tiles`). Its first
+    shapes are the tiles, in the frame's order."""
     rows = frame[frame["area_code"].isin(tiles)]
     fig = theme.FigureDraft()
     columns = max(c for c, _ in tiles.values()) + 1
@@ -224,8 +293,8 @@ def tile_map_figure(
             y1=-line - 0.96,
             fillcolor=fill,
             line={
-                "color": theme.INK if row.area_code == selected else theme.LIMIT_LINE,
-                "width": 3 if row.area_code == selected else 1,
+                "color": theme.LIMIT_LINE,
+                "width": 1,
                 "dash": "dot" if category == "not_comparable" else "solid",
             },
             layer="below",
@@ -245,7 +314,8 @@ def tile_map_figure(
         if category not in set(rows["category"]):
             continue
         fig.add_trace(
-            go.Scatter(
+            theme.trace(
+                "scatter",
                 x=[None],
                 y=[None],
                 mode="markers",
@@ -265,7 +335,29 @@ def tile_map_figure(
         xaxis={**hidden_axis, "range": [-0.1, columns + 0.1]},
         yaxis={**hidden_axis, "range": [-height - 0.1, 0.1], "scaleanchor": "x"},
     )
-    return fig.figure()
+    return fig
+
+
+def mark_tiles(
+    draft: theme.FigureDraft,
+    frame: pd.DataFrame,
+    *,
+    tiles: dict[str, tuple[int, int]],
+    selected: str | None,
+) -> theme.FigureDraft:
+    """`draft` (`tile_map_draft` of `frame`) with the tile of ``selected`` outlined (a new draft
+    sharing the rest; `draft` is not changed); `draft` itself when it has no such tile."""
+    codes = frame["area_code"][frame["area_code"].isin(tiles)].tolist()
+    if selected not in codes:
+        return draft
+    at = codes.index(selected)
+    shapes = list(draft.layout["shapes"])
+    tile = shapes[at]
+    shapes[at] = {**tile, "line": {**tile["line"], "color": theme.INK, "width": 3}}
+    marked = theme.FigureDraft()
+    marked.data = draft.data
+    marked.layout = {**draft.layout, "shapes": shapes}
+    return marked
 
 
 TILE_LINE = 11

@@ -18,9 +18,12 @@ from charts.comparison import (
     ComparisonWords,
     comparison_context,
     comparison_words,
-    funnel_figure,
-    tile_map_figure,
+    funnel_draft,
+    mark_funnel,
+    mark_tiles,
+    tile_map_draft,
 )
+from charts.theme import FigureDraft
 from exports.csv_export import to_excel_csv
 from i18n import t
 from metrics.aggregate import RATE_KINDS
@@ -49,6 +52,14 @@ class _Chart:
 
 
 @dataclass(frozen=True)
+class _Draft:
+    key: str  # the Streamlit element key
+    draft: FigureDraft  # shared by every session: never changed, only copied
+    context: ChartContext
+    tiles: dict[str, tuple[int, int]] | None = None  # a tile map's places
+
+
+@dataclass(frozen=True)
 class _Comparison:
     """What the comparison draws, made once per data version (see ``_build``)."""
 
@@ -60,11 +71,12 @@ class _Comparison:
     funnel: _Chart | None = None
     maps: tuple[_Chart, ...] = ()
     table: pd.DataFrame | None = None
-    # What the funnel and the maps (which mark the area chosen) are drawn from.
+    # The funnel and the maps with no area marked (drafts: marking the area chosen copies
+    # only what it changes), and the rows they are drawn from.
     frame: pd.DataFrame | None = None
-    limits: object = None
     words: ComparisonWords | None = None
-    notes: tuple[str, ...] = ()
+    funnel_draft: _Draft | None = None
+    map_drafts: tuple[_Draft, ...] = ()
 
 
 def draw_area_comparison(
@@ -225,18 +237,48 @@ def _common(
     if drawn is None:
         status = "no_centre" if compared.calendar_year and compared.centre is None else "no_funnel"
         return _Comparison(compared, status, captions, bars)
-    words = category_words(indicator, lang)
+    words = comparison_words(indicator, lang, [*notes, t("compare_method", lang)])
+    ctx = _context(compared, indicator_id, lang, through, demo, "funnel_title", "tratt")
+    funnel_chart = _Draft(
+        "compare_funnel",
+        funnel_draft(comparison, drawn, ctx, words, direction=indicator.direction, percent=percent),
+        ctx,
+    )
+    maps = []
+    for tiles, title, key in (
+        (MUNICIPALITY_TILES, "tiles_title", "municipalities"),
+        (POLICE_TILES, "tiles_police_title", "police"),
+    ):
+        if not set(comparison["area_code"]) & set(tiles):
+            continue
+        ctx = _context(compared, indicator_id, lang, through, demo, title, f"karta_{key}")
+        map_words = ComparisonWords(**{**words.__dict__, "notes": [*notes, t("tiles_note", lang)]})
+        draft = tile_map_draft(
+            comparison,
+            ctx,
+            map_words,
+            tiles=tiles,
+            direction=indicator.direction,
+            percent=percent,
+        )
+        maps.append(_Draft(f"compare_map_{key}", draft, ctx, tiles))
     return _Comparison(
         compared,
         "drawn",
         captions,
         bars,
         summary=comparison_summary(comparison, level, lang, indicator),
-        table=comparison_table(comparison, words, lang, percent, value_header(compared, lang)),
+        table=comparison_table(
+            comparison,
+            category_words(indicator, lang),
+            lang,
+            percent,
+            value_header(compared, lang),
+        ),
         frame=comparison,
-        limits=drawn,
-        words=comparison_words(indicator, lang, [*notes, t("compare_method", lang)]),
-        notes=tuple(notes),
+        words=words,
+        funnel_draft=funnel_chart,
+        map_drafts=tuple(maps),
     )
 
 
@@ -257,44 +299,21 @@ def _marked(
 ) -> _Comparison:
     """`_common` with its funnel and maps marking `selected` (None: no area marked)."""
     indicator = data.catalog().indicator(indicator_id)
-    compared, comparison = _common.compared, _common.frame
-    percent = indicator.kind == "proportion"
-    ctx = _context(compared, indicator_id, lang, through, demo, "funnel_title", "tratt")
-    funnel_chart = _Chart(
-        "compare_funnel",
-        funnel_figure(
-            comparison,
-            _common.limits,
-            ctx,
-            _common.words,
-            direction=indicator.direction,
-            percent=percent,
-            selected=selected,
-        ),
-        ctx,
+    frame, made = _common.frame, _common.funnel_draft
+    marked = mark_funnel(
+        made.draft,
+        frame,
+        _common.words,
+        percent=indicator.kind == "proportion",
+        selected=selected,
     )
-    maps = []
-    for tiles, title, key in (
-        (MUNICIPALITY_TILES, "tiles_title", "municipalities"),
-        (POLICE_TILES, "tiles_police_title", "police"),
-    ):
-        if not set(comparison["area_code"]) & set(tiles):
-            continue
-        ctx = _context(compared, indicator_id, lang, through, demo, title, f"karta_{key}")
-        map_words = ComparisonWords(
-            **{**_common.words.__dict__, "notes": [*_common.notes, t("tiles_note", lang)]}
+    maps = tuple(
+        _Chart(
+            m.key, mark_tiles(m.draft, frame, tiles=m.tiles, selected=selected).figure(), m.context
         )
-        figure = tile_map_figure(
-            comparison,
-            ctx,
-            map_words,
-            tiles=tiles,
-            direction=indicator.direction,
-            percent=percent,
-            selected=selected,
-        )
-        maps.append(_Chart(f"compare_map_{key}", figure, ctx))
-    return replace(_common, funnel=funnel_chart, maps=tuple(maps))
+        for m in _common.map_drafts
+    )
+    return replace(_common, funnel=_Chart(made.key, marked.figure(), made.context), maps=maps)
 
 
 def _context(
