@@ -13,7 +13,7 @@ from ui.entry import require_entry
 from ui.indicator_panel import draw_indicator, shown_area, values_csv
 from ui.rebase_offer import draw_shift_offer
 from ui.sidebar import draw_marking, draw_no_data
-from ui.values_table import values_table
+from ui.values_table import kept_values_table
 
 require_entry()  # before anything is drawn: only runs that came through dashboard.py's gate
 f = state.filters()
@@ -51,7 +51,7 @@ draw_area_comparison(indicator, catalog, obs, f, end=end, through=through, demo=
 
 # The table of values: the last 12 periods × areas, ".." where suppressed.
 st.subheader(t("values_table", lang))
-st.dataframe(values_table(obs, indicator, catalog, end, lang), width="stretch")
+st.dataframe(kept_values_table(obs, indicator, end, lang, briefing=f.briefing), width="stretch")
 
 st.download_button(
     t("download_csv", lang),
@@ -65,12 +65,12 @@ st.download_button(
 )
 
 if reading is not None:
-    # The reading the page shows (the same on every face), as one row with its sentence.
+    # The reading the page shows (the same on every face), as one row with its sentence; the
+    # file is written only when clicked (~5 ms a run, and pandas' CSV writer, otherwise).
+    record = reading.as_record(lang, area_name=catalog.area(f.area).name(lang))
     st.download_button(
         t("download_reading_csv", lang),
-        to_excel_csv(
-            pd.DataFrame([reading.as_record(lang, area_name=catalog.area(f.area).name(lang))])
-        ),
+        lambda: to_excel_csv(pd.DataFrame([record])),
         file_name=f"lagesbild_{indicator.id}_{f.area}_avlasning.csv",
         mime="text/csv",
         on_click="ignore",

@@ -6,11 +6,36 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import streamlit as st
 
 from i18n import Lang
 from metrics.catalog import Catalog, Indicator
 from metrics.formatting import format_value
 from metrics.periods import format_period, next_period
+from ui import data
+
+
+def kept_values_table(
+    obs: pd.DataFrame, indicator: Indicator, end: pd.Timestamp, lang: Lang, *, briefing: bool
+) -> pd.DataFrame:
+    """`values_table` of the page's rows (`data.indicator_observations` in the mode), made once
+    per data version, month and language and shared by every session (never to be changed): a
+    filter change to another area draws the same table."""
+    return _kept(data.indicator_key(indicator.id), briefing, indicator.id, end, lang, _obs=obs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _kept(
+    data_key: tuple,
+    briefing: bool,
+    indicator_id: str,
+    end: pd.Timestamp,
+    lang: Lang,
+    *,
+    _obs: pd.DataFrame,
+) -> pd.DataFrame:
+    catalog = data.catalog()
+    return values_table(_obs, catalog.indicator(indicator_id), catalog, end, lang)
 
 
 def values_table(
