@@ -45,10 +45,13 @@ from storage import (
 from storage.disclosure import Release, load_releases_with_cells
 from storage.observations import CELL_COLUMNS, OBSERVATION_COLUMNS
 
-Decisions = Callable[[Mapping[str, tuple[int, int]]], tuple[dict[str, HiddenCells], list[str]]]
-"""{indicator id: checksum of its stored cells} -> (the cells to hide per indicator, the
-indicators whose stored cells no longer have that checksum: a commit fell between two reads),
-as `current_decisions`."""
+Decisions = Callable[
+    [Mapping[str, tuple[int, int]], Sequence[str] | None],
+    tuple[dict[str, HiddenCells], list[str]],
+]
+"""({indicator id: checksum of its stored cells}, the areas the caller shows or None for all)
+-> (the cells to hide per indicator, the indicators whose stored cells no longer have that
+checksum: a commit fell between two reads), as `current_decisions`."""
 
 
 class StoredCellsChanged(Exception):
@@ -103,7 +106,10 @@ def current_decision(
 
 
 def current_decisions(
-    db: Database, catalog: Catalog, checksums: Mapping[str, tuple[int, int]]
+    db: Database,
+    catalog: Catalog,
+    checksums: Mapping[str, tuple[int, int]],
+    areas: Sequence[str] | None = None,
 ) -> tuple[dict[str, HiddenCells], list[str]]:
     """`current_decision` for each indicator in `checksums` (id -> checksum of the stored cells
     the caller read): the decisions, and the indicators whose stored cells no longer have the
@@ -111,17 +117,24 @@ def current_decisions(
 
     A release the writer stored on exactly those cells (the usual case: every commit stores one)
     is applied without reading the rows: it needs only the areas they are at, read for every
-    indicator at once with the releases (one read of the file)."""
-    stored = load_releases_with_cells(db, list(checksums))
+    indicator at once with the releases (one read of the file). `areas`: the caller shows only
+    these; a stored release's hidden cells are read for them alone and its decision answers for
+    them alone (``HiddenCells.scope``). A decision taken on the spot covers every area."""
+    stored = load_releases_with_cells(db, list(checksums), areas)
     decisions: dict[str, HiddenCells] = {}
     changed: list[str] = []
     for indicator_id, checksum in checksums.items():
         now = stored[indicator_id]
         if now.checksum != checksum:
             changed.append(indicator_id)
+        elif checksum == (0, 0):  # no stored cell: nothing to hide, nothing to decide
+            decisions[indicator_id] = HiddenCells.none(indicator_id)
         elif _applies(now.release, checksum) and now.release.year_totals:
             decisions[indicator_id] = release_hidden_cells(
-                indicator_id, pd.DataFrame({"area_code": now.areas}), now.release.hidden
+                indicator_id,
+                pd.DataFrame({"area_code": now.areas}),
+                now.release.hidden,
+                now.release.areas,
             )
         else:
             rows, sums = load_observations_with_checksums(
@@ -172,14 +185,14 @@ def read_observations(
         return obs.assign(suppressed=False)
     if decisions is None:
 
-        def decisions(wanted: Mapping[str, tuple[int, int]]):
-            return current_decisions(db, catalog, wanted)
+        def decisions(wanted: Mapping[str, tuple[int, int]], areas: Sequence[str] | None):
+            return current_decisions(db, catalog, wanted, areas)
 
     guarded = [i for i in indicator_ids if protects(catalog.indicator(i))]
     rows, checksums = load_observations_with_checksums(
         db, indicator_ids=list(indicator_ids), area_codes=codes, end=last, checksums_of=guarded
     )
-    decided, changed = decisions({i: checksums[i] for i in guarded})
+    decided, changed = decisions({i: checksums[i] for i in guarded}, codes)
     decided.update(
         (i, HiddenCells.none(i)) for i in indicator_ids if not protects(catalog.indicator(i))
     )
@@ -232,7 +245,7 @@ def read_year_totals(
     checksum = checksums[indicator_id]
     hidden = None
     if decisions is not None:
-        hidden = decisions({indicator_id: checksum})[0].get(indicator_id)
+        hidden = decisions({indicator_id: checksum}, None)[0].get(indicator_id)
     if hidden is None:  # no cached decision, or the cells changed since the read above
         hidden = release_decision(db, catalog, indicator_id, rows, checksum)
     return year_totals(cells, hidden)

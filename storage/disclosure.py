@@ -68,6 +68,9 @@ class Release:
     threshold: int
     hidden: pd.DataFrame
     year_totals: bool = False
+    areas: tuple[str, ...] | None = None
+    """None: `hidden` holds every cell the release hides; else only those at these areas
+    (``load_releases_with_cells(..., areas=...)``: what a page showing them needs)."""
 
 
 def load_release(db: Database, indicator_id: str) -> Release | None:
@@ -87,13 +90,19 @@ class StoredCells:
     checksum: tuple[int, int]
 
 
-def load_releases_with_cells(db: Database, indicator_ids: Sequence[str]) -> dict[str, StoredCells]:
+def load_releases_with_cells(
+    db: Database, indicator_ids: Sequence[str], areas: Sequence[str] | None = None
+) -> dict[str, StoredCells]:
     """Per indicator: its stored release, its areas and its cells' checksum, in one read of the
     file (a briefing page's first visit applies a release to each protected indicator it shows:
-    one attach and three queries instead of three reads per indicator)."""
+    one attach and three queries instead of three reads per indicator).
+
+    areas: only the hidden cells at these areas are read (a page shows one area and the region:
+    at national scale the releases hide millions of cells in all); the releases say so
+    (``Release.areas``). None: every hidden cell."""
     ids = [str(i) for i in indicator_ids]
     with db.reading() as con:
-        releases = _releases(con, ids)
+        releases = _releases(con, ids, areas)
         cells = areas_and_checksums(con, ids)
     return {i: StoredCells(releases.get(i), *cells[i]) for i in ids}
 
@@ -102,8 +111,11 @@ def _release(con: duckdb.DuckDBPyConnection, indicator_id: str) -> Release | Non
     return _releases(con, [indicator_id]).get(indicator_id)
 
 
-def _releases(con: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> dict[str, Release]:
-    """The stored releases of those indicators that have one."""
+def _releases(
+    con: duckdb.DuckDBPyConnection, indicator_ids: list[str], areas: Sequence[str] | None = None
+) -> dict[str, Release]:
+    """The stored releases of those indicators that have one (hidden cells at `areas` only,
+    unless None)."""
     rows = con.execute(
         """SELECT indicator_id, cells, checksum, threshold, year_totals FROM disclosure_releases
            WHERE list_contains(?, indicator_id)""",
@@ -111,10 +123,13 @@ def _releases(con: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> dict[
     ).fetchall()
     if not rows:
         return {}
+    scope = None if areas is None else tuple(sorted({str(a) for a in areas}))
+    where = "" if scope is None else " AND list_contains(?, area_code)"
     hidden = con.execute(
-        """SELECT indicator_id, area_code, period, reason, months FROM disclosure_hidden
-           WHERE list_contains(?, indicator_id) ORDER BY indicator_id, months, area_code, period""",
-        [[str(r[0]) for r in rows]],
+        f"""SELECT indicator_id, area_code, period, reason, months FROM disclosure_hidden
+           WHERE list_contains(?, indicator_id){where}
+           ORDER BY indicator_id, months, area_code, period""",  # noqa: S608 - fixed text, `?` placeholders
+        [[str(r[0]) for r in rows], *([list(scope)] if scope is not None else [])],
     ).df()
     hidden["period"] = pd.to_datetime(hidden["period"])
     owner = hidden.pop("indicator_id").to_numpy()
@@ -131,7 +146,7 @@ def _releases(con: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> dict[
         if not year_totals:
             own = own.drop(columns="months")
         out[str(indicator_id)] = Release(
-            (int(cells), int(checksum)), int(threshold), own, bool(year_totals)
+            (int(cells), int(checksum)), int(threshold), own, bool(year_totals), scope
         )
     return out
 

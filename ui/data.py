@@ -116,22 +116,26 @@ def _decision_store() -> VersionedStore:
 
 
 def _decisions(
-    catalog_key: int, checksums: Mapping[str, tuple[int, int]]
+    catalog_key: int,
+    checksums: Mapping[str, tuple[int, int]],
+    areas: Sequence[str] | None,
 ) -> tuple[dict[str, HiddenCells], list[str]]:
-    """services.readings.current_decisions, kept per indicator and checksum: the decisions not
-    yet made are made together (one read of the file for all of them). An indicator whose
-    stored cells no longer have the checksum gets no decision (its part is None: that checksum
-    is not the cells' any more, so the next read asks under another)."""
+    """services.readings.current_decisions, kept per indicator, areas shown and checksum: the
+    decisions not yet made are made together (one read of the file for all of them). An
+    indicator whose stored cells no longer have the checksum gets no decision (its part is None:
+    that checksum is not the cells' any more, so the next read asks under another)."""
+    scope = None if areas is None else tuple(sorted(set(areas)))
+    keys = {(i, scope): checksum for i, checksum in checksums.items()}
 
-    def make(stale: Sequence[str]) -> dict[str, HiddenCells | None]:
+    def make(stale: Sequence[tuple[str, tuple[str, ...] | None]]) -> dict:
         made, _changed = protected_reads.current_decisions(
-            database(), catalog(), {i: checksums[i] for i in stale}
+            database(), catalog(), {i: checksums[i] for i, _ in stale}, scope
         )
-        return {i: made.get(i) for i in stale}
+        return {(i, scope): made.get(i) for i, _ in stale}
 
-    parts, _ = _decision_store().parts(("decisions", catalog_key), checksums, make)
-    decided = {i: hidden for i, hidden in parts.items() if hidden is not None}
-    return decided, [i for i, hidden in parts.items() if hidden is None]
+    parts, _ = _decision_store().parts(("decisions", catalog_key), keys, make)
+    decided = {i: hidden for (i, _), hidden in parts.items() if hidden is not None}
+    return decided, [i for (i, _), hidden in parts.items() if hidden is None]
 
 
 def _read(
@@ -151,7 +155,7 @@ def _read(
         area_codes=area_codes,
         end=end,
         columns=columns,
-        decisions=lambda checksums: _decisions(key, checksums),
+        decisions=lambda checksums, areas: _decisions(key, checksums, areas),
     )
 
 
@@ -218,7 +222,7 @@ def _area_year_totals(key: tuple, briefing: bool, indicator_id: str) -> pd.DataF
         catalog(),
         protected=briefing,
         indicator_id=indicator_id,
-        decisions=lambda checksums: _decisions(ckey, checksums),
+        decisions=lambda checksums, areas: _decisions(ckey, checksums, areas),
     )
 
 
