@@ -322,21 +322,23 @@ def _area_values(
     codes = catalog.valid_areas(indicator.id)
     if region_only:
         codes = [code for code in codes if catalog.area(code).level == "region"]
-    base = indicator.population_base
-    figures = [population.figure(code, year, base) for code in codes]
+    found = population.figures(codes, year, indicator.population_base)
     if indicator.kind in RATE_KINDS:  # no rate without a population: left out, not shown as ".."
-        codes = [code for code, figure in zip(codes, figures, strict=True) if figure is not None]
-        figures = [figure for figure in figures if figure is not None]
+        found = found[found["inhabitants"].notna()]
+        codes = found.index.tolist()
+    figures = [
+        None if pd.isna(inhabitants) else (int(inhabitants), int(year), bool(estimate))
+        for year, inhabitants, estimate in zip(
+            found["year"], found["inhabitants"], found["estimate"], strict=True
+        )
+    ]
     by_area = totals.set_index(totals["area_code"].astype(str))
     raw = by_area["value"].astype("float64").to_dict()
     parts = by_area["denominator"].astype("float64").to_dict()
     hidden = by_area["suppressed"].astype(bool).to_dict()
     total = np.array([raw.get(code, np.nan) for code in codes], dtype="float64")
     known = ~np.isnan(total)
-    inhabitants = np.array(
-        [np.nan if figure is None else float(figure.inhabitants) for figure in figures],
-        dtype="float64",
-    )
+    inhabitants = found["inhabitants"].to_numpy(dtype="float64", na_value=np.nan)
     nothing = np.full(len(codes), np.nan)
     numerator = denominator = nothing
     if indicator.kind in ("count", "stock"):
@@ -364,9 +366,9 @@ def _area_values(
                 bool(hidden.get(code, False)) and bool(missing)
                 for code, missing in zip(codes, np.isnan(value), strict=True)
             ],
-            "population": [None if f is None else f.inhabitants for f in figures],
-            "population_year": [None if f is None else f.year for f in figures],
-            "population_estimate": [None if f is None else f.estimate for f in figures],
+            "population": [None if f is None else f[0] for f in figures],
+            "population_year": [None if f is None else f[1] for f in figures],
+            "population_estimate": [None if f is None else f[2] for f in figures],
             "numerator": numerator,
             "denominator": denominator,
         },

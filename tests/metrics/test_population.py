@@ -65,3 +65,33 @@ def test_a_frame_is_checked_before_it_is_stored():
         check_population_frame(frame([*ROWS, ROWS[0]]), {"0127"})
     with pytest.raises(PopulationError, match="saknar kolumnerna"):
         check_population_frame(frame().drop(columns="source"), {"0127"})
+
+
+def test_figures_of_many_areas_are_each_areas_figure():
+    """`figures` (a comparison's one lookup for every area) gives what `figure` gives each area,
+    None as NaN: own year, latest earlier, none before the first, another base ignored, an
+    area without figures, and a repeated area code."""
+    from demo.population import demo_population
+    from metrics.catalog import load_catalog
+
+    demo = demo_population(load_catalog(), 2025)
+    rows = pd.concat([frame(), demo[demo["area_code"] != "0127"]], ignore_index=True)
+    population = Population(rows)
+    codes = [*sorted(set(rows["area_code"])), "0128", "0127", "nowhere"]
+    for base in ("all", "women_18plus", "children_0_17"):
+        for year in (2016, 2017, 2020, 2023, 2024, 2025, 2030):
+            got = population.figures(codes, year, base)
+            assert got.index.tolist() == codes
+            for code, (found_year, inhabitants, estimate, source) in got.iterrows():
+                one = population.figure(code, year, base)
+                if one is None:
+                    assert pd.isna(inhabitants) and pd.isna(found_year)
+                else:
+                    assert (int(found_year), int(inhabitants), bool(estimate), source) == (
+                        one.year,
+                        one.inhabitants,
+                        one.estimate,
+                        one.source,
+                    )
+    with pytest.raises(PopulationError):
+        population.figures(codes, 2025, "men")
