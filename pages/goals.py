@@ -46,12 +46,14 @@ data.readings(
     [i.id for i in catalog.indicators_for_goal(goal.id)],
     rows=obs,
 )
+# Each chart is handed its indicator's rows only (each would otherwise look for them in all).
+rows_of = {str(i): rows for i, rows in obs.groupby("indicator_id", sort=False)}
 for indicator in catalog.indicators_for_goal(goal.id):
     st.subheader(indicator.label(lang))
     draw_indicator(
         indicator,
         catalog,
-        obs,
+        rows_of.get(indicator.id, obs.iloc[0:0]),
         f,
         demo=data.is_demo(),
         through=through,
