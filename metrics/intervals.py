@@ -257,7 +257,8 @@ def chi2_quantiles(pairs: Sequence[tuple[float, float]]) -> list[float]:
     Those not yet known are searched side by side, every pair's bisection stepped and stopped as
     alone (bit for bit the same answers): one by one, the twenty a level needs were most of a
     process's first indicator page."""
-    todo = sorted({pair for pair in pairs if pair not in _QUANTILES})
+    known = {pair: _QUANTILES.get(pair) for pair in set(pairs)}  # read once: sessions share it
+    todo = sorted(pair for pair, value in known.items() if value is None)
     if todo:
         if not all(0 < probability < 1 for probability, _ in todo):
             raise ValueError("probability must lie in (0, 1)")
@@ -275,10 +276,12 @@ def chi2_quantiles(pairs: Sequence[tuple[float, float]]) -> list[float]:
             searching = searching[width >= 1e-12 * np.maximum(1.0, high[searching])]
             if not searching.size:
                 break
+        found = dict(zip(todo, ((low + high) / 2).tolist(), strict=True))
+        known.update(found)
         if len(_QUANTILES) > _QUANTILES_KEPT:
             _QUANTILES.clear()
-        _QUANTILES.update(zip(todo, ((low + high) / 2).tolist(), strict=True))
-    return [_QUANTILES[pair] for pair in pairs]
+        _QUANTILES.update(found)
+    return [known[pair] for pair in pairs]
 
 
 _lgamma = np.vectorize(math.lgamma, otypes=[float])

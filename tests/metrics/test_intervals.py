@@ -11,6 +11,7 @@ from scipy.stats import chi2, norm
 
 from metrics.intervals import (
     _QUANTILES,
+    _QUANTILES_KEPT,
     chi2_quantile,
     chi2_quantiles,
     proportion_ci,
@@ -110,6 +111,19 @@ def test_chi2_quantiles_searched_together_are_those_searched_alone():
     _QUANTILES.clear()
     assert chi2_quantiles(pairs[::-1][:9]) == alone[::-1][:9]
     assert chi2_quantiles(pairs) == alone  # the rest searched, the nine remembered
+
+
+def test_a_full_memory_of_quantiles_is_emptied_without_losing_an_answer():
+    """Past `_QUANTILES_KEPT` pairs the memory is emptied while a new pair is stored: a pair
+    known before is still answered (it was looked up again afterwards: a KeyError)."""
+    _QUANTILES.clear()
+    known, new = chi2_quantile(0.025, 4.0), chi2_quantile(0.975, 6.0)
+    _QUANTILES.clear()
+    chi2_quantile(0.025, 4.0)
+    _QUANTILES.update({(0.5, 1_000.0 + i): 0.0 for i in range(_QUANTILES_KEPT + 1)})
+    assert chi2_quantiles([(0.025, 4.0), (0.975, 6.0)]) == [known, new]
+    assert len(_QUANTILES) == 1  # emptied, then the new pair kept
+    _QUANTILES.clear()
 
 
 def test_z_values():
