@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -56,22 +57,32 @@ class HiddenCells:
     def locate(self, area_codes: pd.Series, periods: pd.Series) -> np.ndarray:
         """Position in ``keys`` of each cell, or -1 where it is shown. ValueError for a cell of
         an area the decision never saw (a cut of other data than was protected)."""
+        codes, distinct = pd.factorize(pd.Series(area_codes).astype(str), sort=False)
+        return self._locate(codes, np.asarray(distinct, dtype=object), _months(periods))
+
+    def _locate(self, codes: np.ndarray, distinct: np.ndarray, months: np.ndarray) -> np.ndarray:
+        """``locate`` of cells given as codes into `distinct` area codes and month numbers."""
         if self.areas is None:
-            return np.full(len(area_codes), -1)
+            return np.full(len(codes), -1)
         if self.scope is not None:
-            outside = set(pd.unique(area_codes.astype(str))) - self.scope
+            outside = {str(a) for a in distinct[np.unique(codes)]} - self.scope
             if outside:
                 raise ValueError(
                     f"{self.indicator_id}: cells of areas this decision was not read for "
                     f"({sorted(outside)[:3]})"
                 )
-        position = pd.Index(self.areas).get_indexer(area_codes.astype(str))
+        numbers = self._area_numbers
+        position = np.asarray([numbers.get(str(a), -1) for a in distinct], dtype="int64")[codes]
         if (position < 0).any():
             raise ValueError(f"{self.indicator_id}: cells of areas disclosure control never saw")
-        keys = _cell_keys(position, periods)
+        keys = _cell_keys(position, months)
         at = np.minimum(np.searchsorted(self.keys, keys), max(len(self.keys) - 1, 0))
         hit = (self.keys[at] == keys) if len(self.keys) else np.zeros(len(keys), dtype=bool)
         return np.where(hit, at, -1)
+
+    @functools.cached_property
+    def _area_numbers(self) -> dict[str, int]:
+        return {area: n for n, area in enumerate(self.areas or ())}
 
 
 def hidden_cells(protected: pd.DataFrame, indicator_id: str) -> HiddenCells:
@@ -125,9 +136,10 @@ def release_hidden_cells(
                 strict=True,
             )
         )
-    shown_areas = {str(code) for code in pd.unique(cells["area_code"])}
+    shown_areas = set(map(str, cells["area_code"].tolist()))
     areas = tuple(sorted(shown_areas | set(distinct[np.unique(codes[monthly])].tolist())))
-    position = pd.Index(areas).get_indexer(distinct) if len(distinct) else np.zeros(0, "int64")
+    numbers = {area: n for n, area in enumerate(areas)}
+    position = np.asarray([numbers.get(area, -1) for area in distinct], dtype="int64")
     keys = _cell_keys(position[codes[monthly]], months[monthly])
     order = np.argsort(keys, kind="stable")
     primary = (hidden["reason"] == "primary").to_numpy(dtype=bool)[monthly][order]
@@ -144,14 +156,17 @@ def hide_cells(cut: pd.DataFrame, decisions: Mapping[str, HiddenCells]) -> pd.Da
     if "period_end" in cut.columns:
         raise ValueError("hide_cells: monthly rows only (no period_end)")
     reasons = np.full(len(cut), None, dtype=object)
-    positions = pd.Series(np.arange(len(cut))).groupby(
-        cut["indicator_id"].astype(str).to_numpy(), sort=False
-    )
-    for indicator_id, rows in positions:
+    # Area codes and months once for the whole cut, then each indicator's rows by position.
+    indicators, names = pd.factorize(cut["indicator_id"].astype(str), sort=False)
+    codes, distinct = pd.factorize(cut["area_code"].astype(str), sort=False)
+    distinct = np.asarray(distinct, dtype=object)
+    months = _months(cut["period"]) if len(cut) else np.zeros(0, dtype="int64")
+    order = np.argsort(indicators, kind="stable")
+    bounds = np.searchsorted(indicators[order], np.arange(len(names) + 1))
+    for n, indicator_id in enumerate(names):
+        rows = order[bounds[n] : bounds[n + 1]]
         decision = decisions[str(indicator_id)]
-        rows = rows.to_numpy()
-        part = cut.iloc[rows]
-        at = decision.locate(part["area_code"], part["period"])
+        at = decision._locate(codes[rows], distinct, months[rows])
         reasons[rows[at >= 0]] = decision.reasons(at[at >= 0])
     return _blank(cut.copy(), reasons)
 
