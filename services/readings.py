@@ -183,6 +183,36 @@ def read_observations(
             if not known.all():
                 obs = obs[known].reset_index(drop=True)
         return obs.assign(suppressed=False)
+    return _protected_read(db, catalog, indicator_ids, codes, end, decisions)[1]
+
+
+def read_stored_and_protected(
+    db: Database,
+    catalog: Catalog,
+    *,
+    indicator_ids: Sequence[str],
+    area_codes: Sequence[str] | None = None,
+    end: pd.Timestamp | None = None,
+    decisions: Decisions | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the stored rows, the same rows protected) from one read of the file: what
+    `read_observations` gives unprotected (every column) and protected, for a briefing view that
+    takes its readings on the stored values and draws the protected ones."""
+    codes = None if area_codes is None else list(area_codes)
+    stored, protected_rows = _protected_read(db, catalog, indicator_ids, codes, end, decisions)
+    return stored.assign(suppressed=False), protected_rows
+
+
+def _protected_read(
+    db: Database,
+    catalog: Catalog,
+    indicator_ids: Sequence[str],
+    codes: list[str] | None,
+    end: pd.Timestamp | None,
+    decisions: Decisions | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stored rows and the protected rows of `read_observations(protected=True)`."""
+    last = None if end is None else end.date()
     if decisions is None:
 
         def decisions(wanted: Mapping[str, tuple[int, int]], areas: Sequence[str] | None):
@@ -215,7 +245,7 @@ def read_observations(
         protected_rows = pd.concat([protected_rows, fresh_rows]).sort_values(
             ["indicator_id", "area_code", "period"], ignore_index=True
         )
-    return protected_rows
+    return rows, protected_rows
 
 
 def read_year_totals(

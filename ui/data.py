@@ -335,11 +335,22 @@ def _make_parts(
     indicators = [cat.indicator(i) for i in stale]
     codes = tuple(dict.fromkeys([area, REGION]))
     ids = tuple(stale)
-    if rows is not None and not briefing:
+    shown = None
+    if briefing:  # one read: the stored rows for the readings, the same protected for the cards
+        key = hash(catalog())
+        stored, shown = protected_reads.read_stored_and_protected(
+            database(),
+            cat,
+            indicator_ids=ids,
+            area_codes=codes,
+            end=period,
+            decisions=lambda checksums, areas: _decisions(key, checksums, areas),
+        )
+        obs = stored[[*READING_COLUMNS, "suppressed"]]
+    elif rows is not None:
         obs = _rows_to(rows, ids, period)
     else:
         obs = _read(False, ids, codes, period, columns=READING_COLUMNS)
-    shown = _read(True, ids, codes, period) if briefing else None
     # Limits start again at the catalog's series breaks and the process changes in force.
     readings, series = read_overview(
         obs, cat, area, period, indicators, shown=shown, process_changes=rebases()
@@ -353,7 +364,7 @@ def _rows_to(rows: pd.DataFrame, ids: Sequence[str], period: pd.Timestamp | None
     keep = rows["indicator_id"].isin(ids)
     if period is not None:
         keep &= rows["period"] <= period
-    return rows.loc[keep, list(READING_COLUMNS)].reset_index(drop=True)
+    return rows.loc[keep, [*READING_COLUMNS, "suppressed"]].reset_index(drop=True)
 
 
 def _overview_parts(

@@ -75,3 +75,30 @@ def test_a_decision_read_for_some_areas_fails_closed_elsewhere():
     ]
     with pytest.raises(ValueError):
         decision.locate(pd.Series(["0180"]), pd.Series([pd.Timestamp("2025-01-01")]))
+
+
+def test_one_read_gives_the_stored_and_the_protected_rows(demo):
+    """Briefing mode's readings are taken on the stored values and its cards drawn from the
+    protected ones: both come from one read, equal to the two reads they replace."""
+    from services.readings import read_stored_and_protected
+
+    db, catalog = demo
+    ids = [i.id for i in catalog.indicators]
+    end = pd.Timestamp("2026-06-01")
+    for areas in AREAS:
+        stored, protected = read_stored_and_protected(
+            db, catalog, indicator_ids=ids, area_codes=areas, end=end
+        )
+        pd.testing.assert_frame_equal(
+            stored,
+            read_observations(
+                db, catalog, protected=False, indicator_ids=ids, area_codes=areas, end=end
+            ),
+        )
+        pd.testing.assert_frame_equal(
+            protected,
+            read_observations(
+                db, catalog, protected=True, indicator_ids=ids, area_codes=areas, end=end
+            ),
+        )
+        assert protected["suppressed"].any() and not stored["suppressed"].any()
