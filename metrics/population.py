@@ -65,6 +65,7 @@ class Population:
         self.frame = (
             pd.DataFrame(columns=list(COLUMNS)) if frame is None else frame[list(COLUMNS)].copy()
         )
+        self._latest: dict[tuple[int, str], pd.DataFrame] = {}  # `figures`' per year and base
 
     @property
     def empty(self) -> bool:
@@ -111,15 +112,20 @@ class Population:
             raise PopulationError(
                 "population_unknown_base", base=repr(base), allowed=", ".join(BASES)
             )
-        sex, age_band = BASE_GROUPS[base]
-        frame = self.frame
-        rows = frame[(frame["sex"] == sex) & (frame["age_band"] == age_band)]
-        rows = rows[rows["year"].astype("int64") <= year]
-        # The latest year at or before `year` per area (a later row of the same year wins, as
-        # in `figure`'s index).
-        latest = rows.sort_values("year", kind="stable").drop_duplicates("area_code", keep="last")
-        columns = ["year", "inhabitants", "estimate", "source"]
-        return latest.set_index("area_code")[columns].reindex(list(area_codes))
+        latest = self._latest.get((int(year), base))
+        if latest is None:
+            sex, age_band = BASE_GROUPS[base]
+            frame = self.frame
+            rows = frame[(frame["sex"] == sex) & (frame["age_band"] == age_band)]
+            rows = rows[rows["year"].astype("int64") <= year]
+            # The latest year at or before `year` per area (a later row of the same year wins,
+            # as in `figure`'s index); kept per year and base (the pages ask a few).
+            latest = rows.sort_values("year", kind="stable").drop_duplicates(
+                "area_code", keep="last"
+            )
+            latest = latest.set_index("area_code")[["year", "inhabitants", "estimate", "source"]]
+            self._latest[(int(year), base)] = latest
+        return latest.reindex(list(area_codes))
 
     def inhabitants(self, area_code: str, year: int, base: str = "all") -> int | None:
         """Just the number of `figure`, or None."""
