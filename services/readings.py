@@ -194,12 +194,16 @@ def read_stored_and_protected(
     area_codes: Sequence[str] | None = None,
     end: pd.Timestamp | None = None,
     decisions: Decisions | None = None,
+    columns: Sequence[str] = OBSERVATION_COLUMNS,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the stored rows, the same rows protected) from one read of the file: what
-    `read_observations` gives unprotected (every column) and protected, for a briefing view that
-    takes its readings on the stored values and draws the protected ones."""
+    `read_observations` gives unprotected and protected, for a briefing view that takes its
+    readings on the stored values and draws the protected ones. `columns`: the columns of both
+    (what the view needs; every one by default)."""
     codes = None if area_codes is None else list(area_codes)
-    stored, protected_rows = _protected_read(db, catalog, indicator_ids, codes, end, decisions)
+    stored, protected_rows = _protected_read(
+        db, catalog, indicator_ids, codes, end, decisions, columns
+    )
     return stored.assign(suppressed=False), protected_rows
 
 
@@ -210,8 +214,10 @@ def _protected_read(
     codes: list[str] | None,
     end: pd.Timestamp | None,
     decisions: Decisions | None,
+    columns: Sequence[str] = OBSERVATION_COLUMNS,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The stored rows and the protected rows of `read_observations(protected=True)`."""
+    """The stored rows and the protected rows of `read_observations(protected=True)` (of
+    `columns` only)."""
     last = None if end is None else end.date()
     if decisions is None:
 
@@ -220,7 +226,12 @@ def _protected_read(
 
     guarded = [i for i in indicator_ids if protects(catalog.indicator(i))]
     rows, checksums = load_observations_with_checksums(
-        db, indicator_ids=list(indicator_ids), area_codes=codes, end=last, checksums_of=guarded
+        db,
+        indicator_ids=list(indicator_ids),
+        area_codes=codes,
+        end=last,
+        checksums_of=guarded,
+        columns=columns,
     )
     decided, changed = decisions({i: checksums[i] for i in guarded}, codes)
     decided.update(
@@ -242,6 +253,7 @@ def _protected_read(
             fresh_rows = fresh_rows[fresh_rows["area_code"].isin(codes)]
         if end is not None:
             fresh_rows = fresh_rows[fresh_rows["period"] <= end]
+        fresh_rows = fresh_rows[list(protected_rows.columns)]
         protected_rows = pd.concat([protected_rows, fresh_rows]).sort_values(
             ["indicator_id", "area_code", "period"], ignore_index=True
         )

@@ -127,10 +127,12 @@ def load_observations_with_checksums(
     end: date | None = None,
     cells_only: bool = False,
     checksums_of: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, tuple[int, int]]]:
     """`load_observations` with, from the same read, a checksum of each indicator's stored cells.
 
     cells_only: return only CELL_COLUMNS (what disclosure control reads; about half the time).
+    columns: else only these of OBSERVATION_COLUMNS (None: every one).
     checksums_of: the indicators to give a checksum for (None: every one read), e.g. only those
     disclosure control protects (hashing the others' cells would be wasted).
 
@@ -144,9 +146,8 @@ def load_observations_with_checksums(
     """
     ids = [str(i) for i in indicator_ids]
     with db.reading() as con:
-        frame = _select(
-            con, ids, area_codes, start, end, CELL_COLUMNS if cells_only else OBSERVATION_COLUMNS
-        )
+        wanted = CELL_COLUMNS if cells_only else (columns or OBSERVATION_COLUMNS)
+        frame = _select(con, ids, area_codes, start, end, wanted)
         sums = cell_checksums(con, ids if checksums_of is None else checksums_of)
     return frame, sums
 

@@ -345,8 +345,9 @@ def _make_parts(
             area_codes=codes,
             end=period,
             decisions=lambda checksums, areas: _decisions(key, checksums, areas),
+            columns=READING_COLUMNS,
         )
-        obs = stored[[*READING_COLUMNS, "suppressed"]]
+        obs = stored
     elif rows is not None:
         obs = _rows_to(rows, ids, period)
     else:
