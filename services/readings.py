@@ -164,7 +164,8 @@ def read_observations(
     bound query, with a `suppressed` column; `protected` (briefing or public mode) applies
     disclosure control as to the whole indicator: hidden cells have no value or denominator.
 
-    `columns`: what to read unprotected (a protected read reads every column). `decisions`: how
+    `columns`: what to read (a hidden cell's value, denominator and note are blanked where
+    read; `suppressed` and, protected, `suppression_reason` are added). `decisions`: how
     to get the indicators' release decisions (default `current_decisions`; ui/data passes
     cached ones). The mode is the caller's to decide (`services.access.protected_view`); a person's read
     is `observations`.
@@ -183,7 +184,7 @@ def read_observations(
             if not known.all():
                 obs = obs[known].reset_index(drop=True)
         return obs.assign(suppressed=False)
-    return _protected_read(db, catalog, indicator_ids, codes, end, decisions)[1]
+    return _protected_read(db, catalog, indicator_ids, codes, end, decisions, columns)[1]
 
 
 def read_stored_and_protected(

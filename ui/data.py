@@ -165,8 +165,9 @@ def _observations(
     briefing: bool,
     indicator_ids: tuple[str, ...],
     area_codes: tuple[str, ...] | None,
+    columns: tuple[str, ...] = tuple(OBSERVATION_COLUMNS),
 ) -> pd.DataFrame:
-    return _read(briefing, indicator_ids, area_codes, None)
+    return _read(briefing, indicator_ids, area_codes, None, columns=columns)
 
 
 def indicator_observations(briefing: bool, indicator_id: str) -> pd.DataFrame:
@@ -178,17 +179,22 @@ def goal_observations(briefing: bool, goal_id: str, area: str) -> pd.DataFrame:
     """Every month of a goal's indicators at the area and the region (where an indicator is not
     reported for the area, the page shows the region), protected in briefing mode."""
     ids = [i.id for i in catalog().indicators_for_goal(goal_id)]
-    return area_observations(briefing, ids, [area, REGION])
+    # The charts and readings need no notes or upload ids (the goal page offers no download).
+    return area_observations(briefing, ids, [area, REGION], columns=READING_COLUMNS)
 
 
 def area_observations(
-    briefing: bool, indicator_ids: Sequence[str], area_codes: Sequence[str]
+    briefing: bool,
+    indicator_ids: Sequence[str],
+    area_codes: Sequence[str],
+    columns: Sequence[str] = OBSERVATION_COLUMNS,
 ) -> pd.DataFrame:
     """Every month of the indicators at the areas (e.g. the briefing pack's indicators at its
-    area and the region), protected in briefing mode as the whole indicators would be."""
+    area and the region), protected in briefing mode as the whole indicators would be;
+    `columns` of the observations (every one by default), with `suppressed`."""
     codes = tuple(dict.fromkeys(area_codes))
     ids = tuple(indicator_ids)
-    return _observations(_key(briefing, ids, codes), briefing, ids, codes)
+    return _observations(_key(briefing, ids, codes), briefing, ids, codes, tuple(columns))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
