@@ -12,8 +12,11 @@ from ui.database_gate import require_database
 from ui.entry import entered
 from ui.layout import apply_page_layout, localise_streamlit
 from ui.navigation import draw_navigation, route
+from ui.process import tune_once
 from ui.session import draw_account, gate
 from ui.sidebar import draw_sidebar
+
+tune_once()  # the process's own settings (garbage collection), once per server process
 
 # Absolute, so that a page file run on its own (ui/entry.py) still finds its siblings.
 PAGES = Path(__file__).resolve().parent / "pages"
