@@ -32,10 +32,16 @@ state.bound_select(
 f = state.filters()
 indicator = catalog.indicator(f.indicator)
 draw_marking(lang)
-obs = data.indicator_observations(f.briefing, indicator.id)
+# What the charts, the comparison and the table draw (the notes only for the CSV, read on a click).
+obs = data.indicator_observations(f.briefing, indicator.id, columns=data.READING_COLUMNS)
 through = data.data_through()
 end = f.end or through
 demo = data.is_demo()
+
+
+def _up_to(rows: pd.DataFrame, indicator_id: str, last: pd.Timestamp) -> pd.DataFrame:
+    return rows[(rows["indicator_id"] == indicator_id) & (rows["period"] <= last)]
+
 
 st.header(indicator.label(lang))
 reading = draw_indicator(
@@ -55,8 +61,8 @@ st.dataframe(kept_values_table(obs, indicator, end, lang, briefing=f.briefing), 
 
 st.download_button(
     t("download_csv", lang),
-    lambda: values_csv(  # made only when clicked
-        obs[(obs["indicator_id"] == indicator.id) & (obs["period"] <= end)],
+    lambda: values_csv(  # made only when clicked, from every column (notes included)
+        _up_to(data.indicator_observations(f.briefing, indicator.id), indicator.id, end),
         indicator,
         briefing=f.briefing,
     ),

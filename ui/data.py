@@ -170,9 +170,13 @@ def _observations(
     return _read(briefing, indicator_ids, area_codes, None, columns=columns)
 
 
-def indicator_observations(briefing: bool, indicator_id: str) -> pd.DataFrame:
-    """Every area and month of one indicator (the indicator page), protected in briefing mode."""
-    return _observations(_key(briefing, [indicator_id], None), briefing, (indicator_id,), None)
+def indicator_observations(
+    briefing: bool, indicator_id: str, columns: Sequence[str] = OBSERVATION_COLUMNS
+) -> pd.DataFrame:
+    """Every area and month of one indicator (the indicator page), protected in briefing mode;
+    `columns` of the observations (every one by default), with `suppressed`."""
+    key = _key(briefing, [indicator_id], None)
+    return _observations(key, briefing, (indicator_id,), None, tuple(columns))
 
 
 def goal_observations(briefing: bool, goal_id: str, area: str) -> pd.DataFrame:
