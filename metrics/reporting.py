@@ -127,6 +127,35 @@ def reporting_status(catalog: Catalog, latest: pd.DataFrame, today: date) -> pd.
     return frame
 
 
+def missing_latest(catalog: Catalog, latest: pd.DataFrame, today: date) -> tuple[str, ...]:
+    """``indicators_missing_latest(reporting_status(catalog, latest, today))`` without the
+    status of every pair: an indicator stops at its first area lacking the latest due period
+    (the overview's count; at national scale the full status is ~30 000 pairs, most of an
+    overview's first visit after an upload)."""
+    delivered: dict[str, dict[str, pd.Timestamp]] = {}
+    for i, a, p in zip(
+        latest["indicator_id"].tolist(),
+        latest["area_code"].tolist(),
+        latest["latest"].tolist(),
+        strict=True,
+    ):
+        if not pd.isna(p):
+            delivered.setdefault(str(i), {})[str(a)] = pd.Timestamp(p)
+    missing = []
+    for indicator in catalog.indicators:
+        delay = indicator.delivery_delay_days
+        if delay is None:
+            continue  # not followed: never missing
+        due = latest_due_period(today, delay, indicator.frequency)
+        got = delivered.get(indicator.id, {})
+        for area in catalog.valid_areas(indicator.id):
+            month = got.get(area)
+            if month is None or _months_between(month, due) > 0:
+                missing.append(indicator.id)
+                break
+    return tuple(missing)
+
+
 def indicators_missing_latest(status: pd.DataFrame) -> tuple[str, ...]:
     """Ids of the indicators (in the frame's order) where some area lacks the latest due period."""
     missing = status.loc[status["overdue"], "indicator_id"]

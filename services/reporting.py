@@ -8,7 +8,7 @@ import pandas as pd
 
 from auth import User, require
 from metrics.catalog import Catalog
-from metrics.reporting import indicators_missing_latest
+from metrics.reporting import missing_latest
 from metrics.reporting import reporting_status as compute_status
 from services.access import VIEWER, require_analyst
 from storage import Database, latest_delivered_periods
@@ -28,5 +28,4 @@ def count_missing_latest(db: Database, catalog: Catalog, user: User, *, today: d
     """How many indicators lack their latest due period at some area they are reported at.
     Raises auth.AccessDenied below viewer (the public sees no supplier's status)."""
     require(user, COUNT_ROLE)
-    status = compute_status(catalog, latest_delivered_periods(db), today)
-    return len(indicators_missing_latest(status))
+    return len(missing_latest(catalog, latest_delivered_periods(db), today))

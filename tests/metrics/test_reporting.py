@@ -7,6 +7,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from metrics.reporting import (
     expected_by,
@@ -116,3 +118,47 @@ def test_a_yearly_indicator_is_due_by_its_year_and_overdue_in_months():
     assert latest_due_period(date(2026, 4, 30), 120, "yearly") == pd.Timestamp("2024-01-01")
     assert latest_due_period(date(2026, 5, 1), 120, "yearly") == pd.Timestamp("2025-01-01")
     assert latest_due_period(date(2026, 2, 1), 31, "quarterly") == pd.Timestamp("2025-10-01")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.data(),
+    st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 6, 30)),
+)
+def test_missing_latest_is_what_the_full_status_says(data, today):
+    """The overview's count (issue 15: without the status of every indicator and area) names
+    the same indicators as the full status, whatever was delivered and whatever the day."""
+    from metrics.catalog import load_catalog
+    from metrics.reporting import indicators_missing_latest, missing_latest, reporting_status
+
+    catalog = load_catalog()
+    pairs = [(i.id, a) for i in catalog.indicators for a in catalog.valid_areas(i.id)]
+    chosen = data.draw(st.lists(st.sampled_from(pairs), unique=True, max_size=120))
+    months = data.draw(
+        st.lists(
+            st.one_of(st.none(), st.dates(min_value=date(2023, 1, 1), max_value=date(2027, 6, 1))),
+            min_size=len(chosen),
+            max_size=len(chosen),
+        )
+    )
+    latest = pd.DataFrame(
+        {
+            "indicator_id": [i for i, _ in chosen],
+            "area_code": [a for _, a in chosen],
+            "latest": pd.to_datetime([None if m is None else m.replace(day=1) for m in months]),
+        }
+    )
+    assert missing_latest(catalog, latest, today) == indicators_missing_latest(
+        reporting_status(catalog, latest, today)
+    )
+    # Every pair delivered in one month (nothing missing at all when it is recent enough).
+    every = pd.DataFrame(
+        {
+            "indicator_id": [i for i, _ in pairs],
+            "area_code": [a for _, a in pairs],
+            "latest": pd.Timestamp(today.replace(day=1)),
+        }
+    )
+    assert missing_latest(catalog, every, today) == indicators_missing_latest(
+        reporting_status(catalog, every, today)
+    )
