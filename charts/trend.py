@@ -247,20 +247,24 @@ def _value_trace(
     symbols = np.where(points.preliminary, "circle-open", "circle")
     sizes = np.where(special, 0, 7)
     hover = []
+    # The words once per chart, not once per month.
+    preliminary, common, mean_word = (ctx.text(k) for k in ("preliminary", "common_cause", "mean"))
+    icon_words = {key: ctx.text(word) for key, word in _ICON_TEXT_KEY.items()}
+    has_mean = np.isfinite(points.mean)
     for i, label in enumerate(period_labels(points.x, ctx.frequency, lang)):
         lines = [f"<b>{label}</b>"]
         value = _hover_value(points.value[i], lang, percent=percent, unit=unit)
         if points.preliminary[i]:
-            value += f" ({ctx.text('preliminary')})"
+            value += f" ({preliminary})"
         lines.append(value)
         icon = points.icon[i]
         if icon is not None:
-            lines.append(ctx.text(_ICON_TEXT_KEY[icon.id]))
-        elif np.isfinite(points.mean[i]):
-            lines.append(ctx.text("common_cause"))
-        if np.isfinite(points.mean[i]):
+            lines.append(icon_words[icon.id])
+        elif has_mean[i]:
+            lines.append(common)
+        if has_mean[i]:
             mean = _hover_value(points.mean[i], lang, percent=percent, unit="")
-            lines.append(f"{ctx.text('mean')}: {mean}")
+            lines.append(f"{mean_word}: {mean}")
         hover.append("<br>".join(lines))
     return theme.trace(
         "scatter",
