@@ -120,17 +120,25 @@ def values_table_cells(page: Page) -> list[list[str]]:
     """The indicator page's table of values (the last dataframe), row by row, from the grid's
     accessible table: area name first, then one cell per month. The grid draws only the rows
     and months in view (the first municipalities, the first nine months at 1400 px)."""
-    grid = main(page).get_by_test_id("stDataFrame").last
-    return grid.evaluate(
-        "g => [...g.querySelectorAll('tbody tr')].map(r => [...r.querySelectorAll('td')]"
-        ".map(td => td.innerText.trim()))"
+    found = page.wait_for_function(  # a grid between two draws has no rows yet: wait for them
+        """() => {
+          const grid = [...document.querySelectorAll(
+            '[data-testid="stMain"] [data-testid="stDataFrame"]')].pop();
+          if (!grid) return false;
+          const rows = [...grid.querySelectorAll('tbody tr')]
+            .map(r => [...r.querySelectorAll('td')].map(td => td.innerText.trim()));
+          return rows.length ? rows : false;
+        }""",
+        timeout=WAIT,
     )
+    return found.json_value()
 
 
 def wait_for_row(page: Page, area: str, *, suppressed: bool) -> list[str]:
-    """Wait until the table of values shows `area`'s row with (or without) a ".." cell; the grid
-    redraws a moment after the script run that changed its data."""
-    page.wait_for_function(
+    """Wait until the table of values shows `area`'s row with (or without) a ".." cell, and give
+    that row as it was seen: the grid redraws a moment after the script run that changed its
+    data, so a second look could find the page between two draws."""
+    found = page.wait_for_function(
         """([area, suppressed]) => {
           const grid = [...document.querySelectorAll(
             '[data-testid="stMain"] [data-testid="stDataFrame"]')].pop();
@@ -138,12 +146,12 @@ def wait_for_row(page: Page, area: str, *, suppressed: bool) -> list[str]:
           const row = [...grid.querySelectorAll('tbody tr')]
             .map(r => [...r.querySelectorAll('td')].map(td => td.innerText.trim()))
             .find(cells => cells[0] === area);
-          return !!row && row.includes('..') === suppressed;
+          return !!row && row.includes('..') === suppressed ? row : false;
         }""",
         arg=[area, suppressed],
         timeout=WAIT,
     )
-    return next(row for row in values_table_cells(page) if row[0] == area)
+    return found.json_value()
 
 
 def test_overview_shows_a_card_per_goal_visions_and_marking(page, server, catalog):
