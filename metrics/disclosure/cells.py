@@ -93,7 +93,7 @@ def hidden_cells(protected: pd.DataFrame, indicator_id: str) -> HiddenCells:
     rows = protected[protected["indicator_id"] == indicator_id]
     codes = rows["area_code"].astype(str)
     areas = tuple(sorted(codes.unique()))
-    keys = _cell_keys(pd.Index(areas).get_indexer(codes), rows["period"])
+    keys = _cell_keys(pd.Index(areas).get_indexer(codes), _months(rows["period"]))
     hidden = rows["suppressed"].to_numpy(dtype=bool)
     order = np.argsort(keys[hidden], kind="stable")
     primary = rows["suppression_reason"].to_numpy(dtype=object)[hidden][order] == "primary"
@@ -171,13 +171,8 @@ def hide_cells(cut: pd.DataFrame, decisions: Mapping[str, HiddenCells]) -> pd.Da
     return _blank(cut.copy(), reasons)
 
 
-def _cell_keys(area_positions: np.ndarray, periods: pd.Series | np.ndarray) -> np.ndarray:
-    """periods: dates, or month numbers already (``_months``; an int64 array)."""
-    months = (
-        periods
-        if isinstance(periods, np.ndarray) and periods.dtype == "int64"
-        else _months(periods)
-    )
+def _cell_keys(area_positions: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Keys of cells: position in ``areas`` and month number (``_months``)."""
     return (np.asarray(area_positions, dtype="int64") << 17) | months
 
 
