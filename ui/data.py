@@ -138,6 +138,12 @@ def _decisions(
     return decided, [i for (i, _), hidden in parts.items() if hidden is None]
 
 
+def _cached_decisions() -> protected_reads.Decisions:
+    """The `decisions` a protected read takes: `_decisions`, kept for the current catalog."""
+    key = hash(catalog())
+    return lambda checksums, areas: _decisions(key, checksums, areas)
+
+
 def _read(
     briefing: bool,
     indicator_ids: tuple[str, ...],
@@ -146,7 +152,6 @@ def _read(
     columns: Sequence[str] = OBSERVATION_COLUMNS,
 ) -> pd.DataFrame:
     """services.readings.read_observations with the cached decisions (briefing: protected)."""
-    key = hash(catalog())
     return protected_reads.read_observations(
         database(),
         catalog(),
@@ -155,7 +160,7 @@ def _read(
         area_codes=area_codes,
         end=end,
         columns=columns,
-        decisions=lambda checksums, areas: _decisions(key, checksums, areas),
+        decisions=_cached_decisions(),
     )
 
 
@@ -226,13 +231,12 @@ def year_totals(briefing: bool, indicator_id: str, area: str) -> tuple[PeriodTot
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _area_year_totals(key: tuple, briefing: bool, indicator_id: str) -> pd.DataFrame:
-    ckey = hash(catalog())
     return protected_reads.read_year_totals(
         database(),
         catalog(),
         protected=briefing,
         indicator_id=indicator_id,
-        decisions=lambda checksums, areas: _decisions(ckey, checksums, areas),
+        decisions=_cached_decisions(),
     )
 
 
@@ -347,14 +351,13 @@ def _make_parts(
     ids = tuple(stale)
     shown = None
     if briefing:  # one read: the stored rows for the readings, the same protected for the cards
-        key = hash(catalog())
         stored, shown = protected_reads.read_stored_and_protected(
             database(),
             cat,
             indicator_ids=ids,
             area_codes=codes,
             end=period,
-            decisions=lambda checksums, areas: _decisions(key, checksums, areas),
+            decisions=_cached_decisions(),
             columns=READING_COLUMNS,
         )
         obs = stored
