@@ -20,6 +20,7 @@ from ui.session import current_user
 
 SHOWN = 3  # latest notes shown beside the chart; older ones sit in an expander
 FORM_MONTHS = 24  # months offered in the form, latest first
+FORM_OPEN = "comment_open_"  # + the chart's key: the session state of the form's expander
 
 
 def plain(text: str) -> str:
@@ -95,8 +96,19 @@ def _draw_note(note, frequency: str, lang: str) -> None:
 def _draw_form(
     indicator: Indicator, area: str, months: pd.DatetimeIndex, *, lang: str, key: str
 ) -> None:
+    # Opened on demand (Streamlit runs a lazy expander's content only while it is open): four
+    # widgets beside each of a goal page's charts were ~8 % of its run, for a form most
+    # readers never open. Opening it reruns the page, whose charts are kept.
+    box = st.expander(
+        t("comment_add", lang),
+        icon=":material/add_comment:",
+        key=f"{FORM_OPEN}{key}",
+        on_change="rerun",
+    )
+    if not box.open:
+        return
     options = list(months.sort_values(ascending=False)[:FORM_MONTHS])
-    with st.expander(t("comment_add", lang), icon=":material/add_comment:"):
+    with box:
         with st.form(f"comment_form_{key}", clear_on_submit=True, border=False):
             month = st.selectbox(
                 t("comment_period", lang),

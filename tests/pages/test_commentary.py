@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from storage import add_comment, add_event, list_comments, list_events, open_database
+from ui.commentary import FORM_OPEN
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTE = "Ärendebalansen växte i somras när två utredare slutade; nya börjar i november."
@@ -59,6 +60,21 @@ def note_form_text_areas(at: AppTest) -> list:
     return [area for area in at.text_area if area.label == "Text"]
 
 
+def form_keys(at: AppTest) -> list[str]:
+    """The session-state keys of the note forms' expanders on the page (one beside each chart)."""
+    return [key for key in at.session_state if key.startswith(FORM_OPEN)]
+
+
+def open_note_forms(at: AppTest) -> AppTest:
+    """Open every note form, as an analyst's click on "Lägg till kommentar" does (the form is
+    only made while its expander is open)."""
+    for key in form_keys(at):
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def chart_annotations(at: AppTest, index: int = 0) -> list[tuple[str, str]]:
     spec = json.loads(at.get("plotly_chart")[index].proto.spec)
     return [(a.get("text"), str(a.get("x"))) for a in spec["layout"].get("annotations", [])]
@@ -67,7 +83,9 @@ def chart_annotations(at: AppTest, index: int = 0) -> list[tuple[str, str]]:
 def test_an_analyst_is_asked_for_a_note_and_sees_it_after_saving(app, demo_db):
     at = app(demo_db, ind="lead_time_days")
     assert "Indikatorn missar målet konsekvent, och oktober 2026 saknar analys." in texts(at)
-    [text] = note_form_text_areas(at)
+    # The form is made only when opened: closed, the page holds its expander and no widgets.
+    assert len(form_keys(at)) == 1 and note_form_text_areas(at) == []
+    [text] = note_form_text_areas(open_note_forms(at))
     text.input(NOTE)
     next(b for b in at.button if b.label == "Spara kommentar").click().run()
     assert not at.exception, at.exception
@@ -91,7 +109,7 @@ def test_an_analyst_is_asked_for_a_note_and_sees_it_after_saving(app, demo_db):
 
 def test_a_viewer_sees_notes_but_no_form(app, demo_db):
     at = app(demo_db, role="viewer", ind="lead_time_days")
-    assert note_form_text_areas(at) == []
+    assert note_form_text_areas(at) == [] and form_keys(at) == []
     assert not [b for b in at.button if b.label == "Spara kommentar"]
     assert "Ingen analys finns ännu för oktober 2026." in texts(at)
     assert "saknar analys. Skriv" not in texts(at)  # the prompt is for analysts
@@ -134,7 +152,8 @@ def test_notes_and_the_form_are_hidden_in_briefing_mode(app, demo_db):
 def test_the_goal_page_shows_notes_beside_every_chart(app, demo_db):
     at = app(demo_db, page="pages/goals.py", goal="county_5")
     charts = len(at.get("plotly_chart"))
-    assert charts > 1 and len(note_form_text_areas(at)) == charts
+    assert charts > 1 and len(form_keys(at)) == charts
+    assert len(note_form_text_areas(open_note_forms(at))) == charts
     assert texts(at).count("**Analys och åtgärder**") == charts
 
 
@@ -202,7 +221,7 @@ def test_preliminary_values_are_marked_in_the_chart_and_the_table(app, demo_db):
 
 
 def test_a_yearly_indicator_takes_notes_on_years(app, demo_db):
-    at = app(demo_db, ind="clearance_rape_yearly")
+    at = open_note_forms(app(demo_db, ind="clearance_rape_yearly"))
     [period] = [box for box in at.selectbox if box.label == "Period"]
     assert period.options[0] == "2025" and all(o.isdigit() for o in period.options)
     [text] = note_form_text_areas(at)
@@ -213,6 +232,6 @@ def test_a_yearly_indicator_takes_notes_on_years(app, demo_db):
 
 
 def test_a_monthly_indicator_still_takes_notes_on_months(app, demo_db):
-    at = app(demo_db, ind="lead_time_days")
+    at = open_note_forms(app(demo_db, ind="lead_time_days"))
     [period] = [box for box in at.selectbox if box.label == "Period"]
     assert period.options[0] == "oktober 2026"
