@@ -9,6 +9,7 @@ it is not clipped on a tablet.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import textwrap
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from _plotly_utils.basevalidators import to_scalar_or_list
 from _plotly_utils.utils import convert_to_base64
 
@@ -410,22 +412,59 @@ class FigureDraft:
         return self
 
     def figure(self) -> go.Figure:
-        """The figure (what was added is not validated again: the traces were when made)."""
-        return SharedFigure(data=self.data, layout=self.layout, _validate=False)
+        """The figure (what was added is not validated again: the traces were when made). The
+        draft is handed over: it is not to be changed afterwards."""
+        return SharedFigure.from_draft(self.data, self.layout)
 
 
 class SharedFigure(go.Figure):
-    """A figure made once and drawn by many sessions (the pages keep figures per data version):
-    ``to_dict``, which Streamlit calls at every draw, copies its dicts and lists but not its
-    arrays (Plotly's deep copy of every array and string was ~7 % of a goal page's run). The
-    result is Plotly's: arrays become typed-array specs in the copy, never in the figure."""
+    """A figure made once and drawn by many sessions (the pages keep figures per data version).
+
+    Plotly makes its figure only when something other than drawing asks for it: ``to_dict``,
+    which Streamlit calls at every draw, gives Plotly's dict straight from the draft's dicts
+    (Plotly's ``Figure.__init__``, which deep-copies every trace and the default template, was
+    ~5 % of a national goal page's run, 13 new charts at each new area). Any other attribute
+    makes the Plotly figure first, from the same dicts, so a SharedFigure is a ``go.Figure`` to
+    everyone else. ``to_dict`` copies dicts and lists but not arrays; arrays become typed-array
+    specs in the copy, never in the figure."""
+
+    @classmethod
+    def from_draft(cls, data: list[dict], layout: dict) -> SharedFigure:
+        """The figure of these traces and layout, made by Plotly when first needed."""
+        figure = cls.__new__(cls)
+        # Not Plotly's __setattr__: it would look the name up, and the lookup make the figure.
+        figure.__dict__["_draft"] = (data, layout)
+        return figure
+
+    def __getattr__(self, name: str) -> object:
+        # Only reached for what the instance lacks: before Plotly's figure is made, all of it.
+        draft = self.__dict__.get("_draft")
+        if draft is None or name.startswith("__"):
+            raise AttributeError(name)
+        del self.__dict__["_draft"]
+        go.Figure.__init__(self, data=draft[0], layout=draft[1], _validate=False)
+        return getattr(self, name)
 
     def to_dict(self) -> dict:
-        if self._frame_objs:
+        draft = self.__dict__.get("_draft")
+        if draft is not None:
+            data, layout = draft
+            result = {"data": _structure(data), "layout": _structure(layout)}
+            if result["layout"].get("template") is None:
+                # What Plotly's Figure.__init__ gives every figure without one.
+                result["layout"]["template"] = _structure(_default_template(pio.templates.default))
+        elif self._frame_objs:
             return super().to_dict()
-        result = {"data": _structure(self._data), "layout": _structure(self._layout)}
+        else:
+            result = {"data": _structure(self._data), "layout": _structure(self._layout)}
         convert_to_base64(result)
         return result
+
+
+@functools.lru_cache(maxsize=4)
+def _default_template(name: object) -> dict:
+    """The template Plotly gives a figure made while ``name`` is the default, as its dict."""
+    return go.Figure(layout={"template": name}).to_dict()["layout"]["template"]
 
 
 def _structure(value: object) -> object:

@@ -184,3 +184,28 @@ def test_a_drawn_figure_gives_plotlys_dict_and_keeps_its_arrays(obs):
     )  # a second draw: nothing in the figure was converted by the first
     assert isinstance(figure.data[0].y, np.ndarray)
     assert any(isinstance(t.get("y"), np.ndarray) for t in figure._data)
+
+
+@pytest.mark.parametrize(
+    ("indicator_id", "area", "lang"),
+    [
+        ("reported_rape", "0180", "sv"),
+        ("lethal_violence_close_relations", "STHLM", "en"),  # rare events: bars
+        ("reported_partner_violence_women", "PO_SYD", "sv"),
+    ],
+)
+def test_drawing_a_kept_figure_makes_no_plotly_figure_and_sends_plotlys_dict(
+    obs, indicator_id, area, lang
+):
+    """A page draws a kept figure from its draft's dicts, and what it sends is what Plotly's
+    own figure of the same draft sends, default template included; anything else asked of the
+    figure gets Plotly's figure, made then."""
+    chart = build(obs, indicator_id, area, lang=lang, events=EVENTS)
+    figure = chart.figure
+    drawn = json.dumps(figure.to_dict(), sort_keys=True, default=str)
+    assert "_draft" in vars(figure)  # drawing made no Plotly figure
+    assert figure.layout.template is not None  # asking for anything else made it
+    assert "_draft" not in vars(figure)
+    assert drawn == json.dumps(go.Figure.to_dict(figure), sort_keys=True, default=str)
+    assert drawn == json.dumps(figure.to_dict(), sort_keys=True, default=str)
+    assert json.loads(drawn)["layout"]["template"]["layout"]  # Plotly's default template
