@@ -24,6 +24,8 @@ from ui.commentary import draw_commentary
 from ui.components import badges, reading_html
 from ui.state import Filters
 
+TABLE_OPEN = "table_open_"  # + the chart's key: the session state of its table's expander
+
 
 def shown_area(catalog: Catalog, indicator: Indicator, area_code: str) -> str:
     """The area an indicator's chart shows for the area chosen: there when it is reported
@@ -76,7 +78,7 @@ def draw_indicator(
     if drawn is None:
         st.info(f"{indicator.label(lang)}: {t('rollup_no_data', lang)}.")
         return None
-    chart, summary, table = drawn
+    chart, summary = drawn
     chart_col, info_col = st.columns([3, 2]) if show_definition else (st.container(), None)
     with chart_col:
         st.plotly_chart(
@@ -91,8 +93,14 @@ def draw_indicator(
         if offers_rolling(indicator) and not f.briefing:
             st.checkbox(t("show_rolling", lang), key=f"roll_{key}")
         st.caption(t("chart_summary", lang) + ": " + summary)
-        with st.expander(t("data_table", lang)):
-            st.dataframe(table, hide_index=True, width="stretch")
+        # Made only while open (a lazy expander): 240 months of values beside each of a goal
+        # page's charts were ~7 % of its run, for a table few readers open.
+        table = st.expander(t("data_table", lang), key=f"{TABLE_OPEN}{key}", on_change="rerun")
+        if table.open:
+            with table:
+                st.dataframe(
+                    values_frame(chart.series, indicator, lang), hide_index=True, width="stretch"
+                )
     series = chart.series
     if info_col is not None:
         with info_col:
@@ -131,8 +139,8 @@ def _drawn(
     *,
     _obs: pd.DataFrame,
     _reading: Reading,
-) -> tuple[IndicatorChart, str, pd.DataFrame] | None:
-    """The chart, its summary in words and its table of values."""
+) -> tuple[IndicatorChart, str] | None:
+    """The chart and its summary in words."""
     catalog = data.catalog()
     indicator = catalog.indicator(indicator_id)
     view = view_indicator(
@@ -156,10 +164,14 @@ def _drawn(
         events=list(events),
         rolling_label=rolling_label,
     )
-    series = chart.series
-    trend = read_trend(series, chart.spc_points, percent=chart.percent)
-    summary = describe_trend(trend, chart.context, chart.unit)
-    table = pd.DataFrame(
+    trend = read_trend(chart.series, chart.spc_points, percent=chart.percent)
+    return chart, describe_trend(trend, chart.context, chart.unit)
+
+
+def values_frame(series: pd.DataFrame, indicator: Indicator, lang: str) -> pd.DataFrame:
+    """The chart's table of values: each period shown, its value as the chart writes it, and
+    whether it is preliminary."""
+    return pd.DataFrame(
         {
             t("period", lang): period_labels(series.index, indicator.frequency, lang),
             indicator.label(lang): [format_value(indicator, v, lang) for v in series["value"]],
@@ -168,7 +180,6 @@ def _drawn(
             ],
         }
     )
-    return chart, summary, table
 
 
 def values_csv(rows: pd.DataFrame, indicator: Indicator, *, briefing: bool) -> bytes:

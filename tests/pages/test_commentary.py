@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from storage import add_comment, add_event, list_comments, list_events, open_database
+from tests.pages.lazy import lazy_keys, open_note_forms, open_tables
 from ui.commentary import FORM_OPEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,17 +63,7 @@ def note_form_text_areas(at: AppTest) -> list:
 
 def form_keys(at: AppTest) -> list[str]:
     """The session-state keys of the note forms' expanders on the page (one beside each chart)."""
-    return [key for key in at.session_state if key.startswith(FORM_OPEN)]
-
-
-def open_note_forms(at: AppTest) -> AppTest:
-    """Open every note form, as an analyst's click on "Lägg till kommentar" does (the form is
-    only made while its expander is open)."""
-    for key in form_keys(at):
-        at.session_state[key] = True
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return lazy_keys(at, FORM_OPEN)
 
 
 def chart_annotations(at: AppTest, index: int = 0) -> list[tuple[str, str]]:
@@ -215,7 +206,8 @@ def test_preliminary_values_are_marked_in_the_chart_and_the_table(app, demo_db):
     assert preliminary["marker"]["symbol"] in ("circle-open", ["circle-open"]) or "open" in str(
         preliminary["marker"]
     )
-    table = at.dataframe[0].value
+    assert not [d for d in at.dataframe if "Status" in d.value.columns]  # made when opened
+    table = open_tables(at).dataframe[0].value
     assert list(table["Status"].tail(2)) == ["preliminär", "preliminär"]
     assert set(table["Status"].iloc[:-2]) == {""}
 

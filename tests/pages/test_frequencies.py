@@ -9,6 +9,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.lazy import open_tables
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -52,7 +54,9 @@ def test_the_overview_with_monthly_and_yearly_indicators(monkeypatch, demo_db_pa
 
 
 def test_the_indicator_page_tables_write_a_yearly_indicator_in_years(monkeypatch, demo_db_path):
-    at = run(monkeypatch, demo_db_path, "pages/indicator.py", ind="clearance_rape_yearly")
+    at = open_tables(
+        run(monkeypatch, demo_db_path, "pages/indicator.py", ind="clearance_rape_yearly")
+    )
     tables = [d.value for d in at.dataframe]
     periods = [str(p) for p in next(t for t in tables if "Period" in t.columns)["Period"]]
     assert "2025" in periods and all(p.isdigit() for p in periods)  # "2025", not "januari 2025"
@@ -63,7 +67,7 @@ def test_the_indicator_page_tables_write_a_yearly_indicator_in_years(monkeypatch
 def test_the_indicator_page_tables_still_write_a_monthly_indicator_in_months(
     monkeypatch, demo_db_path
 ):
-    at = run(monkeypatch, demo_db_path, "pages/indicator.py", ind="reported_rape")
+    at = open_tables(run(monkeypatch, demo_db_path, "pages/indicator.py", ind="reported_rape"))
     tables = [d.value for d in at.dataframe]
     assert "oktober 2026" in list(next(t for t in tables if "Period" in t.columns)["Period"])
     values = next(t for t in tables if "oktober 2026" in t.columns)

@@ -19,6 +19,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from metrics.catalog import CATALOG_ENV, DEFAULT_PATH, load_catalog
+from tests.pages.lazy import open_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 QUARTERLY = "reported_quarterly_test"
@@ -124,7 +125,7 @@ def test_the_goal_and_indicator_pages_name_quarters(monkeypatch, quarterly):
     # The rising series: a run above the mean, worded in quarters (ui/rebase_offer.py).
     assert "Sedan kv. 1 2025 ligger 7 kvartal i följd över medelvärdet" in shown
     assert "kv. 3 2026" in shown and not MONTH_WORDS.search(shown), _around(shown)
-    tables = [d.value for d in at.dataframe]
+    tables = [d.value for d in open_tables(at).dataframe]
     columns = {str(c) for table in tables for c in table.columns}
     cells = {str(v) for table in tables for v in table.to_numpy().ravel()}
     assert {"kv. 3 2026", "2026K3"} & (columns | cells), (columns, cells)
