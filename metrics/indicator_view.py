@@ -166,7 +166,7 @@ def signal_points(
             f"signal_points: spc_points has {len(spc_points)} rows, series {len(series)}: "
             "pass xmr(...).points aligned with the series (same periods, same order)"
         )
-    value = pd.to_numeric(series["value"], errors="coerce").to_numpy(dtype="float64")
+    value = _column(series, "value")
     if "suppressed" in series.columns:
         hidden = series["suppressed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
         value = np.where(hidden, np.nan, value)
@@ -175,22 +175,20 @@ def signal_points(
     upper = _column(spc_points, "upl")
     if percent:
         upper = np.minimum(upper, 1.0)
-    types = (
-        spc_points["point_type"].astype("object").to_numpy()
-        if "point_type" in spc_points.columns
-        else [None] * len(series)
-    )
-    icons = [
-        signal_icon(kind, direction, bool(value[i] >= mean[i])) if np.isfinite(value[i]) else None
-        for i, kind in enumerate(types)
-    ]
+    icons = np.full(len(series), None, dtype="object")
+    if "point_type" in spc_points.columns:
+        types = spc_points["point_type"].astype("object").to_numpy()
+        # Only special-cause points with a value get an icon: look at those alone.
+        special = pd.notna(types) & (types != "common_cause") & np.isfinite(value)
+        for i in np.flatnonzero(special):
+            icons[i] = signal_icon(types[i], direction, bool(value[i] >= mean[i]))
     return pd.DataFrame(
         {
             "mean": mean,
             "lower": lower,
             "upper": upper,
             "period": _column(spc_points, "period"),
-            "icon": pd.Series(icons, dtype="object").to_numpy(),
+            "icon": icons,
         },
         index=series.index,
     )
@@ -216,7 +214,10 @@ def signal_icon(point_type: object, direction: str, high: bool) -> str | None:
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
     if name not in frame.columns:
         return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64")
+    column = frame[name]
+    if column.dtype.kind in "fi":  # numbers already: no parsing needed
+        return column.to_numpy(dtype="float64", na_value=np.nan)
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64")
 
 
 def offers_rolling(indicator: Indicator) -> bool:

@@ -9,11 +9,14 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from metrics.catalog import load_catalog
 from metrics.indicator_view import (
     SIGNAL_COLUMNS,
     offers_rolling,
+    signal_icon,
     signal_points,
     target_path,
     view_indicator,
@@ -139,3 +142,57 @@ def test_the_rolling_line_is_offered_for_monthly_counts_and_shares_only():
     stock = CATALOG.indicator("gryning_staff_recruited")
     obs = _obs(stock.id, np.arange(30) + 10)
     assert _view(obs, stock, rolling=True).rolling is None
+
+
+POINT_TYPES = [
+    None,
+    "common_cause",
+    "special_cause_improvement",
+    "special_cause_concern",
+    "special_cause_neutral_high",
+    "special_cause_neutral_low",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.floats(-5, 5, allow_nan=False)),  # value
+            st.booleans(),  # suppressed
+            st.floats(-2, 2, allow_nan=False),  # mean
+            st.sampled_from(POINT_TYPES),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    direction=st.sampled_from(["increase", "decrease", "neutral"]),
+)
+def test_signal_points_give_each_point_its_own_icon(rows, direction):
+    """Every point's icon is signal_icon of that point alone (a value, not hidden), as the
+    per-point rule says, whatever the column types and the mix of point types."""
+    index = pd.date_range("2020-01-01", periods=len(rows), freq="MS")
+    series = pd.DataFrame(
+        {
+            "value": pd.array([r[0] for r in rows], dtype="Float64"),
+            "suppressed": [r[1] for r in rows],
+        },
+        index=index,
+    )
+    spc = pd.DataFrame(
+        {
+            "mean": [r[2] for r in rows],
+            "lpl": [r[2] - 1 for r in rows],
+            "upl": [r[2] + 1 for r in rows],
+            "period": 1,
+            "point_type": pd.Categorical([r[3] for r in rows]),
+        },
+        index=index,
+    )
+    points = signal_points(spc, series, direction)
+    expected = [
+        None if value is None or hidden else signal_icon(kind, direction, bool(value >= mean))
+        for value, hidden, mean, kind in rows
+    ]
+    assert [None if pd.isna(icon) else icon for icon in points["icon"]] == expected
+    assert list(points["mean"]) == [r[2] for r in rows]
