@@ -184,7 +184,7 @@ def month_axis(
     plus the first month when it lies more than half a year before the first January.
     The year is written on the first tick and on every January.
     """
-    first, last = months([first])[0], months([last])[0]
+    first, last = months(pd.DatetimeIndex([first, last]))  # one conversion, not two
     if frequency != "monthly":
         return _period_axis(first, last, lang, frequency)
     span = (last.year - first.year) * 12 + last.month - first.month + 1

@@ -6,6 +6,7 @@ decides only how they look.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -233,7 +234,9 @@ def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
 # Traces
 
 
+@functools.lru_cache(maxsize=8192)
 def _hover_value(value: float, lang: Lang, *, percent: bool, unit: str) -> str:
+    # Cached: a chart's mean is the same in every month's hover, and counts repeat.
     shown = value / 100.0 if percent else value
     return theme.format_value(shown, lang, percent=percent, unit="" if percent else unit)
 
