@@ -85,7 +85,9 @@ def read_trend(
         else pd.Series("final", index=periods)
     )
     order = np.argsort(periods.to_numpy(), kind="stable")
-    values, status, hidden = values.iloc[order], status.iloc[order], hidden[order]
+    ordered = bool((order == np.arange(len(order))).all())  # a chart's series is, nearly always
+    if not ordered:
+        values, status, hidden = values.iloc[order], status.iloc[order], hidden[order]
     present = values.dropna()
     last = values.index[-1] if len(values) else None
     base = TrendReading(last, bool(hidden.any() and hidden[-1]), int(hidden.sum()), percent=percent)
@@ -111,30 +113,41 @@ def read_trend(
     )
     if spc_points is None or len(spc_points) != len(series):
         return reading
-    return _read_spc(reading, spc_points.iloc[order].set_axis(values.index), values, direction)
+    spc = spc_points if ordered else spc_points.iloc[order]
+    return _read_spc(reading, spc.set_axis(values.index), values, direction)
 
 
 def _read_spc(
     reading: TrendReading, spc: pd.DataFrame, values: pd.Series, direction: str | None
 ) -> TrendReading:
     month = reading.latest
-    row = spc.loc[month]
-    mean, lower, upper = (float(row.get(c, np.nan)) for c in ("mean", "lpl", "upl"))
+    # Positions, not labels: `spc` and `values` share one index of unique periods.
+    at = values.index.get_loc(month)
+
+    def number(name: str) -> float:
+        return float(spc[name].iloc[at]) if name in spc.columns else np.nan
+
+    def item(name: str) -> object:
+        return spc[name].iloc[at] if name in spc.columns else None
+
+    mean, lower, upper = number("mean"), number("lpl"), number("upl")
     if not np.isfinite(mean):
         return reading
     lower = max(lower, 0.0) if np.isfinite(lower) else lower
     if reading.percent and np.isfinite(upper):
         upper = min(upper, 1.0)
-    signal = _signal(row.get("point_type"), direction, float(values.loc[month]) >= mean)
-    rule = row.get("special_cause_rule")
+    signal = _signal(item("point_type"), direction, float(values.iloc[at]) >= mean)
+    rule = item("special_cause_rule")
     rebased_from = None
     if "period" in spc.columns:
-        steps = spc.loc[spc["mean"].notna(), "period"]
+        steps = spc["period"][spc["mean"].notna()]
         if steps.nunique() > 1:
-            rebased_from = steps[steps == steps.loc[month]].index[0]
-    window = spc[(spc.index > month - pd.DateOffset(months=12)) & (spc.index <= month)]
-    window = window[values.reindex(window.index).notna()]
-    special = sum(isinstance(t, str) and t != "common_cause" for t in window.get("point_type", ()))
+            rebased_from = steps[steps == spc["period"].iloc[at]].index[0]
+    periods = spc.index
+    recent = (periods > month - pd.DateOffset(months=12)) & (periods <= month)
+    recent &= values.notna().to_numpy()
+    types = spc["point_type"].to_numpy(dtype=object)[recent] if "point_type" in spc.columns else ()
+    special = sum(isinstance(t, str) and t != "common_cause" for t in types)
     return TrendReading(
         **{
             **reading.__dict__,
