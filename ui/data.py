@@ -67,8 +67,11 @@ def version() -> tuple[int, ...]:
     return database().version()
 
 
+# The cached functions a page calls per chart take keyword arguments only: for each positional
+# argument Streamlit looks the function's signature up again (inspect.signature, at every call),
+# which was ~7 % of a national goal page's first visit.
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _versions(file_version: tuple[int, ...]) -> DataVersions:
+def _versions(*, file_version: tuple[int, ...]) -> DataVersions:
     return read_versions(database())
 
 
@@ -91,14 +94,14 @@ def stamp(what: str) -> tuple:
     (an event added or removed) or "marks" (a process change marked or removed, or an event).
     For caches of what depends on one of those only: a sign-in, a note or an event written to
     the file leaves every other stamp as it was."""
-    versions = _versions(version())
+    versions = _versions(file_version=version())
     return (versions.lineage, getattr(versions, what))
 
 
 def _key(briefing: bool, indicator_ids: Sequence[str], area_codes: Sequence[str] | None) -> tuple:
     """What a cache of these indicators at these areas keys on. Briefing mode's cells depend on
     every area of an indicator (disclosure control protects the indicator whole)."""
-    return _versions(version()).of(indicator_ids, None if briefing else area_codes)
+    return _versions(file_version=version()).of(indicator_ids, None if briefing else area_codes)
 
 
 # -- observations ---------------------------------------------------------------------------
@@ -166,6 +169,7 @@ def _read(
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _observations(
+    *,
     key: tuple,
     briefing: bool,
     indicator_ids: tuple[str, ...],
@@ -181,7 +185,13 @@ def indicator_observations(
     """Every area and month of one indicator (the indicator page), protected in briefing mode;
     `columns` of the observations (every one by default), with `suppressed`."""
     key = _key(briefing, [indicator_id], None)
-    return _observations(key, briefing, (indicator_id,), None, tuple(columns))
+    return _observations(
+        key=key,
+        briefing=briefing,
+        indicator_ids=(indicator_id,),
+        area_codes=None,
+        columns=tuple(columns),
+    )
 
 
 def goal_observations(briefing: bool, goal_id: str, area: str) -> pd.DataFrame:
@@ -203,12 +213,18 @@ def area_observations(
     `columns` of the observations (every one by default), with `suppressed`."""
     codes = tuple(dict.fromkeys(area_codes))
     ids = tuple(indicator_ids)
-    return _observations(_key(briefing, ids, codes), briefing, ids, codes, tuple(columns))
+    return _observations(
+        key=_key(briefing, ids, codes),
+        briefing=briefing,
+        indicator_ids=ids,
+        area_codes=codes,
+        columns=tuple(columns),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _year_totals(
-    key: tuple, briefing: bool, indicator_id: str, area: str
+    *, key: tuple, briefing: bool, indicator_id: str, area: str
 ) -> tuple[PeriodTotal, ...]:
     raw = _read(False, (indicator_id,), (area,), None, columns=CELL_COLUMNS)
     protected = _read(briefing, (indicator_id,), (area,), None)
@@ -226,7 +242,9 @@ def year_totals(briefing: bool, indicator_id: str, area: str) -> tuple[PeriodTot
     indicator = catalog().indicator(indicator_id)
     if not briefing or not protects(indicator) or not is_isolated(indicator, catalog()):
         return ()
-    return _year_totals(_key(True, [indicator_id], None), True, indicator_id, area)
+    return _year_totals(
+        key=_key(True, [indicator_id], None), briefing=True, indicator_id=indicator_id, area=area
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -256,18 +274,20 @@ def observations(briefing: bool) -> pd.DataFrame:
     national scale it is millions of rows; pages and the briefing pack read only what they show):
     tests compare the bound reads with it."""
     ids = tuple(i.id for i in catalog().indicators)
-    return _observations(_key(briefing, ids, None), briefing, ids, None)
+    return _observations(
+        key=_key(briefing, ids, None), briefing=briefing, indicator_ids=ids, area_codes=None
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _meta(data_stamp: tuple) -> tuple[pd.Timestamp | None, bool]:
+def _meta(*, data_stamp: tuple) -> tuple[pd.Timestamp | None, bool]:
     db = database()
     return latest_period(db), contains_demo_data(db)
 
 
 def data_through() -> pd.Timestamp | None:
     """The latest month with data, or None for an empty database."""
-    return _meta(stamp("data"))[0]
+    return _meta(data_stamp=stamp("data"))[0]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -294,7 +314,7 @@ def population_key() -> tuple:
 
 def is_demo() -> bool:
     """True when demo data is stored (every view then says so)."""
-    return _meta(stamp("data"))[1]
+    return _meta(data_stamp=stamp("data"))[1]
 
 
 # -- readings (the overview, and every page's reading of an indicator) --------------------------
@@ -318,7 +338,7 @@ def _store() -> VersionedStore:
 def _reading_keys(briefing: bool, area: str) -> dict[str, tuple]:
     """Indicator id → what its reading at `area` depends on (see above)."""
     cat = catalog()
-    versions = _versions(version())
+    versions = _versions(file_version=version())
     starts = rebases()
     keys = {}
     for indicator in cat.indicators:
@@ -451,14 +471,14 @@ def revisions(indicator_id: str) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _all_events(events_stamp: tuple) -> pd.DataFrame:
+def _all_events(*, events_stamp: tuple) -> pd.DataFrame:
     return list_events(database(), None)
 
 
 def _events(events_stamp: tuple, indicator_id: str | None) -> pd.DataFrame:
     """The events (those concerning `indicator_id`: named or for every indicator), from one
     read per events stamp shared by every session (a goal page asks for 13 indicators)."""
-    frame = _all_events(events_stamp)
+    frame = _all_events(events_stamp=events_stamp)
     if indicator_id is not None:
         frame = frame[[not ids or indicator_id in ids for ids in frame["indicator_ids"]]]
     return frame.copy()
@@ -474,16 +494,20 @@ def chart_events(
 ) -> list[tuple[pd.Timestamp, str]]:
     """(month, label) of the events that concern the indicator, for `trend_figure(events=...)`.
     In briefing mode numbers in a label other than dates read ".." (a label is free text)."""
-    return list(_chart_events(stamp("events"), lang, briefing).get(indicator_id, ()))
+    return list(
+        _chart_events(events_stamp=stamp("events"), lang=lang, briefing=briefing).get(
+            indicator_id, ()
+        )
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _chart_events(
-    events_stamp: tuple, lang: str, briefing: bool
+    *, events_stamp: tuple, lang: str, briefing: bool
 ) -> dict[str, tuple[tuple[pd.Timestamp, str], ...]]:
     """chart_events of every indicator of the catalog, made once per events stamp (a goal page
     draws 5-22 charts, each asking for its own)."""
-    frame = _all_events(events_stamp)
+    frame = _all_events(events_stamp=events_stamp)
     labels = frame["label_sv"] if lang == "sv" else frame["label_en"]
     if briefing:
         labels = labels.map(mask_numbers)
@@ -499,22 +523,23 @@ def _chart_events(
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _all_comments(comments_stamp: tuple) -> pd.DataFrame:
+def _all_comments(*, comments_stamp: tuple) -> pd.DataFrame:
     return list_comments(database())
 
 
 def comments(indicator_id: str, area: str) -> pd.DataFrame:
     """Notes on an indicator in an area, latest month first (one read per comments stamp,
     shared by every session; storage.list_comments's order)."""
-    frame = _all_comments(stamp("comments"))
-    rows = _comment_rows(stamp("comments")).get((indicator_id, area))
+    comments_stamp = stamp("comments")
+    frame = _all_comments(comments_stamp=comments_stamp)
+    rows = _comment_rows(comments_stamp=comments_stamp).get((indicator_id, area))
     return frame.iloc[rows if rows is not None else []].copy()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _comment_rows(comments_stamp: tuple) -> dict[tuple[str, str], list[int]]:
+def _comment_rows(*, comments_stamp: tuple) -> dict[tuple[str, str], list[int]]:
     """Positions of each indicator's and area's notes in ``_all_comments``, in its order."""
-    frame = _all_comments(comments_stamp)
+    frame = _all_comments(comments_stamp=comments_stamp)
     rows: dict[tuple[str, str], list[int]] = {}
     for at, key in enumerate(zip(frame["indicator_id"], frame["area_code"], strict=True)):
         rows.setdefault(key, []).append(at)
@@ -525,21 +550,21 @@ def _comment_rows(comments_stamp: tuple) -> dict[tuple[str, str], list[int]]:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _process_changes(marks_stamp: tuple) -> pd.DataFrame:
+def _process_changes(*, marks_stamp: tuple) -> pd.DataFrame:
     return list_process_changes(database())
 
 
 def process_changes() -> pd.DataFrame:
     """The process-change marks in force, in time order (``storage.list_process_changes``)."""
-    return _process_changes(stamp("marks"))
+    return _process_changes(marks_stamp=stamp("marks"))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _rebases(marks_stamp: tuple) -> dict[str, tuple[pd.Timestamp, ...]]:
-    return rebase_points(catalog(), _process_changes(marks_stamp))
+def _rebases(*, marks_stamp: tuple) -> dict[str, tuple[pd.Timestamp, ...]]:
+    return rebase_points(catalog(), _process_changes(marks_stamp=marks_stamp))
 
 
 def rebases() -> dict[str, tuple[pd.Timestamp, ...]]:
     """Indicator id -> the months its limits start again (series breaks and the process changes
     in force), for every catalog indicator: what every reading is rebased at."""
-    return _rebases(stamp("marks"))
+    return _rebases(marks_stamp=stamp("marks"))

@@ -61,17 +61,17 @@ def draw_indicator(
     reading = data.readings(f.briefing, f.area, f.end or through, [indicator.id])[indicator.id]
     events = tuple(data.chart_events(indicator.id, lang, f.briefing))
     drawn = _drawn(
-        data.version_key(f.briefing, [indicator.id], [area]),
-        indicator.id,
-        area,
-        f.start,
-        f.end,
-        lang,
-        demo,
-        through,
-        f.briefing,
-        events,
-        t("rolling_label", lang) if rolling else None,
+        data_key=data.version_key(f.briefing, [indicator.id], [area]),
+        indicator_id=indicator.id,
+        area=area,
+        start=f.start,
+        end=f.end,
+        lang=lang,
+        demo=demo,
+        through=through,
+        briefing=f.briefing,
+        events=events,
+        rolling_label=t("rolling_label", lang) if rolling else None,
         _obs=obs,
         _reading=reading,
     )
@@ -125,6 +125,7 @@ def draw_indicator(
 # from; the rows and the reading follow from the key.
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _drawn(
+    *,
     data_key: tuple,
     indicator_id: str,
     area: str,
@@ -136,7 +137,6 @@ def _drawn(
     briefing: bool,
     events: tuple[tuple[pd.Timestamp, str], ...],
     rolling_label: str | None,
-    *,
     _obs: pd.DataFrame,
     _reading: Reading,
 ) -> tuple[IndicatorChart, str] | None:
