@@ -409,10 +409,12 @@ def _within(line: pd.Series, first: pd.Timestamp, last: pd.Timestamp) -> pd.Seri
 
 
 def _target_trace(line: pd.Series, ctx: ChartContext, *, percent: bool, unit: str) -> dict:
+    word = ctx.text("target")
     hover = [
-        f"<b>{format_period(m, ctx.frequency, ctx.lang)}</b><br>{ctx.text('target')}: "
-        + _hover_value(v, ctx.lang, percent=percent, unit=unit)
-        for m, v in line.items()
+        f"<b>{label}</b><br>{word}: " + _hover_value(v, ctx.lang, percent=percent, unit=unit)
+        for label, v in zip(
+            period_labels(line.index, ctx.frequency, ctx.lang), line.to_numpy(), strict=True
+        )
     ]
     single = len(line) == 1
     return theme.trace(
@@ -447,10 +449,12 @@ def _use_secondary(choice: RollingAxis, line: pd.Series, values: np.ndarray) -> 
 def _rolling_trace(
     line: pd.Series, name: str, ctx: ChartContext, secondary: bool, *, percent: bool, unit: str
 ) -> dict:
+    shown = theme.escape(name)
     hover = [
-        f"<b>{format_period(m, ctx.frequency, ctx.lang)}</b><br>{theme.escape(name)}: "
-        + _hover_value(v, ctx.lang, percent=percent, unit=unit)
-        for m, v in line.items()
+        f"<b>{label}</b><br>{shown}: " + _hover_value(v, ctx.lang, percent=percent, unit=unit)
+        for label, v in zip(
+            period_labels(line.index, ctx.frequency, ctx.lang), line.to_numpy(), strict=True
+        )
     ]
     return theme.trace(
         "scatter",
