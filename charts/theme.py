@@ -9,6 +9,7 @@ it is not clipped on a tablet.
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import math
@@ -20,8 +21,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
-from _plotly_utils.basevalidators import to_scalar_or_list
-from _plotly_utils.utils import convert_to_base64
+from _plotly_utils.basevalidators import is_homogeneous_array, to_scalar_or_list
+from _plotly_utils.utils import is_skipped_key, plotlyjsShortTypes, to_typed_array_spec
 
 from charts.context import ChartContext
 from i18n import Lang
@@ -457,7 +458,7 @@ class SharedFigure(go.Figure):
             return super().to_dict()
         else:
             result = {"data": _structure(self._data), "layout": _structure(self._layout)}
-        convert_to_base64(result)
+        _to_base64(result)
         return result
 
 
@@ -467,9 +468,62 @@ def _default_template(name: object) -> dict:
     return go.Figure(layout={"template": name}).to_dict()["layout"]["template"]
 
 
+def _to_base64(obj: object) -> None:
+    """Plotly's ``convert_to_base64`` (what ``go.Figure.to_dict`` does to a figure's arrays: numbers
+    become typed-array specs, other arrays copies) on a dict made by ``_structure``, without
+    Plotly's search for a dataframe library behind every numpy array (~6 % of a goal page)."""
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if is_skipped_key(key):
+                continue
+            if isinstance(value, np.ndarray):
+                obj[key] = _typed_array(value)
+            elif is_homogeneous_array(value):
+                obj[key] = to_typed_array_spec(value)
+            else:
+                _to_base64(value)
+    elif isinstance(obj, (list, tuple)):
+        for value in obj:
+            _to_base64(value)
+
+
+_INT_RANGES = {
+    "int64": (
+        ("int8", -(2**7), 2**7 - 1),
+        ("int16", -(2**15), 2**15 - 1),
+        ("int32", -(2**31), 2**31 - 1),
+    ),
+    "uint64": (("uint8", 0, 2**8 - 1), ("uint16", 0, 2**16 - 1), ("uint32", 0, 2**32 - 1)),
+}
+
+
+def _typed_array(array: np.ndarray) -> object:
+    """``to_typed_array_spec`` of a numpy array, as Plotly makes it."""
+    if array.dtype.kind not in "uifOM":
+        array = np.array(array, dtype="object")  # as Plotly's copy makes of it
+    if array.size == 0:
+        return array.copy()
+    dtype = str(array.dtype)
+    if dtype in _INT_RANGES:  # 64-bit integers: the smallest type that holds them, as Plotly
+        low, high = array.min(), array.max()
+        fits = [name for name, lo, hi in _INT_RANGES[dtype] if low >= lo and high <= hi]
+        if not fits:
+            return array.copy()
+        array, dtype = array.astype(fits[0]), fits[0]
+    if dtype not in plotlyjsShortTypes:
+        return array.copy()
+    spec = {
+        "dtype": plotlyjsShortTypes[dtype],
+        "bdata": base64.b64encode(np.ascontiguousarray(array)).decode("ascii"),
+    }
+    if array.ndim > 1:
+        spec["shape"] = str(array.shape)[1:-1]
+    return spec
+
+
 def _structure(value: object) -> object:
     """`value` with every dict, list and tuple copied and everything else shared (arrays are
-    replaced in the copies by ``convert_to_base64``, never changed in place)."""
+    replaced in the copies by ``_to_base64``, never changed in place)."""
     if isinstance(value, dict):
         return {key: _structure(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

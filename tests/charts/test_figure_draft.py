@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
+from _plotly_utils.utils import to_typed_array_spec
 
-from charts.theme import FigureDraft
+from charts.theme import FigureDraft, _typed_array
 from tests.charts import test_indicator
 from tests.charts.test_indicator import build
 
@@ -209,3 +211,34 @@ def test_drawing_a_kept_figure_makes_no_plotly_figure_and_sends_plotlys_dict(
     assert drawn == json.dumps(go.Figure.to_dict(figure), sort_keys=True, default=str)
     assert drawn == json.dumps(figure.to_dict(), sort_keys=True, default=str)
     assert json.loads(drawn)["layout"]["template"]["layout"]  # Plotly's default template
+
+
+@pytest.mark.parametrize(
+    "array",
+    [
+        np.array([1.5, np.nan, -2.0]),
+        np.array([1, 2, 300], dtype="int64"),
+        np.array([1, -70_000], dtype="int64"),
+        np.array([2**40, 1], dtype="int64"),  # too big for plotly.js: left as it is
+        np.array([7, 65_000], dtype="uint64"),
+        np.array([1.5, 2.5], dtype="float32"),
+        np.array([True, False]),
+        np.array(["a", "b"]),
+        np.array([None, "x"], dtype=object),
+        np.array(["2026-01-01", "2026-02-01"], dtype="datetime64[us]"),
+        np.array([], dtype="float64"),
+        np.arange(6, dtype="int64").reshape(2, 3),
+    ],
+    ids=repr,
+)
+def test_arrays_are_sent_as_plotly_sends_them(array):
+    """A kept figure's arrays go to the browser as Plotly's own conversion makes them."""
+    mine, plotlys = _typed_array(array), to_typed_array_spec(array)
+
+    def as_json(value: object) -> str:
+        plain = value.tolist() if isinstance(value, np.ndarray) else value
+        return json.dumps(plain, default=str, sort_keys=True)
+
+    assert type(mine) is type(plotlys) and as_json(mine) == as_json(plotlys)
+    if isinstance(mine, np.ndarray):
+        assert mine.dtype == plotlys.dtype
