@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FileChooser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from deploy.launch import stop
@@ -70,13 +70,29 @@ def admin_server(browser_demo_db, tmp_path_factory):
     stop(proc)
 
 
+IDLE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-stale="true"]');
+}"""
+"""No script run under way and nothing on the page stale (faded). The app's own run state, not
+the status widget: that appears only after a run has lasted 500 ms, so a page looked at early
+in a run (just after an upload's heading was drawn) looked idle."""
+
+
 def settle(page: Page) -> None:
-    """Until Streamlit has run the script and nothing on the page is stale (faded)."""
+    """Until Streamlit has run the script and nothing on the page is stale (faded).
+
+    Idle twice, 300 ms apart: a run asked for by the last key press or click is announced by
+    the server a moment after it, and the page looks idle until then."""
     expect(page.locator(NAV)).to_be_visible(timeout=WAIT)  # the script has run this far
     page.wait_for_function("() => window.lagesbildLocaliser !== undefined", timeout=WAIT)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=WAIT)
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=WAIT)
-    page.wait_for_timeout(300)
+    for _ in range(20):
+        page.wait_for_function(IDLE, timeout=WAIT)
+        page.wait_for_timeout(300)
+        if page.evaluate(IDLE):
+            return
+    raise AssertionError("the page never stayed idle for 300 ms")
 
 
 def serious_violations(page: Page, axe_js: str) -> list[str]:
@@ -239,6 +255,19 @@ def test_no_request_leaves_the_apps_origin(browser, admin_server):
 def test_the_analysts_month_by_keyboard_alone(tab, admin_server):
     """Upload → preview → store → note → undo, with Tab, Shift+Tab, Enter and Space only."""
     page = tab
+    # Playwright intercepts file choosers only while something listens for them, and turns that
+    # on without waiting: a listener added just before Enter (expect_file_chooser alone) could
+    # still be on its way when the chooser opened; headless Chromium then cancelled it (the
+    # input's `cancel` event, focus still on the button) and the wait timed out, on each retry
+    # alike (3 of 10 tries of that step here). So listen from the start; a cancelled chooser is
+    # recorded for the failure message.
+    choosers: list[FileChooser] = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
+    page.add_init_script(
+        "window.lagesbildChooserCancelled = false;"
+        " addEventListener('cancel', (e) => { if (e.target.type === 'file')"
+        " window.lagesbildChooserCancelled = true; }, true);"
+    )
     page.goto(f"{admin_server}/upload")
     settle(page)
 
@@ -259,18 +288,18 @@ def test_the_analysts_month_by_keyboard_alone(tab, admin_server):
             f" && el.innerText.includes({text!r})"
         )
 
-    # The file chooser opens from the uploader's button, reached by Tab. (A run of the script
-    # that ends as Enter is pressed can take the focus away: then Tab there again, once.)
-    for attempt in (1, 2):
-        focus(text_is(t("uploader_button", "sv")))
-        try:
-            with page.expect_file_chooser(timeout=15_000) as chooser:
-                page.keyboard.press("Enter")
-            break
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-            settle(page)
+    # The file chooser opens from the uploader's button, reached by Tab, at the first Enter.
+    focus(text_is(t("uploader_button", "sv")))
+    focused = page.evaluate("() => document.activeElement.outerHTML.slice(0, 300)")
+    try:
+        with page.expect_file_chooser(timeout=WAIT) as chooser:
+            page.keyboard.press("Enter")
+    except PlaywrightTimeout as timeout:
+        raise AssertionError(
+            f"Enter on the focused {focused} opened no file chooser"
+            f" (cancelled by the browser: {page.evaluate('window.lagesbildChooserCancelled')})"
+        ) from timeout
+    assert choosers == [chooser.value], "one Enter, one file chooser"
     chooser.value.set_files(
         {"name": "november.csv", "mimeType": "text/csv", "buffer": good_file(777)}
     )
