@@ -14,6 +14,7 @@ import functools
 import html
 import math
 import textwrap
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -443,12 +444,15 @@ class SharedFigure(go.Figure):
 
     def __getattr__(self, name: str) -> object:
         # Only reached for what the instance lacks: before Plotly's figure is made, all of it.
-        draft = self.__dict__.get("_draft")
-        if draft is None or name.startswith("__"):
+        if name.startswith("__"):
             raise AttributeError(name)
-        del self.__dict__["_draft"]
-        go.Figure.__init__(self, data=draft[0], layout=draft[1], _validate=False)
-        return getattr(self, name)
+        # Kept figures are shared by sessions on other threads: one makes the figure, the others
+        # wait for it (re-entrant: Plotly's __init__ looks names up on the figure it makes).
+        with _MAKING:
+            draft = self.__dict__.pop("_draft", None)
+            if draft is not None:
+                go.Figure.__init__(self, data=draft[0], layout=draft[1], _validate=False)
+        return object.__getattribute__(self, name)
 
     def to_dict(self) -> dict:
         draft = self.__dict__.get("_draft")
@@ -464,6 +468,9 @@ class SharedFigure(go.Figure):
             result = {"data": _structure(self._data), "layout": _structure(self._layout)}
         _to_base64(result)
         return result
+
+
+_MAKING = threading.RLock()
 
 
 @functools.lru_cache(maxsize=4)

@@ -242,3 +242,35 @@ def test_arrays_are_sent_as_plotly_sends_them(array):
     assert type(mine) is type(plotlys) and as_json(mine) == as_json(plotlys)
     if isinstance(mine, np.ndarray):
         assert mine.dtype == plotlys.dtype
+
+
+def _draw_on_threads(figure, sessions: int = 9) -> tuple[list[str], list[BaseException]]:
+    """Each session draws `figure` on its own thread; every third asks for more of it first."""
+    import threading
+
+    drawn: list[str] = []
+    failed: list[BaseException] = []
+
+    def session(asks_for_more: bool) -> None:
+        try:
+            if asks_for_more:
+                assert figure.layout.height
+            drawn.append(json.dumps(figure.to_dict(), sort_keys=True, default=str))
+        except BaseException as exc:  # noqa: BLE001 - reported by the caller
+            failed.append(exc)
+
+    threads = [threading.Thread(target=session, args=(i % 3 == 0,)) for i in range(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return drawn, failed
+
+
+def test_a_kept_figure_shared_by_sessions_on_threads_draws_the_same(obs):
+    """Sessions draw a kept figure on their own threads while another asks for more of it (and
+    so makes Plotly's figure): every draw is the same dict and nothing fails."""
+    for _ in range(5):
+        figure = build(obs, "reported_rape", "0180", lang="sv", events=EVENTS).figure
+        drawn, failed = _draw_on_threads(figure)
+        assert failed == [] and len(drawn) == 9 and len(set(drawn)) == 1
