@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from _plotly_utils import utils as plotly_utils
 from _plotly_utils.basevalidators import is_homogeneous_array, to_scalar_or_list
 from _plotly_utils.utils import is_skipped_key, plotlyjsShortTypes, to_typed_array_spec
 
@@ -498,13 +499,18 @@ def _to_base64(obj: object) -> None:
             _to_base64(value)
 
 
+# Plotly's own bounds: 64-bit integers are sent in the smallest type that holds them.
 _INT_RANGES = {
     "int64": (
-        ("int8", -(2**7), 2**7 - 1),
-        ("int16", -(2**15), 2**15 - 1),
-        ("int32", -(2**31), 2**31 - 1),
+        ("int8", plotly_utils.int8min, plotly_utils.int8max),
+        ("int16", plotly_utils.int16min, plotly_utils.int16max),
+        ("int32", plotly_utils.int32min, plotly_utils.int32max),
     ),
-    "uint64": (("uint8", 0, 2**8 - 1), ("uint16", 0, 2**16 - 1), ("uint32", 0, 2**32 - 1)),
+    "uint64": (
+        ("uint8", 0, plotly_utils.uint8max),
+        ("uint16", 0, plotly_utils.uint16max),
+        ("uint32", 0, plotly_utils.uint32max),
+    ),
 }
 
 
@@ -515,7 +521,7 @@ def _typed_array(array: np.ndarray) -> object:
     if array.size == 0:
         return array.copy()
     dtype = str(array.dtype)
-    if dtype in _INT_RANGES:  # 64-bit integers: the smallest type that holds them, as Plotly
+    if dtype in _INT_RANGES:
         low, high = array.min(), array.max()
         fits = [name for name, lo, hi in _INT_RANGES[dtype] if low >= lo and high <= hi]
         if not fits:

@@ -85,7 +85,8 @@ def read_trend(
         else pd.Series("final", index=periods)
     )
     order = np.argsort(periods.to_numpy(), kind="stable")
-    ordered = bool((order == np.arange(len(order))).all())  # a chart's series is, nearly always
+    # A chart's series is nearly always in order already: then nothing is reordered.
+    ordered = bool((order == np.arange(len(order))).all())
     if not ordered:
         values, status, hidden = values.iloc[order], status.iloc[order], hidden[order]
     present = values.dropna()
