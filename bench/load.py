@@ -40,7 +40,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, IDLE
 from deploy.launch import HOST, free_port, start_streamlit, stop
 from i18n import number_word, t
 from metrics.catalog import load_catalog
@@ -248,10 +248,7 @@ def browsers(
             try:
                 page.goto(f"http://{HOST}:{port}/?{query}", timeout=timeout * 1000)
                 page.get_by_text(heading).wait_for(timeout=timeout * 1000)
-                page.wait_for_function(
-                    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                    timeout=timeout * 1000,
-                )
+                page.wait_for_function(IDLE, timeout=timeout * 1000)
                 times.append(time.monotonic() - started)
                 if page.locator('[data-testid="stException"]').count():
                     report.add_error("browser: exception on page")

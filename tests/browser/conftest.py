@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, IDLE
 from deploy.launch import start_streamlit, stop
 from ui.navigation import NAV_KEY
 
@@ -19,6 +19,20 @@ NAV = f".st-key-{NAV_KEY}"
 CHART_DRAWN = '[data-testid="stPlotlyChart"] .js-plotly-plot g.trace'
 
 pytestmark = pytest.mark.browser
+
+
+def settle(page, wait: int = 90_000) -> None:
+    """Until Streamlit has run the script and nothing on the page is stale (faded).
+
+    Idle twice, 300 ms apart: a run asked for by the last key press or click is announced by
+    the server a moment after it, and the page looks idle until then."""
+    page.wait_for_selector('[data-testid="stAppViewContainer"]', state="visible", timeout=wait)
+    for _ in range(20):
+        page.wait_for_function(IDLE, timeout=wait)
+        page.wait_for_timeout(300)
+        if page.evaluate(IDLE):
+            return
+    raise AssertionError("the page never stayed idle for 300 ms")
 
 
 def start_server(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:

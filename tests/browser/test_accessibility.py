@@ -22,6 +22,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from deploy.launch import stop
 from i18n import t
 from tests.browser.conftest import ARTIFACTS, NAV, ROOT, start_server
+from tests.browser.conftest import settle as settle_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -70,29 +71,11 @@ def admin_server(browser_demo_db, tmp_path_factory):
     stop(proc)
 
 
-IDLE = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !document.querySelector('[data-stale="true"]');
-}"""
-"""No script run under way and nothing on the page stale (faded). The app's own run state, not
-the status widget: that appears only after a run has lasted 500 ms, so a page looked at early
-in a run (just after an upload's heading was drawn) looked idle."""
-
-
 def settle(page: Page) -> None:
-    """Until Streamlit has run the script and nothing on the page is stale (faded).
-
-    Idle twice, 300 ms apart: a run asked for by the last key press or click is announced by
-    the server a moment after it, and the page looks idle until then."""
+    """Until the navigation and the page's localiser are there, and the page has settled."""
     expect(page.locator(NAV)).to_be_visible(timeout=WAIT)  # the script has run this far
     page.wait_for_function("() => window.lagesbildLocaliser !== undefined", timeout=WAIT)
-    for _ in range(20):
-        page.wait_for_function(IDLE, timeout=WAIT)
-        page.wait_for_timeout(300)
-        if page.evaluate(IDLE):
-            return
-    raise AssertionError("the page never stayed idle for 300 ms")
+    settle_page(page, WAIT)
 
 
 def serious_violations(page: Page, axe_js: str) -> list[str]:

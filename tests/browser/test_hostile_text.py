@@ -16,7 +16,7 @@ import shutil
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, ROOT, start_server, stop
+from tests.browser.conftest import ARTIFACTS, ROOT, settle, start_server, stop
 
 pytestmark = pytest.mark.browser
 WAIT = 90_000
@@ -78,12 +78,6 @@ def watched(page: Page, hostile_server):
     yield page, hostile_server, outside, dialogs
     assert not outside, outside
     assert not dialogs, dialogs
-
-
-def settle(page: Page) -> None:
-    expect(page.locator('[data-testid="stAppViewContainer"]')).to_be_visible(timeout=WAIT)
-    page.wait_for_timeout(500)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=WAIT)
 
 
 def assert_nothing_made_from_text(page: Page) -> None:

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from deploy.launch import stop
-from tests.browser.conftest import ROOT, start_server
+from tests.browser.conftest import ROOT, settle, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -42,13 +42,6 @@ def upload_server(browser_demo_db, tmp_path_factory):
     )
     yield url, path
     stop(proc)
-
-
-def settle(page: Page) -> None:
-    """Wait until Streamlit has finished running the script."""
-    expect(page.locator('[data-testid="stAppViewContainer"]')).to_be_visible(timeout=WAIT)
-    page.wait_for_timeout(300)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=WAIT)
 
 
 def open_upload_page(page: Page, url: str) -> None:
