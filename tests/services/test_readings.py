@@ -78,9 +78,9 @@ def test_year_totals_read_as_the_stored_release_decided_them(fresh_db, catalog):
     by its year total beside the shown months, so the stored release either hides that total or
     hides another of Salem's months with it (which one depends on the database's key); the
     county's total shows unless the key drew a county month as a decoy (about one key in seven).
-    Then the release hides the total with it, or a second county month instead (about one key in
-    sixty: two hidden months beside a shown total give only their sum away). Unprotected, both
-    show; an incomplete year has no total at all."""
+    Then the release hides the total with it, or seldom a second county month instead (1 of 60
+    fresh keys here: two hidden months beside a shown total give only their sum away).
+    Unprotected, both show; an incomplete year has no total at all."""
     from services.readings import read_year_totals
     from storage import load_release
 
