@@ -16,8 +16,8 @@ CHROMIUM_ARGS = [
 IDLE = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !document.querySelector('[data-stale="true"]');
+    && !document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]');
 }"""
-"""A page's script run is over and nothing on it is stale (faded): the app's own run state, not
-Streamlit's status widget, which appears only after a run has lasted 500 ms (a page looked at
-early in a run looked idle)."""
+"""A page's script run is over and nothing on it is loading (a skeleton) or stale (faded): the
+app's own run state, not Streamlit's status widget, which appears only after a run has lasted
+500 ms (a page looked at early in a run looked idle)."""

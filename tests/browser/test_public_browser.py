@@ -9,16 +9,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from deploy.launch import start_streamlit, stop
-from tests.browser.conftest import ARTIFACTS, ROOT
+from tests.browser.conftest import ARTIFACTS, ROOT, settle
 
 pytestmark = pytest.mark.browser
 
 WAIT = 120_000  # ms: a fresh server protects every indicator once on its first protected read
-IDLE = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return app && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]');
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +37,7 @@ def open_history(page: Page, url: str) -> None:
     page.goto(url)
     expect(page.get_by_role("heading", name="Uppladdningar")).to_be_visible(timeout=WAIT)
     expect(page.get_by_test_id("stDataFrame")).to_have_count(2, timeout=WAIT)
-    page.wait_for_function(IDLE, timeout=WAIT)
+    settle(page, WAIT)
 
 
 def no_table_download(page: Page) -> None:
