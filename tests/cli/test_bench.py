@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.national import QUICK, write_national_catalog
+from bench.run import FIRST_VISITS
 from metrics.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,6 +62,11 @@ def test_bench_quick_runs_end_to_end(tmp_path):
     assert report["ingest"]["rows"] == QUICK.ingest_rows == 80_000
     assert report["memory"]["sessions"] == 5 and report["memory"]["rss_all_sessions_mb"] > 0
     assert report["overview"]["national"]["filter_changes"]
+    # A first visit is the median of several, each kept.
+    national = report["overview"]["national"]
+    walls = sorted(t["wall"] for t in national["first_visits"])
+    assert len(walls) == FIRST_VISITS and national["first_visit"]["wall"] == walls[len(walls) // 2]
     pages = report["pages"]
     assert pages["indicator_page"]["filter_changes"] and pages["goal_page"]["first_visit"]
+    assert all(len(pages[k]["first_visits"]) == FIRST_VISITS for k in pages if k != "ratios")
     assert pages["briefing_overview"]["next_session"]["wall"] > 0
