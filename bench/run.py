@@ -99,6 +99,11 @@ def median(timings: list[Timing]) -> Timing:
     )
 
 
+def first_visit_entries(timings: list[Timing]) -> dict[str, Any]:
+    """A page's first visits as the report keeps them: their median, and each run."""
+    return {"first_visit": median(timings).__dict__, "first_visits": [t.__dict__ for t in timings]}
+
+
 @contextlib.contextmanager
 def environment(**values: str | None) -> Iterator[None]:
     """Set (or, with None, remove) environment variables for the block, then restore them."""
@@ -365,8 +370,7 @@ def measure_overview(
             second_session.selectbox(key="_w_area").set_value(area)
             changes.append(runner.run(second_session))
     return {
-        "first_visit": median(firsts).__dict__,
-        "first_visits": [t.__dict__ for t in firsts],
+        **first_visit_entries(firsts),
         "next_session": second.__dict__,
         "filter_changes": [
             {"area": a, **t.__dict__} for a, t in zip(filter_areas, changes, strict=True)
@@ -476,8 +480,7 @@ def measure_pages(
                 at.session_state["flt_area"] = area
                 changes.append(runner.run(at))
             result[name] = {
-                "first_visit": median(firsts).__dict__,
-                "first_visits": [t.__dict__ for t in firsts],
+                **first_visit_entries(firsts),
                 "filter_changes": [
                     {"area": a, **t.__dict__} for a, t in zip(filter_areas, changes, strict=True)
                 ],
@@ -494,8 +497,7 @@ def measure_pages(
             at.selectbox(key="_w_area").set_value(area)
             changes.append(runner.run(at))
         result["briefing_overview"] = {
-            "first_visit": median(firsts).__dict__,
-            "first_visits": [t.__dict__ for t in firsts],
+            **first_visit_entries(firsts),
             "next_session": second.__dict__,
             "filter_change_median": median(changes).__dict__,
         }

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 
 def settle(page, wait: int = 90_000) -> None:
-    """Until Streamlit has run the script and nothing on the page is stale (faded).
+    """Until Streamlit has run the script and nothing on the page is loading or stale (IDLE).
 
     Idle twice, 300 ms apart: a run asked for by the last key press or click is announced by
     the server a moment after it, and the page looks idle until then."""
